@@ -1,0 +1,166 @@
+import { causedBy, describeError, newEvent, type Envelope, type EventOf, type Transcript } from '@speech/contracts';
+import type { Analyst } from '@speech/analysis';
+import type { EventBus, MessageContext } from '@speech/messaging';
+import { setWithDefaults, type DocumentStore } from '@speech/persistence';
+import type { Logger } from '@speech/platform';
+import type { ObjectStore } from '@speech/storage';
+
+export const PRODUCER = 'analyzer';
+export const GROUP = 'analyzer';
+
+/** One analysis run; earlier runs are kept when a recording is analysed again. */
+export interface AnalysisRecord {
+  _id: string; // analysisId
+  audioId: string;
+  status: 'pending' | 'running' | 'completed' | 'failed';
+  options: { competitors?: string[] };
+  correlationId: string;
+  requestedAt: number;
+  analysisKey: string | null;
+  analyst: string | null;
+  model: string | null;
+  durationMs: number | null;
+  issueCount: number;
+  sentimentScore: number;
+  quizCount: number;
+  error: string | null;
+}
+
+interface TranscriptRef {
+  _id: string; // audioId
+  transcriptKey: string | null;
+}
+
+export interface AnalyzerDeps {
+  bus: EventBus;
+  store: ObjectStore;
+  docs: DocumentStore;
+  analyst: Analyst;
+  log: Logger;
+  config: { maxAttempts: number };
+}
+
+/**
+ * analysis.requested + transcript.completed → analysis.completed. A request that arrives
+ * before its transcript (an upload with autoAnalyze) waits for it.
+ */
+export async function createAnalyzer(deps: AnalyzerDeps) {
+  const analyses = deps.docs.collection<AnalysisRecord>('analyses');
+  const refs = deps.docs.collection<TranscriptRef>('analyzer_transcripts');
+  await analyses.ensureIndex({ audioId: 1 });
+
+  async function onRequested(e: EventOf<'analysis.requested'>, ctx: MessageContext): Promise<void> {
+    let options: AnalysisRecord['options'] = {};
+    try {
+      options = e.payload.optionsJson ? (JSON.parse(e.payload.optionsJson) as AnalysisRecord['options']) : {};
+    } catch {
+      options = {};
+    }
+    await analyses.insert({
+      _id: e.payload.analysisId,
+      audioId: e.audioId,
+      status: 'pending',
+      options,
+      correlationId: e.correlationId,
+      requestedAt: e.occurredAt,
+      analysisKey: null,
+      analyst: null,
+      model: null,
+      durationMs: null,
+      issueCount: 0,
+      sentimentScore: 0,
+      quizCount: 0,
+      error: null,
+    });
+    await runPending(e, ctx.attempt);
+  }
+
+  async function onTranscript(e: EventOf<'transcript.completed'>, ctx: MessageContext): Promise<void> {
+    await refs.update({ _id: e.audioId }, setWithDefaults({ transcriptKey: e.payload.transcriptKey }, {}), { upsert: true });
+    await runPending(e, ctx.attempt);
+  }
+
+  async function runPending(e: Envelope, attempt: number): Promise<void> {
+    const ref = await refs.get(e.audioId);
+    if (!ref?.transcriptKey) return;
+    for (const a of await analyses.find({ audioId: e.audioId, status: { $in: ['pending', 'running'] } })) {
+      await run(e, a, ref.transcriptKey, attempt);
+    }
+    for (const a of await analyses.find({ audioId: e.audioId, status: 'completed' })) {
+      // A redelivered request for a finished analysis: announce it again (idempotent).
+      if (a._id === (e as EventOf<'analysis.requested'>).payload?.analysisId) await announce(e, a);
+    }
+  }
+
+  async function run(e: Envelope, a: AnalysisRecord, transcriptKey: string, attempt: number): Promise<void> {
+    const log = deps.log.child({ audioId: a.audioId, analysisId: a._id, correlationId: a.correlationId });
+    await analyses.update({ _id: a._id }, { $set: { status: 'running' } });
+    const started = Date.now();
+    try {
+      const transcript = JSON.parse((await deps.store.getBuffer(transcriptKey)).toString('utf8')) as Transcript;
+      const result = await deps.analyst.analyze(transcript, a.options);
+      const analysisKey = `audio/${a.audioId}/analysis/${a._id}.json`;
+      const record = {
+        analysisId: a._id,
+        audioId: a.audioId,
+        createdAt: Date.now(),
+        analyst: deps.analyst.name,
+        durationMs: Date.now() - started,
+        ...result,
+      };
+      await deps.store.putBuffer(analysisKey, JSON.stringify(record), { contentType: 'application/json' });
+      const done = await analyses.update(
+        { _id: a._id },
+        {
+          $set: {
+            status: 'completed',
+            analysisKey,
+            analyst: deps.analyst.name,
+            model: deps.analyst.model ?? null,
+            durationMs: Date.now() - started,
+            issueCount: result.issues.length,
+            sentimentScore: result.sentiment.overall.score,
+            quizCount: result.quiz.length,
+          },
+        },
+      );
+      log.info({ issues: result.issues.length, ms: Date.now() - started }, 'analysis completed');
+      if (done) await announce(e, done);
+    } catch (err) {
+      const d = describeError(err);
+      if (d.retriable && attempt < deps.config.maxAttempts) throw err; // the bus retries with backoff
+      log.warn({ err }, 'analysis failed');
+      await analyses.update({ _id: a._id }, { $set: { status: 'failed', error: d.message } });
+      await deps.bus.publish(
+        newEvent('analysis.failed', PRODUCER, { ...causedBy(e), correlationId: a.correlationId }, {
+          analysisId: a._id,
+          code: d.code,
+          reason: d.message.slice(0, 500),
+        }),
+      );
+    }
+  }
+
+  async function announce(e: Envelope, a: AnalysisRecord): Promise<void> {
+    await deps.bus.publish(
+      newEvent('analysis.completed', PRODUCER, { ...causedBy(e), correlationId: a.correlationId }, {
+        analysisId: a._id,
+        analysisKey: a.analysisKey ?? '',
+        analyst: a.analyst ?? deps.analyst.name,
+        model: a.model,
+        issueCount: a.issueCount,
+        sentimentScore: a.sentimentScore,
+        quizCount: a.quizCount,
+      }),
+    );
+  }
+
+  return {
+    onRequested,
+    onTranscript,
+    subscribe(): void {
+      deps.bus.subscribe(GROUP, 'analysis.requested', onRequested);
+      deps.bus.subscribe(GROUP, 'transcript.completed', onTranscript);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './merge-transcript';
+export * from './merger';
+export * from './transcript-writer';

@@ -1,0 +1,201 @@
+import { causedBy, newEvent, type ChunkTranscript, type Envelope, type EventOf } from '@speech/contracts';
+import type { EventBus } from '@speech/messaging';
+import { setWithDefaults, type DocumentStore } from '@speech/persistence';
+import type { Logger } from '@speech/platform';
+import type { ObjectStore } from '@speech/storage';
+import { mergeTranscript } from './merge-transcript';
+import { writeTranscript } from './transcript-writer';
+
+export const PRODUCER = 'merger';
+export const GROUP = 'merger';
+
+interface MergeChunk {
+  _id: string; // chunkId
+  audioId: string;
+  index: number;
+  channel: number;
+  speaker: string;
+  startMs: number;
+  transcriptKey: string | null;
+  status: 'transcribed' | 'failed';
+  reason: string | null;
+}
+
+interface TranscriptRecord {
+  _id: string; // audioId
+  chunkCount: number | null;
+  durationMs: number;
+  status: 'waiting' | 'merged';
+  transcriptKey: string | null;
+  textKey: string | null;
+  wordCount: number;
+  segmentCount: number;
+  engine: string | null;
+  speakers: string[];
+  updatedAt: number;
+}
+
+export interface MergerDeps {
+  bus: EventBus;
+  store: ObjectStore;
+  docs: DocumentStore;
+  log: Logger;
+}
+
+const EMPTY: Omit<TranscriptRecord, '_id'> = {
+  chunkCount: null,
+  durationMs: 0,
+  status: 'waiting',
+  transcriptKey: null,
+  textKey: null,
+  wordCount: 0,
+  segmentCount: 0,
+  engine: null,
+  speakers: [],
+  updatedAt: 0,
+};
+
+/**
+ * Collects chunk results; when every chunk of a recording is transcribed, merges them into
+ * one time-ordered transcript. When every chunk has an outcome but some failed, the
+ * transcription fails with the list of failed chunks (a new request retries only those).
+ */
+export async function createMerger(deps: MergerDeps) {
+  const chunks = deps.docs.collection<MergeChunk>('merge_chunks');
+  const transcripts = deps.docs.collection<TranscriptRecord>('transcripts');
+  await chunks.ensureIndex({ audioId: 1 });
+
+  async function onChunked(e: EventOf<'audio.chunked'>): Promise<void> {
+    await transcripts.update(
+      { _id: e.audioId },
+      setWithDefaults({ chunkCount: e.payload.chunkCount, durationMs: e.payload.durationMs }, EMPTY),
+      { upsert: true },
+    );
+    await settle(e);
+  }
+
+  async function onChunkTranscribed(e: EventOf<'chunk.transcribed'>): Promise<void> {
+    const p = e.payload;
+    await chunks.replace({
+      _id: p.chunkId,
+      audioId: e.audioId,
+      index: p.index,
+      channel: p.channel,
+      speaker: p.speaker,
+      startMs: p.startMs,
+      transcriptKey: p.transcriptKey,
+      status: 'transcribed',
+      reason: null,
+    });
+    await settle(e);
+  }
+
+  async function onChunkFailed(e: EventOf<'chunk.transcription.failed'>): Promise<void> {
+    const p = e.payload;
+    // A chunk once transcribed stays transcribed, whatever order the events arrive in.
+    const existing = await chunks.get(p.chunkId);
+    if (existing?.status === 'transcribed') return;
+    await chunks.replace({
+      _id: p.chunkId,
+      audioId: e.audioId,
+      index: p.index,
+      channel: p.channel,
+      speaker: '',
+      startMs: 0,
+      transcriptKey: null,
+      status: 'failed',
+      reason: `${p.code}: ${p.reason}`,
+    });
+    await settle(e);
+  }
+
+  async function settle(e: Envelope): Promise<void> {
+    const rec = await transcripts.get(e.audioId);
+    if (!rec || rec.chunkCount === null) return;
+    const done = await chunks.count({ audioId: e.audioId, status: 'transcribed' });
+    if (done >= rec.chunkCount) {
+      if (rec.status !== 'merged') await merge(e, rec);
+      else await announce(e, rec); // a redelivery: say it again, consumers are idempotent
+      return;
+    }
+    const failed = await chunks.find({ audioId: e.audioId, status: 'failed' }, { sort: { channel: 1, index: 1 } });
+    if (failed.length && done + failed.length >= rec.chunkCount) {
+      await deps.bus.publish(
+        newEvent('transcription.failed', PRODUCER, causedBy(e), {
+          code: 'STT.CHUNKS_FAILED',
+          reason: `${failed.length} of ${rec.chunkCount} chunks failed: ${failed[0].reason ?? 'unknown'}`,
+          failedChunks: failed.map((c) => c._id),
+        }),
+      );
+    }
+  }
+
+  async function merge(e: Envelope, rec: TranscriptRecord): Promise<void> {
+    const audioId = e.audioId;
+    const all = await chunks.find({ audioId, status: 'transcribed' }, { sort: { channel: 1, index: 1 } });
+    const byChannel = new Map<number, MergeChunk[]>();
+    for (const c of all) byChannel.set(c.channel, [...(byChannel.get(c.channel) ?? []), c]);
+    let language = 'en-US';
+    let engine = 'unknown';
+    const store = deps.store;
+    async function* load(list: MergeChunk[]): AsyncGenerator<ChunkTranscript> {
+      for (const c of list) {
+        const t = JSON.parse((await store.getBuffer(c.transcriptKey ?? '')).toString('utf8')) as ChunkTranscript;
+        language = t.language;
+        engine = t.engine;
+        yield t;
+      }
+    }
+    const speakers = [...new Set(all.map((c) => c.speaker))];
+    const keys = { json: `audio/${audioId}/transcript.json`, text: `audio/${audioId}/transcript.txt` };
+    const stats = await writeTranscript(
+      deps.store,
+      keys,
+      { audioId, durationMs: rec.durationMs, speakers },
+      mergeTranscript([...byChannel.keys()].sort().map((ch) => load(byChannel.get(ch) ?? []))),
+      () => ({ language, engine }),
+    );
+    const merged = await transcripts.update(
+      { _id: audioId },
+      {
+        $set: {
+          status: 'merged',
+          transcriptKey: keys.json,
+          textKey: keys.text,
+          wordCount: stats.wordCount,
+          segmentCount: stats.segmentCount,
+          engine,
+          speakers,
+          updatedAt: Date.now(),
+        },
+      },
+    );
+    deps.log.info({ audioId, ...stats }, 'transcript merged');
+    if (merged) await announce(e, merged);
+  }
+
+  async function announce(e: Envelope, rec: TranscriptRecord): Promise<void> {
+    await deps.bus.publish(
+      newEvent('transcript.completed', PRODUCER, causedBy(e), {
+        transcriptKey: rec.transcriptKey ?? '',
+        textKey: rec.textKey ?? '',
+        wordCount: rec.wordCount,
+        segmentCount: rec.segmentCount,
+        durationMs: rec.durationMs,
+        speakers: rec.speakers,
+        engine: rec.engine ?? 'unknown',
+      }),
+    );
+  }
+
+  return {
+    onChunked,
+    onChunkTranscribed,
+    onChunkFailed,
+    subscribe(): void {
+      deps.bus.subscribe(GROUP, 'audio.chunked', onChunked);
+      deps.bus.subscribe(GROUP, 'chunk.transcribed', onChunkTranscribed);
+      deps.bus.subscribe(GROUP, 'chunk.transcription.failed', onChunkFailed);
+    },
+  };
+}

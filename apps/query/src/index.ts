@@ -1,0 +1,2 @@
+export * from './query-service';
+export * from './read-model';

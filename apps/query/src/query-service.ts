@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Express, Request, Response } from 'express';
+import express from 'express';
+import { TOPIC_NAMES, type RecordingView } from '@speech/contracts';
+import type { EventBus } from '@speech/messaging';
+import type { DocumentStore } from '@speech/persistence';
+import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
+import type { ObjectStore } from '@speech/storage';
+import { ReadModel } from './read-model';
+
+export const GROUP = 'query';
+
+export interface QueryDeps {
+  bus: EventBus;
+  store: ObjectStore;
+  docs: DocumentStore;
+  verifier: TokenVerifier;
+  log: Logger;
+  /** Folder with the dashboard's static files. */
+  dashboardDir: string;
+  config?: { heartbeatMs?: number };
+}
+
+/** Builds the read model from every lifecycle topic and serves reads, SSE and the dashboard. */
+export async function createQueryService(deps: QueryDeps) {
+  const model = new ReadModel(deps.docs);
+  await model.init();
+
+  function subscribe(): void {
+    for (const topic of TOPIC_NAMES) {
+      if (topic === 'stt.chunk.requested') continue; // work items, not lifecycle facts
+      deps.bus.subscribe(GROUP, topic, (e) => model.apply(e));
+    }
+  }
+
+  function mount(app: Express): void {
+    const auth = requireUser(deps.verifier);
+    app.use('/', express.static(deps.dashboardDir, { index: 'index.html', maxAge: 0 }));
+
+    app.get('/all', auth, route(async (req, res) => {
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
+      const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
+      const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
+      res.json(await model.list(userOf(req).id, { limit, cursor, status }));
+    }));
+
+    app.get('/audios/:audioId', auth, route(async (req, res) => {
+      res.json(await mustView(req));
+    }));
+
+    app.get('/audios/:audioId/transcript', auth, route(async (req, res) => {
+      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+      if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+      if (!doc.transcriptKey) throw new HttpError(404, 'TRANSCRIPT.NOT_FOUND', `the recording is ${doc.status}; it has no transcript yet`);
+      if (req.query.format === 'text') {
+        res.type('text/plain; charset=utf-8');
+        await pipeline(await deps.store.get(doc.transcriptKey.replace(/\.json$/, '.txt')), res);
+        return;
+      }
+      res.type('application/json');
+      await pipeline(await deps.store.get(doc.transcriptKey), res);
+    }));
+
+    app.get('/audios/:audioId/analysis', auth, route(async (req, res) => {
+      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+      if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+      if (!doc.analysisKey) throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording is ${doc.status}; it has no analysis yet`);
+      res.type('application/json');
+      await pipeline(await deps.store.get(doc.analysisKey), res);
+    }));
+
+    // EventSource cannot set headers, so this route also takes ?access_token=.
+    app.get('/events', requireUser(deps.verifier, { allowQueryToken: true }), (req: Request, res: Response) => {
+      const user = userOf(req);
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
+      res.write('retry: 2000\n\n');
+      const onChange = (userId: string, view: RecordingView) => {
+        if (userId === user.id) res.write(`event: recording\ndata: ${JSON.stringify(view)}\n\n`);
+      };
+      model.changes.on('change', onChange);
+      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.config?.heartbeatMs ?? 15_000);
+      req.on('close', () => {
+        clearInterval(heartbeat);
+        model.changes.off('change', onChange);
+      });
+    });
+
+    async function mustView(req: Request): Promise<RecordingView> {
+      const view = await model.get(userOf(req).id, String(req.params.audioId));
+      if (!view) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+      return view;
+    }
+  }
+
+  return { model, subscribe, mount };
+}
+
+export const DEFAULT_DASHBOARD_DIR = join(__dirname, '../../dashboard/public');

@@ -1,0 +1,104 @@
+import { NedbDocumentStore } from '@speech/persistence';
+import { anEvent } from '@speech/testing';
+import { ReadModel } from './read-model';
+
+describe('ReadModel', () => {
+  const model = () => {
+    const m = new ReadModel(new NedbDocumentStore(null));
+    return m.init().then(() => m);
+  };
+  const user = 'user-1';
+
+  it('follows a recording from upload to analyzed, with progress', async () => {
+    const m = await model();
+    const a = 'a1';
+    await m.apply(anEvent('audio.uploaded', a, {}, 1));
+    expect((await m.get(user, a))?.status).toBe('uploaded');
+    await m.apply(anEvent('chunk.created', a, { chunkId: 'c0' }, 2));
+    expect((await m.get(user, a))?.status).toBe('chunking');
+    await m.apply(anEvent('chunk.created', a, { chunkId: 'c1' }, 3));
+    await m.apply(anEvent('audio.chunked', a, { chunkCount: 2 }, 4));
+    const ready = await m.get(user, a);
+    expect(ready).toMatchObject({ status: 'ready', chunkCount: 2, canTranscribe: { allowed: true } });
+    expect(ready?.canAnalyze.allowed).toBe(false);
+    await m.apply(anEvent('transcription.requested', a, {}, 5));
+    await m.apply(anEvent('chunk.transcribed', a, { chunkId: 'c0' }, 6));
+    expect(await m.get(user, a)).toMatchObject({ status: 'transcribing', progress: { done: 1, total: 2 } });
+    await m.apply(anEvent('chunk.transcribed', a, { chunkId: 'c1' }, 7));
+    await m.apply(anEvent('transcript.completed', a, {}, 8));
+    expect(await m.get(user, a)).toMatchObject({ status: 'transcribed', transcriptReady: true, canAnalyze: { allowed: true } });
+    await m.apply(anEvent('analysis.requested', a, {}, 9));
+    expect((await m.get(user, a))?.status).toBe('analyzing');
+    await m.apply(anEvent('analysis.completed', a, {}, 10));
+    expect(await m.get(user, a)).toMatchObject({ status: 'analyzed', analysisReady: true });
+  });
+
+  it('applies redelivered events once and never moves progress backwards', async () => {
+    const m = await model();
+    const a = 'a2';
+    await m.apply(anEvent('audio.uploaded', a, {}, 1));
+    await m.apply(anEvent('audio.chunked', a, { chunkCount: 3 }, 2));
+    await m.apply(anEvent('transcription.requested', a, {}, 3));
+    const once = anEvent('chunk.transcribed', a, { chunkId: 'c0' }, 4);
+    for (let i = 0; i < 3; i++) await m.apply(once);
+    await m.apply(anEvent('chunk.transcribed', a, { chunkId: 'c0' }, 5)); // same chunk, new event
+    expect((await m.get(user, a))?.progress).toEqual({ done: 1, total: 3 });
+  });
+
+  it('accepts events in any order across topics and ends in the same state', async () => {
+    const a = 'a3';
+    const events = [
+      anEvent('audio.uploaded', a, {}, 1),
+      anEvent('chunk.created', a, { chunkId: 'c0' }, 2),
+      anEvent('audio.chunked', a, { chunkCount: 1 }, 3),
+      anEvent('transcription.requested', a, {}, 4),
+      anEvent('chunk.transcribed', a, { chunkId: 'c0' }, 5),
+      anEvent('transcript.completed', a, {}, 6),
+    ];
+    const forward = await model();
+    for (const e of events) await forward.apply(e);
+    const backward = await model();
+    for (const e of [...events].reverse()) await backward.apply(e);
+    const strip = (v: object | null) => ({ ...v, updatedAt: 0, canTranscribe: null });
+    expect(strip(await backward.get(user, a))).toEqual(strip(await forward.get(user, a)));
+    expect((await backward.get(user, a))?.status).toBe('transcribed');
+  });
+
+  it('shows a failure with its reason, and a later request resumes it', async () => {
+    const m = await model();
+    const a = 'a4';
+    await m.apply(anEvent('audio.uploaded', a, {}, 1));
+    await m.apply(anEvent('audio.chunked', a, { chunkCount: 2 }, 2));
+    await m.apply(anEvent('transcription.requested', a, {}, 3));
+    await m.apply(anEvent('chunk.transcription.failed', a, { chunkId: 'c1' }, 4));
+    await m.apply(anEvent('transcription.failed', a, { reason: '1 of 2 chunks failed', failedChunks: ['c1'] }, 5));
+    const failed = await m.get(user, a);
+    expect(failed).toMatchObject({ status: 'failed', failure: { reason: '1 of 2 chunks failed' }, failedChunks: ['c1'] });
+    expect(failed?.canTranscribe.allowed).toBe(true);
+    await m.apply(anEvent('transcription.requested', a, {}, 6));
+    expect((await m.get(user, a))?.status).toBe('transcribing');
+    // A stale failure arriving late does not flip it back.
+    await m.apply(anEvent('transcription.failed', a, {}, 5));
+    expect((await m.get(user, a))?.status).toBe('transcribing');
+  });
+
+  it('reports a chunking failure', async () => {
+    const m = await model();
+    await m.apply(anEvent('audio.uploaded', 'a5', {}, 1));
+    await m.apply(anEvent('audio.chunking.failed', 'a5', { code: 'AUDIO.NOT_AUDIO', reason: 'no audio stream' }, 2));
+    expect(await m.get(user, 'a5')).toMatchObject({ status: 'failed', failure: { code: 'AUDIO.NOT_AUDIO' }, canTranscribe: { allowed: false } });
+  });
+
+  it('lists only the user’s recordings, newest first, with a cursor', async () => {
+    const m = await model();
+    for (let i = 0; i < 5; i++) await m.apply(anEvent('audio.uploaded', `r${i}`, {}, 100 + i));
+    await m.apply(anEvent('audio.uploaded', 'other', { userId: 'user-2' }, 200));
+    const p1 = await m.list(user, { limit: 2 });
+    expect(p1.items.map((i) => i.audioId)).toEqual(['r4', 'r3']);
+    const p2 = await m.list(user, { limit: 2, cursor: p1.nextCursor ?? undefined });
+    const p3 = await m.list(user, { limit: 2, cursor: p2.nextCursor ?? undefined });
+    expect([...p2.items, ...p3.items].map((i) => i.audioId)).toEqual(['r2', 'r1', 'r0']);
+    expect(p3.nextCursor).toBeNull();
+    expect(await m.get(user, 'other')).toBeNull();
+  });
+});

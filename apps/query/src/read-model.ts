@@ -1,0 +1,297 @@
+import { EventEmitter } from 'node:events';
+import {
+  canAnalyze,
+  canTranscribe,
+  deriveState,
+  type EventOf,
+  type Failure,
+  type RecordingFacts,
+  type RecordingReader,
+  type RecordingView,
+  type TopicName,
+} from '@speech/contracts';
+import type { Collection, DocumentStore, Filter, Update } from '@speech/persistence';
+
+/** One recording in the read model: the facts learnt from events, and what follows from them. */
+export interface RecordingDoc extends RecordingFacts {
+  _id: string; // audioId
+  rev: number;
+  userId: string | null;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  createdAt: number;
+  updatedAt: number;
+  lastProgressAt: number;
+  metadata: Record<string, unknown> | null;
+  durationMs: number | null;
+  wordCount: number | null;
+  transcriptKey: string | null;
+  analysisKey: string | null;
+  latestAnalysisId: string | null;
+  status: RecordingView['status'];
+  failure: Failure | null;
+  progress: RecordingView['progress'];
+}
+
+interface ChunkFact {
+  _id: string; // `${kind}:${chunkId}`
+  audioId: string;
+  kind: 'created' | 'transcribed';
+}
+
+const EMPTY: Omit<RecordingDoc, '_id'> = {
+  rev: 0,
+  userId: null,
+  filename: '',
+  contentType: '',
+  sizeBytes: 0,
+  createdAt: 0,
+  updatedAt: 0,
+  lastProgressAt: 0,
+  metadata: null,
+  durationMs: null,
+  wordCount: null,
+  transcriptKey: null,
+  analysisKey: null,
+  latestAnalysisId: null,
+  chunksCreated: 0,
+  chunksTranscribed: 0,
+  failedChunks: [],
+  status: 'uploading',
+  failure: null,
+  progress: null,
+};
+
+export interface Page {
+  items: RecordingView[];
+  nextCursor: string | null;
+}
+
+export const STALL_MS = 10 * 60_000;
+
+/**
+ * The dashboard read model. Every event only adds facts with atomic operators ($set of its
+ * own fields, $max, set inserts), so events may come twice or in any order across topics;
+ * the status is then derived from the facts and written under a revision check.
+ */
+export class ReadModel implements RecordingReader {
+  readonly changes = new EventEmitter();
+  private readonly docs: Collection<RecordingDoc>;
+  private readonly chunkFacts: Collection<ChunkFact>;
+
+  constructor(store: DocumentStore, private readonly now: () => number = Date.now) {
+    this.docs = store.collection<RecordingDoc>('dashboard');
+    this.chunkFacts = store.collection<ChunkFact>('dashboard_chunks');
+    this.changes.setMaxListeners(0);
+  }
+
+  async init(): Promise<void> {
+    await this.docs.ensureIndex({ userId: 1 });
+    await this.docs.ensureIndex({ createdAt: -1 });
+    await this.chunkFacts.ensureIndex({ audioId: 1 });
+  }
+
+  async apply<T extends TopicName>(e: EventOf<T>): Promise<void> {
+    const at = e.occurredAt;
+    const set = (fields: Record<string, unknown>, extra: Update = {}) => this.patch(e.audioId, { ...extra, $set: fields });
+    switch (e.type) {
+      case 'audio.uploaded': {
+        const p = (e as EventOf<'audio.uploaded'>).payload;
+        let metadata: Record<string, unknown> | null = null;
+        try {
+          metadata = p.metadataJson ? (JSON.parse(p.metadataJson) as Record<string, unknown>) : null;
+        } catch {
+          metadata = null;
+        }
+        await set({
+          userId: p.userId,
+          filename: p.filename,
+          contentType: p.contentType,
+          sizeBytes: p.sizeBytes,
+          createdAt: at,
+          uploadedAt: at,
+          metadata,
+        });
+        break;
+      }
+      case 'chunk.created':
+        await this.countChunk(e.audioId, (e as EventOf<'chunk.created'>).payload.chunkId, 'created', 'chunksCreated');
+        break;
+      case 'audio.chunked': {
+        const p = (e as EventOf<'audio.chunked'>).payload;
+        await set({ chunkCount: p.chunkCount, durationMs: p.durationMs });
+        break;
+      }
+      case 'audio.chunking.failed': {
+        const p = (e as EventOf<'audio.chunking.failed'>).payload;
+        await set({ chunkingFailed: { code: p.code, reason: p.reason, at } });
+        break;
+      }
+      case 'transcription.requested':
+        await this.patch(e.audioId, { $max: { transcriptionRequestedAt: at, lastProgressAt: at } });
+        break;
+      case 'chunk.transcribed': {
+        const p = (e as EventOf<'chunk.transcribed'>).payload;
+        await this.patch(e.audioId, { $max: { lastProgressAt: at }, $pull: { failedChunks: p.chunkId } });
+        await this.countChunk(e.audioId, p.chunkId, 'transcribed', 'chunksTranscribed');
+        break;
+      }
+      case 'chunk.transcription.failed':
+        await this.patch(e.audioId, { $addToSet: { failedChunks: (e as EventOf<'chunk.transcription.failed'>).payload.chunkId } });
+        break;
+      case 'transcription.failed': {
+        const p = (e as EventOf<'transcription.failed'>).payload;
+        await this.maxFailure(e.audioId, 'transcriptionFailed', { code: p.code, reason: p.reason, at });
+        break;
+      }
+      case 'transcript.completed': {
+        const p = (e as EventOf<'transcript.completed'>).payload;
+        await this.patch(e.audioId, {
+          $set: { transcriptKey: p.transcriptKey, wordCount: p.wordCount, durationMs: p.durationMs },
+          $min: { transcriptCompletedAt: at },
+        });
+        break;
+      }
+      case 'analysis.requested':
+        await this.patch(e.audioId, { $max: { analysisRequestedAt: at } });
+        break;
+      case 'analysis.completed': {
+        const p = (e as EventOf<'analysis.completed'>).payload;
+        const doc = await this.patch(e.audioId, { $max: { analysisCompletedAt: at } });
+        // The newest finished analysis is the one shown.
+        if (doc && doc.analysisCompletedAt === at) await set({ analysisKey: p.analysisKey, latestAnalysisId: p.analysisId });
+        break;
+      }
+      case 'analysis.failed': {
+        const p = (e as EventOf<'analysis.failed'>).payload;
+        await this.maxFailure(e.audioId, 'analysisFailed', { code: p.code, reason: p.reason, at });
+        break;
+      }
+      default:
+        return;
+    }
+    await this.refresh(e.audioId);
+  }
+
+  async get(userId: string, audioId: string): Promise<RecordingView | null> {
+    const doc = await this.docs.get(audioId);
+    return doc && doc.userId === userId ? this.view(doc) : null;
+  }
+
+  async doc(userId: string, audioId: string): Promise<RecordingDoc | null> {
+    const doc = await this.docs.get(audioId);
+    return doc && doc.userId === userId ? doc : null;
+  }
+
+  /** Newest first; the cursor is the (createdAt, audioId) of the last item. */
+  async list(userId: string, opts: { limit: number; cursor?: string; status?: string }): Promise<Page> {
+    const filter: Filter = { userId };
+    if (opts.status) filter.status = opts.status;
+    if (opts.cursor) {
+      const [createdAt, id] = decodeCursor(opts.cursor);
+      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
+    }
+    const docs = await this.docs.find(filter, { sort: { createdAt: -1, _id: -1 }, limit: opts.limit + 1 });
+    const page = docs.slice(0, opts.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((d) => this.view(d)),
+      nextCursor: docs.length > opts.limit && last ? encodeCursor(last.createdAt, last._id) : null,
+    };
+  }
+
+  view(d: RecordingDoc): RecordingView {
+    return {
+      audioId: d._id,
+      filename: d.filename,
+      contentType: d.contentType,
+      sizeBytes: d.sizeBytes,
+      createdAt: d.createdAt,
+      updatedAt: d.updatedAt,
+      status: d.status,
+      failure: d.failure,
+      progress: d.progress,
+      chunkCount: d.chunkCount ?? null,
+      durationMs: d.durationMs,
+      failedChunks: d.failedChunks ?? [],
+      wordCount: d.wordCount,
+      transcriptReady: d.transcriptCompletedAt !== undefined && d.transcriptCompletedAt !== null,
+      analysisReady: Boolean(d.analysisKey),
+      canTranscribe: canTranscribe(d, d.lastProgressAt, this.now(), STALL_MS),
+      canAnalyze: canAnalyze(d),
+      metadata: d.metadata,
+    };
+  }
+
+  private async patch(audioId: string, update: Update): Promise<RecordingDoc | null> {
+    const { $set = {}, $inc = {}, ...rest } = update;
+    return this.docs.update(
+      { _id: audioId },
+      {
+        ...rest,
+        $set: { ...$set, updatedAt: this.now() },
+        $inc: { ...$inc, rev: 1 },
+        $setOnInsert: withoutKeys(EMPTY, update),
+      },
+      { upsert: true },
+    );
+  }
+
+  private async maxFailure(audioId: string, field: 'transcriptionFailed' | 'analysisFailed', f: Failure) {
+    // Keep the latest failure only: an older one arriving late must not replace it.
+    await this.patch(audioId, {});
+    await this.docs.update(
+      { _id: audioId, $or: [{ [`${field}.at`]: { $lt: f.at } }, { [field]: { $exists: false } }, { [field]: null }] },
+      { $set: { [field]: f, updatedAt: this.now() }, $inc: { rev: 1 } },
+    );
+  }
+
+  private async countChunk(audioId: string, chunkId: string, kind: ChunkFact['kind'], field: 'chunksCreated' | 'chunksTranscribed') {
+    const fresh = await this.chunkFacts.insert({ _id: `${kind}:${chunkId}`, audioId, kind });
+    if (fresh) {
+      await this.patch(audioId, { $inc: { [field]: 1 } });
+    } else {
+      // A redelivery, or a crash between the insert and the count: recount (never lower).
+      const n = await this.chunkFacts.count({ audioId, kind });
+      await this.patch(audioId, { $max: { [field]: n } });
+    }
+  }
+
+  /** Writes the derived status under a revision check, retrying if a fact changed meanwhile. */
+  private async refresh(audioId: string): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      const doc = await this.docs.get(audioId);
+      if (!doc) return;
+      const derived = deriveState(doc);
+      const saved = await this.docs.update(
+        { _id: audioId, rev: doc.rev },
+        { $set: { status: derived.status, failure: derived.failure, progress: derived.progress }, $inc: { rev: 1 } },
+      );
+      if (saved) {
+        if (saved.userId) this.changes.emit('change', saved.userId, this.view(saved));
+        return;
+      }
+    }
+  }
+}
+
+function withoutKeys(defaults: Record<string, unknown>, update: Update): Record<string, unknown> {
+  const used = new Set<string>(['rev', 'updatedAt']);
+  for (const op of Object.values(update)) if (op && typeof op === 'object') for (const k of Object.keys(op)) used.add(k.split('.')[0]);
+  return Object.fromEntries(Object.entries(defaults).filter(([k]) => !used.has(k)));
+}
+
+export function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw Object.assign(new Error('invalid cursor'), { code: 'QUERY.BAD_REQUEST', retriable: false });
+}

@@ -1,0 +1,28 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { env, parseConfig } from '@speech/platform';
+
+export const standaloneConfigSchema = z.object({
+  PORT: env.int(8080),
+  HOST: env.str('0.0.0.0'),
+  DATA_DIR: env.str('./data'),
+  LOG_LEVEL: env.logLevel(),
+  AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  AUTH_JWKS_URL: z.url().optional(),
+  /** The `sub` of the token printed at start-up. */
+  DEMO_USER: env.str('demo'),
+  MAX_UPLOAD_BYTES: env.int(100 * 1024 ** 3),
+  RATE_LIMIT_PER_MINUTE: env.int(600),
+  CHUNK_MIN_MS: env.int(30_000),
+  CHUNK_MAX_MS: env.int(60_000),
+  STT_CONCURRENCY: env.int(availableParallelism()),
+  STT_MAX_ATTEMPTS: env.int(3),
+  ANALYSIS_MAX_ATTEMPTS: env.int(3),
+  POCKETSPHINX_MODEL_DIR: env.str('/usr/share/pocketsphinx/model/en-us'),
+});
+
+export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
+
+export function loadStandaloneConfig(source: NodeJS.ProcessEnv = process.env): StandaloneConfig {
+  return parseConfig(standaloneConfigSchema, source);
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { OfflineAnalyst } from '@speech/analysis';
+import { probeAudio, streamChunks } from '@speech/audio';
+import { InProcessEventBus } from '@speech/messaging';
+import { NedbDocumentStore } from '@speech/persistence';
+import {
+  createHttpApp,
+  finishHttpApp,
+  Lifecycle,
+  signToken,
+  TokenVerifier,
+  type Logger,
+} from '@speech/platform';
+import { FsObjectStore } from '@speech/storage';
+import { PocketsphinxSpeechToText } from '@speech/stt';
+import { createAnalyzer } from '@speech/analyzer';
+import { createChunker } from '@speech/chunker';
+import { createMerger } from '@speech/merger';
+import { createQueryService, DEFAULT_DASHBOARD_DIR } from '@speech/query';
+import { createSttWorker } from '@speech/stt-worker';
+import { mountUploadGateway } from '@speech/upload-gateway';
+import type { StandaloneConfig } from './config';
+
+export interface RunningPlatform {
+  url: string;
+  server: Server;
+  bus: InProcessEventBus;
+  demoToken: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every service in one process: in-process bus, filesystem object store, embedded
+ * document store, offline STT and analyst. All state lives under DATA_DIR, so a restart
+ * (or a kill -9) resumes where it stopped.
+ */
+export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promise<RunningPlatform> {
+  const dataDir = resolve(cfg.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const lifecycle = new Lifecycle(log);
+
+  const secret = cfg.AUTH_JWKS_URL ? undefined : (cfg.AUTH_JWT_SECRET ?? localSecret(dataDir));
+  const verifier = new TokenVerifier({ jwtSecret: secret, jwksUrl: cfg.AUTH_JWKS_URL });
+  const docs = new NedbDocumentStore(join(dataDir, 'db'));
+  const store = new FsObjectStore(join(dataDir, 'objects'));
+  const bus = new InProcessEventBus({ dataDir: join(dataDir, 'bus'), log: log.child({ component: 'bus' }) });
+  const stt = new PocketsphinxSpeechToText({ modelDir: cfg.POCKETSPHINX_MODEL_DIR, workDir: join(dataDir, 'stt') });
+  const analyst = new OfflineAnalyst();
+
+  const chunker = await createChunker({
+    bus,
+    store,
+    docs,
+    log: log.child({ service: 'chunker' }),
+    probe: probeAudio,
+    streamChunks: (location, o) => streamChunks(location, o),
+    config: { minChunkMs: cfg.CHUNK_MIN_MS, maxChunkMs: cfg.CHUNK_MAX_MS },
+  });
+  const sttWorker = await createSttWorker({
+    bus,
+    store,
+    docs,
+    stt,
+    log: log.child({ service: 'stt-worker' }),
+    config: { maxAttempts: cfg.STT_MAX_ATTEMPTS, concurrency: Math.max(1, cfg.STT_CONCURRENCY) },
+  });
+  const merger = await createMerger({ bus, store, docs, log: log.child({ service: 'merger' }) });
+  const analyzer = await createAnalyzer({
+    bus,
+    store,
+    docs,
+    analyst,
+    log: log.child({ service: 'analyzer' }),
+    config: { maxAttempts: cfg.ANALYSIS_MAX_ATTEMPTS },
+  });
+  const query = await createQueryService({
+    bus,
+    store,
+    docs,
+    verifier,
+    log: log.child({ service: 'query' }),
+    dashboardDir: DEFAULT_DASHBOARD_DIR,
+  });
+  for (const s of [chunker, sttWorker, merger, analyzer, query]) s.subscribe();
+
+  const app = createHttpApp({
+    log,
+    service: 'standalone',
+    checks: [{ name: 'document-store', check: async () => void (await docs.collection('dashboard').count({})) }],
+  });
+  await mountUploadGateway(app, {
+    bus,
+    store,
+    docs,
+    recordings: query.model,
+    verifier,
+    probe: probeAudio,
+    log: log.child({ service: 'upload-gateway' }),
+    config: { maxUploadBytes: cfg.MAX_UPLOAD_BYTES, rateLimitPerMinute: cfg.RATE_LIMIT_PER_MINUTE },
+  });
+  query.mount(app);
+  finishHttpApp(app, log);
+
+  await bus.start();
+  lifecycle.onStop('document-store', () => docs.close());
+  lifecycle.onStop('event-bus', () => bus.stop());
+
+  const server = await new Promise<Server>((ok, fail) => {
+    const s = app.listen(cfg.PORT, cfg.HOST, () => ok(s));
+    s.once('error', fail);
+  });
+  // Uploads of many GB take long: no request timeout on this server.
+  server.requestTimeout = 0;
+  lifecycle.onStop('http', () => new Promise<void>((ok) => {
+    server.close(() => ok());
+    server.closeAllConnections();
+  }));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.PORT;
+  const url = `http://localhost:${port}`;
+  const demoToken = secret ? await signToken(secret, cfg.DEMO_USER) : null;
+  return { url, server, bus, demoToken, stop: () => lifecycle.stop() };
+}
+
+/** Without AUTH_JWT_SECRET, a secret is generated once and kept in DATA_DIR. */
+function localSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,242 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { causedBy, describeError, newEvent, type Cause, type ChunkTranscript, type EventOf } from '@speech/contracts';
+import type { EventBus, MessageContext } from '@speech/messaging';
+import { setWithDefaults, type DocumentStore } from '@speech/persistence';
+import type { Logger } from '@speech/platform';
+import type { ObjectStore } from '@speech/storage';
+import type { SpeechToText } from '@speech/stt';
+
+export const PRODUCER = 'stt-worker';
+export const GROUP = 'stt-worker';
+
+/** One chunk's transcription task: the stt-worker's own collection. */
+export interface SttTask {
+  _id: string; // chunkId
+  audioId: string;
+  index: number;
+  channel: number;
+  speaker: string;
+  startMs: number;
+  endMs: number;
+  objectKey: string;
+  status: 'pending' | 'queued' | 'processing' | 'completed' | 'failed';
+  attempts: number;
+  transcriptKey: string | null;
+  wordCount: number;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+/** Per recording: how many chunks to expect, and which transcription request is served. */
+interface SttAudio {
+  _id: string; // audioId
+  chunkCount: number | null;
+  requestId: string | null;
+  correlationId: string | null;
+  language: string | null;
+  phrases: string[];
+  dispatchedFor: string | null;
+}
+
+export interface SttWorkerDeps {
+  bus: EventBus;
+  store: ObjectStore;
+  docs: DocumentStore;
+  stt: SpeechToText;
+  log: Logger;
+  config: { maxAttempts: number; concurrency: number };
+}
+
+export async function createSttWorker(deps: SttWorkerDeps) {
+  const tasks = deps.docs.collection<SttTask>('stt_tasks');
+  const audios = deps.docs.collection<SttAudio>('stt_audios');
+  await tasks.ensureIndex({ audioId: 1 });
+
+  async function onChunkCreated(e: EventOf<'chunk.created'>): Promise<void> {
+    const p = e.payload;
+    await tasks.insert({
+      _id: p.chunkId,
+      audioId: e.audioId,
+      index: p.index,
+      channel: p.channel,
+      speaker: p.speaker,
+      startMs: p.startMs,
+      endMs: p.endMs,
+      objectKey: p.objectKey,
+      status: 'pending',
+      attempts: 0,
+      transcriptKey: null,
+      wordCount: 0,
+      lastError: null,
+      updatedAt: Date.now(),
+    });
+    await dispatchIfReady(e.audioId);
+  }
+
+  async function onChunked(e: EventOf<'audio.chunked'>): Promise<void> {
+    await audios.update(
+      { _id: e.audioId },
+      setWithDefaults({ chunkCount: e.payload.chunkCount }, EMPTY_AUDIO),
+      { upsert: true },
+    );
+    await dispatchIfReady(e.audioId);
+  }
+
+  async function onTranscriptionRequested(e: EventOf<'transcription.requested'>): Promise<void> {
+    await audios.update(
+      { _id: e.audioId },
+      setWithDefaults(
+        {
+          requestId: e.payload.requestId,
+          correlationId: e.correlationId,
+          language: e.payload.language,
+          phrases: e.payload.phrases,
+        },
+        EMPTY_AUDIO,
+      ),
+      { upsert: true },
+    );
+    await dispatchIfReady(e.audioId);
+  }
+
+  /**
+   * Once a request exists and every chunk is known, queue the chunks that are not yet
+   * transcribed, exactly once per request: a resume costs only the missing chunks.
+   */
+  async function dispatchIfReady(audioId: string): Promise<void> {
+    const audio = await audios.get(audioId);
+    if (!audio?.requestId || audio.chunkCount === null || audio.dispatchedFor === audio.requestId) return;
+    if ((await tasks.count({ audioId })) < audio.chunkCount) return;
+    const won = await audios.update(
+      { _id: audioId, dispatchedFor: { $ne: audio.requestId } },
+      { $set: { dispatchedFor: audio.requestId } },
+    );
+    if (!won) return;
+    const todo = await tasks.find({ audioId, status: { $ne: 'completed' } }, { sort: { channel: 1, index: 1 } });
+    const cause = { audioId, correlationId: audio.correlationId ?? audio.requestId };
+    for (const t of todo) {
+      await tasks.update({ _id: t._id }, { $set: { status: 'queued', attempts: 0, lastError: null, updatedAt: Date.now() } });
+      await deps.bus.publish(
+        newEvent('stt.chunk.requested', PRODUCER, cause, {
+          chunkId: t._id,
+          index: t.index,
+          channel: t.channel,
+          speaker: t.speaker,
+          startMs: t.startMs,
+          endMs: t.endMs,
+          objectKey: t.objectKey,
+          requestId: audio.requestId,
+          attempt: 1,
+          language: audio.language,
+          phrases: audio.phrases,
+        }),
+      );
+    }
+    // Chunks done earlier are announced again: consumers are idempotent and a lost
+    // chunk.transcribed must not leave the merger waiting forever.
+    for (const t of await tasks.find({ audioId, status: 'completed' })) await announce(t, cause);
+    deps.log.info({ audioId, queued: todo.length }, 'chunks queued for transcription');
+  }
+
+  async function announce(t: SttTask, cause: Cause) {
+    await deps.bus.publish(
+      newEvent('chunk.transcribed', PRODUCER, cause, {
+        chunkId: t._id,
+        index: t.index,
+        channel: t.channel,
+        speaker: t.speaker,
+        startMs: t.startMs,
+        endMs: t.endMs,
+        transcriptKey: t.transcriptKey ?? '',
+        wordCount: t.wordCount,
+        engine: deps.stt.name,
+      }),
+    );
+  }
+
+  async function onSttChunkRequested(e: EventOf<'stt.chunk.requested'>, ctx: MessageContext): Promise<void> {
+    const p = e.payload;
+    const log = deps.log.child({ audioId: e.audioId, chunkId: p.chunkId, correlationId: e.correlationId });
+    const task = await tasks.get(p.chunkId);
+    if (task?.status === 'completed') {
+      await announce(task, causedBy(e));
+      return;
+    }
+    await tasks.update({ _id: p.chunkId }, { $set: { status: 'processing', updatedAt: Date.now() }, $inc: { attempts: 1 } });
+    const dir = await mkdtemp(join(tmpdir(), 'stt-'));
+    try {
+      const wavPath = join(dir, 'chunk.wav');
+      await pipeline(await deps.store.get(p.objectKey), createWriteStream(wavPath));
+      const result = await deps.stt.transcribe({ wavPath, language: p.language ?? undefined, phrases: p.phrases });
+      const transcript: ChunkTranscript = {
+        audioId: e.audioId,
+        chunkId: p.chunkId,
+        index: p.index,
+        channel: p.channel,
+        speaker: p.speaker,
+        offsetMs: p.startMs,
+        durationMs: p.endMs - p.startMs,
+        engine: result.engine,
+        language: result.language,
+        words: result.words,
+      };
+      const transcriptKey = `audio/${e.audioId}/stt/${p.chunkId}.json`;
+      await deps.store.putBuffer(transcriptKey, JSON.stringify(transcript), { contentType: 'application/json' });
+      const done = await tasks.update(
+        { _id: p.chunkId },
+        { $set: { status: 'completed', transcriptKey, wordCount: result.words.length, lastError: null, updatedAt: Date.now() } },
+      );
+      if (done) await announce(done, causedBy(e));
+      log.debug({ words: result.words.length }, 'chunk transcribed');
+    } catch (err) {
+      const d = describeError(err);
+      if (d.retriable && ctx.attempt < deps.config.maxAttempts) {
+        await tasks.update({ _id: p.chunkId }, { $set: { status: 'queued', lastError: d.message, updatedAt: Date.now() } });
+        throw err; // the bus retries with backoff
+      }
+      log.warn({ err, attempts: ctx.attempt }, 'chunk failed for good');
+      await tasks.update({ _id: p.chunkId }, { $set: { status: 'failed', lastError: d.message, updatedAt: Date.now() } });
+      await deps.bus.publish(
+        newEvent('chunk.transcription.failed', PRODUCER, causedBy(e), {
+          chunkId: p.chunkId,
+          index: p.index,
+          channel: p.channel,
+          code: d.code,
+          reason: d.message.slice(0, 500),
+          attempts: ctx.attempt,
+        }),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  return {
+    onChunkCreated,
+    onChunked,
+    onTranscriptionRequested,
+    onSttChunkRequested,
+    subscribe(): void {
+      deps.bus.subscribe(GROUP, 'chunk.created', onChunkCreated);
+      deps.bus.subscribe(GROUP, 'audio.chunked', onChunked);
+      deps.bus.subscribe(GROUP, 'transcription.requested', onTranscriptionRequested);
+      // The work queue: several partitions at once, so chunks of one recording run in parallel.
+      deps.bus.subscribe(`${GROUP}-work`, 'stt.chunk.requested', onSttChunkRequested, {
+        concurrency: deps.config.concurrency,
+      });
+    },
+  };
+}
+
+const EMPTY_AUDIO: Omit<SttAudio, '_id'> = {
+  chunkCount: null,
+  requestId: null,
+  correlationId: null,
+  language: null,
+  phrases: [],
+  dispatchedFor: null,
+};

@@ -1,0 +1,21 @@
+import type { Collection, DocumentStore } from '@speech/persistence';
+
+/** Upload metadata: the gateway's own collection. */
+export interface AudioRecord {
+  _id: string;
+  userId: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  objectKey: string;
+  metadata: Record<string, unknown> | null;
+  createdAt: number;
+  status: 'uploading' | 'uploaded';
+}
+
+export async function audiosCollection(docs: DocumentStore): Promise<Collection<AudioRecord>> {
+  const c = docs.collection<AudioRecord>('audios');
+  await c.ensureIndex({ userId: 1 });
+  return c;
+}

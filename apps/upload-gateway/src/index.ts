@@ -1,0 +1,2 @@
+export * from './upload-gateway';
+export * from './audio-repository';

@@ -1,0 +1,288 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { Express, Request } from 'express';
+import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { AppError, newEvent, type RecordingReader } from '@speech/contracts';
+import type { EventBus } from '@speech/messaging';
+import type { DocumentStore } from '@speech/persistence';
+import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
+import type { ObjectStore } from '@speech/storage';
+import type { AudioInfo } from '@speech/audio';
+import { audiosCollection, type AudioRecord } from './audio-repository';
+import { SNIFF_BYTES, sniffAudio } from './audio-sniffer';
+
+export const PRODUCER = 'upload-gateway';
+
+export interface GatewayDeps {
+  bus: EventBus;
+  store: ObjectStore;
+  docs: DocumentStore;
+  recordings: RecordingReader;
+  verifier: TokenVerifier;
+  probe: (location: string) => Promise<AudioInfo>;
+  log: Logger;
+  config: { maxUploadBytes: number; rateLimitPerMinute: number };
+}
+
+/**
+ * The write side of the HTTP API: uploads, and the Transcribe/Analyze commands.
+ * It mounts on the app it is given, so the single process serves it beside the query routes.
+ */
+export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promise<void> {
+  const audios = await audiosCollection(deps.docs);
+  const auth = requireUser(deps.verifier);
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: deps.config.rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => req.user?.id ?? 'anonymous',
+    handler: (_req, res) => {
+      res.status(429).json({ error: { code: 'HTTP.RATE_LIMITED', message: 'too many requests; retry later' } });
+    },
+  });
+  const json = express.json({ limit: '256kb' });
+
+  app.post('/upload', auth, limiter, route(async (req, res) => {
+    const user = userOf(req);
+    const audioId = randomUUID();
+    const upload = await receiveUpload(req, deps, audioId);
+    const record: AudioRecord = {
+      _id: audioId,
+      userId: user.id,
+      filename: upload.filename,
+      contentType: upload.contentType,
+      sizeBytes: upload.sizeBytes,
+      sha256: upload.sha256,
+      objectKey: upload.objectKey,
+      metadata: upload.metadata,
+      createdAt: Date.now(),
+      status: 'uploaded',
+    };
+    await audios.insert(record);
+    const correlationId = randomUUID();
+    const cause = { audioId, correlationId };
+    await deps.bus.publish(
+      newEvent('audio.uploaded', PRODUCER, cause, {
+        userId: user.id,
+        filename: record.filename,
+        contentType: record.contentType,
+        sizeBytes: record.sizeBytes,
+        sha256: record.sha256,
+        objectKey: record.objectKey,
+        metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
+        autoTranscribe: upload.autoTranscribe,
+        autoAnalyze: upload.autoAnalyze,
+      }),
+    );
+    // Automatic processing is requested now; each consumer waits for its input to exist.
+    if (upload.autoTranscribe || upload.autoAnalyze) await requestTranscription(deps, record, correlationId);
+    if (upload.autoAnalyze) await requestAnalysis(deps, record, correlationId);
+    deps.log.info({ audioId, userId: user.id, sizeBytes: record.sizeBytes }, 'upload stored');
+    res.status(201).json({ audioId, status: 'uploaded', sizeBytes: record.sizeBytes, sha256: record.sha256 });
+  }));
+
+  app.post('/transcribe/:audioId', auth, limiter, json, route(async (req, res) => {
+    const { record, view } = await ownRecording(req, audios, deps.recordings);
+    if (!view.canTranscribe.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canTranscribe.reason);
+    const requestId = await requestTranscription(deps, record, randomUUID(), phrasesOf(req.body));
+    res.status(202).json({ audioId: record._id, status: 'transcribing', requestId });
+  }));
+
+  app.post('/analyze/:audioId', auth, limiter, json, route(async (req, res) => {
+    const { record, view } = await ownRecording(req, audios, deps.recordings);
+    if (!view.canAnalyze.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canAnalyze.reason);
+    const analysisId = await requestAnalysis(deps, record, randomUUID());
+    res.status(202).json({ audioId: record._id, status: 'analyzing', analysisId });
+  }));
+}
+
+async function ownRecording(
+  req: Request,
+  audios: Awaited<ReturnType<typeof audiosCollection>>,
+  recordings: RecordingReader,
+) {
+  const user = userOf(req);
+  const audioId = String(req.params.audioId);
+  const record = await audios.get(audioId);
+  // Another user's recording is reported as missing, so ids cannot be probed.
+  if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+  const view = await recordings.get(user.id, audioId);
+  if (!view) throw new HttpError(409, 'AUDIO.INVALID_STATE', 'the recording is still being registered; try again in a moment');
+  return { record, view };
+}
+
+function phrasesOf(body: unknown): string[] {
+  const phrases = (body as { phrases?: unknown } | undefined)?.phrases;
+  return Array.isArray(phrases) ? phrases.filter((p): p is string => typeof p === 'string').slice(0, 500) : [];
+}
+
+async function requestTranscription(
+  deps: GatewayDeps,
+  record: AudioRecord,
+  correlationId: string,
+  phrases: string[] = [],
+): Promise<string> {
+  const requestId = randomUUID();
+  const metaPhrases = Array.isArray(record.metadata?.phrases) ? (record.metadata.phrases as unknown[]) : [];
+  await deps.bus.publish(
+    newEvent('transcription.requested', PRODUCER, { audioId: record._id, correlationId }, {
+      userId: record.userId,
+      requestId,
+      language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
+      phrases: [...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')],
+    }),
+  );
+  return requestId;
+}
+
+async function requestAnalysis(deps: GatewayDeps, record: AudioRecord, correlationId: string): Promise<string> {
+  const analysisId = randomUUID();
+  const competitors = record.metadata?.competitors;
+  await deps.bus.publish(
+    newEvent('analysis.requested', PRODUCER, { audioId: record._id, correlationId }, {
+      userId: record.userId,
+      analysisId,
+      optionsJson: Array.isArray(competitors) ? JSON.stringify({ competitors }) : null,
+    }),
+  );
+  return analysisId;
+}
+
+interface ReceivedUpload {
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  objectKey: string;
+  metadata: Record<string, unknown> | null;
+  autoTranscribe: boolean;
+  autoAnalyze: boolean;
+}
+
+const truthy = (v: unknown) => v === 'true' || v === '1' || v === true;
+
+/**
+ * Streams the multipart body: the `file` part goes through a sniffer and a SHA-256 tap
+ * straight into the object store, so memory does not grow with the file.
+ */
+function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promise<ReceivedUpload> {
+  const objectKey = `audio/${audioId}/source`;
+  return new Promise<ReceivedUpload>((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({
+        headers: req.headers,
+        limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
+      });
+    } catch {
+      reject(new HttpError(400, 'UPLOAD.BAD_REQUEST', 'expected a multipart/form-data body with a "file" field'));
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let stored: Promise<{ sizeBytes: number; sha256: string; filename: string; contentType: string }> | null = null;
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(bb);
+      req.resume(); // drain the rest so the client gets our answer
+      void deps.store.delete(objectKey).catch(() => undefined);
+      reject(err);
+    };
+
+    bb.on('field', (name, value) => (fields[name] = value));
+    bb.on('file', (name, file, info) => {
+      if (name !== 'file') {
+        file.resume();
+        return;
+      }
+      const sha = createHash('sha256');
+      let sizeBytes = 0;
+      let head = Buffer.alloc(0);
+      let sniffed = false;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          sizeBytes += chunk.length;
+          sha.update(chunk);
+          if (!sniffed) {
+            head = Buffer.concat([head, chunk]);
+            if (head.length >= SNIFF_BYTES) {
+              sniffed = true;
+              if (!sniffAudio(head)) {
+                cb(new HttpError(415, 'UPLOAD.NOT_AUDIO', `${info.filename || 'the file'} is not a recognised audio format`));
+                return;
+              }
+            }
+          }
+          cb(null, chunk);
+        },
+        flush(cb) {
+          if (sizeBytes === 0) cb(new HttpError(422, 'UPLOAD.EMPTY', 'the file is empty'));
+          else if (!sniffed && !sniffAudio(head)) cb(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio'));
+          else cb();
+        },
+      });
+      file.on('limit', () =>
+        tap.destroy(new HttpError(413, 'UPLOAD.TOO_LARGE', `the file exceeds MAX_UPLOAD_BYTES (${deps.config.maxUploadBytes} bytes)`)),
+      );
+      stored = deps.store
+        .put(objectKey, (file as Readable).pipe(tap) as Readable, { contentType: info.mimeType })
+        .then(() => ({ sizeBytes, sha256: sha.digest('hex'), filename: info.filename || 'recording', contentType: info.mimeType }));
+      // Errors of the tap (not audio, too large) surface through put's rejection.
+      file.on('error', (e) => tap.destroy(e));
+      stored.catch(fail);
+    });
+    bb.on('error', (err) => fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', `malformed multipart body: ${(err as Error).message}`)));
+    bb.on('close', () => {
+      if (failed) return;
+      if (!stored) {
+        fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', 'the multipart body has no "file" field'));
+        return;
+      }
+      stored
+        .then(async (s) => {
+          let metadata: Record<string, unknown> | null = null;
+          if (fields.metadata) {
+            try {
+              const parsed: unknown = JSON.parse(fields.metadata);
+              if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+              metadata = parsed as Record<string, unknown>;
+            } catch {
+              throw new HttpError(400, 'UPLOAD.BAD_REQUEST', 'the "metadata" field must be a JSON object');
+            }
+          }
+          await checkDecodable(deps, objectKey);
+          resolve({
+            ...s,
+            objectKey,
+            metadata,
+            autoTranscribe: truthy(fields.autoTranscribe ?? req.query.autoTranscribe ?? metadata?.autoTranscribe),
+            autoAnalyze: truthy(fields.autoAnalyze ?? req.query.autoAnalyze ?? metadata?.autoAnalyze),
+          });
+        })
+        .catch(fail);
+    });
+    req.on('aborted', () => fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', 'the client aborted the upload')));
+    req.pipe(bb);
+  });
+}
+
+/** Magic bytes can lie (random bytes may start like an MP3 frame): ffprobe must find audio. */
+async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<void> {
+  try {
+    const info = await deps.probe(await deps.store.locate(objectKey));
+    if (info.durationMs !== null && info.durationMs <= 0) {
+      throw new AppError('UPLOAD.EMPTY', 'the recording has no audio (zero duration)');
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'UPLOAD.EMPTY' || code === 'AUDIO.EMPTY') throw new HttpError(422, 'UPLOAD.EMPTY', (err as Error).message);
+    if (code === 'AUDIO.NOT_AUDIO') {
+      throw new HttpError(415, 'UPLOAD.NOT_AUDIO', `the file is not decodable audio: ${(err as Error).message.slice(0, 200)}`);
+    }
+    throw err;
+  }
+}

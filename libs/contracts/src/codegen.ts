@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Generates the TypeScript event types from schemas/*.avsc, so the Avro files stay
+ * the single source of truth (STYLE.md "Schemas are the contract").
+ * `npm run gen:contracts` writes the output; a spec fails when it is stale.
+ */
+type AvroType = string | AvroType[] | { type: string; items?: AvroType; fields?: AvroField[]; name?: string; logicalType?: string };
+interface AvroField {
+  name: string;
+  type: AvroType;
+  default?: unknown;
+  doc?: string;
+}
+interface AvroRecord {
+  name: string;
+  doc?: string;
+  fields: AvroField[];
+}
+
+export const SCHEMA_DIR = join(__dirname, '../../../schemas');
+
+export function listSchemaFiles(dir = SCHEMA_DIR): { topic: string; version: number; file: string }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.avsc'))
+    .sort()
+    .map((file) => {
+      const m = /^(.+)\.v(\d+)\.avsc$/.exec(file);
+      if (!m) throw new Error(`schema file name must be <topic>.v<N>.avsc: ${file}`);
+      return { topic: m[1], version: Number(m[2]), file: join(dir, file) };
+    });
+}
+
+function tsType(t: AvroType): string {
+  if (Array.isArray(t)) return t.map(tsType).join(' | ');
+  if (typeof t === 'string') {
+    switch (t) {
+      case 'null':
+        return 'null';
+      case 'string':
+        return 'string';
+      case 'boolean':
+        return 'boolean';
+      case 'int':
+      case 'long':
+      case 'float':
+      case 'double':
+        return 'number';
+      default:
+        throw new Error(`unsupported avro type ${t}`);
+    }
+  }
+  if (t.type === 'array' && t.items) return `${tsType(t.items)}[]`;
+  if (t.logicalType === 'timestamp-millis') return 'number';
+  return tsType(t.type);
+}
+
+export function generateEventTypes(dir = SCHEMA_DIR): string {
+  const latest = new Map<string, { version: number; file: string }>();
+  for (const s of listSchemaFiles(dir)) {
+    const cur = latest.get(s.topic);
+    if (!cur || cur.version < s.version) latest.set(s.topic, s);
+  }
+  const out: string[] = [
+    '// Generated from schemas/*.avsc by `npm run gen:contracts`. Do not edit.',
+    '',
+  ];
+  const mapLines: string[] = [];
+  const versionLines: string[] = [];
+  for (const [topic, { version, file }] of [...latest].sort()) {
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as AvroRecord;
+    const payload = rec.fields.find((f) => f.name === 'payload');
+    if (!payload || typeof payload.type !== 'object' || Array.isArray(payload.type) || !payload.type.fields) {
+      throw new Error(`${file}: needs a record field "payload"`);
+    }
+    const iface = `${rec.name}Payload`;
+    out.push(`/** ${topic} v${version}: ${rec.doc ?? ''} */`);
+    out.push(`export interface ${iface} {`);
+    for (const f of payload.type.fields) out.push(`  ${f.name}: ${tsType(f.type)};`);
+    out.push('}', '');
+    mapLines.push(`  '${topic}': ${iface};`);
+    versionLines.push(`  '${topic}': ${version},`);
+  }
+  out.push('export interface PayloadMap {', ...mapLines, '}', '');
+  out.push('export const SCHEMA_VERSIONS = {', ...versionLines, '} as const;', '');
+  return out.join('\n');
+}
+
+if (require.main === module) {
+  // eslint-disable-next-line no-console
+  process.stdout.write(generateEventTypes());
+}

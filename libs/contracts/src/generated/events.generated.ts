@@ -1,0 +1,159 @@
+// Generated from schemas/*.avsc by `npm run gen:contracts`. Do not edit.
+
+/** analysis.completed v1: An analysis is stored. */
+export interface AnalysisCompletedPayload {
+  analysisId: string;
+  analysisKey: string;
+  analyst: string;
+  model: null | string;
+  issueCount: number;
+  sentimentScore: number;
+  quizCount: number;
+}
+
+/** analysis.failed v1: An analysis failed. */
+export interface AnalysisFailedPayload {
+  analysisId: string;
+  code: string;
+  reason: string;
+}
+
+/** analysis.requested v1: A user asked for an analysis of the transcript. */
+export interface AnalysisRequestedPayload {
+  userId: string;
+  analysisId: string;
+  optionsJson: null | string;
+}
+
+/** audio.chunked v1: All chunks of a recording exist; chunkCount is final. */
+export interface AudioChunkedPayload {
+  chunkCount: number;
+  durationMs: number;
+  channels: number;
+}
+
+/** audio.chunking.failed v1: The recording cannot be chunked. */
+export interface AudioChunkingFailedPayload {
+  code: string;
+  reason: string;
+}
+
+/** audio.uploaded v1: An upload finished and the source object is stored. */
+export interface AudioUploadedPayload {
+  userId: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  objectKey: string;
+  metadataJson: null | string;
+  autoTranscribe: boolean;
+  autoAnalyze: boolean;
+}
+
+/** chunk.created v1: One chunk of one channel was cut and stored. */
+export interface ChunkCreatedPayload {
+  chunkId: string;
+  index: number;
+  channel: number;
+  speaker: string;
+  startMs: number;
+  endMs: number;
+  objectKey: string;
+}
+
+/** chunk.transcribed v1: One chunk has a transcript in the object store. */
+export interface ChunkTranscribedPayload {
+  chunkId: string;
+  index: number;
+  channel: number;
+  speaker: string;
+  startMs: number;
+  endMs: number;
+  transcriptKey: string;
+  wordCount: number;
+  engine: string;
+}
+
+/** chunk.transcription.failed v1: A chunk failed for good after its retries. */
+export interface ChunkTranscriptionFailedPayload {
+  chunkId: string;
+  index: number;
+  channel: number;
+  code: string;
+  reason: string;
+  attempts: number;
+}
+
+/** stt.chunk.requested v1: Work item: transcribe one chunk. Keyed by chunkId so work spreads over workers. */
+export interface SttChunkRequestedPayload {
+  chunkId: string;
+  index: number;
+  channel: number;
+  speaker: string;
+  startMs: number;
+  endMs: number;
+  objectKey: string;
+  requestId: string;
+  attempt: number;
+  language: null | string;
+  phrases: string[];
+}
+
+/** transcript.completed v1: The merged, time-ordered transcript is stored. */
+export interface TranscriptCompletedPayload {
+  transcriptKey: string;
+  textKey: string;
+  wordCount: number;
+  segmentCount: number;
+  durationMs: number;
+  speakers: string[];
+  engine: string;
+}
+
+/** transcription.failed v1: The transcript cannot be completed. */
+export interface TranscriptionFailedPayload {
+  code: string;
+  reason: string;
+  failedChunks: string[];
+}
+
+/** transcription.requested v1: A user asked for a transcript (or a resume). */
+export interface TranscriptionRequestedPayload {
+  userId: string;
+  requestId: string;
+  language: null | string;
+  phrases: string[];
+}
+
+export interface PayloadMap {
+  'analysis.completed': AnalysisCompletedPayload;
+  'analysis.failed': AnalysisFailedPayload;
+  'analysis.requested': AnalysisRequestedPayload;
+  'audio.chunked': AudioChunkedPayload;
+  'audio.chunking.failed': AudioChunkingFailedPayload;
+  'audio.uploaded': AudioUploadedPayload;
+  'chunk.created': ChunkCreatedPayload;
+  'chunk.transcribed': ChunkTranscribedPayload;
+  'chunk.transcription.failed': ChunkTranscriptionFailedPayload;
+  'stt.chunk.requested': SttChunkRequestedPayload;
+  'transcript.completed': TranscriptCompletedPayload;
+  'transcription.failed': TranscriptionFailedPayload;
+  'transcription.requested': TranscriptionRequestedPayload;
+}
+
+export const SCHEMA_VERSIONS = {
+  'analysis.completed': 1,
+  'analysis.failed': 1,
+  'analysis.requested': 1,
+  'audio.chunked': 1,
+  'audio.chunking.failed': 1,
+  'audio.uploaded': 1,
+  'chunk.created': 1,
+  'chunk.transcribed': 1,
+  'chunk.transcription.failed': 1,
+  'stt.chunk.requested': 1,
+  'transcript.completed': 1,
+  'transcription.failed': 1,
+  'transcription.requested': 1,
+} as const;

@@ -1,0 +1,7 @@
+export * from './app-error';
+export * from './avro-codec';
+export * from './envelope';
+export * from './generated/events.generated';
+export * from './recording-status';
+export * from './topics';
+export * from './transcript';

@@ -1,0 +1,137 @@
+/**
+ * A recording's status is derived from facts, never stored as a mutable step, so events
+ * arriving late, twice or out of order across topics can never move it backwards
+ * (ARCHITECTURE.md "Status of a recording").
+ */
+export const RECORDING_STATUSES = [
+  'uploading',
+  'uploaded',
+  'chunking',
+  'ready',
+  'transcribing',
+  'transcribed',
+  'analyzing',
+  'analyzed',
+  'failed',
+] as const;
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+
+export interface Failure {
+  code: string;
+  reason: string;
+  at: number;
+}
+
+/** Facts the read model accumulates from events; every field is set-once or monotonic. */
+export interface RecordingFacts {
+  uploadedAt?: number;
+  chunksCreated: number;
+  chunkCount?: number;
+  chunkingFailed?: Failure;
+  transcriptionRequestedAt?: number;
+  chunksTranscribed: number;
+  failedChunks: string[];
+  transcriptionFailed?: Failure;
+  transcriptCompletedAt?: number;
+  analysisRequestedAt?: number;
+  analysisCompletedAt?: number;
+  analysisFailed?: Failure;
+}
+
+export interface DerivedState {
+  status: RecordingStatus;
+  failure: Failure | null;
+  progress: { done: number; total: number } | null;
+}
+
+export function deriveState(f: RecordingFacts): DerivedState {
+  const total = f.chunkCount ?? 0;
+  const progress = { done: Math.min(f.chunksTranscribed, total || f.chunksTranscribed), total };
+  if (f.uploadedAt === undefined) return { status: 'uploading', failure: null, progress: null };
+  if (f.chunkingFailed) return { status: 'failed', failure: f.chunkingFailed, progress: null };
+  if (f.chunkCount === undefined) {
+    return { status: f.chunksCreated > 0 ? 'chunking' : 'uploaded', failure: null, progress: null };
+  }
+  if (f.transcriptCompletedAt !== undefined) {
+    const req = f.analysisRequestedAt;
+    if (req === undefined) return { status: 'transcribed', failure: null, progress };
+    if (f.analysisFailed && f.analysisFailed.at >= req && !(f.analysisCompletedAt && f.analysisCompletedAt > f.analysisFailed.at)) {
+      return { status: 'failed', failure: f.analysisFailed, progress };
+    }
+    if (f.analysisCompletedAt !== undefined && f.analysisCompletedAt >= req) {
+      return { status: 'analyzed', failure: null, progress };
+    }
+    return { status: 'analyzing', failure: null, progress };
+  }
+  const req = f.transcriptionRequestedAt;
+  if (req === undefined) return { status: 'ready', failure: null, progress: null };
+  if (f.transcriptionFailed && f.transcriptionFailed.at >= req) {
+    return { status: 'failed', failure: f.transcriptionFailed, progress };
+  }
+  return { status: 'transcribing', failure: null, progress };
+}
+
+export interface Permission {
+  allowed: boolean;
+  reason: string;
+}
+
+/**
+ * Transcribe is allowed from `ready`, and to resume a failed or stalled transcription.
+ * A transcription is stalled when it has made no progress for `stallMs`.
+ */
+export function canTranscribe(f: RecordingFacts, lastProgressAt: number, now: number, stallMs: number): Permission {
+  const { status } = deriveState(f);
+  if (f.transcriptCompletedAt !== undefined) return { allowed: false, reason: 'the recording is already transcribed' };
+  switch (status) {
+    case 'ready':
+      return { allowed: true, reason: 'ready' };
+    case 'failed':
+      return f.chunkCount === undefined
+        ? { allowed: false, reason: `the recording could not be chunked: ${f.chunkingFailed?.reason ?? 'unknown'}` }
+        : { allowed: true, reason: 'retrying the failed chunks' };
+    case 'transcribing':
+      return now - lastProgressAt >= stallMs
+        ? { allowed: true, reason: 'resuming a stalled transcription' }
+        : { allowed: false, reason: 'the recording is already being transcribed' };
+    default:
+      return { allowed: false, reason: `the recording is ${status}; transcription is possible once it is ready` };
+  }
+}
+
+/** Analyze is allowed once a transcript exists (transcribed, analyzed, or a failed analysis). */
+export function canAnalyze(f: RecordingFacts): Permission {
+  if (f.transcriptCompletedAt === undefined) {
+    return { allowed: false, reason: 'the recording has no transcript yet; transcribe it first' };
+  }
+  const { status } = deriveState(f);
+  if (status === 'analyzing') return { allowed: false, reason: 'an analysis is already running' };
+  return { allowed: true, reason: status };
+}
+
+/** What the dashboard and `GET /audios/:id` show of a recording. */
+export interface RecordingView {
+  audioId: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  createdAt: number;
+  updatedAt: number;
+  status: RecordingStatus;
+  failure: Failure | null;
+  progress: { done: number; total: number } | null;
+  chunkCount: number | null;
+  durationMs: number | null;
+  failedChunks: string[];
+  wordCount: number | null;
+  transcriptReady: boolean;
+  analysisReady: boolean;
+  canTranscribe: Permission;
+  canAnalyze: Permission;
+  metadata: Record<string, unknown> | null;
+}
+
+/** How the gateway learns a recording's state: the query service's read model. */
+export interface RecordingReader {
+  get(userId: string, audioId: string): Promise<RecordingView | null>;
+}

@@ -1,0 +1,54 @@
+/**
+ * The transcript vocabulary shared by stt-worker, merger, analyzer and query.
+ * All times are integer milliseconds. In a ChunkTranscript they are relative to
+ * the chunk start; in a Transcript they are absolute (from the recording start).
+ */
+export interface Word {
+  text: string;
+  startMs: number;
+  endMs: number;
+  /** 0..1; engines that give no confidence report 1. */
+  confidence: number;
+}
+
+/** Speaker label. Stereo calls: channel 0 (left) = "agent", channel 1 (right) = "customer". */
+export type Speaker = string;
+
+export interface ChunkTranscript {
+  audioId: string;
+  chunkId: string;
+  index: number;
+  channel: number;
+  speaker: Speaker;
+  /** Where the chunk starts in the recording. */
+  offsetMs: number;
+  durationMs: number;
+  engine: string;
+  language: string;
+  /** Times relative to the chunk start. */
+  words: Word[];
+}
+
+export interface Segment {
+  startMs: number;
+  endMs: number;
+  speaker: Speaker;
+  text: string;
+  /** Absolute times. */
+  words: Word[];
+}
+
+export interface Transcript {
+  audioId: string;
+  durationMs: number;
+  language: string;
+  engine: string;
+  speakers: Speaker[];
+  /** Time-ordered; a segment is one speaker's turn. */
+  segments: Segment[];
+  /** Plain text: one "speaker: text" line per segment. */
+  text: string;
+}
+
+export const SPEAKER_BY_CHANNEL: readonly Speaker[] = ['agent', 'customer'];
+export const MONO_SPEAKER: Speaker = 'speaker';

@@ -1,0 +1,45 @@
+import type { EventOf, TopicName } from '@speech/contracts';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  headers: Record<string, string>;
+  /** 1 on first delivery, then 2, 3 … while retrying. */
+  attempt: number;
+}
+
+export type Handler<T extends TopicName> = (event: EventOf<T>, ctx: MessageContext) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Messages of different partitions handled at once by this subscription (default 1). */
+  concurrency?: number;
+}
+
+/**
+ * The EventBus port: at-least-once delivery, per-key order, a failing handler retried with
+ * backoff and then dead-lettered (`<topic>.dlq`). Every handler must be idempotent.
+ * A handler that throws an error with `retriable: false` is dead-lettered at once.
+ */
+export interface EventBus {
+  publish<T extends TopicName>(event: EventOf<T>): Promise<void>;
+  subscribe<T extends TopicName>(groupId: string, topic: T, handler: Handler<T>, opts?: SubscribeOptions): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RetryPolicy {
+  /** Attempts including the first. */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
+
+/** Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"). */
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}

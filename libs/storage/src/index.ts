@@ -1,0 +1,2 @@
+export * from './fs-object-store';
+export * from './object-store.port';
