@@ -28,7 +28,9 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: [],
+          // The services are apps, and only the composition root (apps/standalone, tag
+          // type:composition) may import them: depConstraints below keep everyone else out.
+          allow: ['@speech/upload-gateway', '@speech/chunker', '@speech/stt-worker', '@speech/merger', '@speech/analyzer', '@speech/query'],
           banTransitiveDependencies: false,
           depConstraints: [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: infrastructure },

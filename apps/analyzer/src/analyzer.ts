@@ -50,11 +50,11 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   await analyses.ensureIndex({ audioId: 1 });
 
   async function onRequested(e: EventOf<'analysis.requested'>, ctx: MessageContext): Promise<void> {
-    let options: AnalysisRecord['options'] = {};
+    let options: AnalysisRecord['options'];
     try {
       options = e.payload.optionsJson ? (JSON.parse(e.payload.optionsJson) as AnalysisRecord['options']) : {};
     } catch {
-      options = {};
+      options = {}; // options are hints; a bad one must not block the analysis
     }
     await analyses.insert({
       _id: e.payload.analysisId,
@@ -100,14 +100,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       const transcript = JSON.parse((await deps.store.getBuffer(transcriptKey)).toString('utf8')) as Transcript;
       const result = await deps.analyst.analyze(transcript, a.options);
       const analysisKey = `audio/${a.audioId}/analysis/${a._id}.json`;
-      const record = {
-        analysisId: a._id,
-        audioId: a.audioId,
-        createdAt: Date.now(),
-        analyst: deps.analyst.name,
-        durationMs: Date.now() - started,
-        ...result,
-      };
+      const record = { ...result, analysisId: a._id, createdAt: Date.now(), durationMs: Date.now() - started };
       await deps.store.putBuffer(analysisKey, JSON.stringify(record), { contentType: 'application/json' });
       const done = await analyses.update(
         { _id: a._id },

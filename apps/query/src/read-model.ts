@@ -98,7 +98,7 @@ export class ReadModel implements RecordingReader {
     switch (e.type) {
       case 'audio.uploaded': {
         const p = (e as EventOf<'audio.uploaded'>).payload;
-        let metadata: Record<string, unknown> | null = null;
+        let metadata: Record<string, unknown> | null;
         try {
           metadata = p.metadataJson ? (JSON.parse(p.metadataJson) as Record<string, unknown>) : null;
         } catch {

@@ -203,6 +203,10 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
       let sizeBytes = 0;
       let head = Buffer.alloc(0);
       let sniffed = false;
+      // The first error the tap raises is the reason we answer with; the store may only
+      // see "premature close" once the tap is destroyed.
+      let refusal: Error | null = null;
+      const refuse = (err: Error) => (refusal ??= err);
       const tap = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           sizeBytes += chunk.length;
@@ -212,7 +216,7 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
             if (head.length >= SNIFF_BYTES) {
               sniffed = true;
               if (!sniffAudio(head)) {
-                cb(new HttpError(415, 'UPLOAD.NOT_AUDIO', `${info.filename || 'the file'} is not a recognised audio format`));
+                cb(refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', `${info.filename || 'the file'} is not a recognised audio format`)));
                 return;
               }
             }
@@ -220,19 +224,28 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
           cb(null, chunk);
         },
         flush(cb) {
-          if (sizeBytes === 0) cb(new HttpError(422, 'UPLOAD.EMPTY', 'the file is empty'));
-          else if (!sniffed && !sniffAudio(head)) cb(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio'));
+          if (sizeBytes === 0) cb(refuse(new HttpError(422, 'UPLOAD.EMPTY', 'the file is empty')));
+          else if (!sniffed && !sniffAudio(head)) cb(refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio')));
           else cb();
         },
       });
+      // The store attaches its own listeners a tick later (after creating folders, say):
+      // until then an error must not go unheard and crash the process.
+      tap.on('error', () => undefined);
       file.on('limit', () =>
-        tap.destroy(new HttpError(413, 'UPLOAD.TOO_LARGE', `the file exceeds MAX_UPLOAD_BYTES (${deps.config.maxUploadBytes} bytes)`)),
+        tap.destroy(
+          refuse(new HttpError(413, 'UPLOAD.TOO_LARGE', `the file exceeds MAX_UPLOAD_BYTES (${deps.config.maxUploadBytes} bytes)`)),
+        ),
       );
+      file.on('error', (e) => tap.destroy(e));
       stored = deps.store
         .put(objectKey, (file as Readable).pipe(tap) as Readable, { contentType: info.mimeType })
-        .then(() => ({ sizeBytes, sha256: sha.digest('hex'), filename: info.filename || 'recording', contentType: info.mimeType }));
-      // Errors of the tap (not audio, too large) surface through put's rejection.
-      file.on('error', (e) => tap.destroy(e));
+        .then(
+          () => ({ sizeBytes, sha256: sha.digest('hex'), filename: info.filename || 'recording', contentType: info.mimeType }),
+          (err: unknown) => {
+            throw refusal ?? err;
+          },
+        );
       stored.catch(fail);
     });
     bb.on('error', (err) => fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', `malformed multipart body: ${(err as Error).message}`)));
@@ -272,8 +285,9 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
 
 /** Magic bytes can lie (random bytes may start like an MP3 frame): ffprobe must find audio. */
 async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<void> {
+  const location = await deps.store.locate(objectKey);
   try {
-    const info = await deps.probe(await deps.store.locate(objectKey));
+    const info = await deps.probe(location);
     if (info.durationMs !== null && info.durationMs <= 0) {
       throw new AppError('UPLOAD.EMPTY', 'the recording has no audio (zero duration)');
     }
@@ -281,7 +295,9 @@ async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<voi
     const code = (err as { code?: string }).code;
     if (code === 'UPLOAD.EMPTY' || code === 'AUDIO.EMPTY') throw new HttpError(422, 'UPLOAD.EMPTY', (err as Error).message);
     if (code === 'AUDIO.NOT_AUDIO') {
-      throw new HttpError(415, 'UPLOAD.NOT_AUDIO', `the file is not decodable audio: ${(err as Error).message.slice(0, 200)}`);
+      // ffprobe's words name our storage path: keep them in the log, not in the answer.
+      deps.log.info({ err, objectKey }, 'upload refused: not decodable audio');
+      throw new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not decodable audio (no audio stream could be read)');
     }
     throw err;
   }

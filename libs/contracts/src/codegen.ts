@@ -88,6 +88,5 @@ export function generateEventTypes(dir = SCHEMA_DIR): string {
 }
 
 if (require.main === module) {
-  // eslint-disable-next-line no-console
   process.stdout.write(generateEventTypes());
 }

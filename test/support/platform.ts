@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SignJWT } from 'jose';
+import type { RecordingStatus, RecordingView } from '@speech/contracts';
+
+export const ROOT = join(__dirname, '../..');
+export const FIXTURES = join(ROOT, 'test/fixtures');
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => ok(port));
+    });
+    s.once('error', fail);
+  });
+}
+
+/** The single-process platform as a user runs it: `tsx apps/standalone/src/main.ts`, as a child. */
+export class PlatformProcess {
+  readonly secret = randomBytes(24).toString('base64url');
+  child: ChildProcess | null = null;
+  url = '';
+  stderr = '';
+
+  constructor(readonly dataDir = mkdtempSync(join(tmpdir(), 'speech-e2e-')), private readonly env: Record<string, string> = {}) {}
+
+  async start(): Promise<void> {
+    const port = await freePort();
+    this.url = `http://127.0.0.1:${port}`;
+    this.stderr = '';
+    this.child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/standalone/src/main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, AUTH_JWT_SECRET: this.secret, LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-20_000)));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`platform exited (${this.child.exitCode}):\n${this.stderr}`);
+      try {
+        if ((await fetch(`${this.url}/healthz`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`platform did not answer /healthz:\n${this.stderr}`);
+      await sleep(200);
+    }
+  }
+
+  /** Ends the process: SIGTERM (graceful) or SIGKILL (a crash). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode) return;
+    const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async cleanup(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  token(sub: string, secret = this.secret): Promise<string> {
+    return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  }
+}
+
+export class Api {
+  constructor(readonly url: string, readonly token: string) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}`, ...extra } : extra;
+  }
+
+  async upload(file: string | { name: string; bytes: Buffer }, fields: Record<string, string> = {}): Promise<Response> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    const f = typeof file === 'string' ? { name: basename(file), bytes: readFileSync(file) } : file;
+    form.append('file', new Blob([f.bytes]), f.name);
+    return fetch(`${this.url}/upload`, { method: 'POST', headers: this.headers(), body: form });
+  }
+
+  post(path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: this.headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  get(path: string): Promise<Response> {
+    return fetch(`${this.url}${path}`, { headers: this.headers() });
+  }
+
+  async json<T>(path: string): Promise<T> {
+    const res = await this.get(path);
+    if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  /** Waits for a status; fails at once on an unexpected `failed`. Bounded, never a speed assertion. */
+  async waitFor(audioId: string, status: RecordingStatus, timeoutMs = 300_000, onView?: (v: RecordingView) => void): Promise<RecordingView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.json<RecordingView>(`/audios/${audioId}`);
+      onView?.(view);
+      if (view.status === status) return view;
+      if (view.status === 'failed' && status !== 'failed') throw new Error(`recording failed: ${JSON.stringify(view.failure)}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${status}; last view ${JSON.stringify(view)}`);
+      await sleep(250);
+    }
+  }
+}
+
+export async function errorOf(res: Response): Promise<{ status: number; code: string; message: string }> {
+  const body = (await res.json()) as { error?: { code?: string; message?: string } };
+  return { status: res.status, code: body.error?.code ?? '', message: body.error?.message ?? '' };
+}
