@@ -1,0 +1,46 @@
+import { extractActionItems, isScheduledNextStep } from './action-items';
+import { aTranscript } from './testing/transcript-builder';
+
+describe('extractActionItems', () => {
+  const call = aTranscript()
+    .turn('agent', 'makes sense could we book thirty minutes with your team next wednesday')
+    .turn('customer', 'wednesday works send me an invite for ten in the morning')
+    .turn('agent', "great i'll send a side by side comparison today")
+    .turn('customer', 'i would have to check with finance')
+    .build();
+  const items = extractActionItems(call);
+
+  it('finds proposals, requests and commitments with owners', () => {
+    expect(items.map((i) => [i.owner, i.text])).toEqual([
+      ['agent', 'could we book thirty minutes with your team next wednesday'],
+      ['agent', 'send me an invite for ten in the morning'],
+      ['agent', "i'll send a side by side comparison today"],
+      ['customer', 'i would have to check with finance'],
+    ]);
+  });
+
+  it('keeps the spoken due date verbatim', () => {
+    expect(items.map((i) => i.dueText)).toEqual(['next wednesday', 'ten in the morning', 'today', null]);
+  });
+
+  it('times each item at its trigger word', () => {
+    const agentTurn = call.segments[0];
+    expect(items[0]?.atMs).toBe(agentTurn?.words[2]?.startMs);
+  });
+
+  it('marks dated meetings as booked next steps', () => {
+    expect(items.map(isScheduledNextStep)).toEqual([true, true, false, false]);
+  });
+
+  it('leaves owner null for requests on mono recordings', () => {
+    const mono = aTranscript().turn('speaker', 'please send the report by friday').build();
+    expect(extractActionItems(mono)).toEqual([
+      { text: 'please send the report by friday', owner: null, dueText: 'by friday', atMs: 0 },
+    ]);
+  });
+
+  it('finds nothing in a call without commitments', () => {
+    const t = aTranscript().turn('agent', 'hello how are you').turn('customer', 'fine thanks').build();
+    expect(extractActionItems(t)).toEqual([]);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The analysis JSON produced by every Analyst (offline rules now, an LLM later).
+ *
+ * The schema is written so that `analysisJsonSchema()` is usable as an OpenAI
+ * structured-outputs schema in strict mode: every property is required, objects are
+ * closed (zod's output-mode JSON Schema emits `additionalProperties: false`), absent
+ * values are `null` rather than optional, per-speaker data are arrays (strict mode has
+ * no maps) and literals are enums. Cross-field rules (answerIndex within options, ...)
+ * are zod refinements: they validate our output but are not expressible in that subset.
+ */
+import { z } from 'zod';
+
+const ms = z.number().int().min(0);
+const count = z.number().int().min(0);
+const share = z.number().min(0).max(1);
+const score = z.number().min(-1).max(1);
+/**
+ * Non-empty string as a refinement, not `.min(1)`: strict structured outputs reject
+ * `minLength`, while refinements stay out of the JSON Schema.
+ */
+const text = z.string().refine((s) => s.trim().length > 0, { message: 'must not be empty' });
+
+export const ISSUE_TYPES = [
+  'price',
+  'competitor',
+  'timing',
+  'authority',
+  'need',
+  'trust',
+  'product',
+  'support',
+  'billing',
+  'other',
+] as const;
+export const IssueTypeSchema = z.enum(ISSUE_TYPES);
+export type IssueType = z.infer<typeof IssueTypeSchema>;
+
+export const SentimentLabelSchema = z.enum(['positive', 'neutral', 'negative']);
+export type SentimentLabel = z.infer<typeof SentimentLabelSchema>;
+
+export const SpeakerMetricsSchema = z.object({
+  speaker: z.string(),
+  talkTimeMs: ms,
+  /** Share of all talk time (not of call duration). */
+  talkRatio: share,
+  wordCount: count,
+  wordsPerMinute: z.number().min(0),
+  longestMonologueMs: ms,
+  questionsAsked: count,
+  /** Turns this speaker started while someone else was still talking. */
+  interruptions: count,
+});
+
+export const FillerWordsSchema = z.object({
+  speaker: z.string(),
+  total: count,
+  byWord: z.array(z.object({ word: z.string(), count: count })),
+});
+
+export const MonologueSchema = z
+  .object({ speaker: z.string(), startMs: ms, endMs: ms, durationMs: ms })
+  .refine((m) => m.endMs >= m.startMs, { message: 'endMs before startMs' });
+
+export const MetricsSchema = z.object({
+  durationMs: ms,
+  speakers: z.array(SpeakerMetricsSchema),
+  /** Share of the call where nobody speaks. */
+  silenceShare: share,
+  interruptions: count,
+  overtalkMs: ms,
+  fillerWords: z.array(FillerWordsSchema),
+  longestMonologue: MonologueSchema.nullable(),
+});
+
+const SentimentScoreSchema = z.object({ score, label: SentimentLabelSchema });
+
+export const SentimentSchema = z.object({
+  overall: SentimentScoreSchema,
+  bySpeaker: z.array(z.object({ speaker: z.string(), score, label: SentimentLabelSchema })),
+  timeline: z.array(z.object({ startMs: ms, endMs: ms, speaker: z.string(), score })),
+  shifts: z.array(
+    z.object({
+      atMs: ms,
+      from: SentimentLabelSchema,
+      to: SentimentLabelSchema,
+      speaker: z.string(),
+      quote: z.string(),
+    }),
+  ),
+});
+
+export const IssueSchema = z
+  .object({
+    type: IssueTypeSchema,
+    /** Words that occur contiguously in the transcript. */
+    quote: text,
+    startMs: ms,
+    endMs: ms,
+    speaker: z.string(),
+    confidence: share,
+  })
+  .refine((i) => i.endMs >= i.startMs, { message: 'endMs before startMs' });
+
+export const CoachingSeveritySchema = z.enum(['info', 'suggestion', 'warning']);
+
+export const CoachingItemSchema = z
+  .object({
+    id: text,
+    title: text,
+    recommendation: text,
+    severity: CoachingSeveritySchema,
+    basis: z.object({
+      metric: z.string().nullable(),
+      value: z.number().nullable(),
+      /** Named benchmark and its source, e.g. "Gong Labs 43:57 talk-to-listen ratio". */
+      benchmark: z.string().nullable(),
+      benchmarkValue: z.number().nullable(),
+      atMs: ms.nullable(),
+      quote: z.string().nullable(),
+    }),
+  })
+  .refine((c) => (c.basis.benchmark ?? '').length > 0, { message: 'coaching must name its benchmark' })
+  .refine((c) => c.basis.metric !== null || c.basis.atMs !== null, {
+    message: 'coaching must be tied to a metric or a moment',
+  });
+
+export const QuizQuestionSchema = z
+  .object({
+    question: text,
+    options: z.array(text).min(3).max(4),
+    answerIndex: z.number().int().min(0).max(3),
+    explanation: text,
+    atMs: ms.nullable(),
+  })
+  .refine((q) => q.answerIndex < q.options.length, { message: 'answerIndex out of range' })
+  .refine((q) => new Set(q.options.map((o) => o.trim().toLowerCase())).size === q.options.length, {
+    message: 'options must be distinct',
+  });
+
+export const ActionItemSchema = z.object({
+  text: text,
+  /** Speaker label responsible, or null when it is shared or unclear. */
+  owner: z.string().nullable(),
+  /** The words that say when, as spoken ("next wednesday"), or null. */
+  dueText: z.string().nullable(),
+  atMs: ms,
+});
+
+export const CallTypeSchema = z.enum(['sales', 'support', 'unknown']);
+
+export const AnalysisResultSchema = z.object({
+  /** Which analyst produced this ("offline" for the rule-based one). */
+  analyst: text,
+  analystVersion: text,
+  callType: CallTypeSchema,
+  summary: z.string(),
+  metrics: MetricsSchema,
+  sentiment: SentimentSchema,
+  issues: z.array(IssueSchema),
+  coaching: z.array(CoachingItemSchema),
+  quiz: z.array(QuizQuestionSchema).min(3),
+  actionItems: z.array(ActionItemSchema),
+});
+
+export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
+export type Metrics = z.infer<typeof MetricsSchema>;
+export type SpeakerMetrics = z.infer<typeof SpeakerMetricsSchema>;
+export type Sentiment = z.infer<typeof SentimentSchema>;
+export type SentimentPoint = Sentiment['timeline'][number];
+export type SentimentShift = Sentiment['shifts'][number];
+export type Issue = z.infer<typeof IssueSchema>;
+export type CoachingItem = z.infer<typeof CoachingItemSchema>;
+export type CoachingBasis = CoachingItem['basis'];
+export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
+export type ActionItem = z.infer<typeof ActionItemSchema>;
+export type CallType = z.infer<typeof CallTypeSchema>;
+
+/**
+ * JSON Schema (draft 2020-12 subset) of AnalysisResult, for LLM structured outputs.
+ * `$schema` is dropped because OpenAI's strict mode expects a bare schema object.
+ */
+export function analysisJsonSchema(): Record<string, unknown> {
+  const schema: Record<string, unknown> = { ...z.toJSONSchema(AnalysisResultSchema, { io: 'output' }) };
+  delete schema['$schema'];
+  return schema;
+}

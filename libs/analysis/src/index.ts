@@ -1,0 +1,33 @@
+export {
+  AnalysisResultSchema,
+  ActionItemSchema,
+  CallTypeSchema,
+  CoachingItemSchema,
+  ISSUE_TYPES,
+  IssueSchema,
+  IssueTypeSchema,
+  MetricsSchema,
+  QuizQuestionSchema,
+  SentimentSchema,
+  analysisJsonSchema,
+} from './analysis.schema';
+export type {
+  ActionItem,
+  AnalysisResult,
+  CallType,
+  CoachingItem,
+  Issue,
+  IssueType,
+  Metrics,
+  QuizQuestion,
+  Sentiment,
+  SentimentLabel,
+  SpeakerMetrics,
+} from './analysis.schema';
+export type { Analyst, AnalyzeOptions } from './analyst.port';
+export { OfflineAnalyst, OFFLINE_ANALYST_VERSION, type OfflineAnalystDeps } from './offline-analyst';
+export { computeMetrics } from './conversation-metrics';
+export { detectIssues } from './issue-detector';
+export { OBJECTION_TAXONOMY, type IssueRule } from './objection-taxonomy';
+export { loadSentimentScorer, type SentimentScorer } from './sentiment';
+export { BENCHMARKS } from './benchmarks';

@@ -1,0 +1,223 @@
+/**
+ * Finds customer objections and complaints by matching the phrase taxonomy
+ * (objection-taxonomy.ts) and custom competitor names against customer-side utterances.
+ *
+ * Only the customer side is searched on stereo calls: the agent saying "other vendors"
+ * or "a credit" is not the customer raising an issue. Mono calls have no sides, so every
+ * utterance is searched. Quotes are verbatim windows of the matching segment's words.
+ */
+import type { Transcript } from '@speech/contracts';
+import type { Issue, IssueType } from './analysis.schema';
+import { OBJECTION_TAXONOMY } from './objection-taxonomy';
+import { compilePattern, findPhrase, type CompiledPattern } from './phrase-matcher';
+import { tokenizeText } from './tokens';
+import { hasAgent, isCustomerSide, quoteAround, splitUtterances, type Utterance } from './utterances';
+
+interface CompiledRule {
+  type: IssueType;
+  confidence: number;
+  patterns: CompiledPattern[];
+}
+
+const COMPILED: readonly CompiledRule[] = OBJECTION_TAXONOMY.map((r) => ({
+  type: r.type,
+  confidence: r.confidence,
+  patterns: r.patterns.map(compilePattern),
+}));
+
+/** Each extra word inside a match makes it a little less certain. */
+const SLACK_PENALTY = 0.08;
+const CUSTOM_COMPETITOR_CONFIDENCE = 0.85;
+
+export interface IssueDetectorOptions {
+  /** Competitor names or phrases to flag ("Stormvault", "Acme Backup"). */
+  competitors?: readonly string[];
+}
+
+interface TokenMatch {
+  type: IssueType;
+  start: number;
+  end: number;
+  confidence: number;
+}
+
+const squash = (s: string): string => s.replace(/[^a-z0-9]/g, '');
+
+/** Levenshtein distance, early exit once it exceeds `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length] ?? max + 1;
+}
+
+/**
+ * Custom names are matched on squashed letters over 1–3 consecutive tokens, so a brand
+ * the recogniser splits ("stormvault" -> "storm vault") still matches, with one edit
+ * allowed per five letters for near-misses ("storm volt").
+ */
+export function findCompetitorNames(
+  tokens: readonly string[],
+  names: readonly string[],
+): Array<{ start: number; end: number; exact: boolean }> {
+  const out: Array<{ start: number; end: number; exact: boolean }> = [];
+  const targets = names.map((n) => squash(tokenizeText(n).join(''))).filter((n) => n.length >= 2);
+  for (let i = 0; i < tokens.length; i++) {
+    let found: { start: number; end: number; exact: boolean } | null = null;
+    for (let len = 1; len <= 3 && i + len <= tokens.length && !found; len++) {
+      const candidate = squash(tokens.slice(i, i + len).join(''));
+      for (const target of targets) {
+        const allowed = target.length >= 5 ? Math.floor(target.length / 5) : 0;
+        const d = candidate === target ? 0 : editDistance(candidate, target, allowed);
+        if (d <= allowed) {
+          found = { start: i, end: i + len, exact: d === 0 };
+          break;
+        }
+      }
+    }
+    if (found) {
+      out.push(found);
+      i = found.end - 1;
+    }
+  }
+  return out;
+}
+
+function matchesIn(u: Utterance, competitors: readonly string[]): TokenMatch[] {
+  const found: TokenMatch[] = [];
+  for (const rule of COMPILED) {
+    for (const p of rule.patterns) {
+      for (const m of findPhrase(p, u.tokens)) {
+        found.push({
+          type: rule.type,
+          start: m.start,
+          end: m.end,
+          confidence: rule.confidence - SLACK_PENALTY * m.slack,
+        });
+      }
+    }
+  }
+  for (const m of findCompetitorNames(u.tokens, competitors)) {
+    found.push({
+      type: 'competitor',
+      start: m.start,
+      end: m.end,
+      confidence: CUSTOM_COMPETITOR_CONFIDENCE - (m.exact ? 0 : 0.15),
+    });
+  }
+  return found;
+}
+
+/** Average recogniser confidence of the matched words, scaled so it tempers but never zeroes. */
+function asrFactor(u: Utterance, start: number, end: number): number {
+  const words = new Set(u.tokenWord.slice(start, end));
+  const confs = [...words].map((i) => u.words[i]?.confidence ?? 1);
+  const mean = confs.length > 0 ? confs.reduce((a, b) => a + b, 0) / confs.length : 1;
+  return 0.6 + 0.4 * Math.max(0, Math.min(1, mean));
+}
+
+/** Keep the most confident of overlapping findings of the same type. */
+export function dedupeIssues(issues: readonly Issue[]): Issue[] {
+  const kept: Issue[] = [];
+  const byConfidence = [...issues].sort((a, b) => b.confidence - a.confidence || a.startMs - b.startMs);
+  for (const issue of byConfidence) {
+    const overlaps = kept.some(
+      (k) =>
+        k.type === issue.type && k.speaker === issue.speaker && k.startMs <= issue.endMs && issue.startMs <= k.endMs,
+    );
+    if (!overlaps) kept.push(issue);
+  }
+  return kept.sort((a, b) => a.startMs - b.startMs || a.type.localeCompare(b.type));
+}
+
+/** A match in segment-word coordinates, before quoting. */
+interface Finding {
+  type: IssueType;
+  speaker: string;
+  segmentIndex: number;
+  /** Segment word range [from, to) of the matched phrase. */
+  from: number;
+  to: number;
+  confidence: number;
+}
+
+/** Same-type matches this close in one turn are one issue ("talk to our security team before we sign"). */
+const MERGE_GAP_WORDS = 8;
+const MERGE_MAX_SPAN_WORDS = 16;
+
+function mergeFindings(findings: readonly Finding[]): Finding[] {
+  const sorted = [...findings].sort(
+    (a, b) => a.segmentIndex - b.segmentIndex || a.type.localeCompare(b.type) || a.from - b.from,
+  );
+  const out: Finding[] = [];
+  for (const f of sorted) {
+    const last = out[out.length - 1];
+    if (
+      last &&
+      last.segmentIndex === f.segmentIndex &&
+      last.type === f.type &&
+      last.speaker === f.speaker &&
+      f.from - last.to <= MERGE_GAP_WORDS &&
+      Math.max(last.to, f.to) - last.from <= MERGE_MAX_SPAN_WORDS
+    ) {
+      last.to = Math.max(last.to, f.to);
+      last.confidence = Math.max(last.confidence, f.confidence);
+    } else {
+      out.push({ ...f });
+    }
+  }
+  return out;
+}
+
+export function detectIssues(
+  transcript: Transcript,
+  options: IssueDetectorOptions = {},
+  utterances = splitUtterances(transcript),
+): Issue[] {
+  const agentPresent = hasAgent(transcript);
+  const competitors = options.competitors ?? [];
+  const findings: Finding[] = [];
+  for (const u of utterances) {
+    if (!isCustomerSide(u.speaker, agentPresent)) continue;
+    for (const m of matchesIn(u, competitors)) {
+      findings.push({
+        type: m.type,
+        speaker: u.speaker,
+        segmentIndex: u.segmentIndex,
+        from: u.firstWord + (u.tokenWord[m.start] ?? 0),
+        to: u.firstWord + (u.tokenWord[m.end - 1] ?? 0) + 1,
+        confidence: Math.max(0.05, Math.min(0.99, m.confidence * asrFactor(u, m.start, m.end))),
+      });
+    }
+  }
+  const issues: Issue[] = [];
+  for (const f of mergeFindings(findings)) {
+    const segment = transcript.segments[f.segmentIndex];
+    if (!segment) continue;
+    const { quote, startMs, endMs } = quoteAround(segment, f.from, f.to);
+    if (quote === '') continue;
+    issues.push({
+      type: f.type,
+      quote,
+      startMs,
+      endMs,
+      speaker: f.speaker,
+      confidence: Math.round(f.confidence * 100) / 100,
+    });
+  }
+  return dedupeIssues(issues);
+}

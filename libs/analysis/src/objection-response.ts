@@ -1,0 +1,110 @@
+/**
+ * How the agent answered each customer issue: did the next agent turn acknowledge it
+ * (empathy / validation) and did it ask a clarifying question?
+ *
+ * This is the "Acknowledge" and "Explore" steps of the LAER objection-handling model
+ * (Listen, Acknowledge, Explore, Respond — Carew International) and the "Empathize" step
+ * of the HEARD service-recovery model used for complaints.
+ */
+import type { Issue, IssueType } from './analysis.schema';
+import { isBackchannel } from './conversation-metrics';
+import { compilePattern, containsAny } from './phrase-matcher';
+import { questionStarts } from './question-detector';
+import { isSpeechWord } from './tokens';
+import { AGENT, type Utterance } from './utterances';
+
+/** Sales objections (LAER applies) vs service complaints (HEARD applies). */
+export const OBJECTION_TYPES: readonly IssueType[] = ['price', 'competitor', 'timing', 'authority', 'need', 'trust'];
+export const COMPLAINT_TYPES: readonly IssueType[] = ['product', 'support', 'billing', 'other'];
+
+export const EMPATHY_PATTERNS = [
+  '=i am sorry',
+  '=(so|very|really|truly) sorry',
+  '=sorry (about|to hear|for)',
+  '(i|we) apologize',
+  '=apologies',
+  '=i (completely|totally|really|fully|can)? understand',
+  '=i can (imagine|see)',
+  'how frustrating',
+  '(that|this) (must|must be|sounds|is) (frustrating|painful|difficult|hard|tough|stressful|annoying)',
+  '=that sounds (painful|frustrating|difficult|hard|tough|stressful|awful|terrible)',
+  '=i hear you',
+].map(compilePattern);
+
+const ACKNOWLEDGE_PATTERNS = [
+  ...EMPATHY_PATTERNS,
+  ...[
+    '=(that|it)? makes (total|complete|perfect)? sense',
+    '=understood',
+    '=(fair|good|great|valid) (point|question|enough|concern)',
+    '=that is (fair|understandable|a fair point|a good point|a great question|a good question)',
+    '=i (get|see) (it|that|where|what|why)',
+    '=i (totally|completely) get',
+    '=i appreciate',
+    '=thank you for (sharing|telling|letting|raising|your patience|being honest)',
+    '=of course',
+    '=absolutely',
+    '=no problem',
+    '=got it',
+  ].map(compilePattern),
+];
+
+export interface IssueResponse {
+  issue: Issue;
+  /** The agent's next turn, or null if the agent never answered before the call ended. */
+  responseAtMs: number | null;
+  responseQuote: string | null;
+  acknowledged: boolean;
+  empathetic: boolean;
+  askedQuestion: boolean;
+}
+
+const MAX_RESPONSE_QUOTE_WORDS = 20;
+
+/**
+ * The agent's next turn after the issue: agent utterances starting after the issue
+ * started, up to the next substantive customer utterance (backchannels don't end it).
+ */
+export function nextAgentTurn(utterances: readonly Utterance[], afterMs: number): Utterance[] {
+  const turn: Utterance[] = [];
+  for (const u of utterances) {
+    if (u.startMs <= afterMs) continue;
+    if (u.speaker === AGENT) turn.push(u);
+    else if (turn.length > 0 && !isBackchannel(u)) break;
+  }
+  return turn;
+}
+
+export function analyseResponses(issues: readonly Issue[], utterances: readonly Utterance[]): IssueResponse[] {
+  return issues
+    .filter((i) => i.speaker !== AGENT)
+    .map((issue) => {
+      const turn = nextAgentTurn(utterances, issue.startMs);
+      const first = turn[0];
+      // The opening of the reply is where acknowledgement belongs; a "sorry" two
+      // minutes into a pitch is not a response to this objection.
+      const opening = turn.flatMap((u) => u.tokens).slice(0, 25);
+      return {
+        issue,
+        responseAtMs: first?.startMs ?? null,
+        responseQuote: first
+          ? first.words
+              .filter((w) => isSpeechWord(w.text))
+              .slice(0, MAX_RESPONSE_QUOTE_WORDS)
+              .map((w) => w.text)
+              .join(' ')
+          : null,
+        acknowledged: containsAny(ACKNOWLEDGE_PATTERNS, opening),
+        empathetic: containsAny(EMPATHY_PATTERNS, opening),
+        askedQuestion: turn.some((u) => questionStarts(u.tokens).length > 0),
+      };
+    });
+}
+
+export function describeResponse(r: IssueResponse): string {
+  if (r.responseAtMs === null) return 'Did not respond before the call ended';
+  if (r.acknowledged && r.askedQuestion) return 'Acknowledged it and asked a clarifying question';
+  if (r.acknowledged) return 'Acknowledged it but asked no question';
+  if (r.askedQuestion) return 'Asked a question without acknowledging it';
+  return 'Moved on without acknowledging it or asking a question';
+}

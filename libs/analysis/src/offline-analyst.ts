@@ -1,0 +1,93 @@
+/**
+ * Rule-based analyst that runs fully offline: word-timing metrics, wink-nlp lexicon
+ * sentiment, a phrase taxonomy for objections and complaints, benchmark-based coaching,
+ * a quiz and action items. The result is validated against AnalysisResultSchema.
+ */
+import type { Transcript } from '@speech/contracts';
+import { extractActionItems } from './action-items';
+import { AnalysisResultSchema, type AnalysisResult } from './analysis.schema';
+import type { Analyst, AnalyzeOptions } from './analyst.port';
+import type { CallFacts } from './call-facts';
+import { classifyCall } from './call-type';
+import { buildCoaching } from './coaching-rules';
+import { computeMetrics } from './conversation-metrics';
+import { detectIssues } from './issue-detector';
+import { analyseResponses } from './objection-response';
+import { buildQuiz } from './quiz-builder';
+import { analyseSentiment, closingSentiment, loadSentimentScorer, type SentimentScorer } from './sentiment';
+import { buildSummary } from './summary';
+import { AGENT, hasAgent, speakersOf, splitUtterances } from './utterances';
+
+export const OFFLINE_ANALYST_VERSION = '1.0.0';
+
+export interface OfflineAnalystDeps {
+  /** Override the wink-nlp scorer (tests); loaded lazily once by default. */
+  sentimentScorer?: () => Promise<SentimentScorer>;
+}
+
+/**
+ * Integer, non-negative, ordered word times. The contract promises them, but one bad word
+ * from an engine should cost a slightly odd metric, not a failed analysis.
+ */
+function sanitize(t: Transcript): Transcript {
+  const ms = (x: number): number => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0);
+  return {
+    ...t,
+    durationMs: ms(t.durationMs),
+    segments: t.segments.map((s) => ({
+      ...s,
+      startMs: ms(s.startMs),
+      endMs: ms(s.endMs),
+      words: s.words.map((w) => ({ ...w, startMs: ms(w.startMs), endMs: Math.max(ms(w.startMs), ms(w.endMs)) })),
+    })),
+  };
+}
+
+export class OfflineAnalyst implements Analyst {
+  readonly name = 'offline';
+  private readonly loadScorer: () => Promise<SentimentScorer>;
+
+  constructor(deps: OfflineAnalystDeps = {}) {
+    this.loadScorer = deps.sentimentScorer ?? loadSentimentScorer;
+  }
+
+  async analyze(input: Transcript, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    const scorer = await this.loadScorer();
+    const transcript = sanitize(input);
+    const utterances = splitUtterances(transcript);
+    const speakers = speakersOf(transcript);
+    const agentPresent = hasAgent(transcript);
+    const customer = agentPresent ? (speakers.find((s) => s !== AGENT) ?? null) : null;
+
+    const metrics = computeMetrics(transcript, utterances);
+    const sentiment = analyseSentiment(utterances, speakers, scorer);
+    const issues = detectIssues(transcript, { competitors: options.competitors ?? [] }, utterances);
+    const actionItems = extractActionItems(transcript, utterances);
+    const facts: CallFacts = {
+      transcript,
+      utterances,
+      callType: classifyCall(issues, utterances),
+      metrics,
+      sentiment,
+      issues,
+      responses: agentPresent ? analyseResponses(issues, utterances) : [],
+      actionItems,
+      coachee: agentPresent ? AGENT : speakers.length === 1 ? (speakers[0] ?? null) : null,
+      customer,
+      customerClosing: customer ? closingSentiment(sentiment.timeline, customer, metrics.durationMs) : null,
+    };
+
+    return AnalysisResultSchema.parse({
+      analyst: this.name,
+      analystVersion: OFFLINE_ANALYST_VERSION,
+      callType: facts.callType,
+      summary: buildSummary(facts),
+      metrics,
+      sentiment,
+      issues,
+      coaching: buildCoaching(facts),
+      quiz: buildQuiz(facts),
+      actionItems,
+    } satisfies AnalysisResult);
+  }
+}

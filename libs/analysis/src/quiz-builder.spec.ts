@@ -1,0 +1,84 @@
+import type { Transcript } from '@speech/contracts';
+import type { AnalysisResult, QuizQuestion } from './analysis.schema';
+import { OfflineAnalyst } from './offline-analyst';
+import { ISSUE_LABELS } from './quiz-builder';
+import { aTranscript } from './testing/transcript-builder';
+
+const analyst = new OfflineAnalyst({ sentimentScorer: async () => (text) => (text.includes('thanks') ? 0.5 : 0) });
+const analyze = (t: Transcript): Promise<AnalysisResult> => analyst.analyze(t);
+
+function salesCall(audioId = 'quiz-call'): Transcript {
+  return aTranscript(audioId)
+    .turn('agent', 'hi thanks for joining what made you look at our backup plan')
+    .turn('customer', 'we lost a server last month but your price is almost double what we pay now')
+    .turn('agent', 'i hear you what does your current plan include')
+    .turn('customer', 'just nightly copies and i need to talk to my manager before we sign')
+    .turn('agent', 'makes sense could we book thirty minutes with your manager next friday')
+    .turn('customer', 'friday works thanks')
+    .build();
+}
+
+function expectWellFormed(quiz: QuizQuestion[]): void {
+  expect(quiz.length).toBeGreaterThanOrEqual(3);
+  expect(quiz.length).toBeLessThanOrEqual(6);
+  for (const q of quiz) {
+    expect(q.options.length).toBeGreaterThanOrEqual(3);
+    expect(q.options.length).toBeLessThanOrEqual(4);
+    expect(new Set(q.options).size).toBe(q.options.length);
+    expect(q.options[q.answerIndex]).toBeDefined();
+  }
+}
+
+const answer = (q: QuizQuestion | undefined): string | undefined => q?.options[q.answerIndex];
+
+describe('buildQuiz', () => {
+  it('builds 3–6 well-formed questions about the call', async () => {
+    const { quiz } = await analyze(salesCall());
+    expectWellFormed(quiz);
+  });
+
+  it('asks about the objections the customer actually raised, at their time', async () => {
+    const r = await analyze(salesCall());
+    const issueQs = r.quiz.filter((q) => q.question.startsWith('What kind of concern'));
+    expect(issueQs.length).toBeGreaterThan(0);
+    for (const q of issueQs) {
+      const issuesThen = r.issues.filter((i) => i.startMs === q.atMs).map((i) => ISSUE_LABELS[i.type]);
+      expect(issuesThen).toContain(answer(q));
+    }
+  });
+
+  it('asks for the booked next step, quoting the transcript', async () => {
+    const t = salesCall();
+    const q = (await analyze(t)).quiz.find((x) => x.question.includes('next step'));
+    expect(answer(q)).toBe('"could we book thirty minutes with your manager next friday"');
+    expect(t.text).toContain('could we book thirty minutes with your manager next friday');
+  });
+
+  it('answers "who spoke more" from the talk ratio', async () => {
+    const t = aTranscript()
+      .turn('agent', Array.from({ length: 60 }, () => 'pitch').join(' '))
+      .turn('customer', 'is that so')
+      .build();
+    const q = (await analyze(t)).quiz.find((x) => x.question === 'Who spoke more on this call?');
+    expect(answer(q)).toMatch(/^The agent/);
+  });
+
+  it('is deterministic for a given call, without Math.random', async () => {
+    const random = jest.spyOn(Math, 'random');
+    const a = (await analyze(salesCall('same-id'))).quiz;
+    const b = (await analyze(salesCall('same-id'))).quiz;
+    expect(b).toEqual(a);
+    expect(random).not.toHaveBeenCalled();
+    random.mockRestore();
+  });
+
+  it('still asks three answerable questions about a silent recording', async () => {
+    const t = aTranscript('silence').withSpeakers('agent', 'customer').lasting(90_000).build();
+    const { quiz } = await analyze(t);
+    expectWellFormed(quiz);
+    expect(quiz).toHaveLength(3);
+    expect(answer(quiz.find((q) => q.question.startsWith('What does the recording contain')))).toBe(
+      'No speech, only silence or noise',
+    );
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Token normalisation shared by every rule in this library.
+ *
+ * Offline STT (pocketsphinx) emits lowercase words without punctuation, sometimes with
+ * alternate-pronunciation suffixes ("the(2)") and non-speech markers ("<sil>", "[noise]").
+ * Rules match on a canonical token stream; each token remembers which transcript word it
+ * came from so quotes can always be rebuilt from the words that were actually recognised.
+ */
+
+/** Contractions are expanded so a rule written as "do not need" also matches "don't need". */
+const CONTRACTIONS: Readonly<Record<string, readonly string[]>> = {
+  "don't": ['do', 'not'],
+  "doesn't": ['does', 'not'],
+  "didn't": ['did', 'not'],
+  "can't": ['can', 'not'],
+  cannot: ['can', 'not'],
+  "won't": ['will', 'not'],
+  "wouldn't": ['would', 'not'],
+  "couldn't": ['could', 'not'],
+  "shouldn't": ['should', 'not'],
+  "isn't": ['is', 'not'],
+  "aren't": ['are', 'not'],
+  "wasn't": ['was', 'not'],
+  "weren't": ['were', 'not'],
+  "haven't": ['have', 'not'],
+  "hasn't": ['has', 'not'],
+  "hadn't": ['had', 'not'],
+  "i'm": ['i', 'am'],
+  "you're": ['you', 'are'],
+  "we're": ['we', 'are'],
+  "they're": ['they', 'are'],
+  "it's": ['it', 'is'],
+  "that's": ['that', 'is'],
+  "there's": ['there', 'is'],
+  "what's": ['what', 'is'],
+  "how's": ['how', 'is'],
+  "who's": ['who', 'is'],
+  "let's": ['let', 'us'],
+  "i'll": ['i', 'will'],
+  "you'll": ['you', 'will'],
+  "we'll": ['we', 'will'],
+  "they'll": ['they', 'will'],
+  "i've": ['i', 'have'],
+  "you've": ['you', 'have'],
+  "we've": ['we', 'have'],
+  "they've": ['they', 'have'],
+  "i'd": ['i', 'would'],
+  "you'd": ['you', 'would'],
+  "we'd": ['we', 'would'],
+  "they'd": ['they', 'would'],
+};
+
+/**
+ * Homophones the recogniser confuses freely; mapping them to one spelling keeps
+ * "too expensive" matching when it comes out as "to expensive".
+ */
+const HOMOPHONES: Readonly<Record<string, string>> = { too: 'to', ok: 'okay', alright: 'all right' };
+
+/** Lowercase, drop pronunciation variants and punctuation. Returns '' for non-speech markers. */
+export function cleanWord(raw: string): string {
+  const lower = raw.trim().toLowerCase();
+  if (/^(<[^>]*>|\[[^\]]*\]|\+\+.*\+\+)$/.test(lower)) return '';
+  return lower
+    .replace(/\(\d+\)$/, '')
+    .replace(/[’‘]/g, "'")
+    .replace(/[^a-z0-9']+/g, '')
+    .replace(/^'+|'+$/g, '');
+}
+
+/** Canonical tokens for one word: expanded contractions, homophones merged. */
+export function canonicalTokens(raw: string): string[] {
+  const cleaned = cleanWord(raw);
+  if (cleaned === '') return [];
+  const expanded = CONTRACTIONS[cleaned] ?? [cleaned];
+  return expanded.flatMap((t) => (HOMOPHONES[t] ?? t).split(' '));
+}
+
+/** Canonical tokens for free text (pattern words, custom competitor names). */
+export function tokenizeText(text: string): string[] {
+  return text.split(/[\s\-_/]+/).flatMap(canonicalTokens);
+}
+
+export interface TokenStream {
+  /** Canonical tokens. */
+  tokens: string[];
+  /** For each token, the index of the source word it came from. */
+  wordIndex: number[];
+}
+
+export function tokenStream(words: readonly { text: string }[]): TokenStream {
+  const tokens: string[] = [];
+  const wordIndex: number[] = [];
+  words.forEach((w, i) => {
+    for (const t of canonicalTokens(w.text)) {
+      tokens.push(t);
+      wordIndex.push(i);
+    }
+  });
+  return { tokens, wordIndex };
+}
+
+/** True if the word is speech (not a recogniser marker or bare punctuation). */
+export function isSpeechWord(raw: string): boolean {
+  return cleanWord(raw) !== '';
+}
+
+const NUMBER_WORDS = new Set(
+  (
+    'a an one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen ' +
+    'sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty ninety hundred couple few half'
+  ).split(' '),
+);
+
+export function isNumberToken(token: string): boolean {
+  return NUMBER_WORDS.has(token) || /^\d+$/.test(token);
+}
