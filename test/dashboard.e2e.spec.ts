@@ -1,0 +1,208 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SignJWT } from 'jose';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { FIXTURES, freePort, ROOT } from './support/platform';
+
+jest.setTimeout(8 * 60_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test/artifacts');
+const STARTUP_MS = 120_000;
+
+/**
+ * The dashboard as a person uses it, in a real browser against `npx tsx apps/standalone/src/main.ts`:
+ * upload a call, watch it become ready, Transcribe, Analyze, and read the results.
+ * Runs real ffmpeg and pocketsphinx. The waits are bounds, never speed assertions.
+ */
+describe('dashboard (browser)', () => {
+  const secret = randomBytes(24).toString('base64url').slice(0, 32);
+  const dataDir = mkdtempSync(join(tmpdir(), 'speech-dashboard-e2e-'));
+  let child: ChildProcess | null = null;
+  let stderr = '';
+  let baseUrl = '';
+  let browser: Browser | null = null;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: the dashboard browser test needs Debian's Chromium. Install it with "bash scripts/setup.sh --test".`,
+      );
+    }
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    child = spawn('npx', ['tsx', 'apps/standalone/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true, // its own process group, so npx, tsx and node all end together
+    });
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+    await waitForHealth(child);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await stopChild();
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  });
+
+  async function waitForHealth(proc: ChildProcess): Promise<void> {
+    const deadline = Date.now() + STARTUP_MS;
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new Error(
+          `the platform exited (${proc.exitCode ?? proc.signalCode}) before answering /healthz:\n${stderr}`,
+        );
+      }
+      try {
+        if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(`the platform did not answer ${baseUrl}/healthz within ${STARTUP_MS / 1000} s:\n${stderr}`);
+      await sleep(250);
+    }
+  }
+
+  /**
+   * SIGTERM to the child's process group (its PID: npx, tsx and the platform's node), then
+   * SIGKILL if anything of it is still alive after a few seconds.
+   */
+  async function stopChild(): Promise<void> {
+    const pid = child?.pid;
+    if (!pid) return;
+    const signal = (sig: NodeJS.Signals | 0): boolean => {
+      try {
+        process.kill(-pid, sig);
+        return true;
+      } catch {
+        return false; // ESRCH: the whole group is gone
+      }
+    };
+    const goneWithin = async (ms: number): Promise<boolean> => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        if (!signal(0)) return true;
+        await sleep(100);
+      }
+      return !signal(0);
+    };
+    if (!signal('SIGTERM')) return;
+    if (await goneWithin(5_000)) return;
+    signal('SIGKILL');
+    await goneWithin(5_000);
+  }
+
+  function token(sub: string): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
+  }
+
+  const row = (audioId: string) => `tr[data-audio-id="${audioId}"]`;
+
+  /** Waits for the row's status; fails at once, with the reason shown in the row, on `failed`. */
+  async function waitForStatus(audioId: string, status: string, timeout: number): Promise<void> {
+    const sel = `${row(audioId)} [data-status="${status}"], ${row(audioId)} [data-status="failed"]`;
+    const el = await page.waitForSelector(sel, { timeout });
+    if ((await el.getAttribute('data-status')) === 'failed' && status !== 'failed') {
+      const reason = await page.locator(`${row(audioId)} .cell-progress`).textContent();
+      throw new Error(`the recording failed while waiting for "${status}": ${reason}`);
+    }
+  }
+
+  async function visibleAlert(): Promise<string | null> {
+    const alert = page.locator('#alert');
+    return (await alert.isVisible()) ? await alert.locator('.alert-text').textContent() : null;
+  }
+
+  it('uploads, transcribes, analyses and shows the results of a support call', async () => {
+    const jwt = await token('browser-user');
+    await page.goto(`${baseUrl}/#token=${jwt}`);
+
+    // The token is kept and removed from the address bar.
+    await page.waitForSelector('#app:not([hidden])');
+    expect(page.url()).not.toContain('token=');
+    expect(await page.evaluate('window.localStorage.getItem("speechCoach.token")')).toBe(jwt);
+    await page.waitForSelector('#connection[data-mode="live"]', { timeout: 30_000 });
+
+    // Upload through the page's file input.
+    await page.setInputFiles('#file-input', join(FIXTURES, 'support-outage.stereo.mp3'));
+    expect(await page.isChecked('#auto-input')).toBe(false);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const first = await page.waitForSelector('tr[data-audio-id]', { timeout: 60_000 });
+    const audioId = (await first.getAttribute('data-audio-id')) ?? '';
+    expect(audioId).not.toBe('');
+    expect(await page.locator(`${row(audioId)} .file-name`).textContent()).toBe('support-outage.stereo.mp3');
+
+    // Chunked: Transcribe is possible, Analyze is not (no transcript yet).
+    await waitForStatus(audioId, 'ready', 120_000);
+    const transcribe = page.locator(`${row(audioId)} [data-action="transcribe"]`);
+    const analyze = page.locator(`${row(audioId)} [data-action="analyze"]`);
+    expect(await transcribe.isEnabled()).toBe(true);
+    expect(await analyze.isDisabled()).toBe(true);
+    expect(await analyze.getAttribute('title')).toMatch(/transcri/i);
+    expect(await page.locator(`${row(audioId)} .cell-duration`).textContent()).toMatch(/^\d{2}:\d{2}$/);
+
+    await transcribe.click();
+    await waitForStatus(audioId, 'transcribed', 4 * 60_000);
+    expect(await transcribe.isDisabled()).toBe(true);
+    expect(await analyze.isEnabled()).toBe(true);
+
+    await analyze.click();
+    await waitForStatus(audioId, 'analyzed', 2 * 60_000);
+    expect(await visibleAlert()).toBeNull();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-list.png') });
+
+    // The detail panel.
+    await page.locator(`${row(audioId)} [data-action="view"]`).click();
+    const detail = page.locator('#detail');
+    await page.waitForSelector('#detail [data-section="quiz"] [data-quiz-question]', { timeout: 30_000 });
+    expect(await detail.locator('#detail-title').textContent()).toBe('support-outage.stereo.mp3');
+    expect(await detail.locator('[data-section="summary"] .summary-text').textContent()).not.toBe('');
+    expect(await detail.locator('.segment[data-speaker="agent"]').count()).toBeGreaterThan(0);
+    expect(await detail.locator('.segment[data-speaker="customer"]').count()).toBeGreaterThan(0);
+    expect(await detail.locator('.segment .timestamp').first().textContent()).toMatch(/^\d{2}:\d{2}$/);
+    expect(await detail.locator('[data-section="metrics"] tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await detail.locator('[data-section="sentiment"] svg').count()).toBe(1);
+    expect(await detail.locator('[data-issue]').count()).toBeGreaterThan(0);
+    expect(await detail.locator('[data-coaching]').count()).toBeGreaterThan(0);
+    expect(await detail.locator('[data-coaching] .basis strong').first().textContent()).not.toBe(''); // the benchmark is named
+    expect(await detail.locator('[data-quiz-question]').count()).toBeGreaterThanOrEqual(3);
+
+    // Answer the first quiz question.
+    const question = detail.locator('[data-quiz-question="0"]');
+    await question.locator('input[type="radio"]').first().check();
+    await question.getByRole('button', { name: 'Check' }).click();
+    const feedback = question.locator('[data-quiz-feedback]');
+    await page.waitForSelector(
+      '#detail [data-quiz-question="0"] [data-quiz-feedback][data-result="correct"], #detail [data-quiz-question="0"] [data-quiz-feedback][data-result="incorrect"]',
+      { timeout: 5_000 },
+    );
+    expect((await feedback.textContent())?.trim().length).toBeGreaterThan(10);
+    expect(await question.locator('.quiz-option.correct').count()).toBe(1);
+
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    expect(await visibleAlert()).toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
+});
