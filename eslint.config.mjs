@@ -37,9 +37,10 @@ export default tseslint.config(
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform'] },
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform'] },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform', 'type:runtime', 'type:testing'],
               bannedExternalImports: ['kafkajs', '@kafkajs/*', 'mongodb', '@aws-sdk/*', '@seald-io/nedb'],
             },
             { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['*'] },

@@ -36,6 +36,15 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'],
     },
     {
+      // Specs that need the server stack (Kafka, schema registry, MongoDB-wire, S3),
+      // started once: testcontainers with a Docker engine, else the native deploy/stack.
+      ...common,
+      displayName: 'stack',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.stack.spec.ts'],
+      globalSetup: '<rootDir>/test/stack/global-setup.ts',
+      globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
+    },
+    {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],

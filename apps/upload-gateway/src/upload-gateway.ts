@@ -4,7 +4,7 @@ import busboy from 'busboy';
 import type { Express, Request } from 'express';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { AppError, newEvent, type RecordingReader } from '@speech/contracts';
+import { AppError, newEvent, type RecordingReader, type RecordingView } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { DocumentStore } from '@speech/persistence';
 import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
@@ -84,6 +84,21 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
     res.status(201).json({ audioId, status: 'uploaded', sizeBytes: record.sizeBytes, sha256: record.sha256 });
   }));
 
+  // Read-your-writes: right after a 201, the read model may not have seen the upload yet.
+  // The gateway knows it, so the client never gets a 404 for a recording it just made.
+  app.get('/audios/:audioId', auth, route(async (req, res) => {
+    const user = userOf(req);
+    const audioId = String(req.params.audioId);
+    const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
+    if (view) {
+      res.json(view);
+      return;
+    }
+    const record = await audios.get(audioId);
+    if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+    res.json(justUploaded(record));
+  }));
+
   app.post('/transcribe/:audioId', auth, limiter, json, route(async (req, res) => {
     const { record, view } = await ownRecording(req, audios, deps.recordings);
     if (!view.canTranscribe.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canTranscribe.reason);
@@ -109,9 +124,33 @@ async function ownRecording(
   const record = await audios.get(audioId);
   // Another user's recording is reported as missing, so ids cannot be probed.
   if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
-  const view = await recordings.get(user.id, audioId);
+  const view = await recordings.get(user.id, audioId, req.headers.authorization);
   if (!view) throw new HttpError(409, 'AUDIO.INVALID_STATE', 'the recording is still being registered; try again in a moment');
   return { record, view };
+}
+
+function justUploaded(r: AudioRecord): RecordingView {
+  const wait = { allowed: false, reason: 'the recording is being registered; try again in a moment' };
+  return {
+    audioId: r._id,
+    filename: r.filename,
+    contentType: r.contentType,
+    sizeBytes: r.sizeBytes,
+    createdAt: r.createdAt,
+    updatedAt: r.createdAt,
+    status: 'uploaded',
+    failure: null,
+    progress: null,
+    chunkCount: null,
+    durationMs: null,
+    failedChunks: [],
+    wordCount: null,
+    transcriptReady: false,
+    analysisReady: false,
+    canTranscribe: wait,
+    canAnalyze: wait,
+    metadata: r.metadata,
+  };
 }
 
 function phrasesOf(body: unknown): string[] {

@@ -133,5 +133,6 @@ export interface RecordingView {
 
 /** How the gateway learns a recording's state: the query service's read model. */
 export interface RecordingReader {
-  get(userId: string, audioId: string): Promise<RecordingView | null>;
+  /** `credentials`: the caller's Authorization header, for readers that ask over HTTP. */
+  get(userId: string, audioId: string, credentials?: string): Promise<RecordingView | null>;
 }

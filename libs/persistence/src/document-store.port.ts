@@ -64,3 +64,10 @@ export function setWithDefaults(set: Record<string, unknown>, defaults: Record<s
   const onInsert = Object.fromEntries(Object.entries(defaults).filter(([k]) => !(k in set) && k !== '_id'));
   return { $set: set, $setOnInsert: onInsert };
 }
+
+/** The fields a filter pins to one value: what an upsert's new document starts from. */
+export function equalityFields(filter: Filter): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(filter).filter(([k, v]) => !k.startsWith('$') && (v === null || typeof v !== 'object')),
+  );
+}

@@ -1,2 +1,3 @@
 export * from './document-store.port';
+export * from './mongo-document-store';
 export * from './nedb-document-store';

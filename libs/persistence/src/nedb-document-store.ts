@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Datastore from '@seald-io/nedb';
 import type { Collection, Doc, DocumentStore, Filter, FindOptions, Update } from './document-store.port';
-import { isDuplicateKeyError } from './document-store.port';
+import { equalityFields, isDuplicateKeyError } from './document-store.port';
 
 class NedbCollection<T extends Doc> implements Collection<T> {
   private readonly ready: Promise<void>;
@@ -90,12 +90,6 @@ class NedbCollection<T extends Doc> implements Collection<T> {
     const names = Object.keys(fields);
     await this.db.ensureIndexAsync({ fieldName: names.length === 1 ? names[0] : names, unique: opts.unique ?? false });
   }
-}
-
-function equalityFields(filter: Filter): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(filter).filter(([k, v]) => !k.startsWith('$') && (v === null || typeof v !== 'object')),
-  );
 }
 
 /**

@@ -1,0 +1,16 @@
+import { OfflineAnalyst } from '@speech/analysis';
+import { runService } from '@speech/runtime';
+import { createAnalyzer } from './analyzer';
+
+runService('analyzer', async ({ bus, store, docs, log, cfg }) => {
+  const analyzer = await createAnalyzer({
+    bus,
+    store,
+    docs,
+    analyst: new OfflineAnalyst(),
+    log,
+    config: { maxAttempts: cfg.ANALYSIS_MAX_ATTEMPTS },
+  });
+  analyzer.subscribe();
+  return {};
+});

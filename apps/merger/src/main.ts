@@ -1,0 +1,7 @@
+import { runService } from '@speech/runtime';
+import { createMerger } from './merger';
+
+runService('merger', async ({ bus, store, docs, log }) => {
+  (await createMerger({ bus, store, docs, log })).subscribe();
+  return {};
+});

@@ -1,0 +1,30 @@
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { probeAudio } from '@speech/audio';
+import { HttpRecordingReader, runService } from '@speech/runtime';
+import { mountUploadGateway } from './upload-gateway';
+
+/** Operational routes answer for the gateway itself; every other read goes to query. */
+const OWN_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+runService('upload-gateway', async ({ bus, store, docs, log, cfg, verifier }) => ({
+  mount: async (app) => {
+    await mountUploadGateway(app, {
+      bus,
+      store,
+      docs,
+      recordings: new HttpRecordingReader(cfg.QUERY_URL),
+      verifier: verifier(),
+      probe: probeAudio,
+      log,
+      config: { maxUploadBytes: cfg.MAX_UPLOAD_BYTES, rateLimitPerMinute: cfg.RATE_LIMIT_PER_MINUTE },
+    });
+    // The public API has one address: reads, SSE and the dashboard are served by query.
+    app.use(
+      createProxyMiddleware({
+        target: cfg.QUERY_URL,
+        changeOrigin: true,
+        pathFilter: (path, req) => req.method === 'GET' && !OWN_ROUTES.has(path),
+      }),
+    );
+  },
+}));

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { AppError, type EventOf } from '@speech/contracts';
+import { silentLogger } from '@speech/platform';
+import { anEvent, eventually } from '@speech/testing';
+import { testStackEnv } from '../../../test/stack/test-stack';
+import { KafkaEventBus } from './kafka-event-bus';
+import { SchemaRegistryCodec } from './schema-registry-codec';
+
+jest.setTimeout(120_000);
+
+describe('KafkaEventBus on Kafka with a schema registry', () => {
+  const buses: KafkaEventBus[] = [];
+  // Each test has its own topics (a random prefix), groups and subjects.
+  const newBus = (prefix: string) => {
+    const env = testStackEnv();
+    const bus = new KafkaEventBus({
+      brokers: env.KAFKA_BROKERS.split(','),
+      clientId: 'test',
+      codec: new SchemaRegistryCodec(env.SCHEMA_REGISTRY_URL, prefix),
+      log: silentLogger(),
+      topicPrefix: prefix,
+      retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
+      topics: { partitions: 2 },
+    });
+    buses.push(bus);
+    return bus;
+  };
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((b) => b.stop()));
+  });
+
+  it('delivers Avro events with the correlation id in headers, in order per key', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}.`;
+    const bus = newBus(prefix);
+    const seen: { audioId: string; index: number; corr: string }[] = [];
+    bus.subscribe(`g-${randomUUID()}`, 'chunk.created', async (e: EventOf<'chunk.created'>, ctx) => {
+      seen.push({ audioId: e.audioId, index: e.payload.index, corr: ctx.headers['correlation-id'] });
+    });
+    await bus.start();
+    for (let i = 0; i < 10; i++) await bus.publish(anEvent('chunk.created', `audio-${i % 2}`, { index: i }));
+    await eventually('10 events', () => seen.length >= 10, 60_000);
+    for (const a of ['audio-0', 'audio-1']) {
+      const idx = seen.filter((s) => s.audioId === a).map((s) => s.index);
+      expect(idx).toEqual([...idx].sort((x, y) => x - y));
+    }
+    expect(seen[0].corr).toBe(`corr-${seen[0].audioId}`);
+  });
+
+  it('retries, then dead-letters a poison event with its original headers and the reason', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}.`;
+    const bus = newBus(prefix);
+    const ok: string[] = [];
+    bus.subscribe(`g-${randomUUID()}`, 'audio.chunked', async (e) => {
+      if (e.audioId === 'poison') throw new AppError('TEST.POISON', 'cannot handle this one', { retriable: true });
+      ok.push(e.audioId);
+    });
+    await bus.start();
+    await bus.publish(anEvent('audio.chunked', 'poison'));
+    await bus.publish(anEvent('audio.chunked', 'fine'));
+    await eventually('the good event', () => ok.includes('fine'), 60_000);
+
+    const { Kafka } = await import('kafkajs');
+    const kafka = new Kafka({ brokers: testStackEnv().KAFKA_BROKERS.split(','), logLevel: 0 });
+    const consumer = kafka.consumer({ groupId: `dlq-${randomUUID()}` });
+    const dead: { key: string; headers: Record<string, string> }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${prefix}audio.chunked.dlq`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        dead.push({
+          key: message.key?.toString() ?? '',
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        });
+      },
+    });
+    try {
+      await eventually('the dead letter', () => dead.length > 0, 60_000);
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(dead[0]).toMatchObject({
+      key: 'poison',
+      headers: { 'correlation-id': 'corr-poison', 'dlq-error-code': 'TEST.POISON', 'dlq-error': 'cannot handle this one' },
+    });
+    expect(ok).toEqual(['fine']);
+  });
+
+  it('lets a consumer built for v2 of a schema read v1 messages (BACKWARD compatibility)', async () => {
+    const env = testStackEnv();
+    const registry = new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL });
+    const subject = `compat-${randomUUID()}-value`;
+    const v1 = { type: 'record', name: 'Greeting', namespace: 'test', fields: [{ name: 'text', type: 'string' }] };
+    const v2 = {
+      ...v1,
+      fields: [...v1.fields, { name: 'language', type: 'string', default: 'en-US' }],
+    };
+    const { id: id1 } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v1) }, { subject });
+    const message = await registry.encode(id1, { text: 'hello' });
+    // v2 adds a field with a default: the registry accepts it as BACKWARD compatible…
+    await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v2) }, { subject });
+    // …and a v2 reader decodes the v1 message, filling the default.
+    const decoded = await registry.decode(message, { [SchemaType.AVRO]: { readerSchema: v2 as never } });
+    expect(decoded).toEqual({ text: 'hello', language: 'en-US' });
+    // A v3 that removes a field without a default… is refused.
+    const v3 = { ...v1, fields: [{ name: 'other', type: 'int' }] };
+    await expect(registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v3) }, { subject })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,3 @@
+export * from './distributed-config';
+export * from './http-recording-reader';
+export * from './run-service';

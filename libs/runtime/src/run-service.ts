@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { KafkaEventBus, SchemaRegistryCodec } from '@speech/messaging';
+import { MongoDocumentStore } from '@speech/persistence';
+import { createHttpApp, createLogger, finishHttpApp, Lifecycle, TokenVerifier, type Logger } from '@speech/platform';
+import { S3ObjectStore } from '@speech/storage';
+import { loadDistributedConfig, type DistributedConfig } from './distributed-config';
+
+export interface Infrastructure {
+  cfg: DistributedConfig;
+  log: Logger;
+  bus: KafkaEventBus;
+  docs: MongoDocumentStore;
+  store: S3ObjectStore;
+  verifier: () => TokenVerifier;
+}
+
+export interface ServiceParts {
+  /** Routes beyond /healthz, /readyz and /metrics. */
+  mount?: (app: Express) => void | Promise<void>;
+}
+
+/**
+ * The composition root shared by every distributed service: parse config once, connect
+ * Kafka (through the schema registry), MongoDB and S3, let the service subscribe and mount
+ * routes, start consuming, serve HTTP, and stop gracefully on SIGTERM.
+ */
+export function runService(service: string, build: (infra: Infrastructure) => Promise<ServiceParts>): void {
+  const log = createLogger({ name: service, level: process.env.LOG_LEVEL });
+  start(service, build, log).catch((err: unknown) => {
+    log.fatal({ err }, 'failed to start');
+    process.exit(1);
+  });
+}
+
+async function start(service: string, build: (infra: Infrastructure) => Promise<ServiceParts>, log: Logger): Promise<void> {
+  const cfg = loadDistributedConfig();
+  const lifecycle = new Lifecycle(log);
+  lifecycle.installSignalHandlers();
+
+  const codec = new SchemaRegistryCodec(cfg.SCHEMA_REGISTRY_URL, cfg.KAFKA_TOPIC_PREFIX);
+  await codec.registerAll();
+  const bus = new KafkaEventBus({
+    brokers: cfg.KAFKA_BROKERS,
+    clientId: cfg.KAFKA_CLIENT_ID ?? service,
+    codec,
+    log,
+    topicPrefix: cfg.KAFKA_TOPIC_PREFIX,
+    topics: { partitions: cfg.KAFKA_TOPIC_PARTITIONS, replicationFactor: cfg.KAFKA_REPLICATION_FACTOR },
+  });
+  const docs = await MongoDocumentStore.connect(cfg.MONGODB_URL, `${cfg.MONGODB_DB_PREFIX}-${service}`);
+  lifecycle.onStop('mongodb', () => docs.close());
+  const store = new S3ObjectStore({
+    bucket: cfg.S3_BUCKET,
+    region: cfg.AWS_REGION,
+    endpoint: cfg.S3_ENDPOINT,
+    accessKeyId: cfg.AWS_ACCESS_KEY_ID,
+    secretAccessKey: cfg.AWS_SECRET_ACCESS_KEY,
+  });
+  await store.ensureBucket();
+  const verifier = () => new TokenVerifier({ jwtSecret: cfg.AUTH_JWT_SECRET, jwksUrl: cfg.AUTH_JWKS_URL });
+
+  const parts = await build({ cfg, log, bus, docs, store, verifier });
+  await bus.start();
+  lifecycle.onStop('kafka', () => bus.stop());
+
+  const app = createHttpApp({ log, service, checks: [{ name: 'mongodb', check: () => docs.ping() }] });
+  await parts.mount?.(app);
+  finishHttpApp(app, log);
+  const server = await new Promise<Server>((ok, fail) => {
+    const s = app.listen(cfg.PORT, cfg.HOST, () => ok(s));
+    s.once('error', fail);
+  });
+  server.requestTimeout = 0;
+  lifecycle.onStop('http', () => new Promise<void>((ok) => {
+    server.close(() => ok());
+    server.closeAllConnections();
+  }));
+  log.info({ port: cfg.PORT }, `${service} ready`);
+}

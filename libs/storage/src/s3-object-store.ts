@@ -1,0 +1,196 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Readable } from 'node:stream';
+import { AppError } from '@speech/contracts';
+import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.port';
+
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** For MinIO, versitygw, Ceph …; path-style addressing is used with an endpoint. */
+  endpoint?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle?: boolean;
+  /** Lifetime of pre-signed URLs. */
+  presignSeconds?: number;
+}
+
+function notFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+/** Network faults and 5xx are worth a retry; 4xx are not. */
+function storageError(err: unknown, what: string): AppError {
+  if (notFound(err)) return new AppError('STORAGE.NOT_FOUND', `${what}: not found`, { cause: err });
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return new AppError('STORAGE.UNAVAILABLE', `${what}: ${(err as Error).message}`, {
+    retriable: status === undefined || status >= 500 || status === 429,
+    cause: err,
+  });
+}
+
+/**
+ * The ObjectStore on S3 or any S3-compatible server (@aws-sdk/client-s3): streaming
+ * multipart writes (lib-storage), streaming and ranged reads, pre-signed URLs, and the
+ * raw multipart calls behind resumable uploads.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly client: S3Client;
+  readonly bucket: string;
+  private readonly presignSeconds: number;
+
+  constructor(cfg: S3Config) {
+    this.bucket = cfg.bucket;
+    this.presignSeconds = cfg.presignSeconds ?? 6 * 3600;
+    this.client = new S3Client({
+      region: cfg.region,
+      endpoint: cfg.endpoint,
+      forcePathStyle: cfg.forcePathStyle ?? Boolean(cfg.endpoint),
+      credentials:
+        cfg.accessKeyId && cfg.secretAccessKey ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } : undefined,
+    });
+  }
+
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch {
+      try {
+        await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      } catch (err) {
+        // Services start together; another one may have just created it.
+        if ((err as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw err;
+      }
+    }
+  }
+
+  async put(key: string, body: Readable, opts: { contentType?: string } = {}): Promise<ObjectInfo> {
+    let sizeBytes = 0;
+    body.on('data', (c: Buffer) => (sizeBytes += c.length));
+    try {
+      // 8 MiB parts, 4 at a time: at most ~32 MiB in flight whatever the object's size.
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: key, Body: body, ContentType: opts.contentType },
+        partSize: 8 * 1024 * 1024,
+        queueSize: 4,
+      });
+      const out = await upload.done();
+      return { sizeBytes, etag: (out.ETag ?? '').replaceAll('"', '') };
+    } catch (err) {
+      throw storageError(err, `put ${key}`);
+    }
+  }
+
+  async putBuffer(key: string, body: Buffer | string, opts: { contentType?: string } = {}): Promise<ObjectInfo> {
+    try {
+      const out = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: opts.contentType }));
+      return { sizeBytes: Buffer.byteLength(body), etag: (out.ETag ?? '').replaceAll('"', '') };
+    } catch (err) {
+      throw storageError(err, `put ${key}`);
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined,
+        }),
+      );
+      return out.Body as Readable;
+    } catch (err) {
+      throw storageError(err, `get ${key}`);
+    }
+  }
+
+  async getBuffer(key: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of await this.get(key)) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { sizeBytes: out.ContentLength ?? 0, etag: (out.ETag ?? '').replaceAll('"', '') };
+    } catch (err) {
+      if (notFound(err)) return null;
+      throw storageError(err, `head ${key}`);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      throw storageError(err, `delete ${key}`);
+    }
+  }
+
+  async locate(key: string): Promise<string> {
+    if (!(await this.head(key))) throw new AppError('STORAGE.NOT_FOUND', `no object ${key}`);
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: this.presignSeconds });
+  }
+
+  // The multipart calls behind resumable uploads: the bytes go straight to S3.
+  async createMultipart(key: string, contentType?: string): Promise<string> {
+    const out = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }));
+    if (!out.UploadId) throw new AppError('STORAGE.UNAVAILABLE', 'no upload id from S3', { retriable: true });
+    return out.UploadId;
+  }
+
+  presignPart(key: string, uploadId: string, partNumber: number): Promise<string> {
+    return getSignedUrl(this.client, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), {
+      expiresIn: this.presignSeconds,
+    });
+  }
+
+  async listParts(key: string, uploadId: string): Promise<{ partNumber: number; etag: string; sizeBytes: number }[]> {
+    const parts: { partNumber: number; etag: string; sizeBytes: number }[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const out = await this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+      for (const p of out.Parts ?? []) parts.push({ partNumber: p.PartNumber ?? 0, etag: (p.ETag ?? '').replaceAll('"', ''), sizeBytes: p.Size ?? 0 });
+      if (!out.IsTruncated) return parts;
+      marker = out.NextPartNumberMarker;
+    }
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
+    await this.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) },
+      }),
+    );
+  }
+
+  async abortMultipart(key: string, uploadId: string): Promise<void> {
+    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
