@@ -20,4 +20,4 @@ ENV NODE_ENV=production SERVICE=standalone PORT=8080
 USER node
 EXPOSE 8080
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["sh", "-c", "exec node node_modules/tsx/dist/cli.mjs apps/${SERVICE}/src/main.ts"]
+CMD ["sh", "-c", "exec node --import tsx apps/${SERVICE}/src/main.ts"]

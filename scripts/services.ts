@@ -43,7 +43,7 @@ export async function startServices(opts: {
 
   const launch = (name: ServiceName) => {
     const log = createWriteStream(join(opts.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, `apps/${name}/src/main.ts`)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, `apps/${name}/src/main.ts`)], {
       cwd: ROOT,
       env: env(name),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,7 +36,7 @@ export class PlatformProcess {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     this.stderr = '';
-    this.child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'apps/standalone/src/main.ts')], {
+    this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/standalone/src/main.ts')], {
       cwd: ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, AUTH_JWT_SECRET: this.secret, LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'ignore', 'pipe'],

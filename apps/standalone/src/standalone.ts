@@ -42,7 +42,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   mkdirSync(dataDir, { recursive: true });
   const lifecycle = new Lifecycle(log);
 
-  const secret = cfg.AUTH_JWKS_URL ? undefined : (cfg.AUTH_JWT_SECRET ?? localSecret(dataDir));
+  const secret = cfg.AUTH_JWKS_URL ? undefined : (cfg.AUTH_JWT_SECRET ?? localSecret(dataDir, 'jwt-secret'));
   const verifier = new TokenVerifier({ jwtSecret: secret, jwksUrl: cfg.AUTH_JWKS_URL });
   const docs = new NedbDocumentStore(join(dataDir, 'db'));
   const store = new FsObjectStore(join(dataDir, 'objects'));
@@ -99,7 +99,11 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     verifier,
     probe: probeAudio,
     log: log.child({ service: 'upload-gateway' }),
-    config: { maxUploadBytes: cfg.MAX_UPLOAD_BYTES, rateLimitPerMinute: cfg.RATE_LIMIT_PER_MINUTE },
+    config: {
+      maxUploadBytes: cfg.MAX_UPLOAD_BYTES,
+      rateLimitPerMinute: cfg.RATE_LIMIT_PER_MINUTE,
+      uploadSigningKey: localSecret(dataDir, 'upload-signing-key'),
+    },
   });
   query.mount(app);
   finishHttpApp(app, log);
@@ -125,9 +129,9 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   return { url, server, bus, demoToken, stop: () => lifecycle.stop() };
 }
 
-/** Without AUTH_JWT_SECRET, a secret is generated once and kept in DATA_DIR. */
-function localSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+/** A secret generated once and kept in DATA_DIR (the JWT secret when none is configured). */
+function localSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });

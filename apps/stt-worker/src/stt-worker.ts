@@ -109,13 +109,8 @@ export async function createSttWorker(deps: SttWorkerDeps) {
    */
   async function dispatchIfReady(audioId: string): Promise<void> {
     const audio = await audios.get(audioId);
-    if (!audio?.requestId || audio.chunkCount === null || audio.dispatchedFor === audio.requestId) return;
+    if (!audio?.requestId || audio.chunkCount == null || audio.dispatchedFor === audio.requestId) return;
     if ((await tasks.count({ audioId })) < audio.chunkCount) return;
-    const won = await audios.update(
-      { _id: audioId, dispatchedFor: { $ne: audio.requestId } },
-      { $set: { dispatchedFor: audio.requestId } },
-    );
-    if (!won) return;
     const todo = await tasks.find({ audioId, status: { $ne: 'completed' } }, { sort: { channel: 1, index: 1 } });
     const cause = { audioId, correlationId: audio.correlationId ?? audio.requestId };
     for (const t of todo) {
@@ -139,6 +134,10 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     // Chunks done earlier are announced again: consumers are idempotent and a lost
     // chunk.transcribed must not leave the merger waiting forever.
     for (const t of await tasks.find({ audioId, status: 'completed' })) await announce(t, cause);
+    // Marked only once every work item is out: a crash halfway redoes the dispatch on
+    // redelivery. Two handlers racing here may queue a chunk twice, which costs a little
+    // work but no correctness (a completed task is only announced again).
+    await audios.update({ _id: audioId }, { $set: { dispatchedFor: audio.requestId } });
     deps.log.info({ audioId, queued: todo.length }, 'chunks queued for transcription');
   }
 

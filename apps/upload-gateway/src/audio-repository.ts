@@ -12,6 +12,8 @@ export interface AudioRecord {
   metadata: Record<string, unknown> | null;
   createdAt: number;
   status: 'uploading' | 'uploaded';
+  /** While a resumable upload is open. */
+  upload: { uploadId: string; partSizeBytes: number; partCount: number } | null;
 }
 
 export async function audiosCollection(docs: DocumentStore): Promise<Collection<AudioRecord>> {

@@ -8,22 +8,28 @@ import { AppError, newEvent, type RecordingReader, type RecordingView } from '@s
 import type { EventBus } from '@speech/messaging';
 import type { DocumentStore } from '@speech/persistence';
 import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
-import type { ObjectStore } from '@speech/storage';
+import type { MultipartUploads, ObjectStore } from '@speech/storage';
 import type { AudioInfo } from '@speech/audio';
 import { audiosCollection, type AudioRecord } from './audio-repository';
+import { mountMultipartUploads } from './multipart-upload';
 import { SNIFF_BYTES, sniffAudio } from './audio-sniffer';
 
 export const PRODUCER = 'upload-gateway';
 
 export interface GatewayDeps {
   bus: EventBus;
-  store: ObjectStore;
+  store: ObjectStore & MultipartUploads;
   docs: DocumentStore;
   recordings: RecordingReader;
   verifier: TokenVerifier;
   probe: (location: string) => Promise<AudioInfo>;
   log: Logger;
-  config: { maxUploadBytes: number; rateLimitPerMinute: number };
+  config: {
+    maxUploadBytes: number;
+    rateLimitPerMinute: number;
+    /** Signs part URLs when the store cannot pre-sign them (the filesystem store). */
+    uploadSigningKey?: string;
+  };
 }
 
 /**
@@ -60,27 +66,10 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
       metadata: upload.metadata,
       createdAt: Date.now(),
       status: 'uploaded',
+      upload: null,
     };
     await audios.insert(record);
-    const correlationId = randomUUID();
-    const cause = { audioId, correlationId };
-    await deps.bus.publish(
-      newEvent('audio.uploaded', PRODUCER, cause, {
-        userId: user.id,
-        filename: record.filename,
-        contentType: record.contentType,
-        sizeBytes: record.sizeBytes,
-        sha256: record.sha256,
-        objectKey: record.objectKey,
-        metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
-        autoTranscribe: upload.autoTranscribe,
-        autoAnalyze: upload.autoAnalyze,
-      }),
-    );
-    // Automatic processing is requested now; each consumer waits for its input to exist.
-    if (upload.autoTranscribe || upload.autoAnalyze) await requestTranscription(deps, record, correlationId);
-    if (upload.autoAnalyze) await requestAnalysis(deps, record, correlationId);
-    deps.log.info({ audioId, userId: user.id, sizeBytes: record.sizeBytes }, 'upload stored');
+    await announceUpload(deps, record, upload);
     res.status(201).json({ audioId, status: 'uploaded', sizeBytes: record.sizeBytes, sha256: record.sha256 });
   }));
 
@@ -98,6 +87,8 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
     if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
     res.json(justUploaded(record));
   }));
+
+  mountMultipartUploads(app, deps, { audios, auth, limiter, json });
 
   app.post('/transcribe/:audioId', auth, limiter, json, route(async (req, res) => {
     const { record, view } = await ownRecording(req, audios, deps.recordings);
@@ -129,6 +120,32 @@ async function ownRecording(
   return { record, view };
 }
 
+/** Publishes audio.uploaded (and the automatic requests): the upload is now the platform's. */
+export async function announceUpload(
+  deps: GatewayDeps,
+  record: AudioRecord,
+  opts: { autoTranscribe: boolean; autoAnalyze: boolean },
+): Promise<void> {
+  const correlationId = randomUUID();
+  await deps.bus.publish(
+    newEvent('audio.uploaded', PRODUCER, { audioId: record._id, correlationId }, {
+      userId: record.userId,
+      filename: record.filename,
+      contentType: record.contentType,
+      sizeBytes: record.sizeBytes,
+      sha256: record.sha256,
+      objectKey: record.objectKey,
+      metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
+      autoTranscribe: opts.autoTranscribe,
+      autoAnalyze: opts.autoAnalyze,
+    }),
+  );
+  // Automatic processing is requested now; each consumer waits for its input to exist.
+  if (opts.autoTranscribe || opts.autoAnalyze) await requestTranscription(deps, record, correlationId);
+  if (opts.autoAnalyze) await requestAnalysis(deps, record, correlationId);
+  deps.log.info({ audioId: record._id, userId: record.userId, sizeBytes: record.sizeBytes }, 'upload stored');
+}
+
 function justUploaded(r: AudioRecord): RecordingView {
   const wait = { allowed: false, reason: 'the recording is being registered; try again in a moment' };
   return {
@@ -138,7 +155,7 @@ function justUploaded(r: AudioRecord): RecordingView {
     sizeBytes: r.sizeBytes,
     createdAt: r.createdAt,
     updatedAt: r.createdAt,
-    status: 'uploaded',
+    status: r.status,
     failure: null,
     progress: null,
     chunkCount: null,
@@ -201,7 +218,7 @@ interface ReceivedUpload {
   autoAnalyze: boolean;
 }
 
-const truthy = (v: unknown) => v === 'true' || v === '1' || v === true;
+export const truthy = (v: unknown) => v === 'true' || v === '1' || v === true;
 
 /**
  * Streams the multipart body: the `file` part goes through a sniffer and a SHA-256 tap
@@ -323,7 +340,7 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
 }
 
 /** Magic bytes can lie (random bytes may start like an MP3 frame): ffprobe must find audio. */
-async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<void> {
+export async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<void> {
   const location = await deps.store.locate(objectKey);
   try {
     const info = await deps.probe(location);

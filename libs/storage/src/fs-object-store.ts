@@ -1,15 +1,25 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@speech/contracts';
-import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.port';
+import type { ByteRange, MultipartUploads, ObjectInfo, ObjectStore, UploadPart } from './object-store.port';
 
-/** The filesystem ObjectStore: one file per key under a root folder; writes are atomic renames. */
-export class FsObjectStore implements ObjectStore {
+interface MultipartMeta {
+  key: string;
+  sizeBytes: number;
+  partSizeBytes: number;
+}
+
+/**
+ * The filesystem ObjectStore: one file per key under a root folder; writes are atomic renames.
+ * A multipart upload writes each part at its offset in one preallocated file, so completing
+ * a 100 GB upload is a rename, not a copy.
+ */
+export class FsObjectStore implements ObjectStore, MultipartUploads {
   private readonly root: string;
 
   constructor(root: string) {
@@ -78,6 +88,98 @@ export class FsObjectStore implements ObjectStore {
     const file = this.path(key);
     await this.mustExist(key, file);
     return file;
+  }
+
+  async createMultipart(key: string, opts: { sizeBytes: number; partSizeBytes: number }): Promise<string> {
+    this.path(key); // validates the key
+    const uploadId = randomUUID();
+    const dir = this.uploadDir(uploadId);
+    await mkdir(join(dir, 'parts'), { recursive: true });
+    const fh = await open(join(dir, 'data'), 'w');
+    await fh.truncate(opts.sizeBytes); // sparse: takes no space until parts arrive
+    await fh.close();
+    const meta: MultipartMeta = { key, sizeBytes: opts.sizeBytes, partSizeBytes: opts.partSizeBytes };
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+    return uploadId;
+  }
+
+  async presignPart(): Promise<string | null> {
+    return null; // the gateway receives parts itself and calls putPart
+  }
+
+  async putPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<UploadPart> {
+    const meta = await this.meta(key, uploadId);
+    const partCount = Math.ceil(meta.sizeBytes / meta.partSizeBytes);
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > partCount) {
+      throw new AppError('UPLOAD.BAD_REQUEST', `part number must be 1..${partCount}`);
+    }
+    const start = (partNumber - 1) * meta.partSizeBytes;
+    const expected = Math.min(meta.partSizeBytes, meta.sizeBytes - start);
+    const md5 = createHash('md5');
+    let sizeBytes = 0;
+    const guard = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        sizeBytes += chunk.length;
+        if (sizeBytes > expected) {
+          cb(new AppError('UPLOAD.BAD_REQUEST', `part ${partNumber} must be ${expected} bytes`));
+          return;
+        }
+        md5.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    await pipeline(body, guard, createWriteStream(join(this.uploadDir(uploadId), 'data'), { flags: 'r+', start }));
+    if (sizeBytes !== expected) throw new AppError('UPLOAD.BAD_REQUEST', `part ${partNumber} must be ${expected} bytes, got ${sizeBytes}`);
+    const part: UploadPart = { partNumber, etag: md5.digest('hex'), sizeBytes };
+    // Recorded only once every byte is written: an interrupted part is simply not received.
+    await writeFile(join(this.uploadDir(uploadId), 'parts', `${partNumber}.json`), JSON.stringify(part));
+    return part;
+  }
+
+  async listParts(key: string, uploadId: string): Promise<UploadPart[]> {
+    await this.meta(key, uploadId);
+    const dir = join(this.uploadDir(uploadId), 'parts');
+    const parts = await Promise.all(
+      (await readdir(dir)).filter((f) => f.endsWith('.json')).map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as UploadPart),
+    );
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
+    const meta = await this.meta(key, uploadId);
+    const partCount = Math.ceil(meta.sizeBytes / meta.partSizeBytes);
+    const have = new Map((await this.listParts(key, uploadId)).map((p) => [p.partNumber, p.etag]));
+    const missing = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
+    if (missing.length) throw new AppError('UPLOAD.INVALID_STATE', `missing parts: ${missing.slice(0, 20).join(', ')}`);
+    for (const p of parts) {
+      if (have.get(p.partNumber) !== p.etag.replaceAll('"', '')) {
+        throw new AppError('UPLOAD.BAD_REQUEST', `part ${p.partNumber}: the ETag does not match the stored part`);
+      }
+    }
+    const file = this.path(key);
+    await mkdir(dirname(file), { recursive: true });
+    await rename(join(this.uploadDir(uploadId), 'data'), file);
+    await rm(this.uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  async abortMultipart(_key: string, uploadId: string): Promise<void> {
+    await rm(this.uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  private uploadDir(uploadId: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new AppError('STORAGE.BAD_KEY', 'bad upload id');
+    return join(this.root, '.multipart', uploadId);
+  }
+
+  private async meta(key: string, uploadId: string): Promise<MultipartMeta> {
+    let meta: MultipartMeta;
+    try {
+      meta = JSON.parse(await readFile(join(this.uploadDir(uploadId), 'meta.json'), 'utf8')) as MultipartMeta;
+    } catch {
+      throw new AppError('UPLOAD.NOT_FOUND', 'no such upload (it was completed or aborted)');
+    }
+    if (meta.key !== key) throw new AppError('UPLOAD.NOT_FOUND', 'no such upload');
+    return meta;
   }
 
   private async mustExist(key: string, file: string): Promise<void> {

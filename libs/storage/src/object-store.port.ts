@@ -28,3 +28,23 @@ export interface ObjectStore {
    */
   locate(key: string): Promise<string>;
 }
+
+export interface UploadPart {
+  partNumber: number;
+  etag: string;
+  sizeBytes: number;
+}
+
+/**
+ * Multipart uploads, for resumable uploads of very large files: parts arrive in any order,
+ * from any number of clients, and a new client can ask which parts are already stored.
+ */
+export interface MultipartUploads {
+  createMultipart(key: string, opts: { contentType?: string; sizeBytes: number; partSizeBytes: number }): Promise<string>;
+  /** A URL the client PUTs the part to directly (S3), or null when the gateway must receive it. */
+  presignPart(key: string, uploadId: string, partNumber: number): Promise<string | null>;
+  putPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<UploadPart>;
+  listParts(key: string, uploadId: string): Promise<UploadPart[]>;
+  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+}

@@ -56,7 +56,7 @@ describe('S3ObjectStore on an S3-compatible server', () => {
 
   it('completes a multipart upload whose parts were PUT to pre-signed URLs, resuming from the part list', async () => {
     const key = 'uploads/resumable';
-    const id = await store.createMultipart(key, 'audio/mpeg');
+    const id = await store.createMultipart(key, { contentType: 'audio/mpeg' });
     const parts = [Buffer.alloc(5 * 1024 * 1024, 1), Buffer.from('tail')];
     // First sitting: part 1 only.
     const r1 = await fetch(await store.presignPart(key, id, 1), { method: 'PUT', body: parts[0] });

@@ -16,7 +16,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { AppError } from '@speech/contracts';
-import type { ByteRange, ObjectInfo, ObjectStore } from './object-store.port';
+import type { ByteRange, MultipartUploads, ObjectInfo, ObjectStore, UploadPart } from './object-store.port';
 
 export interface S3Config {
   bucket: string;
@@ -50,7 +50,7 @@ function storageError(err: unknown, what: string): AppError {
  * multipart writes (lib-storage), streaming and ranged reads, pre-signed URLs, and the
  * raw multipart calls behind resumable uploads.
  */
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements ObjectStore, MultipartUploads {
   readonly client: S3Client;
   readonly bucket: string;
   private readonly presignSeconds: number;
@@ -152,10 +152,20 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   // The multipart calls behind resumable uploads: the bytes go straight to S3.
-  async createMultipart(key: string, contentType?: string): Promise<string> {
-    const out = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }));
+  async createMultipart(key: string, opts: { contentType?: string } = {}): Promise<string> {
+    const out = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType }));
     if (!out.UploadId) throw new AppError('STORAGE.UNAVAILABLE', 'no upload id from S3', { retriable: true });
     return out.UploadId;
+  }
+
+  async putPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<UploadPart> {
+    // Parts normally go straight to S3 through presignPart; this path serves a gateway that
+    // must relay them. The SDK needs a length for a stream, so the part is buffered (≤ part size).
+    const chunks: Buffer[] = [];
+    for await (const c of body) chunks.push(c as Buffer);
+    const buf = Buffer.concat(chunks);
+    const out = await this.client.send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: buf }));
+    return { partNumber, etag: (out.ETag ?? '').replaceAll('"', ''), sizeBytes: buf.length };
   }
 
   presignPart(key: string, uploadId: string, partNumber: number): Promise<string> {
