@@ -32,6 +32,7 @@ export async function createQueryService(deps: QueryDeps) {
       if (topic === 'stt.chunk.requested') continue; // work items, not lifecycle facts
       deps.bus.subscribe(GROUP, topic, (e) => model.apply(e));
     }
+    deps.bus.subscribeDeadLetters(`${GROUP}-dlq`, TOPIC_NAMES, (dl) => model.applyDeadLetter(dl));
   }
 
   function mount(app: Express): void {

@@ -82,6 +82,20 @@ describe('ReadModel', () => {
     expect((await m.get(user, a))?.status).toBe('transcribing');
   });
 
+  it('shows a dead-lettered message as a failure with its reason, until the user retries', async () => {
+    const m = await model();
+    const a = 'a6';
+    await m.apply(anEvent('audio.uploaded', a, {}, 1));
+    await m.apply(anEvent('audio.chunked', a, { chunkCount: 2 }, 2));
+    await m.apply(anEvent('transcription.requested', a, {}, 3));
+    await m.applyDeadLetter({ topic: 'stt.chunk.requested', key: `${a}-c1-000004`, headers: { 'dlq-error': 'bad chunk', 'dlq-error-code': 'X.POISON' } }, 4);
+    const failed = await m.get(user, a);
+    expect(failed).toMatchObject({ status: 'failed', failure: { code: 'X.POISON' }, canTranscribe: { allowed: true } });
+    expect(failed?.failure?.reason).toContain('bad chunk');
+    await m.apply(anEvent('transcription.requested', a, {}, 5));
+    expect((await m.get(user, a))?.status).toBe('transcribing');
+  });
+
   it('reports a chunking failure', async () => {
     const m = await model();
     await m.apply(anEvent('audio.uploaded', 'a5', {}, 1));

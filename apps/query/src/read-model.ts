@@ -10,6 +10,7 @@ import {
   type RecordingView,
   type TopicName,
 } from '@speech/contracts';
+import type { DeadLetter } from '@speech/messaging';
 import type { Collection, DocumentStore, Filter, Update } from '@speech/persistence';
 
 /** One recording in the read model: the facts learnt from events, and what follows from them. */
@@ -172,6 +173,15 @@ export class ReadModel implements RecordingReader {
         return;
     }
     await this.refresh(e.audioId);
+  }
+
+  /** A dead letter about a recording: the stt work queue is keyed by chunkId (`<audioId>-c<ch>-<n>`). */
+  async applyDeadLetter(dl: DeadLetter, at = this.now()): Promise<void> {
+    const audioId = dl.topic === 'stt.chunk.requested' ? dl.key.replace(/-c\d+-\d+$/, '') : dl.key;
+    if (!audioId) return;
+    const reason = `a ${dl.topic} message could not be processed: ${dl.headers['dlq-error'] ?? 'unknown error'}`;
+    await this.patch(audioId, { $set: { deadLettered: { code: dl.headers['dlq-error-code'] ?? 'MESSAGING.DEAD_LETTER', reason, at } } });
+    await this.refresh(audioId);
   }
 
   async get(userId: string, audioId: string): Promise<RecordingView | null> {

@@ -36,6 +36,8 @@ export interface RecordingFacts {
   analysisRequestedAt?: number;
   analysisCompletedAt?: number;
   analysisFailed?: Failure;
+  /** A message about this recording that a service gave up on (a dead letter). */
+  deadLettered?: Failure;
 }
 
 export interface DerivedState {
@@ -49,6 +51,13 @@ export function deriveState(f: RecordingFacts): DerivedState {
   const progress = { done: Math.min(f.chunksTranscribed, total || f.chunksTranscribed), total };
   if (f.uploadedAt === undefined) return { status: 'uploading', failure: null, progress: null };
   if (f.chunkingFailed) return { status: 'failed', failure: f.chunkingFailed, progress: null };
+  const dl = f.deadLettered;
+  if (dl) {
+    // A poison message shows as a failure with its reason instead of a stuck status,
+    // until something newer (a user's retry, a finished step) supersedes it.
+    const newer = Math.max(f.transcriptionRequestedAt ?? 0, f.transcriptCompletedAt ?? 0, f.analysisRequestedAt ?? 0, f.analysisCompletedAt ?? 0);
+    if (newer <= dl.at) return { status: 'failed', failure: dl, progress: f.chunkCount === undefined ? null : progress };
+  }
   if (f.chunkCount === undefined) {
     return { status: f.chunksCreated > 0 ? 'chunking' : 'uploaded', failure: null, progress: null };
   }

@@ -12,6 +12,15 @@ export interface MessageContext {
 
 export type Handler<T extends TopicName> = (event: EventOf<T>, ctx: MessageContext) => Promise<void>;
 
+/** A message a group gave up on, as the dead-letter topic holds it. */
+export interface DeadLetter {
+  /** The topic the message was first published to. */
+  topic: TopicName;
+  key: string;
+  /** The original headers, plus dlq-group, dlq-error-code and dlq-error. */
+  headers: Record<string, string>;
+}
+
 export interface SubscribeOptions {
   /** Messages of different partitions handled at once by this subscription (default 1). */
   concurrency?: number;
@@ -25,6 +34,8 @@ export interface SubscribeOptions {
 export interface EventBus {
   publish<T extends TopicName>(event: EventOf<T>): Promise<void>;
   subscribe<T extends TopicName>(groupId: string, topic: T, handler: Handler<T>, opts?: SubscribeOptions): void;
+  /** Follows the dead-letter topics, so a poison message shows up as a failure, not a stall. */
+  subscribeDeadLetters(groupId: string, topics: readonly TopicName[], handler: (dl: DeadLetter) => Promise<void>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

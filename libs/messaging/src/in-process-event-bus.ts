@@ -15,6 +15,7 @@ import type { Logger } from '@speech/platform';
 import {
   backoffMs,
   DEFAULT_RETRY,
+  type DeadLetter,
   type EventBus,
   type Handler,
   type MessageContext,
@@ -91,8 +92,12 @@ class PartitionLog {
 
 interface Subscription {
   groupId: string;
-  topic: TopicName;
-  handler: Handler<TopicName>;
+  /** The physical topic: an event topic, or a dead-letter topic. */
+  topic: string;
+  /** Decodes (inside the guard) and handles one message. */
+  handle: (msg: StoredMessage, ctx: MessageContext) => Promise<void>;
+  /** Dead letters are not dead-lettered again: they are retried, then logged and skipped. */
+  deadLetterOnFailure: boolean;
   concurrency: number;
   committed: number[];
   busy: boolean[];
@@ -141,15 +146,35 @@ export class InProcessEventBus implements EventBus {
   subscribe<T extends TopicName>(groupId: string, topic: T, handler: Handler<T>, opts: SubscribeOptions = {}): void {
     if (this.running) throw new Error('subscribe before start()');
     const parts = this.partitions(topic);
+    const h = handler as unknown as Handler<TopicName>;
     this.subs.push({
       groupId,
       topic,
-      handler: handler as unknown as Handler<TopicName>,
+      handle: (msg, ctx) => h(this.codec.decode(topic, msg.value), ctx),
+      deadLetterOnFailure: true,
       concurrency: opts.concurrency ?? 1,
       committed: this.loadOffsets(groupId, topic, parts),
       busy: parts.map(() => false),
       active: 0,
     });
+  }
+
+  subscribeDeadLetters(groupId: string, topics: readonly TopicName[], handler: (dl: DeadLetter) => Promise<void>): void {
+    if (this.running) throw new Error('subscribe before start()');
+    for (const topic of topics) {
+      const dlq = deadLetterTopic(topic);
+      const parts = this.partitions(dlq);
+      this.subs.push({
+        groupId,
+        topic: dlq,
+        handle: (msg) => handler({ topic, key: msg.key, headers: msg.headers }),
+        deadLetterOnFailure: false,
+        concurrency: 1,
+        committed: this.loadOffsets(groupId, dlq, parts),
+        busy: parts.map(() => false),
+        active: 0,
+      });
+    }
   }
 
   async start(): Promise<void> {
@@ -242,13 +267,16 @@ export class InProcessEventBus implements EventBus {
       };
       try {
         // Decode inside the guard: a poison message is dead-lettered, not a crash loop.
-        const event = this.codec.decode(sub.topic, msg.value);
-        await sub.handler(event, ctx);
+        await sub.handle(msg, ctx);
         return;
       } catch (err) {
         if (!this.running) return;
         const e = describeError(err);
         const log = this.opts.log.child({ topic: sub.topic, group: sub.groupId, key: msg.key, attempt });
+        if ((!e.retriable || attempt >= this.retry.maxAttempts) && !sub.deadLetterOnFailure) {
+          log.error({ err }, 'dead-letter handler failed for good; skipping the message');
+          return;
+        }
         if (!e.retriable || attempt >= this.retry.maxAttempts) {
           log.error({ err }, 'handler failed for good; dead-lettering the message');
           this.append(deadLetterTopic(sub.topic), msg.key, {

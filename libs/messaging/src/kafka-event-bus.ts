@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
 import { deadLetterTopic, describeError, messageKey, TOPICS, TOPIC_NAMES, type EventOf, type TopicName } from '@speech/contracts';
 import type { Logger } from '@speech/platform';
-import { backoffMs, DEFAULT_RETRY, type EventBus, type Handler, type RetryPolicy, type SubscribeOptions } from './event-bus.port';
+import { backoffMs, DEFAULT_RETRY, type DeadLetter, type EventBus, type Handler, type RetryPolicy, type SubscribeOptions } from './event-bus.port';
 import type { EventCodec } from './schema-registry-codec';
 
 export interface KafkaEventBusOptions {
@@ -52,6 +52,7 @@ export class KafkaEventBus implements EventBus {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly groups = new Map<string, { subs: Sub[]; concurrency: number }>();
+  private readonly deadLetterGroups = new Map<string, { topics: readonly TopicName[]; handler: (dl: DeadLetter) => Promise<void> }>();
   private readonly consumers: Consumer[] = [];
   private readonly retry: RetryPolicy;
   private readonly abort = new AbortController();
@@ -101,6 +102,10 @@ export class KafkaEventBus implements EventBus {
     this.groups.set(groupId, g);
   }
 
+  subscribeDeadLetters(groupId: string, topics: readonly TopicName[], handler: (dl: DeadLetter) => Promise<void>): void {
+    this.deadLetterGroups.set(groupId, { topics, handler });
+  }
+
   /** Creates every topic and its dead-letter topic (idempotent). */
   async ensureTopics(): Promise<void> {
     await this.admin.connect();
@@ -120,6 +125,7 @@ export class KafkaEventBus implements EventBus {
   async start(): Promise<void> {
     await this.ensureTopics();
     await this.connectProducer();
+    await this.startDeadLetterConsumers();
     for (const [groupId, g] of this.groups) {
       const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
       this.consumers.push(consumer);
@@ -170,6 +176,29 @@ export class KafkaEventBus implements EventBus {
               await sleep(backoffMs(this.retry, attempt));
               await heartbeat();
             }
+          }
+        },
+      });
+    }
+  }
+
+  private async startDeadLetterConsumers(): Promise<void> {
+    for (const [groupId, { topics, handler }] of this.deadLetterGroups) {
+      const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+      this.consumers.push(consumer);
+      await consumer.connect();
+      const byPhysical = new Map(topics.map((t) => [this.topicName(deadLetterTopic(t)), t]));
+      await consumer.subscribe({ topics: [...byPhysical.keys()], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ topic, message }) => {
+          const original = byPhysical.get(topic);
+          if (!original) return;
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]));
+          try {
+            await handler({ topic: original, key: message.key?.toString() ?? '', headers });
+          } catch (err) {
+            // A dead letter is not dead-lettered again: log it and move on.
+            this.opts.log.error({ err, topic }, 'dead-letter handler failed; skipping the message');
           }
         },
       });
