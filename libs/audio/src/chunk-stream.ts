@@ -1,0 +1,185 @@
+import { AudioError } from './audio-error';
+import { ChunkPlanner, frameDbfs, type ChunkPlannerOptions, type PlannedChunk } from './chunk-planner';
+import { describeInput, isUrl, redactUrls, spawnPcmDecoder } from './ffmpeg-runner';
+import { probeAudio } from './probe-audio';
+import { pcmToWav } from './wav';
+
+export const CHUNK_SAMPLE_RATE = 16_000;
+const FRAME_MS = 10;
+const SAMPLES_PER_FRAME = (CHUNK_SAMPLE_RATE * FRAME_MS) / 1000;
+const BYTES_PER_FRAME = SAMPLES_PER_FRAME * 2;
+
+export interface AudioChunk {
+  /** 0 = left / agent, 1 = right / customer; 0 for mono and downmixed input. */
+  channel: number;
+  /** Per channel, 0-based, counted from the first chunk this call emits. */
+  index: number;
+  /** Absolute times in the recording (the startMs seek offset included). */
+  startMs: number;
+  endMs: number;
+  /** Canonical 44-byte-header WAV, 16 kHz mono s16le. */
+  wav: Buffer;
+}
+
+export interface StreamChunksOptions {
+  minMs?: number;
+  maxMs?: number;
+  /** Resume point: decoding starts here (input seek) and emitted times include it. */
+  startMs?: number;
+  /** Two-channel input is chunked per channel (stereo calls: one speaker per side). Default true. */
+  splitStereo?: boolean;
+  signal?: AbortSignal;
+  /** Fine-tuning of the silence detector (see ChunkPlanner). */
+  planner?: Omit<ChunkPlannerOptions, 'frameMs' | 'minMs' | 'maxMs'>;
+}
+
+/**
+ * Decodes `input` (file path or http(s) URL) once with ffmpeg to 16 kHz s16le on a pipe and yields
+ * silence-cut chunks, each channel of a stereo call cut independently on its own pauses.
+ *
+ * Memory is bounded whatever the recording's length: per channel one fixed buffer of
+ * maxMs + tailMergeMs of PCM (≈ 2.1 MB at the defaults) plus the pipe's own buffers. The pipe is
+ * only read while the consumer is pulling, so a slow consumer stalls ffmpeg instead of filling RAM.
+ * Returning early (break / return()) or aborting the signal kills ffmpeg.
+ */
+export async function* streamChunks(input: string, opts: StreamChunksOptions = {}): AsyncGenerator<AudioChunk> {
+  const { signal } = opts;
+  const startMs = opts.startMs ?? 0;
+  if (!(startMs >= 0)) throw new RangeError(`startMs must be >= 0, got ${startMs}`);
+  throwIfAborted(signal);
+
+  const info = await probeAudio(input);
+  throwIfAborted(signal);
+  const channels = info.channels === 2 && (opts.splitStereo ?? true) ? 2 : 1;
+  const plannerOptions: ChunkPlannerOptions = {
+    ...opts.planner,
+    frameMs: FRAME_MS,
+    ...(opts.minMs !== undefined && { minMs: opts.minMs }),
+    ...(opts.maxMs !== undefined && { maxMs: opts.maxMs }),
+  };
+  const chunkers = Array.from({ length: channels }, (_, c) => new ChannelChunker(c, startMs, new ChunkPlanner(plannerOptions)));
+
+  const decoder = spawnPcmDecoder({ input, startMs, channels, sampleRate: CHUNK_SAMPLE_RATE });
+  const onAbort = (): void => decoder.kill();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const bytesPerSampleFrame = 2 * channels;
+    let carry: Buffer = Buffer.alloc(0);
+    for await (const data of decoder.stdout as AsyncIterable<Buffer>) {
+      throwIfAborted(signal);
+      // Pipe reads split anywhere; keep any incomplete interleaved sample for the next read.
+      const buf = carry.length ? Buffer.concat([carry, data]) : data;
+      const usable = buf.length - (buf.length % bytesPerSampleFrame);
+      carry = buf.subarray(usable);
+      const ready: AudioChunk[] = [];
+      for (const chunker of chunkers) chunker.append(buf, usable, channels, ready);
+      // Yielding inside the for-await suspends reading: this is where backpressure comes from.
+      for (const chunk of ready) {
+        throwIfAborted(signal); // an abort while the consumer held the previous chunk
+        yield chunk;
+      }
+    }
+    throwIfAborted(signal);
+    const exit = await decoder.done;
+    throwIfAborted(signal);
+    if (exit.error) throw decodeFailure(input, exit.error, exit.stderrTail);
+    const ready: AudioChunk[] = [];
+    for (const chunker of chunkers) chunker.finish(ready);
+    for (const chunk of ready) {
+      throwIfAborted(signal);
+      yield chunk;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    // No-op when ffmpeg has already exited; otherwise (early return, abort, error) stop it and
+    // wait for it, so no decoder outlives the generator.
+    decoder.kill();
+    await decoder.done;
+  }
+}
+
+/** One channel's pending PCM and planner. */
+class ChannelChunker {
+  private readonly pcm: Buffer;
+  private pcmLen = 0;
+  /** Absolute frame index (since the seek origin) of pcm[0]. */
+  private pcmStartFrame = 0;
+  private frameSamples = 0;
+  private frameSumSq = 0;
+  private nextIndex = 0;
+
+  constructor(
+    private readonly channel: number,
+    private readonly originMs: number,
+    private readonly planner: ChunkPlanner,
+  ) {
+    // Fixed capacity: the planner never leaves more than maxPendingFrames undecided, plus the
+    // frame being filled. Never grown, so memory is bounded by construction.
+    this.pcm = Buffer.alloc((planner.maxPendingFrames + 1) * BYTES_PER_FRAME);
+  }
+
+  /** Takes this channel's samples out of interleaved s16le `buf[0, usable)`. */
+  append(buf: Buffer, usable: number, channels: number, out: AudioChunk[]): void {
+    const stride = 2 * channels;
+    for (let at = 2 * this.channel; at < usable; at += stride) {
+      if (this.pcmLen + 2 > this.pcm.length) throw new Error('chunk buffer overflow: planner released too late (bug)');
+      const lo = buf[at] as number;
+      const hi = buf[at + 1] as number;
+      this.pcm[this.pcmLen] = lo;
+      this.pcm[this.pcmLen + 1] = hi;
+      this.pcmLen += 2;
+      const sample = ((hi << 24) >> 16) | lo; // sign-extend the high byte
+      this.frameSumSq += sample * sample;
+      if (++this.frameSamples === SAMPLES_PER_FRAME) {
+        const decided = this.planner.push(frameDbfs(this.frameSumSq, this.frameSamples));
+        this.frameSamples = 0;
+        this.frameSumSq = 0;
+        for (const d of decided) out.push(this.emit(d));
+      }
+    }
+  }
+
+  finish(out: AudioChunk[]): void {
+    // The last, partial frame still gets an energy so it lands in the last chunk.
+    if (this.frameSamples > 0) {
+      for (const d of this.planner.push(frameDbfs(this.frameSumSq, this.frameSamples))) out.push(this.emit(d));
+      this.frameSamples = 0;
+    }
+    for (const d of this.planner.finish()) out.push(this.emit(d));
+  }
+
+  private emit(d: PlannedChunk): AudioChunk {
+    // Chunks come in order and start where the previous one ended, so they always start at pcm[0].
+    if (d.startFrame !== this.pcmStartFrame) throw new Error(`planner chunk starts at frame ${d.startFrame}, expected ${this.pcmStartFrame} (bug)`);
+    const endByte = Math.min((d.endFrame - this.pcmStartFrame) * BYTES_PER_FRAME, this.pcmLen);
+    const wav = pcmToWav(this.pcm.subarray(0, endByte), CHUNK_SAMPLE_RATE, 1);
+    const startSample = d.startFrame * SAMPLES_PER_FRAME;
+    const chunk: AudioChunk = {
+      channel: this.channel,
+      index: this.nextIndex++,
+      startMs: this.originMs + d.startFrame * FRAME_MS,
+      endMs: this.originMs + Math.round(((startSample + endByte / 2) * 1000) / CHUNK_SAMPLE_RATE),
+      wav,
+    };
+    this.pcm.copyWithin(0, endByte, this.pcmLen);
+    this.pcmLen -= endByte;
+    this.pcmStartFrame = d.endFrame;
+    return chunk;
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AudioError('AUDIO.ABORTED', 'chunking was aborted', { cause: signal.reason });
+}
+
+function decodeFailure(input: string, err: Error, stderrTail: string): AudioError {
+  if (/Cannot find ffmpeg|spawn .*ENOENT/i.test(err.message)) {
+    return new AudioError('AUDIO.FFMPEG_MISSING', `ffmpeg is not installed: ${redactUrls(err.message)}`);
+  }
+  const where = describeInput(input);
+  const detail = redactUrls(stderrTail || err.message);
+  // A URL may fail on a dropped connection that a later attempt survives; a local file that
+  // ffmpeg cannot decode will fail the same way again.
+  // No `cause`: fluent-ffmpeg's error message quotes the full command line, URL credentials included.
+  return new AudioError('AUDIO.DECODE_FAILED', `ffmpeg failed on ${where}: ${detail}`, { retriable: isUrl(input) });
+}

@@ -1,0 +1,12 @@
+export { AudioError, type AudioErrorCode } from './audio-error';
+export { probeAudio, type AudioInfo } from './probe-audio';
+export {
+  ChunkPlanner,
+  DEFAULT_PLANNER_OPTIONS,
+  MIN_DBFS,
+  frameDbfs,
+  type ChunkPlannerOptions,
+  type PlannedChunk,
+} from './chunk-planner';
+export { streamChunks, CHUNK_SAMPLE_RATE, type AudioChunk, type StreamChunksOptions } from './chunk-stream';
+export { WAV_HEADER_BYTES, pcmToWav, wavHeader } from './wav';
