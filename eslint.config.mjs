@@ -11,7 +11,17 @@ const infrastructure = ['kafkajs', '@kafkajs/*', 'mongodb', '@aws-sdk/*', 'expre
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'data/**', '.stack/**', '.nx/**', 'apps/dashboard/public/**', 'bench/results/**', 'deploy/**', '**/*.js', '**/*.mjs'],
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      '.stack/**',
+      '.nx/**',
+      'apps/dashboard/public/**',
+      'bench/results/**',
+      'deploy/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -30,17 +40,34 @@ export default tseslint.config(
         {
           // The services are apps, and only the composition root (apps/standalone, tag
           // type:composition) may import them: depConstraints below keep everyone else out.
-          allow: ['@speech/upload-gateway', '@speech/chunker', '@speech/stt-worker', '@speech/merger', '@speech/analyzer', '@speech/query'],
+          allow: [
+            '@speech/upload-gateway',
+            '@speech/chunker',
+            '@speech/stt-worker',
+            '@speech/merger',
+            '@speech/analyzer',
+            '@speech/query',
+          ],
           banTransitiveDependencies: false,
           depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: infrastructure },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain'],
+              bannedExternalImports: infrastructure,
+            },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform'] },
             { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform'] },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:platform', 'type:runtime', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:adapter',
+                'type:platform',
+                'type:runtime',
+                'type:testing',
+              ],
               bannedExternalImports: ['kafkajs', '@kafkajs/*', 'mongodb', '@aws-sdk/*', '@seald-io/nedb'],
             },
             { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['*'] },

@@ -105,14 +105,23 @@ async function upload(args: Args): Promise<void> {
   const st = statSync(file);
   // Where a resumable upload of this exact file is remembered between runs.
   const stateDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'speech-coach', 'uploads');
-  const stateFile = join(stateDir, `${createHash('sha1').update(`${args.url}|${file}|${st.size}|${st.mtimeMs}`).digest('hex')}.json`);
-  let audioId: string | null = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { audioId: string }).audioId : null;
+  const stateFile = join(
+    stateDir,
+    `${createHash('sha1').update(`${args.url}|${file}|${st.size}|${st.mtimeMs}`).digest('hex')}.json`,
+  );
+  let audioId: string | null = existsSync(stateFile)
+    ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { audioId: string }).audioId
+    : null;
   let partSize = 0;
   let partCount = 0;
   const have = new Map<number, string>();
 
   if (audioId) {
-    const r = await api<{ partSizeBytes: number; partCount: number; receivedParts: { partNumber: number; etag: string }[] }>(args, 'GET', `/uploads/${audioId}`);
+    const r = await api<{
+      partSizeBytes: number;
+      partCount: number;
+      receivedParts: { partNumber: number; etag: string }[];
+    }>(args, 'GET', `/uploads/${audioId}`);
     if (r.status === 200) {
       partSize = r.json.partSizeBytes;
       partCount = r.json.partCount;
@@ -147,7 +156,11 @@ async function upload(args: Args): Promise<void> {
   const draw = (force = false) => {
     if (!force && Date.now() - lastDraw < 200) return;
     lastDraw = Date.now();
-    process.stderr.write(tty ? `\r${progressBar(sent, st.size, startedAt, startBytes)}` : `${progressBar(sent, st.size, startedAt, startBytes)}\n`);
+    process.stderr.write(
+      tty
+        ? `\r${progressBar(sent, st.size, startedAt, startBytes)}`
+        : `${progressBar(sent, st.size, startedAt, startBytes)}\n`,
+    );
   };
   const todo = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
   const worker = async () => {

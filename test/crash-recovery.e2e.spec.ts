@@ -20,11 +20,26 @@ describe('crash recovery (single process, kill -9)', () => {
   beforeAll(() => {
     // About 4 minutes of stereo call: enough chunks to stop in the middle.
     execFileSync('ffmpeg', [
-      '-loglevel', 'error', '-y',
-      '-i', join(FIXTURES, 'sales-discovery.stereo.mp3'),
-      '-i', join(FIXTURES, 'support-outage.stereo.mp3'),
-      '-i', join(FIXTURES, 'sales-discovery.stereo.mp3'),
-      '-filter_complex', 'concat=n=3:v=0:a=1', '-ar', '16000', '-ac', '2', '-codec:a', 'libmp3lame', '-b:a', '64k', call,
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      join(FIXTURES, 'sales-discovery.stereo.mp3'),
+      '-i',
+      join(FIXTURES, 'support-outage.stereo.mp3'),
+      '-i',
+      join(FIXTURES, 'sales-discovery.stereo.mp3'),
+      '-filter_complex',
+      'concat=n=3:v=0:a=1',
+      '-ar',
+      '16000',
+      '-ac',
+      '2',
+      '-codec:a',
+      'libmp3lame',
+      '-b:a',
+      '64k',
+      call,
     ]);
   });
   afterAll(async () => {
@@ -32,13 +47,17 @@ describe('crash recovery (single process, kill -9)', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  async function transcribe(p: PlatformProcess, onProgress?: (done: number, api: Api) => Promise<void>): Promise<{ api: Api; audioId: string }> {
+  async function transcribe(
+    p: PlatformProcess,
+    onProgress?: (done: number, api: Api) => Promise<void>,
+  ): Promise<{ api: Api; audioId: string }> {
     await p.start();
     const api = new Api(p.url, await p.token('crash-user'));
     const res = await api.upload(call, { autoTranscribe: 'true' });
     const { audioId } = (await res.json()) as { audioId: string };
     await api.waitFor(audioId, 'transcribing', 120_000);
-    if (onProgress) await api.waitFor(audioId, 'transcribed', 600_000, (v) => void (v.progress && onProgress(v.progress.done, api)));
+    if (onProgress)
+      await api.waitFor(audioId, 'transcribed', 600_000, (v) => void (v.progress && onProgress(v.progress.done, api)));
     return { api, audioId };
   }
 
@@ -62,7 +81,9 @@ describe('crash recovery (single process, kill -9)', () => {
     // Wait until a few chunks are done but not all, then crash.
     let total = before.progress?.total ?? 0;
     for (;;) {
-      const v = await api.json<{ progress: { done: number; total: number } | null; status: string }>(`/audios/${audioId}`);
+      const v = await api.json<{ progress: { done: number; total: number } | null; status: string }>(
+        `/audios/${audioId}`,
+      );
       if (v.progress) {
         seen.push(v.progress.done);
         total = v.progress.total;

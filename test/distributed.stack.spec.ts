@@ -38,7 +38,12 @@ describe('distributed mode (six processes on Kafka, registry, MongoDB wire, S3)'
       gatewayPort: await freePort(),
       logDir,
     });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('dist-user').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('dist-user')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
     api = new Api(services.gatewayUrl, token);
   });
 

@@ -109,17 +109,65 @@ describe('single-process pipeline (HTTP API)', () => {
 
   describe('bad input gets a clear 4xx with a JSON message', () => {
     const cases: [string, () => Promise<Response>, number[], string][] = [
-      ['random bytes named .mp3', () => api.upload({ name: 'noise.mp3', bytes: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)) }), [415, 422], 'UPLOAD.'],
+      [
+        'random bytes named .mp3',
+        () =>
+          api.upload({
+            name: 'noise.mp3',
+            bytes: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)),
+          }),
+        [415, 422],
+        'UPLOAD.',
+      ],
       ['an empty file', () => api.upload({ name: 'empty.mp3', bytes: Buffer.alloc(0) }), [422], 'UPLOAD.EMPTY'],
-      ['a text file named .wav', () => api.upload({ name: 'notes.wav', bytes: Buffer.from('hello, this is not audio at all\n'.repeat(20)) }), [415], 'UPLOAD.NOT_AUDIO'],
-      ['a form without a file field', () => fetch(`${api.url}/upload`, { method: 'POST', headers: { authorization: `Bearer ${api.token}` }, body: (() => { const f = new FormData(); f.append('metadata', '{}'); return f; })() }), [400], 'UPLOAD.BAD_REQUEST'],
-      ['a body that is not multipart', () => fetch(`${api.url}/upload`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: '{}' }), [400], 'UPLOAD.BAD_REQUEST'],
+      [
+        'a text file named .wav',
+        () => api.upload({ name: 'notes.wav', bytes: Buffer.from('hello, this is not audio at all\n'.repeat(20)) }),
+        [415],
+        'UPLOAD.NOT_AUDIO',
+      ],
+      [
+        'a form without a file field',
+        () =>
+          fetch(`${api.url}/upload`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${api.token}` },
+            body: (() => {
+              const f = new FormData();
+              f.append('metadata', '{}');
+              return f;
+            })(),
+          }),
+        [400],
+        'UPLOAD.BAD_REQUEST',
+      ],
+      [
+        'a body that is not multipart',
+        () =>
+          fetch(`${api.url}/upload`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+            body: '{}',
+          }),
+        [400],
+        'UPLOAD.BAD_REQUEST',
+      ],
       ['no token', () => new Api(api.url, '').get('/all'), [401], 'AUTH.UNAUTHORIZED'],
-      ['a forged token', async () => new Api(api.url, await platform.token('alice', 'not-the-secret-at-all-0123456789')).get('/all'), [401], 'AUTH.UNAUTHORIZED'],
+      [
+        'a forged token',
+        async () => new Api(api.url, await platform.token('alice', 'not-the-secret-at-all-0123456789')).get('/all'),
+        [401],
+        'AUTH.UNAUTHORIZED',
+      ],
       ['an unknown id (read)', () => api.get('/audios/00000000-0000-0000-0000-000000000000'), [404], 'AUDIO.NOT_FOUND'],
       ['an unknown id (transcribe)', () => api.post('/transcribe/nope'), [404], 'AUDIO.NOT_FOUND'],
       ['an unknown id (analyze)', () => api.post('/analyze/nope'), [404], 'AUDIO.NOT_FOUND'],
-      ['bad metadata JSON', () => api.upload(join(FIXTURES, 'support-outage.stereo.mp3'), { metadata: '{not json' }), [400], 'UPLOAD.BAD_REQUEST'],
+      [
+        'bad metadata JSON',
+        () => api.upload(join(FIXTURES, 'support-outage.stereo.mp3'), { metadata: '{not json' }),
+        [400],
+        'UPLOAD.BAD_REQUEST',
+      ],
     ];
 
     it.each(cases)('%s', async (_name, call, statuses, code) => {
@@ -141,9 +189,25 @@ describe('single-process pipeline (HTTP API)', () => {
       const full = readFileSync(join(FIXTURES, 'support-outage.stereo.mp3'));
       const truncated = full.subarray(0, Math.floor(full.length * 0.3));
       const silence = join(scratch, 'silence.mp3');
-      execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '40', '-codec:a', 'libmp3lame', '-y', silence]);
+      execFileSync('ffmpeg', [
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'anullsrc=r=16000:cl=mono',
+        '-t',
+        '40',
+        '-codec:a',
+        'libmp3lame',
+        '-y',
+        silence,
+      ]);
       const ids: string[] = [];
-      for (const file of [{ name: 'truncated.mp3', bytes: truncated }, { name: 'silence.mp3', bytes: readFileSync(silence) }]) {
+      for (const file of [
+        { name: 'truncated.mp3', bytes: truncated },
+        { name: 'silence.mp3', bytes: readFileSync(silence) },
+      ]) {
         const res = await api.upload(file, { autoTranscribe: 'true', autoAnalyze: 'true' });
         expect(res.status).toBe(201);
         ids.push(((await res.json()) as { audioId: string }).audioId);

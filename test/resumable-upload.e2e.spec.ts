@@ -17,7 +17,18 @@ describe('resumable multipart upload', () => {
 
   beforeAll(async () => {
     // ~45 MB: 60 loops of an 85 s call (about 85 minutes of audio), 6 parts of 8 MiB.
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-stream_loop', '60', '-i', join(FIXTURES, 'sales-discovery.stereo.mp3'), '-c', 'copy', file]);
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-y',
+      '-stream_loop',
+      '60',
+      '-i',
+      join(FIXTURES, 'sales-discovery.stereo.mp3'),
+      '-c',
+      'copy',
+      file,
+    ]);
     await platform.start();
     api = new Api(platform.url, await platform.token('uploader'));
   });
@@ -26,12 +37,18 @@ describe('resumable multipart upload', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  function cli(onLine?: (line: string, kill: () => void) => void): Promise<{ code: number | null; out: string; err: string }> {
+  function cli(
+    onLine?: (line: string, kill: () => void) => void,
+  ): Promise<{ code: number | null; out: string; err: string }> {
     return new Promise((ok) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/speech-cli.ts'), 'upload', file, '--parallel', '1'], {
-        env: { ...process.env, SPEECH_URL: platform.url, TOKEN: api.token, XDG_CACHE_HOME: cache },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'scripts/speech-cli.ts'), 'upload', file, '--parallel', '1'],
+        {
+          env: { ...process.env, SPEECH_URL: platform.url, TOKEN: api.token, XDG_CACHE_HOME: cache },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -76,7 +93,14 @@ describe('resumable multipart upload', () => {
     expect((await fetch(forged, { method: 'PUT', body: Buffer.alloc(10) })).status).toBe(403);
     const incomplete = await api.post(`/uploads/${audioId}/complete`, { parts: [{ partNumber: 1, etag: 'x' }] });
     expect(incomplete.status).toBe(409);
-    expect((await fetch(`${api.url}/uploads/${audioId}`, { method: 'DELETE', headers: { authorization: `Bearer ${api.token}` } })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${api.url}/uploads/${audioId}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${api.token}` },
+        })
+      ).status,
+    ).toBe(204);
     expect((await api.get(`/uploads/${audioId}`)).status).toBe(404);
   });
 });

@@ -38,7 +38,10 @@ export async function startContainers(): Promise<{ env: StackEnv; containers: St
     })
     .withWaitStrategy(Wait.forHttp('/subjects', 8081))
     .start();
-  const mongo = await new GenericContainer('mongo:8').withExposedPorts(27017).withWaitStrategy(Wait.forLogMessage(/Waiting for connections/)).start();
+  const mongo = await new GenericContainer('mongo:8')
+    .withExposedPorts(27017)
+    .withWaitStrategy(Wait.forLogMessage(/Waiting for connections/))
+    .start();
   const minio = await new GenericContainer('minio/minio:latest')
     .withCommand(['server', '/data'])
     .withExposedPorts(9000)

@@ -8,7 +8,10 @@ export default async function globalSetup(): Promise<void> {
   if (dockerAvailable()) {
     const { env, containers } = await startContainers();
     writeStackEnv(env);
-    g.__speechStack = { kind: 'containers', stop: async () => void (await Promise.all(containers.map((c) => c.stop()))) };
+    g.__speechStack = {
+      kind: 'containers',
+      stop: async () => void (await Promise.all(containers.map((c) => c.stop()))),
+    };
   } else {
     startNativeStack();
     g.__speechStack = { kind: 'native' };

@@ -63,7 +63,12 @@ export function stopNativeStack(): void {
 
 export function writeStackEnv(env: StackEnv): void {
   mkdirSync(TEST_STACK_DIR, { recursive: true });
-  writeFileSync(ENV_FILE, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeFileSync(
+    ENV_FILE,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  );
 }
 
 export function testStackEnv(): StackEnv {

@@ -8,7 +8,17 @@ export function speechMsPerChannel(file: string, noiseDb = -40, minSilenceS = 0.
   return [0, 1].map((ch) => {
     const r = spawnSync(
       'ffmpeg',
-      ['-hide_banner', '-nostats', '-i', file, '-af', `pan=mono|c0=c${ch},silencedetect=n=${noiseDb}dB:d=${minSilenceS}`, '-f', 'null', '-'],
+      [
+        '-hide_banner',
+        '-nostats',
+        '-i',
+        file,
+        '-af',
+        `pan=mono|c0=c${ch},silencedetect=n=${noiseDb}dB:d=${minSilenceS}`,
+        '-f',
+        'null',
+        '-',
+      ],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);

@@ -30,7 +30,10 @@ export class PlatformProcess {
   url = '';
   stderr = '';
 
-  constructor(readonly dataDir = mkdtempSync(join(tmpdir(), 'speech-e2e-')), private readonly env: Record<string, string> = {}) {}
+  constructor(
+    readonly dataDir = mkdtempSync(join(tmpdir(), 'speech-e2e-')),
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   async start(): Promise<void> {
     const port = await freePort();
@@ -38,7 +41,15 @@ export class PlatformProcess {
     this.stderr = '';
     this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/standalone/src/main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, AUTH_JWT_SECRET: this.secret, LOG_LEVEL: 'warn', ...this.env },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: this.dataDir,
+        AUTH_JWT_SECRET: this.secret,
+        LOG_LEVEL: 'warn',
+        ...this.env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-20_000)));
@@ -72,12 +83,20 @@ export class PlatformProcess {
   }
 
   token(sub: string, secret = this.secret): Promise<string> {
-    return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
   }
 }
 
 export class Api {
-  constructor(readonly url: string, readonly token: string) {}
+  constructor(
+    readonly url: string,
+    readonly token: string,
+  ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     return this.token ? { authorization: `Bearer ${this.token}`, ...extra } : extra;
@@ -110,13 +129,19 @@ export class Api {
   }
 
   /** Waits for a status; fails at once on an unexpected `failed`. Bounded, never a speed assertion. */
-  async waitFor(audioId: string, status: RecordingStatus, timeoutMs = 300_000, onView?: (v: RecordingView) => void): Promise<RecordingView> {
+  async waitFor(
+    audioId: string,
+    status: RecordingStatus,
+    timeoutMs = 300_000,
+    onView?: (v: RecordingView) => void,
+  ): Promise<RecordingView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = await this.json<RecordingView>(`/audios/${audioId}`);
       onView?.(view);
       if (view.status === status) return view;
-      if (view.status === 'failed' && status !== 'failed') throw new Error(`recording failed: ${JSON.stringify(view.failure)}`);
+      if (view.status === 'failed' && status !== 'failed')
+        throw new Error(`recording failed: ${JSON.stringify(view.failure)}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${status}; last view ${JSON.stringify(view)}`);
       await sleep(250);
     }

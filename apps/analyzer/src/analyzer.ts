@@ -76,7 +76,9 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   }
 
   async function onTranscript(e: EventOf<'transcript.completed'>, ctx: MessageContext): Promise<void> {
-    await refs.update({ _id: e.audioId }, setWithDefaults({ transcriptKey: e.payload.transcriptKey }, {}), { upsert: true });
+    await refs.update({ _id: e.audioId }, setWithDefaults({ transcriptKey: e.payload.transcriptKey }, {}), {
+      upsert: true,
+    });
     await runPending(e, ctx.attempt);
   }
 
@@ -125,26 +127,36 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       log.warn({ err }, 'analysis failed');
       await analyses.update({ _id: a._id }, { $set: { status: 'failed', error: d.message } });
       await deps.bus.publish(
-        newEvent('analysis.failed', PRODUCER, { ...causedBy(e), correlationId: a.correlationId }, {
-          analysisId: a._id,
-          code: d.code,
-          reason: d.message.slice(0, 500),
-        }),
+        newEvent(
+          'analysis.failed',
+          PRODUCER,
+          { ...causedBy(e), correlationId: a.correlationId },
+          {
+            analysisId: a._id,
+            code: d.code,
+            reason: d.message.slice(0, 500),
+          },
+        ),
       );
     }
   }
 
   async function announce(e: Envelope, a: AnalysisRecord): Promise<void> {
     await deps.bus.publish(
-      newEvent('analysis.completed', PRODUCER, { ...causedBy(e), correlationId: a.correlationId }, {
-        analysisId: a._id,
-        analysisKey: a.analysisKey ?? '',
-        analyst: a.analyst ?? deps.analyst.name,
-        model: a.model,
-        issueCount: a.issueCount,
-        sentimentScore: a.sentimentScore,
-        quizCount: a.quizCount,
-      }),
+      newEvent(
+        'analysis.completed',
+        PRODUCER,
+        { ...causedBy(e), correlationId: a.correlationId },
+        {
+          analysisId: a._id,
+          analysisKey: a.analysisKey ?? '',
+          analyst: a.analyst ?? deps.analyst.name,
+          model: a.model,
+          issueCount: a.issueCount,
+          sentimentScore: a.sentimentScore,
+          quizCount: a.quizCount,
+        },
+      ),
     );
   }
 

@@ -1,4 +1,12 @@
-import { AppError, causedBy, describeError, MONO_SPEAKER, newEvent, SPEAKER_BY_CHANNEL, type EventOf } from '@speech/contracts';
+import {
+  AppError,
+  causedBy,
+  describeError,
+  MONO_SPEAKER,
+  newEvent,
+  SPEAKER_BY_CHANNEL,
+  type EventOf,
+} from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { Collection, DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
@@ -72,7 +80,15 @@ export async function createChunker(deps: ChunkerDeps) {
       return;
     }
     if (job?.status === 'failed') return;
-    await jobs.replace({ _id: audioId, status: 'chunking', channels: 0, chunkCount: 0, durationMs: 0, checkpointMs: 0, updatedAt: Date.now() });
+    await jobs.replace({
+      _id: audioId,
+      status: 'chunking',
+      channels: 0,
+      chunkCount: 0,
+      durationMs: 0,
+      checkpointMs: 0,
+      updatedAt: Date.now(),
+    });
     try {
       const result = await cut(event, chunks, jobs);
       await jobs.update({ _id: audioId }, { $set: { status: 'chunked', ...result, updatedAt: Date.now() } });
@@ -83,7 +99,9 @@ export async function createChunker(deps: ChunkerDeps) {
       if (e.retriable) throw err; // the bus retries; the object store may be back soon
       log.warn({ err }, 'recording cannot be chunked');
       await jobs.update({ _id: audioId }, { $set: { status: 'failed', updatedAt: Date.now() } });
-      await deps.bus.publish(newEvent('audio.chunking.failed', PRODUCER, causedBy(event), { code: e.code, reason: e.message }));
+      await deps.bus.publish(
+        newEvent('audio.chunking.failed', PRODUCER, causedBy(event), { code: e.code, reason: e.message }),
+      );
     }
   }
 
@@ -99,7 +117,10 @@ export async function createChunker(deps: ChunkerDeps) {
     let chunkCount = 0;
     let durationMs = 0;
     const channels = new Set<number>();
-    for await (const c of deps.streamChunks(location, { minMs: deps.config.minChunkMs, maxMs: deps.config.maxChunkMs })) {
+    for await (const c of deps.streamChunks(location, {
+      minMs: deps.config.minChunkMs,
+      maxMs: deps.config.maxChunkMs,
+    })) {
       channels.add(c.channel);
       const id = chunkId(audioId, c.channel, c.index);
       const objectKey = `audio/${audioId}/chunks/${c.channel}-${String(c.index).padStart(6, '0')}.wav`;

@@ -28,8 +28,20 @@ async function collect(it: AsyncIterable<Segment>): Promise<Segment[]> {
 
 describe('mergeTranscript', () => {
   it('makes times absolute, orders by time across channels and groups speaker turns', async () => {
-    const agent = [aChunk('agent', 0, 0, [['hello', 0], ['there', 400]]), aChunk('agent', 0, 40_000, [['bye', 1_000]])];
-    const customer = [aChunk('customer', 1, 0, [['hi', 2_000], ['how', 2_400]]), aChunk('customer', 1, 35_000, [['fine', 500]])];
+    const agent = [
+      aChunk('agent', 0, 0, [
+        ['hello', 0],
+        ['there', 400],
+      ]),
+      aChunk('agent', 0, 40_000, [['bye', 1_000]]),
+    ];
+    const customer = [
+      aChunk('customer', 1, 0, [
+        ['hi', 2_000],
+        ['how', 2_400],
+      ]),
+      aChunk('customer', 1, 35_000, [['fine', 500]]),
+    ];
     const segs = await collect(mergeTranscript([from(agent), from(customer)]));
     expect(segs.map((s) => [s.speaker, s.text, s.startMs])).toEqual([
       ['agent', 'hello there', 0],
@@ -41,7 +53,17 @@ describe('mergeTranscript', () => {
   });
 
   it('splits one speaker’s words into turns at long pauses', async () => {
-    const segs = await collect(mergeTranscript([from([aChunk('speaker', 0, 0, [['one', 0], ['two', 500], ['three', 9_000]])])]));
+    const segs = await collect(
+      mergeTranscript([
+        from([
+          aChunk('speaker', 0, 0, [
+            ['one', 0],
+            ['two', 500],
+            ['three', 9_000],
+          ]),
+        ]),
+      ]),
+    );
     expect(segs.map((s) => s.text)).toEqual(['one two', 'three']);
   });
 

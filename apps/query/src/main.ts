@@ -2,7 +2,14 @@ import { runService } from '@speech/runtime';
 import { createQueryService, DEFAULT_DASHBOARD_DIR } from './query-service';
 
 runService('query', async ({ bus, store, docs, log, verifier }) => {
-  const query = await createQueryService({ bus, store, docs, verifier: verifier(), log, dashboardDir: DEFAULT_DASHBOARD_DIR });
+  const query = await createQueryService({
+    bus,
+    store,
+    docs,
+    verifier: verifier(),
+    log,
+    dashboardDir: DEFAULT_DASHBOARD_DIR,
+  });
   query.subscribe();
   return { mount: (app) => query.mount(app) };
 });

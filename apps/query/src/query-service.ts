@@ -39,37 +39,55 @@ export async function createQueryService(deps: QueryDeps) {
     const auth = requireUser(deps.verifier);
     app.use('/', express.static(deps.dashboardDir, { index: 'index.html', maxAge: 0 }));
 
-    app.get('/all', auth, route(async (req, res) => {
-      const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
-      const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
-      const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
-      res.json(await model.list(userOf(req).id, { limit, cursor, status }));
-    }));
+    app.get(
+      '/all',
+      auth,
+      route(async (req, res) => {
+        const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
+        const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
+        const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
+        res.json(await model.list(userOf(req).id, { limit, cursor, status }));
+      }),
+    );
 
-    app.get('/audios/:audioId', auth, route(async (req, res) => {
-      res.json(await mustView(req));
-    }));
+    app.get(
+      '/audios/:audioId',
+      auth,
+      route(async (req, res) => {
+        res.json(await mustView(req));
+      }),
+    );
 
-    app.get('/audios/:audioId/transcript', auth, route(async (req, res) => {
-      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
-      if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
-      if (!doc.transcriptKey) throw new HttpError(404, 'TRANSCRIPT.NOT_FOUND', `the recording is ${doc.status}; it has no transcript yet`);
-      if (req.query.format === 'text') {
-        res.type('text/plain; charset=utf-8');
-        await pipeline(await deps.store.get(doc.transcriptKey.replace(/\.json$/, '.txt')), res);
-        return;
-      }
-      res.type('application/json');
-      await pipeline(await deps.store.get(doc.transcriptKey), res);
-    }));
+    app.get(
+      '/audios/:audioId/transcript',
+      auth,
+      route(async (req, res) => {
+        const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+        if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+        if (!doc.transcriptKey)
+          throw new HttpError(404, 'TRANSCRIPT.NOT_FOUND', `the recording is ${doc.status}; it has no transcript yet`);
+        if (req.query.format === 'text') {
+          res.type('text/plain; charset=utf-8');
+          await pipeline(await deps.store.get(doc.transcriptKey.replace(/\.json$/, '.txt')), res);
+          return;
+        }
+        res.type('application/json');
+        await pipeline(await deps.store.get(doc.transcriptKey), res);
+      }),
+    );
 
-    app.get('/audios/:audioId/analysis', auth, route(async (req, res) => {
-      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
-      if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
-      if (!doc.analysisKey) throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording is ${doc.status}; it has no analysis yet`);
-      res.type('application/json');
-      await pipeline(await deps.store.get(doc.analysisKey), res);
-    }));
+    app.get(
+      '/audios/:audioId/analysis',
+      auth,
+      route(async (req, res) => {
+        const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+        if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+        if (!doc.analysisKey)
+          throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording is ${doc.status}; it has no analysis yet`);
+        res.type('application/json');
+        await pipeline(await deps.store.get(doc.analysisKey), res);
+      }),
+    );
 
     // EventSource cannot set headers, so this route also takes ?access_token=.
     app.get('/events', requireUser(deps.verifier, { allowQueryToken: true }), (req: Request, res: Response) => {

@@ -26,7 +26,11 @@ describe('ReadModel', () => {
     expect(await m.get(user, a)).toMatchObject({ status: 'transcribing', progress: { done: 1, total: 2 } });
     await m.apply(anEvent('chunk.transcribed', a, { chunkId: 'c1' }, 7));
     await m.apply(anEvent('transcript.completed', a, {}, 8));
-    expect(await m.get(user, a)).toMatchObject({ status: 'transcribed', transcriptReady: true, canAnalyze: { allowed: true } });
+    expect(await m.get(user, a)).toMatchObject({
+      status: 'transcribed',
+      transcriptReady: true,
+      canAnalyze: { allowed: true },
+    });
     await m.apply(anEvent('analysis.requested', a, {}, 9));
     expect((await m.get(user, a))?.status).toBe('analyzing');
     await m.apply(anEvent('analysis.completed', a, {}, 10));
@@ -73,7 +77,11 @@ describe('ReadModel', () => {
     await m.apply(anEvent('chunk.transcription.failed', a, { chunkId: 'c1' }, 4));
     await m.apply(anEvent('transcription.failed', a, { reason: '1 of 2 chunks failed', failedChunks: ['c1'] }, 5));
     const failed = await m.get(user, a);
-    expect(failed).toMatchObject({ status: 'failed', failure: { reason: '1 of 2 chunks failed' }, failedChunks: ['c1'] });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failure: { reason: '1 of 2 chunks failed' },
+      failedChunks: ['c1'],
+    });
     expect(failed?.canTranscribe.allowed).toBe(true);
     await m.apply(anEvent('transcription.requested', a, {}, 6));
     expect((await m.get(user, a))?.status).toBe('transcribing');
@@ -88,7 +96,14 @@ describe('ReadModel', () => {
     await m.apply(anEvent('audio.uploaded', a, {}, 1));
     await m.apply(anEvent('audio.chunked', a, { chunkCount: 2 }, 2));
     await m.apply(anEvent('transcription.requested', a, {}, 3));
-    await m.applyDeadLetter({ topic: 'stt.chunk.requested', key: `${a}-c1-000004`, headers: { 'dlq-error': 'bad chunk', 'dlq-error-code': 'X.POISON' } }, 4);
+    await m.applyDeadLetter(
+      {
+        topic: 'stt.chunk.requested',
+        key: `${a}-c1-000004`,
+        headers: { 'dlq-error': 'bad chunk', 'dlq-error-code': 'X.POISON' },
+      },
+      4,
+    );
     const failed = await m.get(user, a);
     expect(failed).toMatchObject({ status: 'failed', failure: { code: 'X.POISON' }, canTranscribe: { allowed: true } });
     expect(failed?.failure?.reason).toContain('bad chunk');
@@ -100,7 +115,11 @@ describe('ReadModel', () => {
     const m = await model();
     await m.apply(anEvent('audio.uploaded', 'a5', {}, 1));
     await m.apply(anEvent('audio.chunking.failed', 'a5', { code: 'AUDIO.NOT_AUDIO', reason: 'no audio stream' }, 2));
-    expect(await m.get(user, 'a5')).toMatchObject({ status: 'failed', failure: { code: 'AUDIO.NOT_AUDIO' }, canTranscribe: { allowed: false } });
+    expect(await m.get(user, 'a5')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'AUDIO.NOT_AUDIO' },
+      canTranscribe: { allowed: false },
+    });
   });
 
   it('lists only the user’s recordings, newest first, with a cursor', async () => {

@@ -81,7 +81,10 @@ export class ReadModel implements RecordingReader {
   private readonly docs: Collection<RecordingDoc>;
   private readonly chunkFacts: Collection<ChunkFact>;
 
-  constructor(store: DocumentStore, private readonly now: () => number = Date.now) {
+  constructor(
+    store: DocumentStore,
+    private readonly now: () => number = Date.now,
+  ) {
     this.docs = store.collection<RecordingDoc>('dashboard');
     this.chunkFacts = store.collection<ChunkFact>('dashboard_chunks');
     this.changes.setMaxListeners(0);
@@ -95,7 +98,8 @@ export class ReadModel implements RecordingReader {
 
   async apply<T extends TopicName>(e: EventOf<T>): Promise<void> {
     const at = e.occurredAt;
-    const set = (fields: Record<string, unknown>, extra: Update = {}) => this.patch(e.audioId, { ...extra, $set: fields });
+    const set = (fields: Record<string, unknown>, extra: Update = {}) =>
+      this.patch(e.audioId, { ...extra, $set: fields });
     switch (e.type) {
       case 'audio.uploaded': {
         const p = (e as EventOf<'audio.uploaded'>).payload;
@@ -139,7 +143,9 @@ export class ReadModel implements RecordingReader {
         break;
       }
       case 'chunk.transcription.failed':
-        await this.patch(e.audioId, { $addToSet: { failedChunks: (e as EventOf<'chunk.transcription.failed'>).payload.chunkId } });
+        await this.patch(e.audioId, {
+          $addToSet: { failedChunks: (e as EventOf<'chunk.transcription.failed'>).payload.chunkId },
+        });
         break;
       case 'transcription.failed': {
         const p = (e as EventOf<'transcription.failed'>).payload;
@@ -161,7 +167,8 @@ export class ReadModel implements RecordingReader {
         const p = (e as EventOf<'analysis.completed'>).payload;
         const doc = await this.patch(e.audioId, { $max: { analysisCompletedAt: at } });
         // The newest finished analysis is the one shown.
-        if (doc && doc.analysisCompletedAt === at) await set({ analysisKey: p.analysisKey, latestAnalysisId: p.analysisId });
+        if (doc && doc.analysisCompletedAt === at)
+          await set({ analysisKey: p.analysisKey, latestAnalysisId: p.analysisId });
         break;
       }
       case 'analysis.failed': {
@@ -180,7 +187,9 @@ export class ReadModel implements RecordingReader {
     const audioId = dl.topic === 'stt.chunk.requested' ? dl.key.replace(/-c\d+-\d+$/, '') : dl.key;
     if (!audioId) return;
     const reason = `a ${dl.topic} message could not be processed: ${dl.headers['dlq-error'] ?? 'unknown error'}`;
-    await this.patch(audioId, { $set: { deadLettered: { code: dl.headers['dlq-error-code'] ?? 'MESSAGING.DEAD_LETTER', reason, at } } });
+    await this.patch(audioId, {
+      $set: { deadLettered: { code: dl.headers['dlq-error-code'] ?? 'MESSAGING.DEAD_LETTER', reason, at } },
+    });
     await this.refresh(audioId);
   }
 
@@ -257,7 +266,12 @@ export class ReadModel implements RecordingReader {
     );
   }
 
-  private async countChunk(audioId: string, chunkId: string, kind: ChunkFact['kind'], field: 'chunksCreated' | 'chunksTranscribed') {
+  private async countChunk(
+    audioId: string,
+    chunkId: string,
+    kind: ChunkFact['kind'],
+    field: 'chunksCreated' | 'chunksTranscribed',
+  ) {
     const fresh = await this.chunkFacts.insert({ _id: `${kind}:${chunkId}`, audioId, kind });
     if (fresh) {
       await this.patch(audioId, { $inc: { [field]: 1 } });
@@ -288,7 +302,8 @@ export class ReadModel implements RecordingReader {
 
 function withoutKeys(defaults: Record<string, unknown>, update: Update): Record<string, unknown> {
   const used = new Set<string>(['rev', 'updatedAt']);
-  for (const op of Object.values(update)) if (op && typeof op === 'object') for (const k of Object.keys(op)) used.add(k.split('.')[0]);
+  for (const op of Object.values(update))
+    if (op && typeof op === 'object') for (const k of Object.keys(op)) used.add(k.split('.')[0]);
   return Object.fromEntries(Object.entries(defaults).filter(([k]) => !used.has(k)));
 }
 

@@ -6,14 +6,7 @@ import { OfflineAnalyst } from '@speech/analysis';
 import { probeAudio, streamChunks } from '@speech/audio';
 import { InProcessEventBus } from '@speech/messaging';
 import { NedbDocumentStore } from '@speech/persistence';
-import {
-  createHttpApp,
-  finishHttpApp,
-  Lifecycle,
-  signToken,
-  TokenVerifier,
-  type Logger,
-} from '@speech/platform';
+import { createHttpApp, finishHttpApp, Lifecycle, signToken, TokenVerifier, type Logger } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
 import { PocketsphinxSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
@@ -118,10 +111,14 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   });
   // Uploads of many GB take long: no request timeout on this server.
   server.requestTimeout = 0;
-  lifecycle.onStop('http', () => new Promise<void>((ok) => {
-    server.close(() => ok());
-    server.closeAllConnections();
-  }));
+  lifecycle.onStop(
+    'http',
+    () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  );
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
   const url = `http://localhost:${port}`;

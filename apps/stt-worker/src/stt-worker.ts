@@ -78,11 +78,9 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   }
 
   async function onChunked(e: EventOf<'audio.chunked'>): Promise<void> {
-    await audios.update(
-      { _id: e.audioId },
-      setWithDefaults({ chunkCount: e.payload.chunkCount }, EMPTY_AUDIO),
-      { upsert: true },
-    );
+    await audios.update({ _id: e.audioId }, setWithDefaults({ chunkCount: e.payload.chunkCount }, EMPTY_AUDIO), {
+      upsert: true,
+    });
     await dispatchIfReady(e.audioId);
   }
 
@@ -114,7 +112,10 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     const todo = await tasks.find({ audioId, status: { $ne: 'completed' } }, { sort: { channel: 1, index: 1 } });
     const cause = { audioId, correlationId: audio.correlationId ?? audio.requestId };
     for (const t of todo) {
-      await tasks.update({ _id: t._id }, { $set: { status: 'queued', attempts: 0, lastError: null, updatedAt: Date.now() } });
+      await tasks.update(
+        { _id: t._id },
+        { $set: { status: 'queued', attempts: 0, lastError: null, updatedAt: Date.now() } },
+      );
       await deps.bus.publish(
         newEvent('stt.chunk.requested', PRODUCER, cause, {
           chunkId: t._id,
@@ -165,7 +166,10 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       await announce(task, causedBy(e));
       return;
     }
-    await tasks.update({ _id: p.chunkId }, { $set: { status: 'processing', updatedAt: Date.now() }, $inc: { attempts: 1 } });
+    await tasks.update(
+      { _id: p.chunkId },
+      { $set: { status: 'processing', updatedAt: Date.now() }, $inc: { attempts: 1 } },
+    );
     const dir = await mkdtemp(join(tmpdir(), 'stt-'));
     try {
       const wavPath = join(dir, 'chunk.wav');
@@ -187,18 +191,32 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       await deps.store.putBuffer(transcriptKey, JSON.stringify(transcript), { contentType: 'application/json' });
       const done = await tasks.update(
         { _id: p.chunkId },
-        { $set: { status: 'completed', transcriptKey, wordCount: result.words.length, lastError: null, updatedAt: Date.now() } },
+        {
+          $set: {
+            status: 'completed',
+            transcriptKey,
+            wordCount: result.words.length,
+            lastError: null,
+            updatedAt: Date.now(),
+          },
+        },
       );
       if (done) await announce(done, causedBy(e));
       log.debug({ words: result.words.length }, 'chunk transcribed');
     } catch (err) {
       const d = describeError(err);
       if (d.retriable && ctx.attempt < deps.config.maxAttempts) {
-        await tasks.update({ _id: p.chunkId }, { $set: { status: 'queued', lastError: d.message, updatedAt: Date.now() } });
+        await tasks.update(
+          { _id: p.chunkId },
+          { $set: { status: 'queued', lastError: d.message, updatedAt: Date.now() } },
+        );
         throw err; // the bus retries with backoff
       }
       log.warn({ err, attempts: ctx.attempt }, 'chunk failed for good');
-      await tasks.update({ _id: p.chunkId }, { $set: { status: 'failed', lastError: d.message, updatedAt: Date.now() } });
+      await tasks.update(
+        { _id: p.chunkId },
+        { $set: { status: 'failed', lastError: d.message, updatedAt: Date.now() } },
+      );
       await deps.bus.publish(
         newEvent('chunk.transcription.failed', PRODUCER, causedBy(e), {
           chunkId: p.chunkId,

@@ -32,7 +32,11 @@ const CompleteBody = z.object({
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
   if (!r.success) {
-    throw new HttpError(400, 'UPLOAD.BAD_REQUEST', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    throw new HttpError(
+      400,
+      'UPLOAD.BAD_REQUEST',
+      r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
   }
   return r.data;
 }
@@ -55,7 +59,8 @@ export function mountMultipartUploads(
   async function openUpload(req: Request): Promise<AudioRecord & { upload: NonNullable<AudioRecord['upload']> }> {
     const user = userOf(req);
     const record = await audios.get(String(req.params.audioId));
-    if (!record || record.userId !== user.id) throw new HttpError(404, 'UPLOAD.NOT_FOUND', `no upload ${req.params.audioId}`);
+    if (!record || record.userId !== user.id)
+      throw new HttpError(404, 'UPLOAD.NOT_FOUND', `no upload ${req.params.audioId}`);
     if (record.status !== 'uploading' || !record.upload) {
       throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload is already complete');
     }
@@ -64,7 +69,8 @@ export function mountMultipartUploads(
 
   function partNumberOf(req: Request, partCount: number): number {
     const n = Number(req.params.n);
-    if (!Number.isInteger(n) || n < 1 || n > partCount) throw new HttpError(400, 'UPLOAD.BAD_REQUEST', `part number must be 1..${partCount}`);
+    if (!Number.isInteger(n) || n < 1 || n > partCount)
+      throw new HttpError(400, 'UPLOAD.BAD_REQUEST', `part number must be 1..${partCount}`);
     return n;
   }
 
@@ -73,108 +79,160 @@ export function mountMultipartUploads(
     return createHmac('sha256', deps.config.uploadSigningKey).update(`${audioId}:${n}:${expires}`).digest('base64url');
   }
 
-  app.post('/uploads', auth, limiter, json, route(async (req, res) => {
-    const user = userOf(req);
-    const body = parse(CreateBody, req.body);
-    if (body.sizeBytes > deps.config.maxUploadBytes) {
-      throw new HttpError(413, 'UPLOAD.TOO_LARGE', `the file exceeds MAX_UPLOAD_BYTES (${deps.config.maxUploadBytes} bytes)`);
-    }
-    const audioId = randomUUID();
-    const objectKey = `audio/${audioId}/source`;
-    const partSizeBytes = partSizeFor(body.sizeBytes);
-    const partCount = Math.ceil(body.sizeBytes / partSizeBytes);
-    const uploadId = await deps.store.createMultipart(objectKey, { contentType: body.contentType, sizeBytes: body.sizeBytes, partSizeBytes });
-    const metadata = { ...(body.metadata ?? {}) };
-    if (body.autoTranscribe !== undefined) metadata.autoTranscribe = body.autoTranscribe;
-    if (body.autoAnalyze !== undefined) metadata.autoAnalyze = body.autoAnalyze;
-    await audios.insert({
-      _id: audioId,
-      userId: user.id,
-      filename: body.filename,
-      contentType: body.contentType,
-      sizeBytes: body.sizeBytes,
-      sha256: '',
-      objectKey,
-      metadata: Object.keys(metadata).length ? metadata : null,
-      createdAt: Date.now(),
-      status: 'uploading',
-      upload: { uploadId, partSizeBytes, partCount },
-    });
-    res.status(201).json({ audioId, status: 'uploading', partSizeBytes, partCount });
-  }));
+  app.post(
+    '/uploads',
+    auth,
+    limiter,
+    json,
+    route(async (req, res) => {
+      const user = userOf(req);
+      const body = parse(CreateBody, req.body);
+      if (body.sizeBytes > deps.config.maxUploadBytes) {
+        throw new HttpError(
+          413,
+          'UPLOAD.TOO_LARGE',
+          `the file exceeds MAX_UPLOAD_BYTES (${deps.config.maxUploadBytes} bytes)`,
+        );
+      }
+      const audioId = randomUUID();
+      const objectKey = `audio/${audioId}/source`;
+      const partSizeBytes = partSizeFor(body.sizeBytes);
+      const partCount = Math.ceil(body.sizeBytes / partSizeBytes);
+      const uploadId = await deps.store.createMultipart(objectKey, {
+        contentType: body.contentType,
+        sizeBytes: body.sizeBytes,
+        partSizeBytes,
+      });
+      const metadata = { ...(body.metadata ?? {}) };
+      if (body.autoTranscribe !== undefined) metadata.autoTranscribe = body.autoTranscribe;
+      if (body.autoAnalyze !== undefined) metadata.autoAnalyze = body.autoAnalyze;
+      await audios.insert({
+        _id: audioId,
+        userId: user.id,
+        filename: body.filename,
+        contentType: body.contentType,
+        sizeBytes: body.sizeBytes,
+        sha256: '',
+        objectKey,
+        metadata: Object.keys(metadata).length ? metadata : null,
+        createdAt: Date.now(),
+        status: 'uploading',
+        upload: { uploadId, partSizeBytes, partCount },
+      });
+      res.status(201).json({ audioId, status: 'uploading', partSizeBytes, partCount });
+    }),
+  );
 
-  app.get('/uploads/:audioId', auth, route(async (req, res) => {
-    const record = await openUpload(req);
-    const receivedParts = await deps.store.listParts(record.objectKey, record.upload.uploadId);
-    res.json({
-      audioId: record._id,
-      status: record.status,
-      filename: record.filename,
-      sizeBytes: record.sizeBytes,
-      partSizeBytes: record.upload.partSizeBytes,
-      partCount: record.upload.partCount,
-      receivedParts,
-    });
-  }));
+  app.get(
+    '/uploads/:audioId',
+    auth,
+    route(async (req, res) => {
+      const record = await openUpload(req);
+      const receivedParts = await deps.store.listParts(record.objectKey, record.upload.uploadId);
+      res.json({
+        audioId: record._id,
+        status: record.status,
+        filename: record.filename,
+        sizeBytes: record.sizeBytes,
+        partSizeBytes: record.upload.partSizeBytes,
+        partCount: record.upload.partCount,
+        receivedParts,
+      });
+    }),
+  );
 
-  app.get('/uploads/:audioId/parts/:n', auth, limiter, route(async (req, res) => {
-    const record = await openUpload(req);
-    const n = partNumberOf(req, record.upload.partCount);
-    const presigned = await deps.store.presignPart(record.objectKey, record.upload.uploadId, n);
-    const expires = Date.now() + PART_URL_TTL_MS;
-    const url =
-      presigned ??
-      `${req.protocol}://${req.get('host')}/uploads/${record._id}/parts/${n}/data?expires=${expires}&signature=${signature(record._id, n, expires)}`;
-    res.json({ url, method: 'PUT', expiresAt: new Date(expires).toISOString() });
-  }));
+  app.get(
+    '/uploads/:audioId/parts/:n',
+    auth,
+    limiter,
+    route(async (req, res) => {
+      const record = await openUpload(req);
+      const n = partNumberOf(req, record.upload.partCount);
+      const presigned = await deps.store.presignPart(record.objectKey, record.upload.uploadId, n);
+      const expires = Date.now() + PART_URL_TTL_MS;
+      const url =
+        presigned ??
+        `${req.protocol}://${req.get('host')}/uploads/${record._id}/parts/${n}/data?expires=${expires}&signature=${signature(record._id, n, expires)}`;
+      res.json({ url, method: 'PUT', expiresAt: new Date(expires).toISOString() });
+    }),
+  );
 
   // The part itself, when the gateway signed the URL: no bearer token, the signature is the grant.
-  app.put('/uploads/:audioId/parts/:n/data', route(async (req, res) => {
-    const audioId = String(req.params.audioId);
-    const expires = Number(req.query.expires);
-    const given = Buffer.from(String(req.query.signature ?? ''));
-    const n = Number(req.params.n);
-    const wanted = Buffer.from(signature(audioId, n, expires));
-    if (!Number.isFinite(expires) || expires < Date.now() || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-      throw new HttpError(403, 'UPLOAD.FORBIDDEN', 'the part URL is invalid or has expired; ask for a new one');
-    }
-    const record = await audios.get(audioId);
-    if (!record || record.status !== 'uploading' || !record.upload) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload is not open');
-    const part = await deps.store.putPart(record.objectKey, record.upload.uploadId, partNumberOf(req, record.upload.partCount), req);
-    res.set('ETag', `"${part.etag}"`).json(part);
-  }));
+  app.put(
+    '/uploads/:audioId/parts/:n/data',
+    route(async (req, res) => {
+      const audioId = String(req.params.audioId);
+      const expires = Number(req.query.expires);
+      const given = Buffer.from(String(req.query.signature ?? ''));
+      const n = Number(req.params.n);
+      const wanted = Buffer.from(signature(audioId, n, expires));
+      if (
+        !Number.isFinite(expires) ||
+        expires < Date.now() ||
+        given.length !== wanted.length ||
+        !timingSafeEqual(given, wanted)
+      ) {
+        throw new HttpError(403, 'UPLOAD.FORBIDDEN', 'the part URL is invalid or has expired; ask for a new one');
+      }
+      const record = await audios.get(audioId);
+      if (!record || record.status !== 'uploading' || !record.upload)
+        throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload is not open');
+      const part = await deps.store.putPart(
+        record.objectKey,
+        record.upload.uploadId,
+        partNumberOf(req, record.upload.partCount),
+        req,
+      );
+      res.set('ETag', `"${part.etag}"`).json(part);
+    }),
+  );
 
-  app.post('/uploads/:audioId/complete', auth, limiter, json, route(async (req, res) => {
-    const record = await openUpload(req);
-    const { parts } = parse(CompleteBody, req.body);
-    await deps.store.completeMultipart(record.objectKey, record.upload.uploadId, parts);
-    const stored = await deps.store.head(record.objectKey);
-    if (!stored || stored.sizeBytes !== record.sizeBytes) {
-      throw new HttpError(422, 'UPLOAD.UNPROCESSABLE', `the stored file has ${stored?.sizeBytes ?? 0} bytes, not ${record.sizeBytes}`);
-    }
-    try {
-      await checkDecodable(deps, record.objectKey);
-    } catch (err) {
-      await deps.store.delete(record.objectKey);
-      await audios.delete({ _id: record._id });
-      throw err;
-    }
-    const done = await audios.update(
-      { _id: record._id, status: 'uploading' },
-      { $set: { status: 'uploaded', upload: null } },
-    );
-    if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
-    await announceUpload(deps, done, {
-      autoTranscribe: truthy(done.metadata?.autoTranscribe),
-      autoAnalyze: truthy(done.metadata?.autoAnalyze),
-    });
-    res.status(201).json({ audioId: record._id, status: 'uploaded', sizeBytes: record.sizeBytes });
-  }));
+  app.post(
+    '/uploads/:audioId/complete',
+    auth,
+    limiter,
+    json,
+    route(async (req, res) => {
+      const record = await openUpload(req);
+      const { parts } = parse(CompleteBody, req.body);
+      await deps.store.completeMultipart(record.objectKey, record.upload.uploadId, parts);
+      const stored = await deps.store.head(record.objectKey);
+      if (!stored || stored.sizeBytes !== record.sizeBytes) {
+        throw new HttpError(
+          422,
+          'UPLOAD.UNPROCESSABLE',
+          `the stored file has ${stored?.sizeBytes ?? 0} bytes, not ${record.sizeBytes}`,
+        );
+      }
+      try {
+        await checkDecodable(deps, record.objectKey);
+      } catch (err) {
+        await deps.store.delete(record.objectKey);
+        await audios.delete({ _id: record._id });
+        throw err;
+      }
+      const done = await audios.update(
+        { _id: record._id, status: 'uploading' },
+        { $set: { status: 'uploaded', upload: null } },
+      );
+      if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
+      await announceUpload(deps, done, {
+        autoTranscribe: truthy(done.metadata?.autoTranscribe),
+        autoAnalyze: truthy(done.metadata?.autoAnalyze),
+      });
+      res.status(201).json({ audioId: record._id, status: 'uploaded', sizeBytes: record.sizeBytes });
+    }),
+  );
 
-  app.delete('/uploads/:audioId', auth, limiter, route(async (req, res) => {
-    const record = await openUpload(req);
-    await deps.store.abortMultipart(record.objectKey, record.upload.uploadId);
-    await audios.delete({ _id: record._id, status: 'uploading' });
-    res.status(204).end();
-  }));
+  app.delete(
+    '/uploads/:audioId',
+    auth,
+    limiter,
+    route(async (req, res) => {
+      const record = await openUpload(req);
+      await deps.store.abortMultipart(record.objectKey, record.upload.uploadId);
+      await audios.delete({ _id: record._id, status: 'uploading' });
+      res.status(204).end();
+    }),
+  );
 }

@@ -51,58 +51,79 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
   });
   const json = express.json({ limit: '256kb' });
 
-  app.post('/upload', auth, limiter, route(async (req, res) => {
-    const user = userOf(req);
-    const audioId = randomUUID();
-    const upload = await receiveUpload(req, deps, audioId);
-    const record: AudioRecord = {
-      _id: audioId,
-      userId: user.id,
-      filename: upload.filename,
-      contentType: upload.contentType,
-      sizeBytes: upload.sizeBytes,
-      sha256: upload.sha256,
-      objectKey: upload.objectKey,
-      metadata: upload.metadata,
-      createdAt: Date.now(),
-      status: 'uploaded',
-      upload: null,
-    };
-    await audios.insert(record);
-    await announceUpload(deps, record, upload);
-    res.status(201).json({ audioId, status: 'uploaded', sizeBytes: record.sizeBytes, sha256: record.sha256 });
-  }));
+  app.post(
+    '/upload',
+    auth,
+    limiter,
+    route(async (req, res) => {
+      const user = userOf(req);
+      const audioId = randomUUID();
+      const upload = await receiveUpload(req, deps, audioId);
+      const record: AudioRecord = {
+        _id: audioId,
+        userId: user.id,
+        filename: upload.filename,
+        contentType: upload.contentType,
+        sizeBytes: upload.sizeBytes,
+        sha256: upload.sha256,
+        objectKey: upload.objectKey,
+        metadata: upload.metadata,
+        createdAt: Date.now(),
+        status: 'uploaded',
+        upload: null,
+      };
+      await audios.insert(record);
+      await announceUpload(deps, record, upload);
+      res.status(201).json({ audioId, status: 'uploaded', sizeBytes: record.sizeBytes, sha256: record.sha256 });
+    }),
+  );
 
   // Read-your-writes: right after a 201, the read model may not have seen the upload yet.
   // The gateway knows it, so the client never gets a 404 for a recording it just made.
-  app.get('/audios/:audioId', auth, route(async (req, res) => {
-    const user = userOf(req);
-    const audioId = String(req.params.audioId);
-    const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
-    if (view) {
-      res.json(view);
-      return;
-    }
-    const record = await audios.get(audioId);
-    if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
-    res.json(justUploaded(record));
-  }));
+  app.get(
+    '/audios/:audioId',
+    auth,
+    route(async (req, res) => {
+      const user = userOf(req);
+      const audioId = String(req.params.audioId);
+      const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
+      if (view) {
+        res.json(view);
+        return;
+      }
+      const record = await audios.get(audioId);
+      if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+      res.json(justUploaded(record));
+    }),
+  );
 
   mountMultipartUploads(app, deps, { audios, auth, limiter, json });
 
-  app.post('/transcribe/:audioId', auth, limiter, json, route(async (req, res) => {
-    const { record, view } = await ownRecording(req, audios, deps.recordings);
-    if (!view.canTranscribe.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canTranscribe.reason);
-    const requestId = await requestTranscription(deps, record, randomUUID(), phrasesOf(req.body));
-    res.status(202).json({ audioId: record._id, status: 'transcribing', requestId });
-  }));
+  app.post(
+    '/transcribe/:audioId',
+    auth,
+    limiter,
+    json,
+    route(async (req, res) => {
+      const { record, view } = await ownRecording(req, audios, deps.recordings);
+      if (!view.canTranscribe.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canTranscribe.reason);
+      const requestId = await requestTranscription(deps, record, randomUUID(), phrasesOf(req.body));
+      res.status(202).json({ audioId: record._id, status: 'transcribing', requestId });
+    }),
+  );
 
-  app.post('/analyze/:audioId', auth, limiter, json, route(async (req, res) => {
-    const { record, view } = await ownRecording(req, audios, deps.recordings);
-    if (!view.canAnalyze.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canAnalyze.reason);
-    const analysisId = await requestAnalysis(deps, record, randomUUID());
-    res.status(202).json({ audioId: record._id, status: 'analyzing', analysisId });
-  }));
+  app.post(
+    '/analyze/:audioId',
+    auth,
+    limiter,
+    json,
+    route(async (req, res) => {
+      const { record, view } = await ownRecording(req, audios, deps.recordings);
+      if (!view.canAnalyze.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canAnalyze.reason);
+      const analysisId = await requestAnalysis(deps, record, randomUUID());
+      res.status(202).json({ audioId: record._id, status: 'analyzing', analysisId });
+    }),
+  );
 }
 
 async function ownRecording(
@@ -116,7 +137,8 @@ async function ownRecording(
   // Another user's recording is reported as missing, so ids cannot be probed.
   if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
   const view = await recordings.get(user.id, audioId, req.headers.authorization);
-  if (!view) throw new HttpError(409, 'AUDIO.INVALID_STATE', 'the recording is still being registered; try again in a moment');
+  if (!view)
+    throw new HttpError(409, 'AUDIO.INVALID_STATE', 'the recording is still being registered; try again in a moment');
   return { record, view };
 }
 
@@ -128,17 +150,22 @@ export async function announceUpload(
 ): Promise<void> {
   const correlationId = randomUUID();
   await deps.bus.publish(
-    newEvent('audio.uploaded', PRODUCER, { audioId: record._id, correlationId }, {
-      userId: record.userId,
-      filename: record.filename,
-      contentType: record.contentType,
-      sizeBytes: record.sizeBytes,
-      sha256: record.sha256,
-      objectKey: record.objectKey,
-      metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
-      autoTranscribe: opts.autoTranscribe,
-      autoAnalyze: opts.autoAnalyze,
-    }),
+    newEvent(
+      'audio.uploaded',
+      PRODUCER,
+      { audioId: record._id, correlationId },
+      {
+        userId: record.userId,
+        filename: record.filename,
+        contentType: record.contentType,
+        sizeBytes: record.sizeBytes,
+        sha256: record.sha256,
+        objectKey: record.objectKey,
+        metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
+        autoTranscribe: opts.autoTranscribe,
+        autoAnalyze: opts.autoAnalyze,
+      },
+    ),
   );
   // Automatic processing is requested now; each consumer waits for its input to exist.
   if (opts.autoTranscribe || opts.autoAnalyze) await requestTranscription(deps, record, correlationId);
@@ -184,12 +211,17 @@ async function requestTranscription(
   const requestId = randomUUID();
   const metaPhrases = Array.isArray(record.metadata?.phrases) ? (record.metadata.phrases as unknown[]) : [];
   await deps.bus.publish(
-    newEvent('transcription.requested', PRODUCER, { audioId: record._id, correlationId }, {
-      userId: record.userId,
-      requestId,
-      language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
-      phrases: [...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')],
-    }),
+    newEvent(
+      'transcription.requested',
+      PRODUCER,
+      { audioId: record._id, correlationId },
+      {
+        userId: record.userId,
+        requestId,
+        language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
+        phrases: [...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')],
+      },
+    ),
   );
   return requestId;
 }
@@ -198,11 +230,16 @@ async function requestAnalysis(deps: GatewayDeps, record: AudioRecord, correlati
   const analysisId = randomUUID();
   const competitors = record.metadata?.competitors;
   await deps.bus.publish(
-    newEvent('analysis.requested', PRODUCER, { audioId: record._id, correlationId }, {
-      userId: record.userId,
-      analysisId,
-      optionsJson: Array.isArray(competitors) ? JSON.stringify({ competitors }) : null,
-    }),
+    newEvent(
+      'analysis.requested',
+      PRODUCER,
+      { audioId: record._id, correlationId },
+      {
+        userId: record.userId,
+        analysisId,
+        optionsJson: Array.isArray(competitors) ? JSON.stringify({ competitors }) : null,
+      },
+    ),
   );
   return analysisId;
 }
@@ -272,7 +309,15 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
             if (head.length >= SNIFF_BYTES) {
               sniffed = true;
               if (!sniffAudio(head)) {
-                cb(refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', `${info.filename || 'the file'} is not a recognised audio format`)));
+                cb(
+                  refuse(
+                    new HttpError(
+                      415,
+                      'UPLOAD.NOT_AUDIO',
+                      `${info.filename || 'the file'} is not a recognised audio format`,
+                    ),
+                  ),
+                );
                 return;
               }
             }
@@ -281,7 +326,8 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
         },
         flush(cb) {
           if (sizeBytes === 0) cb(refuse(new HttpError(422, 'UPLOAD.EMPTY', 'the file is empty')));
-          else if (!sniffed && !sniffAudio(head)) cb(refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio')));
+          else if (!sniffed && !sniffAudio(head))
+            cb(refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio')));
           else cb();
         },
       });
@@ -290,21 +336,32 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
       tap.on('error', () => undefined);
       file.on('limit', () =>
         tap.destroy(
-          refuse(new HttpError(413, 'UPLOAD.TOO_LARGE', `the file exceeds MAX_UPLOAD_BYTES (${deps.config.maxUploadBytes} bytes)`)),
+          refuse(
+            new HttpError(
+              413,
+              'UPLOAD.TOO_LARGE',
+              `the file exceeds MAX_UPLOAD_BYTES (${deps.config.maxUploadBytes} bytes)`,
+            ),
+          ),
         ),
       );
       file.on('error', (e) => tap.destroy(e));
-      stored = deps.store
-        .put(objectKey, (file as Readable).pipe(tap) as Readable, { contentType: info.mimeType })
-        .then(
-          () => ({ sizeBytes, sha256: sha.digest('hex'), filename: info.filename || 'recording', contentType: info.mimeType }),
-          (err: unknown) => {
-            throw refusal ?? err;
-          },
-        );
+      stored = deps.store.put(objectKey, (file as Readable).pipe(tap) as Readable, { contentType: info.mimeType }).then(
+        () => ({
+          sizeBytes,
+          sha256: sha.digest('hex'),
+          filename: info.filename || 'recording',
+          contentType: info.mimeType,
+        }),
+        (err: unknown) => {
+          throw refusal ?? err;
+        },
+      );
       stored.catch(fail);
     });
-    bb.on('error', (err) => fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', `malformed multipart body: ${(err as Error).message}`)));
+    bb.on('error', (err) =>
+      fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', `malformed multipart body: ${(err as Error).message}`)),
+    );
     bb.on('close', () => {
       if (failed) return;
       if (!stored) {
@@ -349,7 +406,8 @@ export async function checkDecodable(deps: GatewayDeps, objectKey: string): Prom
     }
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'UPLOAD.EMPTY' || code === 'AUDIO.EMPTY') throw new HttpError(422, 'UPLOAD.EMPTY', (err as Error).message);
+    if (code === 'UPLOAD.EMPTY' || code === 'AUDIO.EMPTY')
+      throw new HttpError(422, 'UPLOAD.EMPTY', (err as Error).message);
     if (code === 'AUDIO.NOT_AUDIO') {
       // ffprobe's words name our storage path: keep them in the log, not in the answer.
       deps.log.info({ err, objectKey }, 'upload refused: not decodable audio');

@@ -136,7 +136,11 @@ export class ChunkPlanner {
       if (held) out.push(held);
       return out;
     }
-    const tail: PlannedChunk = { startFrame: this.windowStart, endFrame: this.windowStart + this.windowLen, cut: 'end' };
+    const tail: PlannedChunk = {
+      startFrame: this.windowStart,
+      endFrame: this.windowStart + this.windowLen,
+      cut: 'end',
+    };
     if (held && tail.endFrame - held.startFrame <= this.maxMergedFrames) {
       out.push({ startFrame: held.startFrame, endFrame: tail.endFrame, cut: 'end' });
     } else {
@@ -157,7 +161,10 @@ export class ChunkPlanner {
     const n = this.windowLen;
     const e = this.window;
     const lo = Math.min(this.minFrames, n);
-    const threshold = Math.max(quietestStretch(e, n, this.minSilenceFrames) + this.o.silenceAboveFloorDb, this.o.alwaysSilentDb);
+    const threshold = Math.max(
+      quietestStretch(e, n, this.minSilenceFrames) + this.o.silenceAboveFloorDb,
+      this.o.alwaysSilentDb,
+    );
 
     // Longest silent run (of at least minSilenceFrames) overlapping [lo, n); ties → lower mean energy.
     let bestLen = 0;

@@ -25,8 +25,13 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'chunk-stream-'));
   tones = join(dir, 'tones.wav');
   ffmpeg(
-    '-f', 'lavfi', '-i', "aevalsrc=0.5*sin(2*PI*440*t)*lt(mod(t\\,12)\\,10)|0.5*sin(2*PI*660*t)*lt(mod(t\\,17)\\,14):s=16000:d=180",
-    '-c:a', 'pcm_s16le', tones,
+    '-f',
+    'lavfi',
+    '-i',
+    'aevalsrc=0.5*sin(2*PI*440*t)*lt(mod(t\\,12)\\,10)|0.5*sin(2*PI*660*t)*lt(mod(t\\,17)\\,14):s=16000:d=180',
+    '-c:a',
+    'pcm_s16le',
+    tones,
   );
 });
 
@@ -108,7 +113,10 @@ describe('streamChunks on generated tones', () => {
   });
 
   it('cuts every chunk but the last inside a silence of its own channel, 30–60 s long', () => {
-    for (const [ch, period, tone] of [[0, 12, 10], [1, 17, 14]] as const) {
+    for (const [ch, period, tone] of [
+      [0, 12, 10],
+      [1, 17, 14],
+    ] as const) {
       const mine = ofChannel(chunks, ch);
       expect(mine.length).toBeGreaterThanOrEqual(3);
       expectContiguous(mine, 0);
@@ -129,7 +137,8 @@ describe('streamChunks on generated tones', () => {
   it('emits canonical 16 kHz mono WAVs holding the channel’s own samples', () => {
     for (const c of chunks) expectCanonicalWav(c);
     // Left is 440 Hz, right 660 Hz: count zero crossings in the first second of each channel's first chunk.
-    const crossings = (s: Int16Array): number => s.slice(0, 16000).reduce((n, x, i, a) => (i > 0 && (a[i - 1]! < 0) !== (x < 0) ? n + 1 : n), 0);
+    const crossings = (s: Int16Array): number =>
+      s.slice(0, 16000).reduce((n, x, i, a) => (i > 0 && a[i - 1]! < 0 !== x < 0 ? n + 1 : n), 0);
     expect(crossings(pcmOf(ofChannel(chunks, 0)[0]!))).toBeGreaterThan(860);
     expect(crossings(pcmOf(ofChannel(chunks, 0)[0]!))).toBeLessThan(900);
     expect(crossings(pcmOf(ofChannel(chunks, 1)[0]!))).toBeGreaterThan(1300);

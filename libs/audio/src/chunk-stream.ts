@@ -57,7 +57,10 @@ export async function* streamChunks(input: string, opts: StreamChunksOptions = {
     ...(opts.minMs !== undefined && { minMs: opts.minMs }),
     ...(opts.maxMs !== undefined && { maxMs: opts.maxMs }),
   };
-  const chunkers = Array.from({ length: channels }, (_, c) => new ChannelChunker(c, startMs, new ChunkPlanner(plannerOptions)));
+  const chunkers = Array.from(
+    { length: channels },
+    (_, c) => new ChannelChunker(c, startMs, new ChunkPlanner(plannerOptions)),
+  );
 
   const decoder = spawnPcmDecoder({ input, startMs, channels, sampleRate: CHUNK_SAMPLE_RATE });
   const onAbort = (): void => decoder.kill();
@@ -150,7 +153,8 @@ class ChannelChunker {
 
   private emit(d: PlannedChunk): AudioChunk {
     // Chunks come in order and start where the previous one ended, so they always start at pcm[0].
-    if (d.startFrame !== this.pcmStartFrame) throw new Error(`planner chunk starts at frame ${d.startFrame}, expected ${this.pcmStartFrame} (bug)`);
+    if (d.startFrame !== this.pcmStartFrame)
+      throw new Error(`planner chunk starts at frame ${d.startFrame}, expected ${this.pcmStartFrame} (bug)`);
     const endByte = Math.min((d.endFrame - this.pcmStartFrame) * BYTES_PER_FRAME, this.pcmLen);
     const wav = pcmToWav(this.pcm.subarray(0, endByte), CHUNK_SAMPLE_RATE, 1);
     const startSample = d.startFrame * SAMPLES_PER_FRAME;

@@ -79,7 +79,16 @@ export function spawnPcmDecoder(opts: PcmDecoderOptions): PcmDecoder {
   if (opts.startMs > 0) command.seekInput(opts.startMs / 1000);
   if (isUrl(opts.input)) {
     // Without these a stalled HTTP server hangs ffmpeg for ever; reconnect covers dropped connections.
-    command.inputOptions(['-rw_timeout', '30000000', '-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '10']);
+    command.inputOptions([
+      '-rw_timeout',
+      '30000000',
+      '-reconnect',
+      '1',
+      '-reconnect_streamed',
+      '1',
+      '-reconnect_delay_max',
+      '10',
+    ]);
   }
 
   let killRequested = false;

@@ -26,7 +26,21 @@ describe('probeAudio', () => {
 
   it('reads the audio stream of a file that also has video', async () => {
     const mkv = join(dir, 'av.mkv');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=d=2:s=64x64', '-f', 'lavfi', '-i', 'sine=d=2:r=8000', '-shortest', mkv]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=d=2:s=64x64',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=d=2:r=8000',
+      '-shortest',
+      mkv,
+    ]);
     const info = await probeAudio(mkv);
     expect(info).toMatchObject({ channels: 1, sampleRate: 8000 });
   });
@@ -48,7 +62,10 @@ describe('probeAudio', () => {
   it('rejects a video without sound as AUDIO.NOT_AUDIO', async () => {
     const mkv = join(dir, 'silent-film.mkv');
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=d=1:s=64x64', mkv]);
-    await expect(probeAudio(mkv)).rejects.toMatchObject({ code: 'AUDIO.NOT_AUDIO', message: expect.stringMatching(/no audio stream/) });
+    await expect(probeAudio(mkv)).rejects.toMatchObject({
+      code: 'AUDIO.NOT_AUDIO',
+      message: expect.stringMatching(/no audio stream/),
+    });
   });
 
   it('rejects a header-only WAV as AUDIO.EMPTY', async () => {
@@ -58,6 +75,9 @@ describe('probeAudio', () => {
   });
 
   it('reports a missing file as AUDIO.NOT_FOUND', async () => {
-    await expect(probeAudio(join(dir, 'nope.mp3'))).rejects.toMatchObject({ code: 'AUDIO.NOT_FOUND', retriable: false });
+    await expect(probeAudio(join(dir, 'nope.mp3'))).rejects.toMatchObject({
+      code: 'AUDIO.NOT_FOUND',
+      retriable: false,
+    });
   });
 });

@@ -76,7 +76,10 @@ export function classifyProbeFailure(input: string, err: unknown): AudioError {
   }
   // Other failures on a URL (refused, reset, timeout, 5xx) may pass on a later attempt.
   if (isUrl(input)) {
-    return new AudioError('AUDIO.UNREACHABLE', `cannot read ${where}: ${lastLine(message)}`, { retriable: true, cause });
+    return new AudioError('AUDIO.UNREACHABLE', `cannot read ${where}: ${lastLine(message)}`, {
+      retriable: true,
+      cause,
+    });
   }
   return new AudioError('AUDIO.NOT_AUDIO', `${where} is not a readable audio file: ${lastLine(message)}`, { cause });
 }

@@ -4,7 +4,20 @@ describe('wavHeader', () => {
   it('matches, byte for byte, the header ffmpeg writes with -fflags +bitexact -map_metadata -1', () => {
     // Captured from `ffmpeg … -ar 16000 -ac 1 -c:a pcm_s16le -fflags +bitexact -flags:a +bitexact -map_metadata -1`
     // on an 85.247 s channel (2,727,904 data bytes).
-    const expected = Buffer.from('52494646' + '04a02900' + '57415645' + '666d7420' + '10000000' + '01000100' + '803e0000' + '007d0000' + '02001000' + '64617461' + 'e09f2900', 'hex');
+    const expected = Buffer.from(
+      '52494646' +
+        '04a02900' +
+        '57415645' +
+        '666d7420' +
+        '10000000' +
+        '01000100' +
+        '803e0000' +
+        '007d0000' +
+        '02001000' +
+        '64617461' +
+        'e09f2900',
+      'hex',
+    );
     expect(wavHeader(2_727_904)).toEqual(expected);
   });
 

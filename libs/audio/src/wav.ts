@@ -6,7 +6,8 @@ export const WAV_HEADER_BYTES = 44;
  * default and pocketsphinx then decodes the file differently (shared/NOTES.md, "WAV header trap").
  */
 export function wavHeader(dataBytes: number, sampleRate = 16000, channels = 1): Buffer {
-  if (!Number.isInteger(dataBytes) || dataBytes < 0) throw new RangeError(`dataBytes must be a non-negative integer, got ${dataBytes}`);
+  if (!Number.isInteger(dataBytes) || dataBytes < 0)
+    throw new RangeError(`dataBytes must be a non-negative integer, got ${dataBytes}`);
   // RIFF sizes are unsigned 32-bit; a bigger chunk cannot be described (and 60 s chunks never come close).
   if (dataBytes > 0xffffffff - 36) throw new RangeError(`dataBytes ${dataBytes} does not fit a RIFF header`);
   const bitsPerSample = 16;
@@ -30,7 +31,8 @@ export function wavHeader(dataBytes: number, sampleRate = 16000, channels = 1): 
 
 /** Wraps signed 16-bit little-endian PCM into a WAV file (one copy: header and data in one buffer). */
 export function pcmToWav(pcm: Buffer, sampleRate = 16000, channels = 1): Buffer {
-  if (pcm.length % (2 * channels) !== 0) throw new RangeError(`PCM length ${pcm.length} is not a whole number of ${channels}-channel s16 frames`);
+  if (pcm.length % (2 * channels) !== 0)
+    throw new RangeError(`PCM length ${pcm.length} is not a whole number of ${channels}-channel s16 frames`);
   const out = Buffer.allocUnsafe(WAV_HEADER_BYTES + pcm.length);
   wavHeader(pcm.length, sampleRate, channels).copy(out, 0);
   pcm.copy(out, WAV_HEADER_BYTES);

@@ -6,7 +6,9 @@ import { listSchemaFiles, SCHEMA_DIR } from './codegen';
 import { isTopicName } from './topics';
 
 /** The parsed Avro schema of each topic's latest version: the reader schema for decoding. */
-export function loadSchemas(dir = SCHEMA_DIR): Map<TopicName, { version: number; schema: avro.Schema; type: avro.Type }> {
+export function loadSchemas(
+  dir = SCHEMA_DIR,
+): Map<TopicName, { version: number; schema: avro.Schema; type: avro.Type }> {
   const out = new Map<TopicName, { version: number; schema: avro.Schema; type: avro.Type }>();
   for (const { topic, version, file } of listSchemaFiles(dir)) {
     if (!isTopicName(topic)) throw new Error(`schema for unknown topic ${topic}`);

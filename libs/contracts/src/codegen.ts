@@ -6,7 +6,8 @@ import { join } from 'node:path';
  * the single source of truth (STYLE.md "Schemas are the contract").
  * `npm run gen:contracts` writes the output; a spec fails when it is stale.
  */
-type AvroType = string | AvroType[] | { type: string; items?: AvroType; fields?: AvroField[]; name?: string; logicalType?: string };
+type AvroType =
+  string | AvroType[] | { type: string; items?: AvroType; fields?: AvroField[]; name?: string; logicalType?: string };
 interface AvroField {
   name: string;
   type: AvroType;
@@ -62,10 +63,7 @@ export function generateEventTypes(dir = SCHEMA_DIR): string {
     const cur = latest.get(s.topic);
     if (!cur || cur.version < s.version) latest.set(s.topic, s);
   }
-  const out: string[] = [
-    '// Generated from schemas/*.avsc by `npm run gen:contracts`. Do not edit.',
-    '',
-  ];
+  const out: string[] = ['// Generated from schemas/*.avsc by `npm run gen:contracts`. Do not edit.', ''];
   const mapLines: string[] = [];
   const versionLines: string[] = [];
   for (const [topic, { version, file }] of [...latest].sort()) {

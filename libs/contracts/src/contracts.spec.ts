@@ -40,6 +40,8 @@ describe('event contracts', () => {
 
   it('rejects a message of another topic', () => {
     const buf = codec.encode(anEvent('audio.chunking.failed', 'a'));
-    expect(() => codec.decode('analysis.failed', buf)).toThrow(expect.objectContaining({ code: 'CONTRACT.UNDECODABLE' }));
+    expect(() => codec.decode('analysis.failed', buf)).toThrow(
+      expect.objectContaining({ code: 'CONTRACT.UNDECODABLE' }),
+    );
   });
 });

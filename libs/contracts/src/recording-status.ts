@@ -55,8 +55,14 @@ export function deriveState(f: RecordingFacts): DerivedState {
   if (dl) {
     // A poison message shows as a failure with its reason instead of a stuck status,
     // until something newer (a user's retry, a finished step) supersedes it.
-    const newer = Math.max(f.transcriptionRequestedAt ?? 0, f.transcriptCompletedAt ?? 0, f.analysisRequestedAt ?? 0, f.analysisCompletedAt ?? 0);
-    if (newer <= dl.at) return { status: 'failed', failure: dl, progress: f.chunkCount === undefined ? null : progress };
+    const newer = Math.max(
+      f.transcriptionRequestedAt ?? 0,
+      f.transcriptCompletedAt ?? 0,
+      f.analysisRequestedAt ?? 0,
+      f.analysisCompletedAt ?? 0,
+    );
+    if (newer <= dl.at)
+      return { status: 'failed', failure: dl, progress: f.chunkCount === undefined ? null : progress };
   }
   if (f.chunkCount === undefined) {
     return { status: f.chunksCreated > 0 ? 'chunking' : 'uploaded', failure: null, progress: null };
@@ -64,7 +70,11 @@ export function deriveState(f: RecordingFacts): DerivedState {
   if (f.transcriptCompletedAt !== undefined) {
     const req = f.analysisRequestedAt;
     if (req === undefined) return { status: 'transcribed', failure: null, progress };
-    if (f.analysisFailed && f.analysisFailed.at >= req && !(f.analysisCompletedAt && f.analysisCompletedAt > f.analysisFailed.at)) {
+    if (
+      f.analysisFailed &&
+      f.analysisFailed.at >= req &&
+      !(f.analysisCompletedAt && f.analysisCompletedAt > f.analysisFailed.at)
+    ) {
       return { status: 'failed', failure: f.analysisFailed, progress };
     }
     if (f.analysisCompletedAt !== undefined && f.analysisCompletedAt >= req) {

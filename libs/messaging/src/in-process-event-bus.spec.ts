@@ -68,7 +68,11 @@ describe('InProcessEventBus', () => {
     expect(handled).toEqual(['fine']);
     const [dl] = bus.deadLetters('audio.chunked');
     expect(dl.key).toBe('poison');
-    expect(dl.headers).toMatchObject({ 'correlation-id': 'corr-poison', 'dlq-group': 'g', 'dlq-error': 'always fails' });
+    expect(dl.headers).toMatchObject({
+      'correlation-id': 'corr-poison',
+      'dlq-group': 'g',
+      'dlq-error': 'always fails',
+    });
   });
 
   it('dead-letters a non-retriable error at once', async () => {

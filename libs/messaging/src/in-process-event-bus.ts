@@ -57,7 +57,10 @@ class PartitionLog {
   append(key: string, headers: Record<string, string>, value: Buffer): StoredMessage {
     const msg = { offset: this.next++, key, headers, value };
     if (this.file) {
-      appendFileSync(this.file, JSON.stringify({ o: msg.offset, k: key, h: headers, v: value.toString('base64') }) + '\n');
+      appendFileSync(
+        this.file,
+        JSON.stringify({ o: msg.offset, k: key, h: headers, v: value.toString('base64') }) + '\n',
+      );
     }
     this.messages.push(msg);
     return msg;
@@ -159,7 +162,11 @@ export class InProcessEventBus implements EventBus {
     });
   }
 
-  subscribeDeadLetters(groupId: string, topics: readonly TopicName[], handler: (dl: DeadLetter) => Promise<void>): void {
+  subscribeDeadLetters(
+    groupId: string,
+    topics: readonly TopicName[],
+    handler: (dl: DeadLetter) => Promise<void>,
+  ): void {
     if (this.running) throw new Error('subscribe before start()');
     for (const topic of topics) {
       const dlq = deadLetterTopic(topic);
@@ -279,13 +286,18 @@ export class InProcessEventBus implements EventBus {
         }
         if (!e.retriable || attempt >= this.retry.maxAttempts) {
           log.error({ err }, 'handler failed for good; dead-lettering the message');
-          this.append(deadLetterTopic(sub.topic), msg.key, {
-            ...msg.headers,
-            'dlq-group': sub.groupId,
-            'dlq-error-code': e.code,
-            'dlq-error': e.message.slice(0, 1000),
-            'dlq-original-offset': String(msg.offset),
-          }, msg.value);
+          this.append(
+            deadLetterTopic(sub.topic),
+            msg.key,
+            {
+              ...msg.headers,
+              'dlq-group': sub.groupId,
+              'dlq-error-code': e.code,
+              'dlq-error': e.message.slice(0, 1000),
+              'dlq-original-offset': String(msg.offset),
+            },
+            msg.value,
+          );
           return;
         }
         log.warn({ err }, 'handler failed; retrying');

@@ -81,7 +81,11 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
     }
     expect(dead[0]).toMatchObject({
       key: 'poison',
-      headers: { 'correlation-id': 'corr-poison', 'dlq-error-code': 'TEST.POISON', 'dlq-error': 'cannot handle this one' },
+      headers: {
+        'correlation-id': 'corr-poison',
+        'dlq-error-code': 'TEST.POISON',
+        'dlq-error': 'cannot handle this one',
+      },
     });
     expect(ok).toEqual(['fine']);
   });
@@ -104,6 +108,8 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
     expect(decoded).toEqual({ text: 'hello', language: 'en-US' });
     // A v3 that removes a field without a default… is refused.
     const v3 = { ...v1, fields: [{ name: 'other', type: 'int' }] };
-    await expect(registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v3) }, { subject })).rejects.toThrow();
+    await expect(
+      registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v3) }, { subject }),
+    ).rejects.toThrow();
   });
 });

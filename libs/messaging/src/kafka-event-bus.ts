@@ -1,8 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
-import { deadLetterTopic, describeError, messageKey, TOPICS, TOPIC_NAMES, type EventOf, type TopicName } from '@speech/contracts';
+import {
+  deadLetterTopic,
+  describeError,
+  messageKey,
+  TOPICS,
+  TOPIC_NAMES,
+  type EventOf,
+  type TopicName,
+} from '@speech/contracts';
 import type { Logger } from '@speech/platform';
-import { backoffMs, DEFAULT_RETRY, type DeadLetter, type EventBus, type Handler, type RetryPolicy, type SubscribeOptions } from './event-bus.port';
+import {
+  backoffMs,
+  DEFAULT_RETRY,
+  type DeadLetter,
+  type EventBus,
+  type Handler,
+  type RetryPolicy,
+  type SubscribeOptions,
+} from './event-bus.port';
 import type { EventCodec } from './schema-registry-codec';
 
 export interface KafkaEventBusOptions {
@@ -52,7 +68,10 @@ export class KafkaEventBus implements EventBus {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly groups = new Map<string, { subs: Sub[]; concurrency: number }>();
-  private readonly deadLetterGroups = new Map<string, { topics: readonly TopicName[]; handler: (dl: DeadLetter) => Promise<void> }>();
+  private readonly deadLetterGroups = new Map<
+    string,
+    { topics: readonly TopicName[]; handler: (dl: DeadLetter) => Promise<void> }
+  >();
   private readonly consumers: Consumer[] = [];
   private readonly retry: RetryPolicy;
   private readonly abort = new AbortController();
@@ -102,7 +121,11 @@ export class KafkaEventBus implements EventBus {
     this.groups.set(groupId, g);
   }
 
-  subscribeDeadLetters(groupId: string, topics: readonly TopicName[], handler: (dl: DeadLetter) => Promise<void>): void {
+  subscribeDeadLetters(
+    groupId: string,
+    topics: readonly TopicName[],
+    handler: (dl: DeadLetter) => Promise<void>,
+  ): void {
     this.deadLetterGroups.set(groupId, { topics, handler });
   }
 
@@ -113,7 +136,11 @@ export class KafkaEventBus implements EventBus {
       const existing = new Set(await this.admin.listTopics());
       const replicationFactor = this.opts.topics?.replicationFactor ?? 1;
       const wanted = TOPIC_NAMES.flatMap((t) => [
-        { topic: this.topicName(t), numPartitions: this.opts.topics?.partitions ?? TOPICS[t].partitions, replicationFactor },
+        {
+          topic: this.topicName(t),
+          numPartitions: this.opts.topics?.partitions ?? TOPICS[t].partitions,
+          replicationFactor,
+        },
         { topic: this.topicName(deadLetterTopic(t)), numPartitions: 1, replicationFactor },
       ]).filter((t) => !existing.has(t.topic));
       if (wanted.length) await this.admin.createTopics({ topics: wanted, waitForLeaders: true });
@@ -127,7 +154,12 @@ export class KafkaEventBus implements EventBus {
     await this.connectProducer();
     await this.startDeadLetterConsumers();
     for (const [groupId, g] of this.groups) {
-      const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+      const consumer = this.kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+      });
       this.consumers.push(consumer);
       await consumer.connect();
       await consumer.subscribe({ topics: g.subs.map((s) => this.topicName(s.topic)), fromBeginning: true });
@@ -138,7 +170,9 @@ export class KafkaEventBus implements EventBus {
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const sub = byTopic.get(topic);
           if (!sub) return;
-          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]));
+          const headers = Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]),
+          );
           const key = message.key?.toString() ?? '';
           for (let attempt = 1; ; attempt++) {
             try {
@@ -148,7 +182,13 @@ export class KafkaEventBus implements EventBus {
               return;
             } catch (err) {
               const e = describeError(err);
-              const log = this.opts.log.child({ topic, group: groupId, key, attempt, correlationId: headers['correlation-id'] });
+              const log = this.opts.log.child({
+                topic,
+                group: groupId,
+                key,
+                attempt,
+                correlationId: headers['correlation-id'],
+              });
               if (this.abort.signal.aborted) throw err; // shutting down: do not commit
               if (!e.retriable || attempt >= this.retry.maxAttempts) {
                 log.error({ err }, 'handler failed for good; dead-lettering the message');
@@ -193,7 +233,9 @@ export class KafkaEventBus implements EventBus {
         eachMessage: async ({ topic, message }) => {
           const original = byPhysical.get(topic);
           if (!original) return;
-          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]));
+          const headers = Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]),
+          );
           try {
             await handler({ topic: original, key: message.key?.toString() ?? '', headers });
           } catch (err) {

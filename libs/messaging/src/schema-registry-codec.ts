@@ -20,7 +20,10 @@ export class SchemaRegistryCodec implements EventCodec {
   private readonly ids = new Map<TopicName, number>();
 
   /** `topicPrefix` names the physical topics, and so the subjects (TopicNameStrategy). */
-  constructor(url: string, private readonly topicPrefix = '') {
+  constructor(
+    url: string,
+    private readonly topicPrefix = '',
+  ) {
     this.registry = new SchemaRegistry({ host: url, clientId: 'speech-platform', retry: { retries: 5 } });
   }
 
@@ -36,7 +39,10 @@ export class SchemaRegistryCodec implements EventCodec {
     const s = this.schemas.get(topic);
     if (!s) throw new AppError('CONTRACT.UNKNOWN_TOPIC', `no schema for topic ${topic}`);
     const register = () =>
-      this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(s.schema) }, { subject: this.subject(topic) });
+      this.registry.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(s.schema) },
+        { subject: this.subject(topic) },
+      );
     for (let attempt = 1; ; attempt++) {
       try {
         const { id } = await register();
@@ -60,7 +66,9 @@ export class SchemaRegistryCodec implements EventCodec {
     try {
       return await this.registry.encode(id, event);
     } catch (cause) {
-      throw new AppError('CONTRACT.INVALID_EVENT', `invalid ${event.type} event: ${(cause as Error).message}`, { cause });
+      throw new AppError('CONTRACT.INVALID_EVENT', `invalid ${event.type} event: ${(cause as Error).message}`, {
+        cause,
+      });
     }
   }
 

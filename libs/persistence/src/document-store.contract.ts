@@ -41,7 +41,9 @@ export function documentStoreContract(name: string, open: () => Promise<Document
       expect(evens.map((d) => d.n)).toEqual([4, 2, 0]);
       expect((await c.find({ n: { $gte: 3 } }, { sort: { n: 1 }, limit: 1 })).map((d) => d._id)).toEqual(['i3']);
       expect(await c.count({ owner: 'odd' })).toBe(2);
-      expect((await c.find({ $or: [{ n: { $lt: 1 } }, { n: 4 }] }, { sort: { n: 1 } })).map((d) => d.n)).toEqual([0, 4]);
+      expect((await c.find({ $or: [{ n: { $lt: 1 } }, { n: 4 }] }, { sort: { n: 1 } })).map((d) => d.n)).toEqual([
+        0, 4,
+      ]);
       expect((await c.find({ _id: { $in: ['i1', 'i9'] } })).map((d) => d._id)).toEqual(['i1']);
     });
 
@@ -67,10 +69,14 @@ export function documentStoreContract(name: string, open: () => Promise<Document
 
     it('upserts with defaults filled only on insert', async () => {
       const c = col();
-      const first = await c.update({ _id: 'a' }, setWithDefaults({ n: 1 }, { owner: 'default', n: 0, note: null }), { upsert: true });
+      const first = await c.update({ _id: 'a' }, setWithDefaults({ n: 1 }, { owner: 'default', n: 0, note: null }), {
+        upsert: true,
+      });
       expect(first).toMatchObject({ _id: 'a', owner: 'default', n: 1, note: null });
       await c.update({ _id: 'a' }, { $set: { owner: 'changed' } });
-      const second = await c.update({ _id: 'a' }, setWithDefaults({ n: 2 }, { owner: 'default', n: 0 }), { upsert: true });
+      const second = await c.update({ _id: 'a' }, setWithDefaults({ n: 2 }, { owner: 'default', n: 0 }), {
+        upsert: true,
+      });
       expect(second).toMatchObject({ owner: 'changed', n: 2 });
     });
 

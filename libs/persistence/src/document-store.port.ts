@@ -10,7 +10,16 @@ export interface Doc {
 type Scalar = string | number | boolean | null;
 export type Condition =
   | Scalar
-  | { $in?: Scalar[]; $nin?: Scalar[]; $ne?: Scalar; $lt?: Scalar; $lte?: Scalar; $gt?: Scalar; $gte?: Scalar; $exists?: boolean };
+  | {
+      $in?: Scalar[];
+      $nin?: Scalar[];
+      $ne?: Scalar;
+      $lt?: Scalar;
+      $lte?: Scalar;
+      $gt?: Scalar;
+      $gte?: Scalar;
+      $exists?: boolean;
+    };
 export type Filter = { [field: string]: Condition | Filter[] | undefined; $or?: Filter[] };
 
 export interface Update {

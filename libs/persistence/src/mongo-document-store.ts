@@ -56,7 +56,9 @@ class MongoCol<T extends Doc> implements Collection<T> {
       // Two upserts racing on one _id: the loser retries as a plain update (MongoDB docs,
       // "Upsert with Duplicate Values").
       if (opts.upsert && isDuplicateKeyError(err)) {
-        return (await this.c.findOneAndUpdate(filter as Document, update as Document, { returnDocument: 'after' })) as T | null;
+        return (await this.c.findOneAndUpdate(filter as Document, update as Document, {
+          returnDocument: 'after',
+        })) as T | null;
       }
       throw err;
     }
@@ -80,7 +82,10 @@ class MongoCol<T extends Doc> implements Collection<T> {
  * majority write concern so an acknowledged fact survives a primary fail-over.
  */
 export class MongoDocumentStore implements DocumentStore {
-  private constructor(private readonly client: MongoClient, private readonly db: Db) {}
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+  ) {}
 
   static async connect(url: string, dbName?: string): Promise<MongoDocumentStore> {
     const client = new MongoClient(url, { writeConcern: { w: 'majority' }, serverSelectionTimeoutMS: 10_000 });

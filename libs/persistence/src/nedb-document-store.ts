@@ -101,16 +101,17 @@ export class NedbDocumentStore implements DocumentStore {
   private readonly collections = new Map<string, NedbCollection<Doc>>();
   private readonly stores: Datastore<Doc>[] = [];
 
-  constructor(private readonly dir: string | null, private readonly compactEveryMs = 10 * 60_000) {
+  constructor(
+    private readonly dir: string | null,
+    private readonly compactEveryMs = 10 * 60_000,
+  ) {
     if (dir) mkdirSync(dir, { recursive: true });
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
     let c = this.collections.get(name);
     if (!c) {
-      const db = new Datastore<Doc>(
-        this.dir ? { filename: join(this.dir, `${name}.db`) } : { inMemoryOnly: true },
-      );
+      const db = new Datastore<Doc>(this.dir ? { filename: join(this.dir, `${name}.db`) } : { inMemoryOnly: true });
       if (this.dir) db.setAutocompactionInterval(this.compactEveryMs);
       this.stores.push(db);
       c = new NedbCollection<Doc>(db);

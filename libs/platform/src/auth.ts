@@ -60,13 +60,10 @@ export function requireUser(verifier: TokenVerifier, opts: { allowQueryToken?: b
       next(new HttpError(401, 'AUTH.UNAUTHORIZED', 'missing bearer token', { 'WWW-Authenticate': 'Bearer' }));
       return;
     }
-    verifier.verify(token).then(
-      (user) => {
-        req.user = user;
-        next();
-      },
-      next,
-    );
+    verifier.verify(token).then((user) => {
+      req.user = user;
+      next();
+    }, next);
   };
 }
 

@@ -70,19 +70,22 @@ export function createHttpApp(opts: { log: Logger; service: string; checks?: Hea
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: opts.service });
   });
-  app.get('/readyz', route(async (_req, res) => {
-    const results = await Promise.all(
-      (opts.checks ?? []).map(async (c) => {
-        try {
-          await c.check();
-          return { name: c.name, ok: true };
-        } catch (err) {
-          return { name: c.name, ok: false, error: (err as Error).message };
-        }
-      }),
-    );
-    res.status(results.every((r) => r.ok) ? 200 : 503).json({ service: opts.service, checks: results });
-  }));
+  app.get(
+    '/readyz',
+    route(async (_req, res) => {
+      const results = await Promise.all(
+        (opts.checks ?? []).map(async (c) => {
+          try {
+            await c.check();
+            return { name: c.name, ok: true };
+          } catch (err) {
+            return { name: c.name, ok: false, error: (err as Error).message };
+          }
+        }),
+      );
+      res.status(results.every((r) => r.ok) ? 200 : 503).json({ service: opts.service, checks: results });
+    }),
+  );
   app.get('/metrics', (_req, res) => {
     const lines = [
       '# TYPE process_uptime_seconds gauge',

@@ -10,7 +10,10 @@ export class Lifecycle {
   private readonly closers: { name: string; close: Closer }[] = [];
   private stopping: Promise<void> | null = null;
 
-  constructor(private readonly log: Logger, private readonly deadlineMs = 15_000) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly deadlineMs = 15_000,
+  ) {}
 
   onStop(name: string, close: Closer): void {
     this.closers.push({ name, close });

@@ -10,7 +10,12 @@ export const distributedConfigSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .min(1, 'is required (e.g. localhost:9092)')
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
   KAFKA_CLIENT_ID: env.optional(),
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().optional(),

@@ -16,10 +16,14 @@ export class HttpRecordingReader implements RecordingReader {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (cause) {
-      throw new AppError('QUERY.UNAVAILABLE', `the query service does not answer: ${(cause as Error).message}`, { retriable: true, cause });
+      throw new AppError('QUERY.UNAVAILABLE', `the query service does not answer: ${(cause as Error).message}`, {
+        retriable: true,
+        cause,
+      });
     }
     if (res.status === 404) return null;
-    if (!res.ok) throw new AppError('QUERY.UNAVAILABLE', `the query service answered ${res.status}`, { retriable: true });
+    if (!res.ok)
+      throw new AppError('QUERY.UNAVAILABLE', `the query service answered ${res.status}`, { retriable: true });
     return (await res.json()) as RecordingView;
   }
 }

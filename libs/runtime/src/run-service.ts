@@ -33,7 +33,11 @@ export function runService(service: string, build: (infra: Infrastructure) => Pr
   });
 }
 
-async function start(service: string, build: (infra: Infrastructure) => Promise<ServiceParts>, log: Logger): Promise<void> {
+async function start(
+  service: string,
+  build: (infra: Infrastructure) => Promise<ServiceParts>,
+  log: Logger,
+): Promise<void> {
   const cfg = loadDistributedConfig();
   const lifecycle = new Lifecycle(log);
   lifecycle.installSignalHandlers();
@@ -72,9 +76,13 @@ async function start(service: string, build: (infra: Infrastructure) => Promise<
     s.once('error', fail);
   });
   server.requestTimeout = 0;
-  lifecycle.onStop('http', () => new Promise<void>((ok) => {
-    server.close(() => ok());
-    server.closeAllConnections();
-  }));
+  lifecycle.onStop(
+    'http',
+    () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  );
   log.info({ port: cfg.PORT }, `${service} ready`);
 }

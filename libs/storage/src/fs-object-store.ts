@@ -129,7 +129,8 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
       },
     });
     await pipeline(body, guard, createWriteStream(join(this.uploadDir(uploadId), 'data'), { flags: 'r+', start }));
-    if (sizeBytes !== expected) throw new AppError('UPLOAD.BAD_REQUEST', `part ${partNumber} must be ${expected} bytes, got ${sizeBytes}`);
+    if (sizeBytes !== expected)
+      throw new AppError('UPLOAD.BAD_REQUEST', `part ${partNumber} must be ${expected} bytes, got ${sizeBytes}`);
     const part: UploadPart = { partNumber, etag: md5.digest('hex'), sizeBytes };
     // Recorded only once every byte is written: an interrupted part is simply not received.
     await writeFile(join(this.uploadDir(uploadId), 'parts', `${partNumber}.json`), JSON.stringify(part));
@@ -140,7 +141,9 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
     await this.meta(key, uploadId);
     const dir = join(this.uploadDir(uploadId), 'parts');
     const parts = await Promise.all(
-      (await readdir(dir)).filter((f) => f.endsWith('.json')).map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as UploadPart),
+      (await readdir(dir))
+        .filter((f) => f.endsWith('.json'))
+        .map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as UploadPart),
     );
     return parts.sort((a, b) => a.partNumber - b.partNumber);
   }

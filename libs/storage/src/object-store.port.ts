@@ -40,7 +40,10 @@ export interface UploadPart {
  * from any number of clients, and a new client can ask which parts are already stored.
  */
 export interface MultipartUploads {
-  createMultipart(key: string, opts: { contentType?: string; sizeBytes: number; partSizeBytes: number }): Promise<string>;
+  createMultipart(
+    key: string,
+    opts: { contentType?: string; sizeBytes: number; partSizeBytes: number },
+  ): Promise<string>;
   /** A URL the client PUTs the part to directly (S3), or null when the gateway must receive it. */
   presignPart(key: string, uploadId: string, partNumber: number): Promise<string | null>;
   putPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<UploadPart>;

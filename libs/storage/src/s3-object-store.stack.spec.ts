@@ -28,9 +28,12 @@ describe('S3ObjectStore on an S3-compatible server', () => {
   it('streams an object in and out, with ranged reads', async () => {
     // 20 MiB through a stream: more than one multipart part.
     const part = Buffer.alloc(1024 * 1024, 'a');
-    const body = Readable.from((function* () {
-      for (let i = 0; i < 20; i++) yield i === 19 ? Buffer.concat([part.subarray(0, part.length - 5), Buffer.from('hello')]) : part;
-    })());
+    const body = Readable.from(
+      (function* () {
+        for (let i = 0; i < 20; i++)
+          yield i === 19 ? Buffer.concat([part.subarray(0, part.length - 5), Buffer.from('hello')]) : part;
+      })(),
+    );
     const info = await store.put('big/object', body, { contentType: 'application/octet-stream' });
     expect(info.sizeBytes).toBe(20 * 1024 * 1024);
     expect((await store.head('big/object'))?.sizeBytes).toBe(20 * 1024 * 1024);

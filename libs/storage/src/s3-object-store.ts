@@ -63,7 +63,9 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
       endpoint: cfg.endpoint,
       forcePathStyle: cfg.forcePathStyle ?? Boolean(cfg.endpoint),
       credentials:
-        cfg.accessKeyId && cfg.secretAccessKey ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } : undefined,
+        cfg.accessKeyId && cfg.secretAccessKey
+          ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }
+          : undefined,
     });
   }
 
@@ -100,7 +102,9 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
 
   async putBuffer(key: string, body: Buffer | string, opts: { contentType?: string } = {}): Promise<ObjectInfo> {
     try {
-      const out = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: opts.contentType }));
+      const out = await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: opts.contentType }),
+      );
       return { sizeBytes: Buffer.byteLength(body), etag: (out.ETag ?? '').replaceAll('"', '') };
     } catch (err) {
       throw storageError(err, `put ${key}`);
@@ -148,12 +152,16 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
 
   async locate(key: string): Promise<string> {
     if (!(await this.head(key))) throw new AppError('STORAGE.NOT_FOUND', `no object ${key}`);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: this.presignSeconds });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: this.presignSeconds,
+    });
   }
 
   // The multipart calls behind resumable uploads: the bytes go straight to S3.
   async createMultipart(key: string, opts: { contentType?: string } = {}): Promise<string> {
-    const out = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType }));
+    const out = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType }),
+    );
     if (!out.UploadId) throw new AppError('STORAGE.UNAVAILABLE', 'no upload id from S3', { retriable: true });
     return out.UploadId;
   }
@@ -164,22 +172,31 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
     const chunks: Buffer[] = [];
     for await (const c of body) chunks.push(c as Buffer);
     const buf = Buffer.concat(chunks);
-    const out = await this.client.send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: buf }));
+    const out = await this.client.send(
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: buf }),
+    );
     return { partNumber, etag: (out.ETag ?? '').replaceAll('"', ''), sizeBytes: buf.length };
   }
 
   presignPart(key: string, uploadId: string, partNumber: number): Promise<string> {
-    return getSignedUrl(this.client, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), {
-      expiresIn: this.presignSeconds,
-    });
+    return getSignedUrl(
+      this.client,
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }),
+      {
+        expiresIn: this.presignSeconds,
+      },
+    );
   }
 
   async listParts(key: string, uploadId: string): Promise<{ partNumber: number; etag: string; sizeBytes: number }[]> {
     const parts: { partNumber: number; etag: string; sizeBytes: number }[] = [];
     let marker: string | undefined;
     for (;;) {
-      const out = await this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
-      for (const p of out.Parts ?? []) parts.push({ partNumber: p.PartNumber ?? 0, etag: (p.ETag ?? '').replaceAll('"', ''), sizeBytes: p.Size ?? 0 });
+      const out = await this.client.send(
+        new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }),
+      );
+      for (const p of out.Parts ?? [])
+        parts.push({ partNumber: p.PartNumber ?? 0, etag: (p.ETag ?? '').replaceAll('"', ''), sizeBytes: p.Size ?? 0 });
       if (!out.IsTruncated) return parts;
       marker = out.NextPartNumberMarker;
     }

@@ -44,7 +44,14 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     wordCount: 10,
     engine: 'test',
   },
-  'chunk.transcription.failed': { chunkId: 'c0', index: 0, channel: 0, code: 'STT.ENGINE_FAILED', reason: 'boom', attempts: 3 },
+  'chunk.transcription.failed': {
+    chunkId: 'c0',
+    index: 0,
+    channel: 0,
+    code: 'STT.ENGINE_FAILED',
+    reason: 'boom',
+    attempts: 3,
+  },
   'transcript.completed': {
     transcriptKey: 'audio/a/transcript.json',
     textKey: 'audio/a/transcript.txt',
@@ -74,7 +81,13 @@ export function anEvent<T extends TopicName>(
   payload: Partial<PayloadMap[T]> = {},
   occurredAt = Date.now(),
 ): EventOf<T> {
-  return newEvent(type, 'test', { audioId, correlationId: `corr-${audioId}` }, { ...DEFAULTS[type], ...payload }, () => occurredAt);
+  return newEvent(
+    type,
+    'test',
+    { audioId, correlationId: `corr-${audioId}` },
+    { ...DEFAULTS[type], ...payload },
+    () => occurredAt,
+  );
 }
 
 export const ALL_TOPICS = Object.keys(DEFAULTS) as TopicName[];

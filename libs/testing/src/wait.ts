@@ -4,7 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Polls until `probe` returns a value (not undefined/false), or fails with `what` after
  * `timeoutMs`. This bounds how long a test waits; it asserts nothing about speed.
  */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
