@@ -5,6 +5,7 @@ import {
   MONO_SPEAKER,
   newEvent,
   SPEAKER_BY_CHANNEL,
+  type Cause,
   type EventOf,
 } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
@@ -37,7 +38,8 @@ interface ChunkRecord {
   startMs: number;
   endMs: number;
   objectKey: string;
-  status: 'pending' | 'processing' | 'completed' | 'failed';
+  /** `stored` until chunk.created is published for it; a resumed job announces the rest. */
+  status: 'stored' | 'announced';
 }
 
 export interface ChunkerDeps {
@@ -46,7 +48,15 @@ export interface ChunkerDeps {
   docs: DocumentStore;
   log: Logger;
   probe: (location: string) => Promise<AudioInfo>;
-  streamChunks: (location: string, opts: { minMs: number; maxMs: number }) => AsyncIterable<AudioChunk>;
+  streamChunks: (
+    location: string,
+    opts: {
+      minMs: number;
+      maxMs: number;
+      startMs?: number;
+      resume?: { channel: number; fromMs: number; nextIndex: number }[];
+    },
+  ) => AsyncIterable<AudioChunk>;
   config: { minChunkMs: number; maxChunkMs: number };
 }
 
@@ -114,13 +124,26 @@ export async function createChunker(deps: ChunkerDeps) {
     const location = await deps.store.locate(event.payload.objectKey);
     // Stereo calls carry one speaker per channel: agent left, customer right.
     const stereo = (await deps.probe(location)).channels === 2;
-    let chunkCount = 0;
-    let durationMs = 0;
-    const channels = new Set<number>();
-    for await (const c of deps.streamChunks(location, {
+    const speakerOf = (channel: number) => (stereo ? SPEAKER_BY_CHANNEL[channel] : MONO_SPEAKER);
+
+    // The checkpoint: chunks already stored. Each channel resumes after its last one.
+    const done = await chunkCol.find({ audioId }, { sort: { channel: 1, index: 1 } });
+    for (const c of done.filter((d) => d.status === 'stored')) await announce(c, causedBy(event));
+    const resume = (stereo ? [0, 1] : [0]).map((channel) => {
+      const last = done.filter((d) => d.channel === channel).at(-1);
+      return { channel, fromMs: last?.endMs ?? 0, nextIndex: last ? last.index + 1 : 0 };
+    });
+    const startMs = Math.min(...resume.map((r) => r.fromMs));
+
+    let chunkCount = done.length;
+    let durationMs = Math.max(0, ...done.map((d) => d.endMs));
+    const channels = new Set<number>(done.map((d) => d.channel));
+    const stream = deps.streamChunks(location, {
       minMs: deps.config.minChunkMs,
       maxMs: deps.config.maxChunkMs,
-    })) {
+      ...(done.length ? { startMs, resume } : {}),
+    });
+    for await (const c of stream) {
       channels.add(c.channel);
       const id = chunkId(audioId, c.channel, c.index);
       const objectKey = `audio/${audioId}/chunks/${c.channel}-${String(c.index).padStart(6, '0')}.wav`;
@@ -130,30 +153,35 @@ export async function createChunker(deps: ChunkerDeps) {
         audioId,
         index: c.index,
         channel: c.channel,
-        speaker: stereo ? SPEAKER_BY_CHANNEL[c.channel] : MONO_SPEAKER,
+        speaker: speakerOf(c.channel),
         startMs: c.startMs,
         endMs: c.endMs,
         objectKey,
-        status: 'completed',
+        status: 'stored',
       };
       await chunkCol.replace(record);
       chunkCount++;
       durationMs = Math.max(durationMs, c.endMs);
       await jobCol.update({ _id: audioId }, { $max: { checkpointMs: c.endMs }, $set: { updatedAt: Date.now() } });
-      await deps.bus.publish(
-        newEvent('chunk.created', PRODUCER, causedBy(event), {
-          chunkId: id,
-          index: c.index,
-          channel: c.channel,
-          speaker: record.speaker,
-          startMs: c.startMs,
-          endMs: c.endMs,
-          objectKey,
-        }),
-      );
+      await announce(record, causedBy(event));
     }
     if (chunkCount === 0) throw new AppError('AUDIO.EMPTY', 'the recording has no decodable audio');
     return { chunkCount, durationMs, channels: channels.size };
+  }
+
+  async function announce(record: ChunkRecord, cause: Cause): Promise<void> {
+    await deps.bus.publish(
+      newEvent('chunk.created', PRODUCER, cause, {
+        chunkId: record._id,
+        index: record.index,
+        channel: record.channel,
+        speaker: record.speaker,
+        startMs: record.startMs,
+        endMs: record.endMs,
+        objectKey: record.objectKey,
+      }),
+    );
+    await chunks.update({ _id: record._id }, { $set: { status: 'announced' } });
   }
 
   return {

@@ -153,6 +153,21 @@ describe('streamChunks on generated tones', () => {
     expect(resumed.map((c) => [c.startMs, c.endMs])).toEqual(left.slice(1).map((c) => [c.startMs, c.endMs]));
   });
 
+  it('resumes each channel after its own last chunk (a checkpoint), with the same cuts and numbering', async () => {
+    const left = ofChannel(chunks, 0);
+    const right = ofChannel(chunks, 1);
+    // Channel 0 got two chunks further than channel 1 before the "crash".
+    const resume = [
+      { channel: 0, fromMs: left[1]!.endMs, nextIndex: 2 },
+      { channel: 1, fromMs: right[0]!.endMs, nextIndex: 1 },
+    ];
+    const startMs = Math.min(...resume.map((r) => r.fromMs));
+    const resumed = await collect(tones, { startMs, resume });
+    const strip = (cs: AudioChunk[]) => cs.map((c) => [c.index, c.startMs, c.endMs]);
+    expect(strip(ofChannel(resumed, 0))).toEqual(strip(left.slice(2)));
+    expect(strip(ofChannel(resumed, 1))).toEqual(strip(right.slice(1)));
+  });
+
   it('downmixes to one channel when splitStereo is false', async () => {
     const mono = await collect(tones, { splitStereo: false });
     expect(new Set(mono.map((c) => c.channel))).toEqual(new Set([0]));

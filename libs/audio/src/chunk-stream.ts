@@ -26,6 +26,12 @@ export interface StreamChunksOptions {
   maxMs?: number;
   /** Resume point: decoding starts here (input seek) and emitted times include it. */
   startMs?: number;
+  /**
+   * Per-channel resume (a checkpoint): channel `channel` drops its audio before `fromMs` and
+   * numbers its chunks from `nextIndex`. Channels are cut independently, so after a crash
+   * each one goes on from its own last cut; decoding seeks to `startMs` (their minimum).
+   */
+  resume?: { channel: number; fromMs: number; nextIndex: number }[];
   /** Two-channel input is chunked per channel (stereo calls: one speaker per side). Default true. */
   splitStereo?: boolean;
   signal?: AbortSignal;
@@ -57,10 +63,12 @@ export async function* streamChunks(input: string, opts: StreamChunksOptions = {
     ...(opts.minMs !== undefined && { minMs: opts.minMs }),
     ...(opts.maxMs !== undefined && { maxMs: opts.maxMs }),
   };
-  const chunkers = Array.from(
-    { length: channels },
-    (_, c) => new ChannelChunker(c, startMs, new ChunkPlanner(plannerOptions)),
-  );
+  const chunkers = Array.from({ length: channels }, (_, c) => {
+    const r = opts.resume?.find((x) => x.channel === c);
+    const fromMs = Math.max(startMs, r?.fromMs ?? startMs);
+    const skipSamples = Math.round(((fromMs - startMs) * CHUNK_SAMPLE_RATE) / 1000);
+    return new ChannelChunker(c, fromMs, new ChunkPlanner(plannerOptions), skipSamples, r?.nextIndex ?? 0);
+  });
 
   const decoder = spawnPcmDecoder({ input, startMs, channels, sampleRate: CHUNK_SAMPLE_RATE });
   const onAbort = (): void => decoder.kill();
@@ -109,12 +117,13 @@ class ChannelChunker {
   private pcmStartFrame = 0;
   private frameSamples = 0;
   private frameSumSq = 0;
-  private nextIndex = 0;
-
   constructor(
     private readonly channel: number,
     private readonly originMs: number,
     private readonly planner: ChunkPlanner,
+    /** Samples before this channel's resume point, decoded but already chunked. */
+    private skipSamples = 0,
+    private nextIndex = 0,
   ) {
     // Fixed capacity: the planner never leaves more than maxPendingFrames undecided, plus the
     // frame being filled. Never grown, so memory is bounded by construction.
@@ -125,6 +134,10 @@ class ChannelChunker {
   append(buf: Buffer, usable: number, channels: number, out: AudioChunk[]): void {
     const stride = 2 * channels;
     for (let at = 2 * this.channel; at < usable; at += stride) {
+      if (this.skipSamples > 0) {
+        this.skipSamples--;
+        continue;
+      }
       if (this.pcmLen + 2 > this.pcm.length) throw new Error('chunk buffer overflow: planner released too late (bug)');
       const lo = buf[at] as number;
       const hi = buf[at + 1] as number;

@@ -47,7 +47,12 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
+/**
+ * About two minutes of retries (0.25 s doubling to 30 s): long enough to ride out a broker
+ * restart or an object store that is away for half a minute, short enough that a poison
+ * message reaches its dead-letter topic soon.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, initialBackoffMs: 250, maxBackoffMs: 30_000 };
 
 /** Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"). */
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
