@@ -123,7 +123,8 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       if (done) await announce(e, done);
     } catch (err) {
       const d = describeError(err);
-      if (d.retriable && attempt < deps.config.maxAttempts) throw err; // the bus retries with backoff
+      // Storage faults ride the bus's retry budget; the analyst's own errors spend ANALYSIS_MAX_ATTEMPTS.
+      if (d.retriable && (d.code.startsWith('STORAGE.') || attempt < deps.config.maxAttempts)) throw err;
       log.warn({ err }, 'analysis failed');
       await analyses.update({ _id: a._id }, { $set: { status: 'failed', error: d.message } });
       await deps.bus.publish(

@@ -205,12 +205,16 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       log.debug({ words: result.words.length }, 'chunk transcribed');
     } catch (err) {
       const d = describeError(err);
-      if (d.retriable && ctx.attempt < deps.config.maxAttempts) {
+      // The engine's own failures spend the chunk's attempts (STT_MAX_ATTEMPTS); a fault of
+      // the infrastructure (object store, network) is retried on the bus's longer budget,
+      // so a store that is away for a while delays chunks instead of failing them.
+      const engineFault = d.code.startsWith('STT.');
+      if (d.retriable && (!engineFault || ctx.attempt < deps.config.maxAttempts)) {
         await tasks.update(
           { _id: p.chunkId },
           { $set: { status: 'queued', lastError: d.message, updatedAt: Date.now() } },
         );
-        throw err; // the bus retries with backoff
+        throw err; // the bus retries with backoff (and dead-letters when its budget is spent)
       }
       log.warn({ err, attempts: ctx.attempt }, 'chunk failed for good');
       await tasks.update(

@@ -213,8 +213,11 @@ export class KafkaEventBus implements EventBus {
                 return;
               }
               log.warn({ err }, 'handler failed; retrying');
-              await sleep(backoffMs(this.retry, attempt));
-              await heartbeat();
+              // Sleep in slices with heartbeats: a backoff may be as long as the session timeout.
+              for (let left = backoffMs(this.retry, attempt); left > 0; left -= 3_000) {
+                await sleep(Math.min(left, 3_000));
+                await heartbeat();
+              }
             }
           }
         },
