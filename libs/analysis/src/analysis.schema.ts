@@ -148,6 +148,27 @@ export const ActionItemSchema = z.object({
 
 export const CallTypeSchema = z.enum(['sales', 'support', 'unknown']);
 
+export const TokenUsageSchema = z.object({ promptTokens: count, completionTokens: count, totalTokens: count });
+
+/**
+ * How an analysis was made, recorded by our code (never produced by a model): which provider
+ * and model, which prompt version, the tokens it cost and how long it took.
+ */
+export const ProvenanceSchema = z.object({
+  /** 'local' for the offline analyst, else the LLM provider ('openai', 'azure-openai'). */
+  provider: text,
+  /** The model (or Azure deployment) that answered; null for the offline analyst. */
+  model: z.string().nullable(),
+  promptVersion: z.string().nullable(),
+  /** Summed over every model request; null when nothing was billed or reported. */
+  usage: TokenUsageSchema.nullable(),
+  durationMs: ms,
+  /** Model requests made: map windows, digests, the final call, and repairs. 0 when local. */
+  llmRequests: count,
+  /** Findings dropped because their quote does not occur in the transcript (first 100). */
+  rejectedEvidence: z.array(z.object({ kind: z.string(), quote: z.string(), reason: z.string() })),
+});
+
 export const AnalysisResultSchema = z.object({
   /** Which analyst produced this ("offline" for the rule-based one). */
   analyst: text,
@@ -160,6 +181,8 @@ export const AnalysisResultSchema = z.object({
   coaching: z.array(CoachingItemSchema),
   quiz: z.array(QuizQuestionSchema).min(3),
   actionItems: z.array(ActionItemSchema),
+  /** Optional so analyses stored before it was recorded still read. */
+  provenance: ProvenanceSchema.optional(),
 });
 
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
@@ -174,13 +197,21 @@ export type CoachingBasis = CoachingItem['basis'];
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
 export type ActionItem = z.infer<typeof ActionItemSchema>;
 export type CallType = z.infer<typeof CallTypeSchema>;
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+export type TokenUsage = z.infer<typeof TokenUsageSchema>;
 
 /**
  * JSON Schema (draft 2020-12 subset) of AnalysisResult, for LLM structured outputs.
- * `$schema` is dropped because OpenAI's strict mode expects a bare schema object.
+ * `$schema` is dropped because OpenAI's strict mode expects a bare schema object, and
+ * `provenance` because our code records it: a model never produces it.
  */
 export function analysisJsonSchema(): Record<string, unknown> {
-  const schema: Record<string, unknown> = { ...z.toJSONSchema(AnalysisResultSchema, { io: 'output' }) };
-  delete schema['$schema'];
-  return schema;
+  return strictJsonSchema(AnalysisResultSchema.omit({ provenance: true }));
+}
+
+/** A zod schema as an OpenAI strict structured-outputs schema (output mode, no `$schema`). */
+export function strictJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const json: Record<string, unknown> = { ...z.toJSONSchema(schema, { io: 'output' }) };
+  delete json['$schema'];
+  return json;
 }

@@ -1,7 +1,9 @@
 /**
  * The Analyst port: turns a transcript into an AnalysisResult. Implementations: the
- * rule-based OfflineAnalyst here; an LLM-backed analyst can implement the same port and
- * use analysisJsonSchema() for structured output.
+ * rule-based OfflineAnalyst, and the LlmAnalyst (llm/llm-analyst.ts) for OpenAI and Azure
+ * OpenAI, whose structured outputs are derived from the same schema. createAnalyst()
+ * (llm/analyst-provider.ts) picks one from LLM_PROVIDER. Every result records its
+ * provenance (provider, model, prompt version, token usage, duration).
  */
 import type { Transcript } from '@speech/contracts';
 import type { AnalysisResult } from './analysis.schema';
@@ -12,9 +14,9 @@ export interface AnalyzeOptions {
 }
 
 export interface Analyst {
-  /** "offline", "openai", ... — stored with each analysis. */
+  /** "offline", "openai", "azure-openai" — stored with each analysis. */
   readonly name: string;
-  /** The model behind an LLM analyst; absent for rule-based ones. */
+  /** The model (or Azure deployment) behind an LLM analyst; absent for rule-based ones. */
   readonly model?: string;
   analyze(t: Transcript, o?: AnalyzeOptions): Promise<AnalysisResult>;
 }

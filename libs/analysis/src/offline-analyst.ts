@@ -52,6 +52,7 @@ export class OfflineAnalyst implements Analyst {
   }
 
   async analyze(input: Transcript, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    const started = Date.now();
     const scorer = await this.loadScorer();
     const transcript = sanitize(input);
     const utterances = splitUtterances(transcript);
@@ -88,6 +89,15 @@ export class OfflineAnalyst implements Analyst {
       coaching: buildCoaching(facts),
       quiz: buildQuiz(facts),
       actionItems,
+      provenance: {
+        provider: 'local',
+        model: null,
+        promptVersion: null,
+        usage: null,
+        durationMs: Date.now() - started,
+        llmRequests: 0,
+        rejectedEvidence: [],
+      },
     } satisfies AnalysisResult);
   }
 }

@@ -1,0 +1,37 @@
+export type { SpeechToText, TranscribeInput, TranscribeResult } from './speech-to-text.port';
+export { SttError, type SttErrorCode } from './stt-error';
+export {
+  DEFAULT_POCKETSPHINX_MODEL_DIR,
+  PocketsphinxSpeechToText,
+  ensureWarmModelCopy,
+  lastCmnVector,
+  parsePocketsphinxOutput,
+  withCmnInit,
+  type PocketsphinxDecode,
+  type PocketsphinxOptions,
+} from './pocketsphinx.adapter';
+export { normalizeWords, wordErrorRate, type WerResult } from './wer';
+export {
+  STT_PROVIDERS,
+  createSpeechToText,
+  refineSttProviderEnv,
+  sttProviderEnvProblems,
+  sttProviderEnvSchema,
+  type SpeechToTextDeps,
+  type SttProvider,
+  type SttProviderEnv,
+} from './stt-provider';
+export {
+  AzureSpeechToText,
+  createAzureRecognizer,
+  type AzureRecognizerFactory,
+  type AzureSpeechOptions,
+} from './azure-speech.adapter';
+export {
+  OpenAiTranscriptionSpeechToText,
+  type OpenAiTranscriptionOptions,
+  type OpenAiTranscriptionTarget,
+} from './openai-transcription.adapter';
+export { Semaphore, SttProviderError, DEFAULT_RETRY_POLICY, type RetryPolicy } from './resilience';
+export type { CloudTranscribeInput, CloudTranscribeResult, SttSegment } from './stt-result';
+export { readWavInfo, type WavInfo } from './wav';

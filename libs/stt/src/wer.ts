@@ -1,0 +1,88 @@
+/** Word error rate, for evaluating engines against reference transcripts (not used at run time). */
+
+export interface WerResult {
+  /** (substitutions + deletions + insertions) / refWords; 0 for two empty texts, Infinity for a hypothesis against an empty reference. */
+  wer: number;
+  substitutions: number;
+  deletions: number;
+  insertions: number;
+  refWords: number;
+}
+
+/**
+ * Lowercases, turns punctuation into spaces (an apostrophe inside a word is kept: "don't" stays
+ * one word, as in the engines' dictionaries), and splits on whitespace. Numbers are not spelled
+ * out: "40" and "forty" are different words, so a reference must be written the way engines spell.
+ */
+export function normalizeWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/[^\p{L}\p{N}']+/gu, ' ')
+    .replace(/(^|\s)'+|'+(?=\s|$)/g, '$1')
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
+}
+
+/** Levenshtein alignment on words with unit costs; counts are taken from one optimal alignment. */
+export function wordErrorRate(reference: string, hypothesis: string): WerResult {
+  const ref = normalizeWords(reference);
+  const hyp = normalizeWords(hypothesis);
+  const n = ref.length;
+  const m = hyp.length;
+  // One row of costs plus parallel rows of (S, D, I) counts: O(n·m) time, O(m) memory.
+  let cost = new Uint32Array(m + 1);
+  let sub = new Uint32Array(m + 1);
+  let del = new Uint32Array(m + 1);
+  let ins = new Uint32Array(m + 1);
+  for (let j = 0; j <= m; j++) {
+    cost[j] = j;
+    ins[j] = j;
+  }
+  for (let i = 1; i <= n; i++) {
+    const nCost = new Uint32Array(m + 1);
+    const nSub = new Uint32Array(m + 1);
+    const nDel = new Uint32Array(m + 1);
+    const nIns = new Uint32Array(m + 1);
+    nCost[0] = i;
+    nDel[0] = i;
+    for (let j = 1; j <= m; j++) {
+      const same = ref[i - 1] === hyp[j - 1];
+      const diag = cost[j - 1] + (same ? 0 : 1);
+      const up = cost[j] + 1; // deletion: a reference word with no hypothesis word
+      const left = nCost[j - 1] + 1; // insertion: a hypothesis word with no reference word
+      // Prefer the diagonal on ties, so "a b" vs "a c" is one substitution, not a deletion plus an insertion.
+      if (diag <= up && diag <= left) {
+        nCost[j] = diag;
+        nSub[j] = sub[j - 1] + (same ? 0 : 1);
+        nDel[j] = del[j - 1];
+        nIns[j] = ins[j - 1];
+      } else if (up <= left) {
+        nCost[j] = up;
+        nSub[j] = sub[j];
+        nDel[j] = del[j] + 1;
+        nIns[j] = ins[j];
+      } else {
+        nCost[j] = left;
+        nSub[j] = nSub[j - 1];
+        nDel[j] = nDel[j - 1];
+        nIns[j] = nIns[j - 1] + 1;
+      }
+    }
+    cost = nCost;
+    sub = nSub;
+    del = nDel;
+    ins = nIns;
+  }
+  const substitutions = sub[m];
+  const deletions = del[m];
+  const insertions = ins[m];
+  const errors = substitutions + deletions + insertions;
+  return {
+    wer: n === 0 ? (errors === 0 ? 0 : Infinity) : errors / n,
+    substitutions,
+    deletions,
+    insertions,
+    refWords: n,
+  };
+}
