@@ -1,4 +1,4 @@
-import { OfflineAnalyst } from '@speech/analysis';
+import { createAnalyst } from '@speech/analysis';
 import { runService } from '@speech/runtime';
 import { createAnalyzer } from './analyzer';
 
@@ -7,7 +7,7 @@ runService('analyzer', async ({ bus, store, docs, log, cfg }) => {
     bus,
     store,
     docs,
-    analyst: new OfflineAnalyst(),
+    analyst: createAnalyst(cfg, { logger: log }),
     log,
     config: { maxAttempts: cfg.ANALYSIS_MAX_ATTEMPTS },
   });

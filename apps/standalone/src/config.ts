@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { analystProviderEnvSchema, refineAnalystProviderEnv } from '@speech/analysis';
 import { env, parseConfig } from '@speech/platform';
+import { refineSttProviderEnv, sttProviderEnvSchema } from '@speech/stt';
 
-export const standaloneConfigSchema = z.object({
+const baseSchema = z.object({
   PORT: env.int(8080),
   HOST: env.str('0.0.0.0'),
   DATA_DIR: env.str('./data'),
@@ -18,8 +20,16 @@ export const standaloneConfigSchema = z.object({
   STT_CONCURRENCY: env.int(availableParallelism()),
   STT_MAX_ATTEMPTS: env.int(3),
   ANALYSIS_MAX_ATTEMPTS: env.int(3),
-  POCKETSPHINX_MODEL_DIR: env.str('/usr/share/pocketsphinx/model/en-us'),
 });
+
+/** The single process's keys, plus the STT_PROVIDER and LLM_PROVIDER keys (see README). */
+export const standaloneConfigSchema = baseSchema
+  .extend(sttProviderEnvSchema.shape)
+  .extend(analystProviderEnvSchema.shape)
+  .superRefine((c, ctx) => {
+    refineSttProviderEnv(c, ctx);
+    refineAnalystProviderEnv(c, ctx);
+  });
 
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
 

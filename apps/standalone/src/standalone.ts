@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { OfflineAnalyst } from '@speech/analysis';
+import { createAnalyst } from '@speech/analysis';
 import { probeAudio, streamChunks } from '@speech/audio';
 import { InProcessEventBus } from '@speech/messaging';
 import { NedbDocumentStore } from '@speech/persistence';
 import { createHttpApp, finishHttpApp, Lifecycle, signToken, TokenVerifier, type Logger } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
-import { PocketsphinxSpeechToText } from '@speech/stt';
+import { createSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
 import { createChunker } from '@speech/chunker';
 import { createMerger } from '@speech/merger';
@@ -40,8 +40,8 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const docs = new NedbDocumentStore(join(dataDir, 'db'));
   const store = new FsObjectStore(join(dataDir, 'objects'));
   const bus = new InProcessEventBus({ dataDir: join(dataDir, 'bus'), log: log.child({ component: 'bus' }) });
-  const stt = new PocketsphinxSpeechToText({ modelDir: cfg.POCKETSPHINX_MODEL_DIR, workDir: join(dataDir, 'stt') });
-  const analyst = new OfflineAnalyst();
+  const stt = createSpeechToText(cfg, { workDir: join(dataDir, 'stt') });
+  const analyst = createAnalyst(cfg, { logger: log.child({ component: 'analyst' }) });
 
   const chunker = await createChunker({
     bus,

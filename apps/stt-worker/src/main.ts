@@ -1,4 +1,4 @@
-import { PocketsphinxSpeechToText } from '@speech/stt';
+import { createSpeechToText } from '@speech/stt';
 import { runService } from '@speech/runtime';
 import { createSttWorker } from './stt-worker';
 
@@ -7,7 +7,7 @@ runService('stt-worker', async ({ bus, store, docs, log, cfg }) => {
     bus,
     store,
     docs,
-    stt: new PocketsphinxSpeechToText({ modelDir: cfg.POCKETSPHINX_MODEL_DIR, workDir: cfg.WORK_DIR }),
+    stt: createSpeechToText(cfg, { workDir: cfg.WORK_DIR }),
     log,
     config: { maxAttempts: cfg.STT_MAX_ATTEMPTS, concurrency: Math.max(1, cfg.STT_CONCURRENCY) },
   });

@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { analystProviderEnvSchema, refineAnalystProviderEnv } from '@speech/analysis';
 import { env, parseConfig } from '@speech/platform';
+import { refineSttProviderEnv, sttProviderEnvSchema } from '@speech/stt';
 
 /** The environment every distributed service reads (one schema; each service uses what it needs). */
-export const distributedConfigSchema = z.object({
+const baseSchema = z.object({
   PORT: env.int(8080),
   HOST: env.str('0.0.0.0'),
   LOG_LEVEL: env.logLevel(),
@@ -40,9 +42,17 @@ export const distributedConfigSchema = z.object({
   STT_CONCURRENCY: env.int(availableParallelism()),
   STT_MAX_ATTEMPTS: env.int(3),
   ANALYSIS_MAX_ATTEMPTS: env.int(3),
-  POCKETSPHINX_MODEL_DIR: env.str('/usr/share/pocketsphinx/model/en-us'),
   WORK_DIR: env.str('/tmp/speech'),
 });
+
+/** Plus the STT_PROVIDER and LLM_PROVIDER keys (see README). */
+export const distributedConfigSchema = baseSchema
+  .extend(sttProviderEnvSchema.shape)
+  .extend(analystProviderEnvSchema.shape)
+  .superRefine((c, ctx) => {
+    refineSttProviderEnv(c, ctx);
+    refineAnalystProviderEnv(c, ctx);
+  });
 
 export type DistributedConfig = z.infer<typeof distributedConfigSchema>;
 
