@@ -92,7 +92,9 @@ export class ReadModel implements RecordingReader {
 
   async init(): Promise<void> {
     await this.docs.ensureIndex({ userId: 1 });
-    await this.docs.ensureIndex({ createdAt: -1 });
+    // GET /all: one user's recordings, newest first, by cursor. MongoDB serves it from this
+    // index; the embedded store filters by userId and sorts in memory.
+    await this.docs.ensureIndex({ userId: 1, createdAt: -1, _id: -1 });
     await this.chunkFacts.ensureIndex({ audioId: 1 });
   }
 

@@ -1,0 +1,127 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loopedMp3 } from './lib/inputs';
+import { engineBaseline, localChunks, s3Chunks, uploadToTranscribed, type PipelineRun } from './lib/pipeline-run';
+import { startPlatform } from './lib/platform';
+import { startBenchServices } from './lib/stack';
+import { round } from './lib/timing';
+import { errorText, meets, type Benchmark, type Figure } from './lib/types';
+
+const TARGET = 1.1;
+const BASELINE =
+  'the bare engine: pocketsphinx_continuous, with the platform adapter’s arguments and model, run over the same chunk WAVs the platform cut, by a pool of STT_CONCURRENCY processes (same parallelism)';
+
+/**
+ * CPU seconds, which other processes on a shared machine do not inflate as they do wall time:
+ * the platform's processes (with the engines and ffmpeg they ran) against the bare engines; and
+ * how many cores each actually got (CPU / wall).
+ */
+function cpuBlock(runRes: PipelineRun, base: Awaited<ReturnType<typeof engineBaseline>>) {
+  return {
+    note: 'CPU seconds of the platform’s processes (and the engines and ffmpeg they ran; not the stack’s servers) against the bare engines; parallelism = CPU / wall, the cores each really got',
+    platformCpuS: runRes.platformCpuS,
+    engineCpuS: base.engineCpuS,
+    cpuRatio: runRes.platformCpuS && base.engineCpuS ? round(runRes.platformCpuS / base.engineCpuS) : null,
+    platformParallelism: runRes.platformCpuS ? round(runRes.platformCpuS / (runRes.platformMs / 1000), 2) : null,
+    engineParallelism: base.engineCpuS ? round(base.engineCpuS / (base.engineMs / 1000), 2) : null,
+  };
+}
+
+/**
+ * pipelineOverhead: wall time upload → transcribed for N minutes of audio, divided by the bare
+ * engine on the same chunk files with the same parallelism. Single process always; the
+ * distributed services too with --stack.
+ */
+export const pipelineBench: Benchmark = {
+  name: 'pipeline',
+  keys: ['pipelineOverhead'],
+  async run(ctx) {
+    const seconds = ctx.opts.quick ? 300 : 1800;
+    const concurrency = 2;
+    const input = await loopedMp3(ctx, seconds);
+    const audioSeconds = input.durationS ?? seconds;
+    const timeoutMs = Math.max(600_000, audioSeconds * 2 * 1000);
+
+    ctx.log(`  single process: ${Math.round(audioSeconds)} s stereo, STT_CONCURRENCY=${concurrency}`);
+    const { platform, api } = await startPlatform(ctx, 'pipeline', { STT_CONCURRENCY: String(concurrency) });
+    let single: Record<string, unknown>;
+    try {
+      const runRes = await uploadToTranscribed(
+        api,
+        api.token,
+        input.abs,
+        timeoutMs,
+        platform.child?.pid ? [platform.child.pid] : [],
+      );
+      // The platform is idle now; stop it so the baseline has the machine to itself.
+      await platform.stop();
+      const chunks = localChunks(platform.dataDir, runRes.audioId);
+      ctx.log(`  bare engine on the same ${chunks.length} chunk files, ${concurrency} at a time`);
+      const base = await engineBaseline(chunks, concurrency, join(ctx.workDir, 'model'));
+      single = {
+        value: round(runRes.platformMs / base.engineMs),
+        ...runRes,
+        ...base,
+        chunkFiles: chunks.length,
+        cpu: cpuBlock(runRes, base),
+      };
+    } finally {
+      await platform.cleanup();
+    }
+
+    let stack: Record<string, unknown> | null = null;
+    if (ctx.stack) {
+      try {
+        ctx.log('  distributed: six services on the stack, one stt-worker');
+        const svc = await startBenchServices(ctx, 'pipe', { STT_CONCURRENCY: String(concurrency) });
+        try {
+          const runRes = await uploadToTranscribed(
+            svc.api,
+            svc.api.token,
+            input.abs,
+            timeoutMs,
+            Object.values(svc.services.pids),
+          );
+          await svc.services.stop();
+          const dir = join(ctx.workDir, 'stack-chunks');
+          const chunks = await s3Chunks(svc.env, svc.names.bucket, runRes.audioId, runRes.chunkCount, dir);
+          ctx.log(`  bare engine on the same ${chunks.length} chunk files (downloaded from S3)`);
+          const base = await engineBaseline(chunks, concurrency, join(ctx.workDir, 'model'));
+          rmSync(dir, { recursive: true, force: true });
+          const value = round(runRes.platformMs / base.engineMs);
+          stack = {
+            value,
+            met: meets(value, '<=', TARGET),
+            ...runRes,
+            ...base,
+            sttWorkers: 1,
+            cpu: cpuBlock(runRes, base),
+          };
+        } finally {
+          await svc.stop();
+        }
+      } catch (err) {
+        stack = { error: errorText(err) };
+      }
+    }
+
+    const value = single.value as number;
+    const fig: Figure = {
+      value,
+      unit: 'ratio (platform wall time / bare-engine wall time)',
+      target: `≤ ${TARGET}`,
+      baseline: BASELINE,
+      met: meets(value, '<=', TARGET),
+      input: input.path,
+      audioSeconds: round(audioSeconds, 1),
+      concurrency,
+      platformMs: single.platformMs,
+      engineMs: single.engineMs,
+      measures:
+        'upload start (POST /upload, autoTranscribe=true) → status `transcribed` first seen by polling GET /audios/:id every 100 ms',
+      single,
+      stack: stack ?? { skipped: ctx.stackSkipReason },
+    };
+    return { pipelineOverhead: fig };
+  },
+};
