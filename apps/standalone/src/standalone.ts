@@ -111,6 +111,10 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   });
   // Uploads of many GB take long: no request timeout on this server.
   server.requestTimeout = 0;
+  // Longer than clients' and proxies' idle timeouts, so the server never closes a pooled
+  // connection at the moment a client reuses it (EPIPE/ECONNRESET on the next request).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   lifecycle.onStop(
     'http',
     () =>

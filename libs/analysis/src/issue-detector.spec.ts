@@ -23,6 +23,7 @@ describe('detectIssues', () => {
     ['competitor', 'we are currently using a different backup tool'],
     ['timing', 'i only got like ten minutes before my next meeting'],
     ['timing', 'this is just not the right time for us'],
+    ['timing', 'i can give you ten minutes i have a board meeting right after'],
     ['authority', "i'd have to check with my boss first"],
     ['authority', 'we need to run it by our legal team before we sign'],
     ['need', "honestly we don't really need this"],

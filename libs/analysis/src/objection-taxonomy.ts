@@ -76,6 +76,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       'short on time',
       'keep (it|this) (short|quick|brief)',
       'hard stop',
+      '(can|could) (only)? give you (about|like|around|maybe|just)? #num (minutes|minute|mins)',
+      '(a|another|board) (meeting|call) (right|straight|directly) after',
       '=not (right)? now',
       '(revisit|circle back|talk again) (later|next|in)',
     ],

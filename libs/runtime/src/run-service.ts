@@ -76,6 +76,10 @@ async function start(
     s.once('error', fail);
   });
   server.requestTimeout = 0;
+  // Longer than clients' and proxies' idle timeouts, so the server never closes a pooled
+  // connection at the moment a client reuses it (EPIPE/ECONNRESET on the next request).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   lifecycle.onStop(
     'http',
     () =>
