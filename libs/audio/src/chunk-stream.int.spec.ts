@@ -99,6 +99,19 @@ function ffmpegProcessesFor(path: string): number[] {
   return pids;
 }
 
+/**
+ * No decoder outlives the generator. A killed process can linger a moment before the kernel
+ * removes it (seen on a loaded 2-core CI machine), so this waits a bounded time for it.
+ */
+async function ffmpegGoneFor(path: string): Promise<number[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const left = ffmpegProcessesFor(path);
+    if (!left.length || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('streamChunks on generated tones', () => {
   let chunks: AudioChunk[];
   beforeAll(async () => {
@@ -192,7 +205,7 @@ describe('streamChunks on generated tones', () => {
     // Backpressure keeps ffmpeg alive, blocked on the pipe, while we hold the first chunk.
     expect(ffmpegProcessesFor(tones)).not.toHaveLength(0);
     await gen.return(undefined);
-    expect(ffmpegProcessesFor(tones)).toEqual([]);
+    expect(await ffmpegGoneFor(tones)).toEqual([]);
   });
 
   it('kills ffmpeg and throws AUDIO.ABORTED when the signal aborts', async () => {
@@ -201,7 +214,7 @@ describe('streamChunks on generated tones', () => {
     await gen.next();
     ac.abort();
     await expect(gen.next()).rejects.toMatchObject({ code: 'AUDIO.ABORTED' });
-    expect(ffmpegProcessesFor(tones)).toEqual([]);
+    expect(await ffmpegGoneFor(tones)).toEqual([]);
   });
 
   it('does not start when the signal is already aborted', async () => {
