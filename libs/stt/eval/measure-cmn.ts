@@ -11,7 +11,8 @@
  *   --noise-db D  first adds independent white noise at D dBFS RMS to each channel (the fixtures'
  *                 pauses are near-digital silence, which no phone line has);
  *   --jobs J      decodes in parallel (default 2);
- *   --both-front-ends  also runs everything with pocketsphinx's noise removal off.
+ *   --front on,off,auto  pocketsphinx's noise removal setting(s) to run (default on);
+ *   --only c1,c2  only these conditions (e.g. whole/model,chunked/self).
  * Conditions, by initial CMN: the model's own ("model"), a constant ("warm", the mean of the
  * fixtures' whole-channel final estimates), the previous chunk's final estimate ("chained"), this
  * channel's whole-file final estimate ("oracle", the best a per-channel vector could do), and each
@@ -22,7 +23,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { streamChunks, pcmToWav, WAV_HEADER_BYTES, type AudioChunk } from '@speech/audio';
-import { PocketsphinxSpeechToText, wordErrorRate } from '@speech/stt';
+import { PocketsphinxSpeechToText, wordErrorRate } from '../src';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures');
 
@@ -43,18 +44,30 @@ interface Prepared {
   chunks: string[];
 }
 
-/** pocketsphinx's `-remove_noise`: on as the model ships it (and the adapter defaults), or off. */
-const ALL_FRONT_ENDS: Record<string, boolean> = {
+/** pocketsphinx's `-remove_noise`: on (as the model ships it), off, or 'auto' (the adapter's default). */
+const ALL_FRONT_ENDS: Record<string, boolean | 'auto'> = {
   'noise-removal-on': true,
   'noise-removal-off': false,
+  'noise-removal-auto': 'auto',
 };
-let FRONT_ENDS: Record<string, boolean> = { 'noise-removal-on': true };
+let FRONT_ENDS: Record<string, boolean | 'auto'> = { 'noise-removal-on': true };
+/** Only these conditions (--only a,b); all when empty. */
+let ONLY: string[] = [];
+
+/** This script's output is its report (stdout, tab-separated). */
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const work = mkdtempSync(join(tmpdir(), 'cmn-eval-'));
   try {
-    let items: Item[] = args.fixtures.map((f) => ({ name: f, audio: join(FIXTURES, `${f}.stereo.mp3`), refs: refsOf(join(FIXTURES, `${f}.txt`)) }));
+    let items: Item[] = args.fixtures.map((f) => ({
+      name: f,
+      audio: join(FIXTURES, `${f}.stereo.mp3`),
+      refs: refsOf(join(FIXTURES, `${f}.txt`)),
+    }));
     if (args.repeat > 0) items.push(longItem(items, args.repeat, work));
     if (args.noiseDb !== null) items = items.map((i) => withNoise(i, args.noiseDb as number, work));
 
@@ -62,7 +75,11 @@ async function main(): Promise<void> {
     const engine = (front: string, v: Vector): PocketsphinxSpeechToText => {
       const key = `${front}|${JSON.stringify(v)}`;
       let e = engines.get(key);
-      if (!e) engines.set(key, (e = new PocketsphinxSpeechToText({ cmnInit: v, workDir: work, removeNoise: FRONT_ENDS[front] })));
+      if (!e)
+        engines.set(
+          key,
+          (e = new PocketsphinxSpeechToText({ cmnInit: v, workDir: work, removeNoise: FRONT_ENDS[front] })),
+        );
       return e;
     };
     const limit = pool(args.jobs);
@@ -81,19 +98,24 @@ async function main(): Promise<void> {
         Object.keys(FRONT_ENDS).map((front) =>
           limit(async () => {
             const d = await engine(front, 'model').decode(p.whole);
-            if (front === 'noise-removal-on') audioMs += d.audioMs;
+            if (front === Object.keys(FRONT_ENDS)[0]) audioMs += d.audioMs;
             if (d.finalCmn) oracle.set(`${front}|${p.item}|${p.channel}`, d.finalCmn);
           }),
         ),
       ),
     );
     const n = Object.keys(FRONT_ENDS).length;
-    console.log(`# wall time of the first ${prepared.length * n} whole-channel decodes: ${((n * audioMs) / (Date.now() - cpuStart)).toFixed(1)}x real time with ${args.jobs} jobs`);
+    out(
+      `# wall time of the first ${prepared.length * n} whole-channel decodes: ${((n * audioMs) / (Date.now() - cpuStart)).toFixed(1)}x real time with ${args.jobs} jobs`,
+    );
     const warm = new Map<string, number[]>();
     for (const front of Object.keys(FRONT_ENDS)) {
-      const vs = prepared.filter((p) => !p.item.includes('long')).map((p) => oracle.get(`${front}|${p.item}|${p.channel}`)).filter((v): v is number[] => !!v);
+      const vs = prepared
+        .filter((p) => !p.item.includes('long'))
+        .map((p) => oracle.get(`${front}|${p.item}|${p.channel}`))
+        .filter((v): v is number[] => !!v);
       warm.set(front, mean(vs));
-      console.log(`# ${front}: warm = mean of the fixtures' final CMN = ${mean(vs).join(',')}`);
+      out(`# ${front}: warm = mean of the fixtures' final CMN = ${mean(vs).join(',')}`);
     }
 
     const rows: Promise<string>[] = [];
@@ -101,18 +123,22 @@ async function main(): Promise<void> {
       for (const front of Object.keys(FRONT_ENDS)) {
         const own: Vector = oracle.get(`${front}|${p.item}|${p.channel}`) ?? 'model';
         const w = warm.get(front) as number[];
-        const row = (condition: string, hyp: Promise<string>): void => {
+        const row = (condition: string, hyp: () => Promise<string>): void => {
+          if (ONLY.length && !ONLY.includes(condition)) return;
           rows.push(
-            hyp.then((h) => {
+            hyp().then((h) => {
               const r = wordErrorRate(p.ref, h);
               return `${p.item}\t${p.channel}\t${p.chunks.length}\t${front}\t${condition}\t${(r.wer * 100).toFixed(1)}%\t${r.substitutions}/${r.deletions}/${r.insertions}/${r.refWords}`;
             }),
           );
         };
-        const whole = (v: Vector): Promise<string> => limit(async () => text((await engine(front, v).decode(p.whole)).words));
+        const whole = (v: Vector): Promise<string> =>
+          limit(async () => text((await engine(front, v).decode(p.whole)).words));
         // Chunks of one channel run one after another when a condition chains estimates; otherwise in parallel.
         const chunked = (v: Vector): Promise<string> =>
-          Promise.all(p.chunks.map((c) => limit(async () => text((await engine(front, v).decode(c)).words)))).then((t) => t.join(' '));
+          Promise.all(p.chunks.map((c) => limit(async () => text((await engine(front, v).decode(c)).words)))).then(
+            (t) => t.join(' '),
+          );
         const chained = async (): Promise<string> => {
           let prev: number[] | null = null;
           const out: string[] = [];
@@ -123,19 +149,19 @@ async function main(): Promise<void> {
           }
           return out.join(' ');
         };
-        row('whole/model', whole('model'));
-        row('whole/warm', whole(w));
-        row('whole/self', whole('self'));
-        row('chunked/model', chunked('model'));
-        row('chunked/warm', chunked(w));
-        row('chunked/chained', chained());
-        row('chunked/oracle', chunked(own));
+        row('whole/model', () => whole('model'));
+        row('whole/warm', () => whole(w));
+        row('whole/self', () => whole('self'));
+        row('chunked/model', () => chunked('model'));
+        row('chunked/warm', () => chunked(w));
+        row('chunked/chained', () => chained());
+        row('chunked/oracle', () => chunked(own));
         // The adapter's default: each chunk's own estimate from a cheap first pass.
-        row('chunked/self', chunked('self'));
+        row('chunked/self', () => chunked('self'));
       }
     }
-    console.log('item\tch\tchunks\tfront-end\tcondition\tWER\tS/D/I/N');
-    for (const r of rows) console.log(await r);
+    out('item\tch\tchunks\tfront-end\tcondition\tWER\tS/D/I/N');
+    for (const r of rows) out(await r);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -148,7 +174,13 @@ function parseArgs(argv: string[]): { repeat: number; noiseDb: number | null; jo
     if (a === '--long') out.repeat = Number(argv[++i]);
     else if (a === '--noise-db') out.noiseDb = Number(argv[++i]);
     else if (a === '--jobs') out.jobs = Number(argv[++i]);
-    else if (a === '--both-front-ends') FRONT_ENDS = ALL_FRONT_ENDS;
+    else if (a === '--front')
+      FRONT_ENDS = Object.fromEntries(
+        (argv[++i] as string)
+          .split(',')
+          .map((f) => [`noise-removal-${f}`, ALL_FRONT_ENDS[`noise-removal-${f}`] as boolean | 'auto']),
+      );
+    else if (a === '--only') ONLY = (argv[++i] as string).split(',');
     else out.fixtures.push(a);
   }
   if (out.fixtures.length === 0) out.fixtures = ['sales-discovery', 'support-outage'];
@@ -189,12 +221,18 @@ async function prepare(item: Item, work: string): Promise<Prepared[]> {
 }
 
 function mean(vectors: number[][]): number[] {
-  return (vectors[0] ?? []).map((_, k) => Math.round((vectors.reduce((s, v) => s + (v[k] ?? 0), 0) / vectors.length) * 100) / 100);
+  return (vectors[0] ?? []).map(
+    (_, k) => Math.round((vectors.reduce((s, v) => s + (v[k] ?? 0), 0) / vectors.length) * 100) / 100,
+  );
 }
 
 function refsOf(dialoguePath: string): [string, string] {
   const lines = readFileSync(dialoguePath, 'utf8').split('\n');
-  const pick = (p: string): string => lines.filter((l) => l.startsWith(p)).map((l) => l.slice(2)).join(' ');
+  const pick = (p: string): string =>
+    lines
+      .filter((l) => l.startsWith(p))
+      .map((l) => l.slice(2))
+      .join(' ');
   return [pick('A|'), pick('C|')];
 }
 
@@ -205,7 +243,11 @@ function longItem(items: Item[], repeat: number, work: string): Item {
   writeFileSync(list, parts.join('\n') + '\n');
   const audio = join(work, 'long.stereo.mp3');
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', audio]);
-  const refs = ([0, 1] as const).map((ch) => Array.from({ length: repeat }, () => items.map((i) => i.refs[ch])).flat().join(' '));
+  const refs = ([0, 1] as const).map((ch) =>
+    Array.from({ length: repeat }, () => items.map((i) => i.refs[ch]))
+      .flat()
+      .join(' '),
+  );
   return { name: `long-x${repeat}`, audio, refs: [refs[0] as string, refs[1] as string] };
 }
 
@@ -219,6 +261,6 @@ function withNoise(item: Item, db: number, work: string): Item {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

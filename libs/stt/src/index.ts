@@ -6,6 +6,7 @@ export {
   ensureWarmModelCopy,
   lastCmnVector,
   parsePocketsphinxOutput,
+  quietestStretchDb,
   withCmnInit,
   type PocketsphinxDecode,
   type PocketsphinxOptions,

@@ -1,7 +1,14 @@
 import { mkdtemp, readFile, readdir, readlink, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureWarmModelCopy, lastCmnVector, parsePocketsphinxOutput, PocketsphinxSpeechToText, withCmnInit } from './pocketsphinx.adapter';
+import {
+  ensureWarmModelCopy,
+  lastCmnVector,
+  parsePocketsphinxOutput,
+  PocketsphinxSpeechToText,
+  quietestStretchDb,
+  withCmnInit,
+} from './pocketsphinx.adapter';
 import { SttError } from './stt-error';
 
 // Captured from `pocketsphinx_continuous -infile sales-discovery.c0.wav -time yes -logfn /dev/null`
@@ -33,12 +40,30 @@ describe('parsePocketsphinxOutput', () => {
   const words = parsePocketsphinxOutput(SAMPLE_OUTPUT);
 
   it('keeps the words in order and drops fillers, silences and hypothesis lines', () => {
-    expect(words.map((w) => w.text)).toEqual(['hi', 'this', 'is', 'laura', 'from', 'steve', 'urkel', 'out', 'what', 'made', 'to', 'quarter']);
+    expect(words.map((w) => w.text)).toEqual([
+      'hi',
+      'this',
+      'is',
+      'laura',
+      'from',
+      'steve',
+      'urkel',
+      'out',
+      'what',
+      'made',
+      'to',
+      'quarter',
+    ]);
   });
 
   it('converts seconds to integer milliseconds', () => {
     expect(words[0]).toEqual({ text: 'hi', startMs: 210, endMs: 550, confidence: 0.0112 });
-    expect(words.find((w) => w.text === 'quarter')).toEqual({ text: 'quarter', startMs: 16160, endMs: 16760, confidence: 0.9999 });
+    expect(words.find((w) => w.text === 'quarter')).toEqual({
+      text: 'quarter',
+      startMs: 16160,
+      endMs: 16760,
+      confidence: 0.9999,
+    });
     for (const w of words) {
       expect(Number.isInteger(w.startMs) && Number.isInteger(w.endMs)).toBe(true);
       expect(w.endMs).toBeGreaterThanOrEqual(w.startMs);
@@ -69,7 +94,9 @@ describe('lastCmnVector', () => {
       'INFO: cmn_live.c(105): Update to   < 52.41  7.27  1.97  6.42 -11.78  0.02  3.31 -4.43 -1.73 -0.03  1.75 -2.17  1.01 >',
       'INFO: ngram_search.c(301): TOTAL bestpath 0.05 CPU 0.001 xRT',
     ].join('\n');
-    expect(lastCmnVector(log)).toEqual([52.41, 7.27, 1.97, 6.42, -11.78, 0.02, 3.31, -4.43, -1.73, -0.03, 1.75, -2.17, 1.01]);
+    expect(lastCmnVector(log)).toEqual([
+      52.41, 7.27, 1.97, 6.42, -11.78, 0.02, 3.31, -4.43, -1.73, -0.03, 1.75, -2.17, 1.01,
+    ]);
   });
 
   it('is null without cmn lines', () => {
@@ -78,11 +105,14 @@ describe('lastCmnVector', () => {
 });
 
 describe('withCmnInit', () => {
-  const FEAT = '-lowerf 130\n-upperf 6800\n-cmn batch\n-cmninit 41.00,-5.29,-0.12,5.09,2.48,-4.07,-1.37,-1.78,-5.08,-2.05,-6.45,-1.42,1.17\n-varnorm no\n';
+  const FEAT =
+    '-lowerf 130\n-upperf 6800\n-cmn batch\n-cmninit 41.00,-5.29,-0.12,5.09,2.48,-4.07,-1.37,-1.78,-5.08,-2.05,-6.45,-1.42,1.17\n-varnorm no\n';
 
   it('replaces the model vector and keeps every other line', () => {
     const out = withCmnInit(FEAT, [50, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12.345]);
-    expect(out).toBe('-lowerf 130\n-upperf 6800\n-cmn batch\n-varnorm no\n-cmninit 50.00,1.00,2.00,3.00,4.00,5.00,6.00,7.00,8.00,9.00,10.00,11.00,12.35\n');
+    expect(out).toBe(
+      '-lowerf 130\n-upperf 6800\n-cmn batch\n-varnorm no\n-cmninit 50.00,1.00,2.00,3.00,4.00,5.00,6.00,7.00,8.00,9.00,10.00,11.00,12.35\n',
+    );
   });
 
   it('adds the line when the model has none', () => {
@@ -95,7 +125,10 @@ describe('ensureWarmModelCopy', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ps-model-'));
     await mkdir(join(dir, 'hmm'));
-    await writeFile(join(dir, 'hmm', 'feat.params'), '-cmn batch\n-cmninit 41.00,-5.29,-0.12,5.09,2.48,-4.07,-1.37,-1.78,-5.08,-2.05,-6.45,-1.42,1.17\n');
+    await writeFile(
+      join(dir, 'hmm', 'feat.params'),
+      '-cmn batch\n-cmninit 41.00,-5.29,-0.12,5.09,2.48,-4.07,-1.37,-1.78,-5.08,-2.05,-6.45,-1.42,1.17\n',
+    );
     await writeFile(join(dir, 'hmm', 'means'), 'big binary');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -119,7 +152,11 @@ describe('ensureWarmModelCopy', () => {
 
   it('makes a different copy for a different vector', async () => {
     const a = await ensureWarmModelCopy(join(dir, 'hmm'), join(dir, 'work'), V);
-    const b = await ensureWarmModelCopy(join(dir, 'hmm'), join(dir, 'work'), V.map((x) => x + 1));
+    const b = await ensureWarmModelCopy(
+      join(dir, 'hmm'),
+      join(dir, 'work'),
+      V.map((x) => x + 1),
+    );
     expect(a).not.toBe(b);
   });
 
@@ -142,5 +179,71 @@ describe('PocketsphinxSpeechToText errors (no engine run)', () => {
     const err = await stt.transcribe({ wavPath: '/nonexistent.wav' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SttError);
     expect(err).toMatchObject({ code: 'STT.BAD_AUDIO', retriable: false });
+  });
+});
+
+describe('quietestStretchDb', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ps-floor-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** A canonical WAV from segments of a square wave at a given amplitude. */
+  async function wav(name: string, segments: [ms: number, amplitude: number][]): Promise<string> {
+    const samples = segments.flatMap(([ms, amp]) => Array.from({ length: ms * 16 }, (_, i) => (i % 2 ? amp : -amp)));
+    const pcm = Buffer.alloc(samples.length * 2);
+    samples.forEach((x, i) => pcm.writeInt16LE(x, i * 2));
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0, 'ascii');
+    header.writeUInt32LE(36 + pcm.length, 4);
+    header.write('WAVEfmt ', 8, 'ascii');
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20);
+    header.writeUInt16LE(1, 22);
+    header.writeUInt32LE(16000, 24);
+    header.writeUInt32LE(32000, 28);
+    header.writeUInt16LE(2, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36, 'ascii');
+    header.writeUInt32LE(pcm.length, 40);
+    const path = join(dir, name);
+    await writeFile(path, Buffer.concat([header, pcm]));
+    return path;
+  }
+
+  it('finds a 300 ms pause of digital silence between loud stretches', async () => {
+    expect(
+      await quietestStretchDb(
+        await wav('gap.wav', [
+          [2000, 8000],
+          [400, 0],
+          [2000, 8000],
+        ]),
+      ),
+    ).toBe(-100);
+  });
+
+  it('reports the line-noise level when the line never goes quiet', async () => {
+    // Square wave of amplitude A has RMS A: 100 → 20·log10(100 / 32768) ≈ -50.3 dBFS.
+    const db = await quietestStretchDb(
+      await wav('noisy.wav', [
+        [2000, 8000],
+        [1000, 100],
+        [2000, 8000],
+      ]),
+    );
+    expect(db).toBeCloseTo(-50.3, 1);
+  });
+
+  it('ignores a pause shorter than the window', async () => {
+    const db = await quietestStretchDb(
+      await wav('short-gap.wav', [
+        [2000, 8000],
+        [100, 0],
+        [2000, 8000],
+      ]),
+    );
+    expect(db).toBeGreaterThan(-15); // at most 100 of 300 ms silent: ≈ -13.9 dBFS
   });
 });

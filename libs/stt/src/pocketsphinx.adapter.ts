@@ -1,6 +1,18 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  access,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Word } from '@speech/contracts';
@@ -8,7 +20,6 @@ import type { SpeechToText, TranscribeInput, TranscribeResult } from './speech-t
 import { SttError } from './stt-error';
 
 export const DEFAULT_POCKETSPHINX_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
-
 
 export interface PocketsphinxOptions {
   /** Default 'pocketsphinx_continuous' from PATH. */
@@ -36,11 +47,15 @@ export interface PocketsphinxOptions {
    */
   cmnInit?: 'self' | 'model' | readonly number[];
   /**
-   * pocketsphinx's spectral noise removal (`-remove_noise`, on in the model). Keep it on: turning
-   * it off removes the chunk-start penalty on the near-digital silence of the synthetic fixtures,
-   * but costs 8.8 WER points once line noise is added (libs/stt/README.md).
+   * pocketsphinx's spectral noise removal (`-remove_noise`, on in the model). Its noise estimate
+   * starts cold in every process; when a chunk starts in near-digital silence (a stereo channel
+   * while the other side talks) it then swallows the first words, yet with real line noise it is
+   * worth 8.8 WER points (libs/stt/README.md). 'auto' (default) turns it off only for a WAV whose
+   * quietest 300 ms are below `digitalSilenceDb` (there is no noise to remove there), else on.
    */
-  removeNoise?: boolean;
+  removeNoise?: boolean | 'auto';
+  /** dBFS under which 'auto' treats the quietest 300 ms as digital silence. Default -70. */
+  digitalSilenceDb?: number;
   /** Kill the decoder after this long. Default max(60 s, 3 × the audio's length). */
   timeoutMs?: number | ((audioMs: number) => number);
   /** BCP-47 tag reported for the model's language. */
@@ -50,6 +65,8 @@ export interface PocketsphinxOptions {
 
 export interface PocketsphinxDecode {
   words: Word[];
+  /** Whether pocketsphinx's noise removal was on (see `removeNoise`). */
+  noiseRemoval: boolean;
   /** The CMN vector the decode started from; null = the model's own. */
   startCmn: readonly number[] | null;
   /** The decoder's last cepstral-mean estimate (from its `cmn_live` log lines), if it printed one. */
@@ -105,11 +122,14 @@ export class PocketsphinxSpeechToText implements SpeechToText {
   async decode(wavPath: string, signal?: AbortSignal): Promise<PocketsphinxDecode> {
     if (signal?.aborted) throw aborted(signal);
     const audioMs = await readCanonicalWavDuration(wavPath);
+    const mode = this.opts.removeNoise ?? 'auto';
+    const noiseRemoval =
+      mode === 'auto' ? (await quietestStretchDb(wavPath)) >= (this.opts.digitalSilenceDb ?? -70) : mode;
     const t = this.opts.timeoutMs;
     // One budget for both passes.
     const deadline = Date.now() + (typeof t === 'function' ? t(audioMs) : (t ?? Math.max(60_000, 3 * audioMs)));
     const remaining = (): number => Math.max(1, deadline - Date.now());
-    const frontEnd = [...(this.opts.removeNoise === false ? ['-remove_noise', 'no'] : []), ...(this.opts.extraArgs ?? [])];
+    const frontEnd = [...(noiseRemoval ? [] : ['-remove_noise', 'no']), ...(this.opts.extraArgs ?? [])];
 
     let hmm = await this.modelDir();
     let startCmn: readonly number[] | null = Array.isArray(this.cmnInit) ? this.cmnInit : null;
@@ -120,7 +140,19 @@ export class PocketsphinxSpeechToText implements SpeechToText {
         // loaded, but the front end (and so the CMN estimate in the log) is the same as a full decode's.
         const pre = await runProcess(
           this.binary,
-          ['-infile', wavPath, '-hmm', this.hmmDir, '-dict', this.dictPath, '-keyphrase', 'oh', '-kws_threshold', '1e-30', ...frontEnd],
+          [
+            '-infile',
+            wavPath,
+            '-hmm',
+            this.hmmDir,
+            '-dict',
+            this.dictPath,
+            '-keyphrase',
+            'oh',
+            '-kws_threshold',
+            '1e-30',
+            ...frontEnd,
+          ],
           remaining(),
           signal,
         );
@@ -131,9 +163,27 @@ export class PocketsphinxSpeechToText implements SpeechToText {
           startCmn = own;
         }
       }
-      const args = ['-infile', wavPath, '-time', 'yes', '-hmm', hmm, '-lm', this.lmPath, '-dict', this.dictPath, ...frontEnd];
+      const args = [
+        '-infile',
+        wavPath,
+        '-time',
+        'yes',
+        '-hmm',
+        hmm,
+        '-lm',
+        this.lmPath,
+        '-dict',
+        this.dictPath,
+        ...frontEnd,
+      ];
       const { stdout, stderrTail } = await runProcess(this.binary, args, remaining(), signal);
-      return { words: parsePocketsphinxOutput(stdout), startCmn, finalCmn: lastCmnVector(stderrTail), audioMs };
+      return {
+        words: parsePocketsphinxOutput(stdout),
+        noiseRemoval,
+        startCmn,
+        finalCmn: lastCmnVector(stderrTail),
+        audioMs,
+      };
     } finally {
       if (throwAway) await rm(throwAway, { recursive: true, force: true });
     }
@@ -149,11 +199,19 @@ export class PocketsphinxSpeechToText implements SpeechToText {
   }
 
   private async prepareModel(): Promise<string> {
-    for (const [what, path] of [['acoustic model', this.hmmDir], ['language model', this.lmPath], ['dictionary', this.dictPath]] as const) {
+    for (const [what, path] of [
+      ['acoustic model', this.hmmDir],
+      ['language model', this.lmPath],
+      ['dictionary', this.dictPath],
+    ] as const) {
       try {
         await access(path);
       } catch (err) {
-        throw new SttError('STT.MODEL_MISSING', `pocketsphinx ${what} not found at ${path} (Debian: apt-get install pocketsphinx-en-us)`, { cause: err });
+        throw new SttError(
+          'STT.MODEL_MISSING',
+          `pocketsphinx ${what} not found at ${path} (Debian: apt-get install pocketsphinx-en-us)`,
+          { cause: err },
+        );
       }
     }
     if (this.cmnInit === 'model' || this.cmnInit === 'self') return this.hmmDir;
@@ -209,7 +267,8 @@ async function stageModelCopy(source: string, workDir: string, params: string, p
 }
 
 function checkVector(vector: readonly number[]): readonly number[] {
-  if (vector.length !== 13 || !vector.every(Number.isFinite)) throw new RangeError('a CMN vector has 13 finite numbers (ceplen=13)');
+  if (vector.length !== 13 || !vector.every(Number.isFinite))
+    throw new RangeError('a CMN vector has 13 finite numbers (ceplen=13)');
   return vector;
 }
 
@@ -292,8 +351,48 @@ async function readCanonicalWavDuration(wavPath: string): Promise<number> {
     header.readUInt32LE(24) === 16000 &&
     header.readUInt16LE(34) === 16 &&
     header.toString('ascii', 36, 40) === 'data';
-  if (!ok) throw new SttError('STT.BAD_AUDIO', `${wavPath} is not a canonical 44-byte-header 16 kHz mono 16-bit PCM WAV`);
+  if (!ok)
+    throw new SttError('STT.BAD_AUDIO', `${wavPath} is not a canonical 44-byte-header 16 kHz mono 16-bit PCM WAV`);
   return Math.round((size - 44) / 32);
+}
+
+/**
+ * RMS level (dBFS) of the quietest 300 ms of a canonical 16 kHz mono s16 WAV, from 10 ms frames.
+ * Streams the file (a 60 s chunk is 1.9 MB); -100 for digital silence.
+ */
+export async function quietestStretchDb(wavPath: string, windowMs = 300): Promise<number> {
+  const frameBytes = 320; // 10 ms at 16 kHz, 16-bit
+  const width = Math.max(1, Math.round(windowMs / 10));
+  const ring = new Float64Array(width); // mean squares of the last `width` frames
+  let frames = 0;
+  let sum = 0;
+  let lowest = Infinity;
+  let carry: Buffer = Buffer.alloc(0);
+  const fh = await open(wavPath, 'r');
+  try {
+    for await (const piece of fh.createReadStream({ start: 44 })) {
+      const buf: Buffer = carry.length ? Buffer.concat([carry, piece as Buffer]) : (piece as Buffer);
+      let at = 0;
+      for (; at + frameBytes <= buf.length; at += frameBytes) {
+        let sq = 0;
+        for (let i = at; i < at + frameBytes; i += 2) {
+          const x = buf.readInt16LE(i);
+          sq += x * x;
+        }
+        const ms = sq / 160;
+        sum += ms - ring[frames % width];
+        ring[frames % width] = ms;
+        frames++;
+        if (frames >= width && sum < lowest) lowest = sum;
+      }
+      carry = buf.subarray(at);
+    }
+  } finally {
+    await fh.close();
+  }
+  if (frames < width) lowest = sum; // shorter than the window: the whole file
+  const meanSquare = Math.max(0, lowest) / Math.max(1, Math.min(frames, width));
+  return meanSquare <= 0 ? -100 : Math.max(-100, 10 * Math.log10(meanSquare / 32768 ** 2));
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -308,7 +407,12 @@ function aborted(signal: AbortSignal): SttError {
   return new SttError('STT.ABORTED', 'transcription was aborted', { cause: signal.reason });
 }
 
-function runProcess(binary: string, args: string[], timeoutMs: number, signal: AbortSignal | undefined): Promise<{ stdout: string; stderrTail: string }> {
+function runProcess(
+  binary: string,
+  args: string[],
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ stdout: string; stderrTail: string }> {
   return new Promise((resolvePromise, reject) => {
     // An abort during the async preparation would never fire the listener added below.
     if (signal?.aborted) return reject(aborted(signal));
@@ -320,7 +424,11 @@ function runProcess(binary: string, args: string[], timeoutMs: number, signal: A
       failure ??= err;
       child.kill('SIGKILL');
     };
-    const timer = setTimeout(() => stop(new SttError('STT.ENGINE_TIMEOUT', `pocketsphinx took longer than ${timeoutMs} ms`, { retriable: true })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        stop(new SttError('STT.ENGINE_TIMEOUT', `pocketsphinx took longer than ${timeoutMs} ms`, { retriable: true })),
+      timeoutMs,
+    );
     const onAbort = (): void => stop(aborted(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -332,8 +440,13 @@ function runProcess(binary: string, args: string[], timeoutMs: number, signal: A
     child.on('error', (err: NodeJS.ErrnoException) => {
       failure ??=
         err.code === 'ENOENT'
-          ? new SttError('STT.ENGINE_MISSING', `${binary} not found (Debian: apt-get install pocketsphinx)`, { cause: err })
-          : new SttError('STT.ENGINE_FAILED', `cannot start ${binary}: ${err.message}`, { retriable: true, cause: err });
+          ? new SttError('STT.ENGINE_MISSING', `${binary} not found (Debian: apt-get install pocketsphinx)`, {
+              cause: err,
+            })
+          : new SttError('STT.ENGINE_FAILED', `cannot start ${binary}: ${err.message}`, {
+              retriable: true,
+              cause: err,
+            });
     });
     // 'close' comes after 'error' too (Node emits it once stdio is closed), so settle here only.
     child.on('close', (code, sig) => {
@@ -342,9 +455,17 @@ function runProcess(binary: string, args: string[], timeoutMs: number, signal: A
       const stderrTail = tail.toString('utf8');
       if (failure) return reject(failure);
       if (code !== 0) {
-        const fatal = stderrTail.split('\n').filter((l) => /^(FATAL|ERROR)/.test(l)).slice(-3).join(' | ');
+        const fatal = stderrTail
+          .split('\n')
+          .filter((l) => /^(FATAL|ERROR)/.test(l))
+          .slice(-3)
+          .join(' | ');
         return reject(
-          new SttError('STT.ENGINE_FAILED', `pocketsphinx exited with ${sig ?? `code ${code}`}${fatal ? `: ${fatal}` : ''}`, { retriable: true }),
+          new SttError(
+            'STT.ENGINE_FAILED',
+            `pocketsphinx exited with ${sig ?? `code ${code}`}${fatal ? `: ${fatal}` : ''}`,
+            { retriable: true },
+          ),
         );
       }
       resolvePromise({ stdout: Buffer.concat(out).toString('utf8'), stderrTail });

@@ -19,9 +19,24 @@ beforeAll(() => {
   agentWav = join(dir, 'sales-agent.wav');
   // Left channel = agent. bitexact + no metadata: ffmpeg's default LIST chunk would be decoded as audio.
   execFileSync('ffmpeg', [
-    '-v', 'error', '-y', '-i', join(FIXTURES, 'sales-discovery.stereo.mp3'),
-    '-af', 'pan=mono|c0=c0', '-ar', '16000', '-c:a', 'pcm_s16le',
-    '-fflags', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1', agentWav,
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    join(FIXTURES, 'sales-discovery.stereo.mp3'),
+    '-af',
+    'pan=mono|c0=c0',
+    '-ar',
+    '16000',
+    '-c:a',
+    'pcm_s16le',
+    '-fflags',
+    '+bitexact',
+    '-flags:a',
+    '+bitexact',
+    '-map_metadata',
+    '-1',
+    agentWav,
   ]);
   stt = new PocketsphinxSpeechToText({ workDir: join(dir, 'work') });
 });
@@ -78,7 +93,8 @@ describe('PocketsphinxSpeechToText (real engine)', () => {
 
   it('returns times relative to the chunk for a chunk from the chunker', async () => {
     const chunks = [];
-    for await (const c of streamChunks(join(FIXTURES, 'support-outage.stereo.mp3'))) if (c.channel === 1) chunks.push(c);
+    for await (const c of streamChunks(join(FIXTURES, 'support-outage.stereo.mp3')))
+      if (c.channel === 1) chunks.push(c);
     const second = chunks[1]!;
     expect(second.startMs).toBeGreaterThan(30_000);
     const wavPath = join(dir, 'chunk.wav');
@@ -95,7 +111,24 @@ describe('PocketsphinxSpeechToText (real engine)', () => {
 
   it("starts the real decode from the chunk's own CMN estimate, not the model's", async () => {
     const short = join(dir, 'first-20s.wav');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', agentWav, '-t', '20', '-c:a', 'pcm_s16le', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1', short]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      agentWav,
+      '-t',
+      '20',
+      '-c:a',
+      'pcm_s16le',
+      '-fflags',
+      '+bitexact',
+      '-flags:a',
+      '+bitexact',
+      '-map_metadata',
+      '-1',
+      short,
+    ]);
     const self = await stt.decode(short);
     const cold = await new PocketsphinxSpeechToText({ cmnInit: 'model', workDir: join(dir, 'work') }).decode(short);
     expect(cold.startCmn).toBeNull();
@@ -112,7 +145,24 @@ describe('PocketsphinxSpeechToText (real engine)', () => {
     const workDir = join(dir, 'warm');
     const warm = new PocketsphinxSpeechToText({ cmnInit: vector, workDir });
     const short = join(dir, 'short.wav');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', agentWav, '-t', '6', '-c:a', 'pcm_s16le', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1', short]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      agentWav,
+      '-t',
+      '6',
+      '-c:a',
+      'pcm_s16le',
+      '-fflags',
+      '+bitexact',
+      '-flags:a',
+      '+bitexact',
+      '-map_metadata',
+      '-1',
+      short,
+    ]);
     const { words } = await warm.transcribe({ wavPath: short });
     expect(words.map((w) => w.text)).toContain('laura');
     const copies = readdirSync(workDir).filter((d) => d.startsWith('pocketsphinx-hmm-'));
@@ -121,8 +171,33 @@ describe('PocketsphinxSpeechToText (real engine)', () => {
     expect(params).toContain(`-cmninit ${vector.map((v) => v.toFixed(2)).join(',')}`);
   });
 
+  it('turns noise removal off only for audio with digital silence', async () => {
+    const clean = join(dir, 'clean-8s.wav');
+    const noisy = join(dir, 'noisy-8s.wav');
+    const bitexact = ['-c:a', 'pcm_s16le', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
+    // 2.5–10.5 s of the agent channel holds a pause of the agent (the customer's turn).
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '2.5', '-t', '8', '-i', agentWav, ...bitexact, clean]);
+    // The same with white noise at about -45 dBFS RMS: a phone line, no digital silence left.
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      clean,
+      '-af',
+      'aeval=val(0)+0.0195*(random(0)-0.5)',
+      ...bitexact,
+      noisy,
+    ]);
+    expect((await stt.decode(clean)).noiseRemoval).toBe(false);
+    expect((await stt.decode(noisy)).noiseRemoval).toBe(true);
+  });
+
   it('reports a missing binary as STT.ENGINE_MISSING, not retriable', async () => {
-    const missing = new PocketsphinxSpeechToText({ binary: join(dir, 'no-such-pocketsphinx'), workDir: join(dir, 'work') });
+    const missing = new PocketsphinxSpeechToText({
+      binary: join(dir, 'no-such-pocketsphinx'),
+      workDir: join(dir, 'work'),
+    });
     const err = await missing.transcribe({ wavPath: agentWav }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SttError);
     expect(err).toMatchObject({ code: 'STT.ENGINE_MISSING', retriable: false });
@@ -130,19 +205,28 @@ describe('PocketsphinxSpeechToText (real engine)', () => {
 
   it('reports a missing model as STT.MODEL_MISSING, not retriable', async () => {
     const noModel = new PocketsphinxSpeechToText({ modelDir: join(dir, 'no-model'), workDir: join(dir, 'work') });
-    await expect(noModel.transcribe({ wavPath: agentWav })).rejects.toMatchObject({ code: 'STT.MODEL_MISSING', retriable: false });
+    await expect(noModel.transcribe({ wavPath: agentWav })).rejects.toMatchObject({
+      code: 'STT.MODEL_MISSING',
+      retriable: false,
+    });
   });
 
   it('rejects a WAV with a LIST chunk instead of decoding its header as audio', async () => {
     const withList = join(dir, 'with-list.wav');
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', agentWav, '-t', '2', '-metadata', 'title=x', withList]);
-    await expect(stt.transcribe({ wavPath: withList })).rejects.toMatchObject({ code: 'STT.BAD_AUDIO', retriable: false });
+    await expect(stt.transcribe({ wavPath: withList })).rejects.toMatchObject({
+      code: 'STT.BAD_AUDIO',
+      retriable: false,
+    });
   });
 
   it('kills the engine and reports STT.ENGINE_TIMEOUT (retriable) when it runs too long', async () => {
     // Loading the models alone takes far longer than 1 ms.
     const impatient = new PocketsphinxSpeechToText({ timeoutMs: 1, workDir: join(dir, 'work') });
-    await expect(impatient.transcribe({ wavPath: agentWav })).rejects.toMatchObject({ code: 'STT.ENGINE_TIMEOUT', retriable: true });
+    await expect(impatient.transcribe({ wavPath: agentWav })).rejects.toMatchObject({
+      code: 'STT.ENGINE_TIMEOUT',
+      retriable: true,
+    });
     expect(pocketsphinxProcessesFor(agentWav)).toEqual([]);
   });
 
@@ -156,7 +240,9 @@ describe('PocketsphinxSpeechToText (real engine)', () => {
 });
 
 /**
- * Measured on this fixture with the default (warm CMN) adapter: see libs/stt/README.md.
- * TODO(measure)
+ * Measured on this WAV with the adapter's defaults (own-CMN pre-pass, noise removal off for this
+ * digitally silent channel): 17.6 % (13 S, 2 D, 3 I of 102 words; pocketsphinx is deterministic).
+ * The bound leaves two words for other builds of the engine, and still fails the cold-start
+ * configurations: model CMN with noise removal gives 24.5 %, own CMN with noise removal 21.6 %.
  */
-const WER_BOUND = 0.3;
+const WER_BOUND = 0.2;

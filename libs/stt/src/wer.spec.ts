@@ -3,7 +3,15 @@ import { normalizeWords, wordErrorRate } from './wer';
 describe('normalizeWords', () => {
   it('lowercases, drops punctuation, keeps in-word apostrophes', () => {
     expect(normalizeWords('Hi, this is Laura — from "Cedar Cloud". Don’t worry!')).toEqual([
-      'hi', 'this', 'is', 'laura', 'from', 'cedar', 'cloud', "don't", 'worry',
+      'hi',
+      'this',
+      'is',
+      'laura',
+      'from',
+      'cedar',
+      'cloud',
+      "don't",
+      'worry',
     ]);
   });
 
@@ -19,21 +27,39 @@ describe('normalizeWords', () => {
 describe('wordErrorRate', () => {
   it('is 0 for the same words, whatever the case and punctuation', () => {
     expect(wordErrorRate('Of course. What made you look?', 'of course what made you look')).toEqual({
-      wer: 0, substitutions: 0, deletions: 0, insertions: 0, refWords: 6,
+      wer: 0,
+      substitutions: 0,
+      deletions: 0,
+      insertions: 0,
+      refWords: 6,
     });
   });
 
   it('counts a deletion', () => {
-    expect(wordErrorRate('the cat sat on the mat', 'the cat sat on mat')).toMatchObject({ deletions: 1, substitutions: 0, insertions: 0, refWords: 6 });
+    expect(wordErrorRate('the cat sat on the mat', 'the cat sat on mat')).toMatchObject({
+      deletions: 1,
+      substitutions: 0,
+      insertions: 0,
+      refWords: 6,
+    });
     expect(wordErrorRate('the cat sat on the mat', 'the cat sat on mat').wer).toBeCloseTo(1 / 6, 10);
   });
 
   it('counts an insertion', () => {
-    expect(wordErrorRate('thanks laura', 'thanks to laura')).toMatchObject({ insertions: 1, deletions: 0, substitutions: 0, wer: 0.5 });
+    expect(wordErrorRate('thanks laura', 'thanks to laura')).toMatchObject({
+      insertions: 1,
+      deletions: 0,
+      substitutions: 0,
+      wer: 0.5,
+    });
   });
 
   it('prefers one substitution over a deletion plus an insertion', () => {
-    expect(wordErrorRate('from cedar cloud', 'from steve cloud')).toMatchObject({ substitutions: 1, deletions: 0, insertions: 0 });
+    expect(wordErrorRate('from cedar cloud', 'from steve cloud')).toMatchObject({
+      substitutions: 1,
+      deletions: 0,
+      insertions: 0,
+    });
   });
 
   it('treats a number and its spelling as different words', () => {
@@ -42,7 +68,10 @@ describe('wordErrorRate', () => {
 
   it('scores a real recognition error pattern', () => {
     // Reference vs what pocketsphinx made of the first agent turn of sales-discovery.
-    const r = wordErrorRate('Hi, this is Laura from Cedar Cloud. Thanks for joining the call, Tom.', 'hi this is laura from steve urkel out thanks for joining the qualcomm');
+    const r = wordErrorRate(
+      'Hi, this is Laura from Cedar Cloud. Thanks for joining the call, Tom.',
+      'hi this is laura from steve urkel out thanks for joining the qualcomm',
+    );
     // cedar→steve, cloud→urkel, +out, call→qualcomm, -tom
     expect(r).toMatchObject({ substitutions: 3, insertions: 1, deletions: 1, refWords: 13 });
     expect(r.wer).toBeCloseTo(5 / 13, 10);
