@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export const ROOT = join(__dirname, '../..');
-export const TSX_CLI = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+/**
+ * `node --import tsx script.ts`: the script runs in this very child (the `tsx` command would start
+ * it as a grandchild), so its pid, memory and CPU time are the script's own.
+ */
+export const TSX_ARGS = ['--import', 'tsx'];
 
 /** Every child the suite starts, so an interrupted run can stop exactly those (by PID). */
 const live = new Set<ChildProcess>();
@@ -70,9 +74,9 @@ export function run(
   });
 }
 
-/** Runs `node tsx <script> args…` (a bench driver) from the repo root. */
+/** Runs `node --import tsx <script> args…` (a bench driver) from the repo root. */
 export function runTs(script: string, args: string[], opts: Parameters<typeof run>[2] = {}): Promise<RunResult> {
-  return run(process.execPath, [TSX_CLI, script, ...args], {
+  return run(process.execPath, [...TSX_ARGS, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
     ...opts,

@@ -10,7 +10,7 @@ import { MongoClient } from 'mongodb';
 import { startServices, type RunningServices } from '../../scripts/services';
 import { freePort } from '../../test/support/platform';
 import { Api } from './platform';
-import { ROOT, track, TSX_CLI } from './proc';
+import { ROOT, track, TSX_ARGS } from './proc';
 import { sleep } from './timing';
 import type { BenchContext, StackEnv } from './types';
 
@@ -107,7 +107,7 @@ export async function startBenchServices(
     const port = await freePort();
     const log = createWriteStream(join(logDir, `stt-worker-${extraWorkers.length + 2}.log`), { flags: 'a' });
     const child = track(
-      spawn(process.execPath, [TSX_CLI, join(ROOT, 'apps/stt-worker/src/main.ts')], {
+      spawn(process.execPath, [...TSX_ARGS, join(ROOT, 'apps/stt-worker/src/main.ts')], {
         cwd: ROOT,
         env: {
           ...process.env,
