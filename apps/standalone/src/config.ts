@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { analystProviderEnvSchema, refineAnalystProviderEnv } from '@speech/analysis';
 import { env, parseConfig } from '@speech/platform';
-import { refineSttProviderEnv, sttProviderEnvSchema } from '@speech/stt';
+import { withModelProviders } from '@speech/runtime';
 
 const baseSchema = z.object({
   PORT: env.int(8080),
@@ -23,13 +22,7 @@ const baseSchema = z.object({
 });
 
 /** The single process's keys, plus the STT_PROVIDER and LLM_PROVIDER keys (see README). */
-export const standaloneConfigSchema = baseSchema
-  .extend(sttProviderEnvSchema.shape)
-  .extend(analystProviderEnvSchema.shape)
-  .superRefine((c, ctx) => {
-    refineSttProviderEnv(c, ctx);
-    refineAnalystProviderEnv(c, ctx);
-  });
+export const standaloneConfigSchema = withModelProviders(baseSchema);
 
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
 

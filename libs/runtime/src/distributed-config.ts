@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { analystProviderEnvSchema, refineAnalystProviderEnv } from '@speech/analysis';
 import { env, parseConfig } from '@speech/platform';
-import { refineSttProviderEnv, sttProviderEnvSchema } from '@speech/stt';
+import { withModelProviders } from './model-providers-config';
 
 /** The environment every distributed service reads (one schema; each service uses what it needs). */
 const baseSchema = z.object({
@@ -46,13 +45,7 @@ const baseSchema = z.object({
 });
 
 /** Plus the STT_PROVIDER and LLM_PROVIDER keys (see README). */
-export const distributedConfigSchema = baseSchema
-  .extend(sttProviderEnvSchema.shape)
-  .extend(analystProviderEnvSchema.shape)
-  .superRefine((c, ctx) => {
-    refineSttProviderEnv(c, ctx);
-    refineAnalystProviderEnv(c, ctx);
-  });
+export const distributedConfigSchema = withModelProviders(baseSchema);
 
 export type DistributedConfig = z.infer<typeof distributedConfigSchema>;
 
