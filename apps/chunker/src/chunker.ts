@@ -5,17 +5,26 @@ import {
   MONO_SPEAKER,
   newEvent,
   SPEAKER_BY_CHANNEL,
+  rangeIdOf,
   type Cause,
+  type Envelope,
   type EventOf,
 } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
-import type { Collection, DocumentStore } from '@speech/persistence';
+import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
-import type { AudioChunk, AudioInfo } from '@speech/audio';
+import type { AudioChunk, AudioInfo, ChannelSpan } from '@speech/audio';
 
 export const PRODUCER = 'chunker';
 export const GROUP = 'chunker';
+
+/**
+ * Chunk indices of range k start at k × RANGE_INDEX_STRIDE, so ids stay deterministic and in
+ * time order while ranges are cut independently. A range must therefore yield fewer chunks per
+ * channel than this: config validation keeps 1.5 × rangeMs / minChunkMs well below it.
+ */
+export const RANGE_INDEX_STRIDE = 1000;
 
 /** The chunk plan of one recording: the chunker's own collection. */
 interface ChunkingJob {
@@ -24,9 +33,29 @@ interface ChunkingJob {
   channels: number;
   chunkCount: number;
   durationMs: number;
-  /** How far the decoder got: a restarted job could seek here (checkpoint). */
+  /** How far the decoder got (the furthest chunk end stored). */
   checkpointMs: number;
+  /** Time ranges the recording was split into (1: cut in one pass). */
+  rangeCount: number;
   updatedAt: number;
+}
+
+/** One finished time range of a long recording. */
+interface RangeRecord {
+  _id: string; // rangeId
+  audioId: string;
+  range: number;
+  chunkCount: number;
+  durationMs: number;
+  channels: number;
+  updatedAt: number;
+}
+
+/** A cut between two ranges, per channel: the first answer is kept, so both neighbours use the same. */
+interface BoundaryRecord {
+  _id: string; // <audioId>-b<k>
+  audioId: string;
+  cuts: number[];
 }
 
 interface ChunkRecord {
@@ -42,6 +71,12 @@ interface ChunkRecord {
   status: 'stored' | 'announced';
 }
 
+interface CutResult {
+  chunkCount: number;
+  durationMs: number;
+  channels: number;
+}
+
 export interface ChunkerDeps {
   bus: EventBus;
   store: ObjectStore;
@@ -50,29 +85,56 @@ export interface ChunkerDeps {
   probe: (location: string) => Promise<AudioInfo>;
   streamChunks: (
     location: string,
-    opts: {
-      minMs: number;
-      maxMs: number;
-      startMs?: number;
-      resume?: { channel: number; fromMs: number; nextIndex: number }[];
-    },
+    opts: { minMs: number; maxMs: number; startMs?: number; resume?: ChannelSpan[] },
   ) => AsyncIterable<AudioChunk>;
-  config: { minChunkMs: number; maxChunkMs: number };
+  /** Per channel, where to split the recording near `aroundMs` (libs/audio findCuts). */
+  findCuts: (location: string, opts: { aroundMs: number; channels: 1 | 2 }) => Promise<number[]>;
+  config: {
+    minChunkMs: number;
+    maxChunkMs: number;
+    /** Recordings longer than 1.5 × this are split into ranges of about this length. */
+    rangeMs: number;
+    /** Ranges one instance cuts at the same time (one ffmpeg each). */
+    concurrency: number;
+  };
 }
 
 export function chunkId(audioId: string, channel: number, index: number): string {
   return `${audioId}-c${channel}-${String(index).padStart(6, '0')}`;
 }
 
+/** How many time ranges a recording of `durationMs` is cut in: 1 up to 1.5 × rangeMs. */
+export function rangeCountFor(durationMs: number | null, rangeMs: number): number {
+  if (durationMs === null || !(durationMs > 1.5 * rangeMs)) return 1;
+  return Math.round(durationMs / rangeMs);
+}
+
 /**
  * audio.uploaded → chunks of 30–60 s cut in silences, one channel at a time for stereo calls
  * (agent left, customer right). Chunk ids are deterministic, so a redelivered or restarted
  * job rewrites the same chunks instead of adding new ones.
+ *
+ * A long recording is split into time ranges of about `rangeMs`, published as work items
+ * (chunk.range.requested, keyed by rangeId) that every chunker instance takes from. Ranges
+ * meet at a pause of each channel found near the nominal boundary, so no word is cut. Whoever
+ * finishes the last range announces audio.chunked.
  */
 export async function createChunker(deps: ChunkerDeps) {
+  const { minChunkMs, maxChunkMs, rangeMs } = deps.config;
+  // The longest range (1.5 × rangeMs, each end moved ≤ 30 s to a pause) must number its chunks below the stride.
+  if (!(rangeMs >= maxChunkMs) || (1.5 * rangeMs + 60_000) / minChunkMs + 1 >= RANGE_INDEX_STRIDE) {
+    throw new AppError(
+      'CONFIG.INVALID',
+      `CHUNK_RANGE_MS=${rangeMs} does not fit CHUNK_MIN_MS=${minChunkMs} / CHUNK_MAX_MS=${maxChunkMs}: ` +
+        `need CHUNK_MAX_MS <= CHUNK_RANGE_MS <= ${Math.floor(((RANGE_INDEX_STRIDE - 2) * minChunkMs - 60_000) / 1.5)}`,
+    );
+  }
   const jobs = deps.docs.collection<ChunkingJob>('chunking_jobs');
   const chunks = deps.docs.collection<ChunkRecord>('chunks');
+  const ranges = deps.docs.collection<RangeRecord>('chunk_ranges');
+  const boundaries = deps.docs.collection<BoundaryRecord>('range_boundaries');
   await chunks.ensureIndex({ audioId: 1 });
+  await ranges.ensureIndex({ audioId: 1 });
 
   async function onUploaded(event: EventOf<'audio.uploaded'>): Promise<void> {
     const audioId = event.audioId;
@@ -80,70 +142,192 @@ export async function createChunker(deps: ChunkerDeps) {
     const job = await jobs.get(audioId);
     if (job?.status === 'chunked') {
       // Redelivery after success: say it again, consumers are idempotent.
-      await deps.bus.publish(
-        newEvent('audio.chunked', PRODUCER, causedBy(event), {
-          chunkCount: job.chunkCount,
-          durationMs: job.durationMs,
-          channels: job.channels,
-        }),
-      );
+      await announceChunked(event, job);
       return;
     }
     if (job?.status === 'failed') return;
-    await jobs.replace({
-      _id: audioId,
-      status: 'chunking',
-      channels: 0,
-      chunkCount: 0,
-      durationMs: 0,
-      checkpointMs: 0,
-      updatedAt: Date.now(),
+    await failOnBadInput(event, log, async () => {
+      const location = await deps.store.locate(event.payload.objectKey);
+      const info = await deps.probe(location);
+      const rangeCount = rangeCountFor(info.durationMs, deps.config.rangeMs);
+      await jobs.update(
+        { _id: audioId },
+        setWithDefaults(
+          { status: 'chunking', rangeCount, updatedAt: Date.now() },
+          { channels: 0, chunkCount: 0, durationMs: 0, checkpointMs: 0 },
+        ),
+        { upsert: true },
+      );
+      if (rangeCount === 1) {
+        const result = await cutRange(event, location, info, 0, 1);
+        await finish(event, result, log);
+        return;
+      }
+      // Fan out. A crash part-way publishes them all again; finished ranges only re-check completion.
+      const durationMs = info.durationMs as number;
+      const at = (k: number) => Math.round((k * durationMs) / rangeCount);
+      for (let k = 0; k < rangeCount; k++) {
+        await deps.bus.publish(
+          newEvent('chunk.range.requested', PRODUCER, causedBy(event), {
+            rangeId: rangeIdOf(audioId, k),
+            range: k,
+            rangeCount,
+            startMs: at(k),
+            endMs: at(k + 1),
+            durationMs,
+            objectKey: event.payload.objectKey,
+          }),
+        );
+      }
+      log.info({ rangeCount, durationMs }, 'long recording split into time ranges');
     });
+  }
+
+  async function onRangeRequested(event: EventOf<'chunk.range.requested'>): Promise<void> {
+    const p = event.payload;
+    const log = deps.log.child({ audioId: event.audioId, correlationId: event.correlationId, range: p.range });
+    const job = await jobs.get(event.audioId);
+    if (job?.status === 'failed') return; // another range already failed the recording
+    if (job?.status === 'chunked') return announceChunked(event, job);
+    if (!(await ranges.get(p.rangeId))) {
+      const ok = await failOnBadInput(event, log, async () => {
+        const location = await deps.store.locate(p.objectKey);
+        const info = await deps.probe(location);
+        const result = await cutRange(event, location, info, p.range, p.rangeCount);
+        await ranges.replace({
+          _id: p.rangeId,
+          audioId: event.audioId,
+          range: p.range,
+          ...result,
+          updatedAt: Date.now(),
+        });
+        log.info(result, 'time range chunked');
+      });
+      if (!ok) return;
+    }
+    const done = await ranges.find({ audioId: event.audioId });
+    if (done.length < p.rangeCount) return;
+    await failOnBadInput(event, log, () =>
+      finish(
+        event,
+        {
+          chunkCount: done.reduce((n, r) => n + r.chunkCount, 0),
+          durationMs: Math.max(...done.map((r) => r.durationMs)),
+          channels: Math.max(...done.map((r) => r.channels)),
+        },
+        log,
+      ),
+    );
+  }
+
+  /** Runs `work`; a non-retriable failure fails the recording (retriable ones go back to the bus). */
+  async function failOnBadInput(cause: Envelope, log: Logger, work: () => Promise<void>): Promise<boolean> {
     try {
-      const result = await cut(event, chunks, jobs);
-      await jobs.update({ _id: audioId }, { $set: { status: 'chunked', ...result, updatedAt: Date.now() } });
-      await deps.bus.publish(newEvent('audio.chunked', PRODUCER, causedBy(event), result));
-      log.info(result, 'recording chunked');
+      await work();
+      return true;
     } catch (err) {
       const e = describeError(err);
       if (e.retriable) throw err; // the bus retries; the object store may be back soon
       log.warn({ err }, 'recording cannot be chunked');
-      await jobs.update({ _id: audioId }, { $set: { status: 'failed', updatedAt: Date.now() } });
+      await jobs.update({ _id: cause.audioId }, { $set: { status: 'failed', updatedAt: Date.now() } });
       await deps.bus.publish(
-        newEvent('audio.chunking.failed', PRODUCER, causedBy(event), { code: e.code, reason: e.message }),
+        newEvent('audio.chunking.failed', PRODUCER, causedBy(cause), { code: e.code, reason: e.message }),
       );
+      return false;
     }
   }
 
-  async function cut(
-    event: EventOf<'audio.uploaded'>,
-    chunkCol: Collection<ChunkRecord>,
-    jobCol: Collection<ChunkingJob>,
-  ): Promise<{ chunkCount: number; durationMs: number; channels: number }> {
-    const audioId = event.audioId;
-    const location = await deps.store.locate(event.payload.objectKey);
-    // Stereo calls carry one speaker per channel: agent left, customer right.
-    const stereo = (await deps.probe(location)).channels === 2;
-    const speakerOf = (channel: number) => (stereo ? SPEAKER_BY_CHANNEL[channel] : MONO_SPEAKER);
+  async function finish(cause: Envelope, result: CutResult, log: Logger): Promise<void> {
+    if (result.chunkCount === 0) throw new AppError('AUDIO.EMPTY', 'the recording has no decodable audio');
+    await jobs.update({ _id: cause.audioId }, { $set: { status: 'chunked', ...result, updatedAt: Date.now() } });
+    await deps.bus.publish(newEvent('audio.chunked', PRODUCER, causedBy(cause), result));
+    log.info(result, 'recording chunked');
+  }
 
-    // The checkpoint: chunks already stored. Each channel resumes after its last one.
-    const done = await chunkCol.find({ audioId }, { sort: { channel: 1, index: 1 } });
+  async function announceChunked(cause: Envelope, job: ChunkingJob): Promise<void> {
+    await deps.bus.publish(
+      newEvent('audio.chunked', PRODUCER, causedBy(cause), {
+        chunkCount: job.chunkCount,
+        durationMs: job.durationMs,
+        channels: job.channels,
+      }),
+    );
+  }
+
+  /** Where ranges k-1 and k meet, per channel: found once, then read by both neighbours. */
+  async function boundary(
+    audioId: string,
+    location: string,
+    k: number,
+    rangeCount: number,
+    durationMs: number,
+    channels: 1 | 2,
+  ): Promise<number[]> {
+    const id = `${audioId}-b${k}`;
+    const known = await boundaries.get(id);
+    if (known) return known.cuts;
+    const cuts = await deps.findCuts(location, { aroundMs: Math.round((k * durationMs) / rangeCount), channels });
+    if (await boundaries.insert({ _id: id, audioId, cuts })) return cuts;
+    return ((await boundaries.get(id)) as BoundaryRecord).cuts; // the neighbour was first
+  }
+
+  /**
+   * Cuts range `range` of `rangeCount` (the whole recording when 1). Its checkpoint is the chunks
+   * already stored in it: each channel resumes after its last one, numbering on from it.
+   */
+  async function cutRange(
+    event: Envelope,
+    location: string,
+    info: AudioInfo,
+    range: number,
+    rangeCount: number,
+  ): Promise<CutResult> {
+    const audioId = event.audioId;
+    // Stereo calls carry one speaker per channel: agent left, customer right.
+    const stereo = info.channels === 2;
+    const channelList = stereo ? [0, 1] : [0];
+    const speakerOf = (channel: number) => (stereo ? SPEAKER_BY_CHANNEL[channel] : MONO_SPEAKER);
+    const durationMs = info.durationMs ?? 0;
+    const starts =
+      range === 0
+        ? channelList.map(() => 0)
+        : await boundary(audioId, location, range, rangeCount, durationMs, stereo ? 2 : 1);
+    const ends =
+      range === rangeCount - 1
+        ? null
+        : await boundary(audioId, location, range + 1, rangeCount, durationMs, stereo ? 2 : 1);
+
+    const base = range * RANGE_INDEX_STRIDE;
+    const done = await chunks.find(
+      { audioId, index: { $gte: base, $lt: base + RANGE_INDEX_STRIDE } },
+      { sort: { channel: 1, index: 1 } },
+    );
     for (const c of done.filter((d) => d.status === 'stored')) await announce(c, causedBy(event));
-    const resume = (stereo ? [0, 1] : [0]).map((channel) => {
+    const resume: ChannelSpan[] = channelList.map((channel) => {
       const last = done.filter((d) => d.channel === channel).at(-1);
-      return { channel, fromMs: last?.endMs ?? 0, nextIndex: last ? last.index + 1 : 0 };
+      return {
+        channel,
+        fromMs: last?.endMs ?? (starts[channel] as number),
+        nextIndex: last ? last.index + 1 : base,
+        ...(ends && { toMs: ends[channel] as number }),
+      };
     });
-    const startMs = Math.min(...resume.map((r) => r.fromMs));
 
     let chunkCount = done.length;
-    let durationMs = Math.max(0, ...done.map((d) => d.endMs));
+    let endMs = Math.max(0, ...done.map((d) => d.endMs));
     const channels = new Set<number>(done.map((d) => d.channel));
     const stream = deps.streamChunks(location, {
       minMs: deps.config.minChunkMs,
       maxMs: deps.config.maxChunkMs,
-      ...(done.length ? { startMs, resume } : {}),
+      startMs: Math.min(...resume.map((r) => r.fromMs)),
+      resume,
     });
     for await (const c of stream) {
+      if (c.index >= base + RANGE_INDEX_STRIDE)
+        throw new AppError(
+          'CHUNK.RANGE_TOO_LONG',
+          `range ${range} yields over ${RANGE_INDEX_STRIDE} chunks per channel`,
+        );
       channels.add(c.channel);
       const id = chunkId(audioId, c.channel, c.index);
       const objectKey = `audio/${audioId}/chunks/${c.channel}-${String(c.index).padStart(6, '0')}.wav`;
@@ -159,14 +343,13 @@ export async function createChunker(deps: ChunkerDeps) {
         objectKey,
         status: 'stored',
       };
-      await chunkCol.replace(record);
+      await chunks.replace(record);
       chunkCount++;
-      durationMs = Math.max(durationMs, c.endMs);
-      await jobCol.update({ _id: audioId }, { $max: { checkpointMs: c.endMs }, $set: { updatedAt: Date.now() } });
+      endMs = Math.max(endMs, c.endMs);
+      await jobs.update({ _id: audioId }, { $max: { checkpointMs: c.endMs }, $set: { updatedAt: Date.now() } });
       await announce(record, causedBy(event));
     }
-    if (chunkCount === 0) throw new AppError('AUDIO.EMPTY', 'the recording has no decodable audio');
-    return { chunkCount, durationMs, channels: channels.size };
+    return { chunkCount, durationMs: endMs, channels: channels.size };
   }
 
   async function announce(record: ChunkRecord, cause: Cause): Promise<void> {
@@ -186,8 +369,12 @@ export async function createChunker(deps: ChunkerDeps) {
 
   return {
     onUploaded,
+    onRangeRequested,
     subscribe(): void {
       deps.bus.subscribe(GROUP, 'audio.uploaded', onUploaded);
+      deps.bus.subscribe(`${GROUP}-ranges`, 'chunk.range.requested', onRangeRequested, {
+        concurrency: Math.max(1, deps.config.concurrency),
+      });
     },
   };
 }

@@ -1,1 +1,2 @@
 export * from './chunker';
+export * from './ffmpeg-chunker';

@@ -10,6 +10,7 @@ import type { ObjectStore } from '@speech/storage';
 import { ReadModel } from './read-model';
 
 export const GROUP = 'query';
+const WORK_QUEUES = new Set<string>(['stt.chunk.requested', 'chunk.range.requested']);
 
 export interface QueryDeps {
   bus: EventBus;
@@ -29,7 +30,7 @@ export async function createQueryService(deps: QueryDeps) {
 
   function subscribe(): void {
     for (const topic of TOPIC_NAMES) {
-      if (topic === 'stt.chunk.requested') continue; // work items, not lifecycle facts
+      if (WORK_QUEUES.has(topic)) continue; // work items, not lifecycle facts
       deps.bus.subscribe(GROUP, topic, (e) => model.apply(e));
     }
     deps.bus.subscribeDeadLetters(`${GROUP}-dlq`, TOPIC_NAMES, (dl) => model.applyDeadLetter(dl));

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
+  audioIdOfKey,
   canAnalyze,
   canTranscribe,
   deriveState,
@@ -184,9 +185,9 @@ export class ReadModel implements RecordingReader {
     await this.refresh(e.audioId);
   }
 
-  /** A dead letter about a recording: the stt work queue is keyed by chunkId (`<audioId>-c<ch>-<n>`). */
+  /** A dead letter about a recording (work queues are keyed by chunk or range ids that start with the audioId). */
   async applyDeadLetter(dl: DeadLetter, at = this.now()): Promise<void> {
-    const audioId = dl.topic === 'stt.chunk.requested' ? dl.key.replace(/-c\d+-\d+$/, '') : dl.key;
+    const audioId = audioIdOfKey(dl.topic, dl.key);
     if (!audioId) return;
     const reason = `a ${dl.topic} message could not be processed: ${dl.headers['dlq-error'] ?? 'unknown error'}`;
     await this.patch(audioId, {

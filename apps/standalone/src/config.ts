@@ -1,7 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { env, parseConfig } from '@speech/platform';
-import { withModelProviders } from '@speech/runtime';
+import { pipelineSettings, withModelProviders } from '@speech/runtime';
 
 const baseSchema = z.object({
   PORT: env.int(8080),
@@ -12,13 +11,7 @@ const baseSchema = z.object({
   AUTH_JWKS_URL: z.url().optional(),
   /** The `sub` of the token printed at start-up. */
   DEMO_USER: env.str('demo'),
-  MAX_UPLOAD_BYTES: env.int(100 * 1024 ** 3),
-  RATE_LIMIT_PER_MINUTE: env.int(600),
-  CHUNK_MIN_MS: env.int(30_000),
-  CHUNK_MAX_MS: env.int(60_000),
-  STT_CONCURRENCY: env.int(availableParallelism()),
-  STT_MAX_ATTEMPTS: env.int(3),
-  ANALYSIS_MAX_ATTEMPTS: env.int(3),
+  ...pipelineSettings,
 });
 
 /** The single process's keys, plus the STT_PROVIDER and LLM_PROVIDER keys (see README). */

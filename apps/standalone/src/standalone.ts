@@ -3,14 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createAnalyst } from '@speech/analysis';
-import { probeAudio, streamChunks } from '@speech/audio';
+import { probeAudio } from '@speech/audio';
 import { InProcessEventBus } from '@speech/messaging';
 import { NedbDocumentStore } from '@speech/persistence';
 import { createHttpApp, finishHttpApp, Lifecycle, signToken, TokenVerifier, type Logger } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
 import { createSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
-import { createChunker } from '@speech/chunker';
+import { createFfmpegChunker } from '@speech/chunker';
 import { createMerger } from '@speech/merger';
 import { createQueryService, DEFAULT_DASHBOARD_DIR } from '@speech/query';
 import { createSttWorker } from '@speech/stt-worker';
@@ -43,15 +43,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const stt = createSpeechToText(cfg, { workDir: join(dataDir, 'stt') });
   const analyst = createAnalyst(cfg, { logger: log.child({ component: 'analyst' }) });
 
-  const chunker = await createChunker({
-    bus,
-    store,
-    docs,
-    log: log.child({ service: 'chunker' }),
-    probe: probeAudio,
-    streamChunks: (location, o) => streamChunks(location, o),
-    config: { minChunkMs: cfg.CHUNK_MIN_MS, maxChunkMs: cfg.CHUNK_MAX_MS },
-  });
+  const chunker = await createFfmpegChunker({ bus, store, docs, log: log.child({ service: 'chunker' }) }, cfg);
   const sttWorker = await createSttWorker({
     bus,
     store,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError } from './audio-error';
 import { streamChunks, type AudioChunk, type StreamChunksOptions } from './chunk-stream';
+import { findCuts } from './range-cut';
 import { WAV_HEADER_BYTES } from './wav';
 
 jest.setTimeout(120_000);
@@ -179,6 +180,56 @@ describe('streamChunks on generated tones', () => {
     const strip = (cs: AudioChunk[]) => cs.map((c) => [c.index, c.startMs, c.endMs]);
     expect(strip(ofChannel(resumed, 0))).toEqual(strip(left.slice(2)));
     expect(strip(ofChannel(resumed, 1))).toEqual(strip(right.slice(1)));
+  });
+
+  it('finds a range boundary in each channel’s own pause near the nominal point', async () => {
+    const cuts = await findCuts(tones, { aroundMs: 90_000, channels: 2 });
+    expect(cuts).toHaveLength(2);
+    // The window is 60–120 s; each channel's cut lies in one of its own pauses, mid-pause.
+    expect(Math.abs(cuts[0]! - 90_000)).toBeLessThanOrEqual(30_000);
+    expect(Math.abs(cuts[1]! - 90_000)).toBeLessThanOrEqual(30_000);
+    expect((cuts[0]! / 1000) % 12).toBeCloseTo(11, 1);
+    expect((cuts[1]! / 1000) % 17).toBeCloseTo(15.5, 1);
+    // Same bytes, same answer: both neighbours of a boundary agree.
+    expect(await findCuts(tones, { aroundMs: 90_000, channels: 2 })).toEqual(cuts);
+    // Past the end there is nothing to choose from.
+    expect(await findCuts(tones, { aroundMs: 400_000, channels: 2 })).toEqual([400_000, 400_000]);
+  });
+
+  it('chunks time ranges independently; together they tile each channel with the whole file’s samples', async () => {
+    const cuts = await findCuts(tones, { aroundMs: 90_000, channels: 2 });
+    const first = await collect(tones, {
+      resume: [0, 1].map((channel) => ({ channel, fromMs: 0, nextIndex: 0, toMs: cuts[channel]! })),
+    });
+    const second = await collect(tones, {
+      startMs: Math.min(...cuts),
+      resume: [0, 1].map((channel) => ({ channel, fromMs: cuts[channel]!, nextIndex: 1000 })),
+    });
+    for (const ch of [0, 1]) {
+      const a = ofChannel(first, ch);
+      const b = ofChannel(second, ch);
+      expect(a[a.length - 1]!.endMs).toBe(cuts[ch]);
+      expect(b[0]!.startMs).toBe(cuts[ch]);
+      expect(b[0]!.index).toBe(1000);
+      expectContiguous(a, 0);
+      expect(b[b.length - 1]!.endMs).toBe(180_000);
+      // PCM input seeks sample-exactly: the ranges' samples are exactly the whole file's.
+      const joined = Buffer.concat([...a, ...b].map((c) => c.wav.subarray(WAV_HEADER_BYTES)));
+      const whole = Buffer.concat(ofChannel(chunks, ch).map((c) => c.wav.subarray(WAV_HEADER_BYTES)));
+      expect(joined.equals(whole)).toBe(true);
+    }
+  });
+
+  it('stops decoding at the end of the range', async () => {
+    const ranged = await collect(tones, {
+      startMs: 60_000,
+      resume: [
+        { channel: 0, fromMs: 60_000, nextIndex: 0, toMs: 100_000 },
+        { channel: 1, fromMs: 70_000, nextIndex: 0, toMs: 90_000 },
+      ],
+    });
+    expect(ofChannel(ranged, 0).at(-1)!.endMs).toBe(100_000);
+    expect(ofChannel(ranged, 1).map((c) => [c.startMs, c.endMs])).toEqual([[70_000, 90_000]]);
   });
 
   it('downmixes to one channel when splitStereo is false', async () => {

@@ -21,17 +21,27 @@ export interface AudioChunk {
   wav: Buffer;
 }
 
+/** Where one channel starts (and optionally ends) and how its chunks are numbered. */
+export interface ChannelSpan {
+  channel: number;
+  fromMs: number;
+  nextIndex: number;
+  toMs?: number;
+}
+
 export interface StreamChunksOptions {
   minMs?: number;
   maxMs?: number;
   /** Resume point: decoding starts here (input seek) and emitted times include it. */
   startMs?: number;
   /**
-   * Per-channel resume (a checkpoint): channel `channel` drops its audio before `fromMs` and
-   * numbers its chunks from `nextIndex`. Channels are cut independently, so after a crash
-   * each one goes on from its own last cut; decoding seeks to `startMs` (their minimum).
+   * Per-channel resume (a checkpoint) or time range: channel `channel` drops its audio before
+   * `fromMs` and numbers its chunks from `nextIndex`. Channels are cut independently, so after a
+   * crash each one goes on from its own last cut; decoding seeks to `startMs` (their minimum).
+   * With `toMs` the channel ends there (its last chunk ends exactly at `toMs`); when every channel
+   * has one, decoding stops at the latest.
    */
-  resume?: { channel: number; fromMs: number; nextIndex: number }[];
+  resume?: ChannelSpan[];
   /** Two-channel input is chunked per channel (stereo calls: one speaker per side). Default true. */
   splitStereo?: boolean;
   signal?: AbortSignal;
@@ -66,11 +76,20 @@ export async function* streamChunks(input: string, opts: StreamChunksOptions = {
   const chunkers = Array.from({ length: channels }, (_, c) => {
     const r = opts.resume?.find((x) => x.channel === c);
     const fromMs = Math.max(startMs, r?.fromMs ?? startMs);
-    const skipSamples = Math.round(((fromMs - startMs) * CHUNK_SAMPLE_RATE) / 1000);
-    return new ChannelChunker(c, fromMs, new ChunkPlanner(plannerOptions), skipSamples, r?.nextIndex ?? 0);
+    const skipSamples = msToSamples(fromMs - startMs);
+    const keepSamples = r?.toMs === undefined ? Infinity : Math.max(0, msToSamples(r.toMs - fromMs));
+    return new ChannelChunker(c, fromMs, new ChunkPlanner(plannerOptions), skipSamples, r?.nextIndex ?? 0, keepSamples);
   });
+  const ends = chunkers.map((_, c) => opts.resume?.find((x) => x.channel === c)?.toMs);
+  const endMs = ends.every((e) => e !== undefined) ? Math.max(...(ends as number[])) : undefined;
 
-  const decoder = spawnPcmDecoder({ input, startMs, channels, sampleRate: CHUNK_SAMPLE_RATE });
+  const decoder = spawnPcmDecoder({
+    input,
+    startMs,
+    ...(endMs !== undefined && { durationMs: endMs - startMs }),
+    channels,
+    sampleRate: CHUNK_SAMPLE_RATE,
+  });
   const onAbort = (): void => decoder.kill();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -124,6 +143,8 @@ class ChannelChunker {
     /** Samples before this channel's resume point, decoded but already chunked. */
     private skipSamples = 0,
     private nextIndex = 0,
+    /** Samples after the skip that belong to this channel's span; the rest is dropped. */
+    private keepSamples = Infinity,
   ) {
     // Fixed capacity: the planner never leaves more than maxPendingFrames undecided, plus the
     // frame being filled. Never grown, so memory is bounded by construction.
@@ -138,6 +159,8 @@ class ChannelChunker {
         this.skipSamples--;
         continue;
       }
+      if (this.keepSamples <= 0) break; // past this channel's span
+      this.keepSamples--;
       if (this.pcmLen + 2 > this.pcm.length) throw new Error('chunk buffer overflow: planner released too late (bug)');
       const lo = buf[at] as number;
       const hi = buf[at + 1] as number;
@@ -185,11 +208,16 @@ class ChannelChunker {
   }
 }
 
+function msToSamples(ms: number): number {
+  return Math.round((ms * CHUNK_SAMPLE_RATE) / 1000);
+}
+
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AudioError('AUDIO.ABORTED', 'chunking was aborted', { cause: signal.reason });
 }
 
-function decodeFailure(input: string, err: Error, stderrTail: string): AudioError {
+/** @internal also used by findCuts */
+export function decodeFailure(input: string, err: Error, stderrTail: string): AudioError {
   if (/Cannot find ffmpeg|spawn .*ENOENT/i.test(err.message)) {
     return new AudioError('AUDIO.FFMPEG_MISSING', `ffmpeg is not installed: ${redactUrls(err.message)}`);
   }

@@ -8,5 +8,12 @@ export {
   type ChunkPlannerOptions,
   type PlannedChunk,
 } from './chunk-planner';
-export { streamChunks, CHUNK_SAMPLE_RATE, type AudioChunk, type StreamChunksOptions } from './chunk-stream';
+export {
+  streamChunks,
+  CHUNK_SAMPLE_RATE,
+  type AudioChunk,
+  type ChannelSpan,
+  type StreamChunksOptions,
+} from './chunk-stream';
+export { findCuts, type FindCutsOptions } from './range-cut';
 export { WAV_HEADER_BYTES, pcmToWav, wavHeader } from './wav';

@@ -2,11 +2,13 @@ import type { EventOf, TopicName } from './envelope';
 
 /**
  * The topic catalogue: every topic, its message key and default partitioning.
- * Domain events are keyed by audioId (per-recording order); the stt work queue is keyed by
- * chunkId so one recording's chunks spread over every stt-worker (ARCHITECTURE.md).
+ * Domain events are keyed by audioId (per-recording order). The two work queues are keyed by
+ * their item, so one recording's work spreads over every instance: stt by chunkId over the
+ * stt-workers (ARCHITECTURE.md), and a long recording's time ranges by rangeId over the chunkers.
  */
-export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId'; partitions: number }> = {
+export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId'; partitions: number }> = {
   'audio.uploaded': { key: 'audioId', partitions: 3 },
+  'chunk.range.requested': { key: 'rangeId', partitions: 12 },
   'chunk.created': { key: 'audioId', partitions: 3 },
   'audio.chunked': { key: 'audioId', partitions: 3 },
   'audio.chunking.failed': { key: 'audioId', partitions: 3 },
@@ -28,11 +30,24 @@ export function isTopicName(s: string): s is TopicName {
 }
 
 export function messageKey<T extends TopicName>(event: EventOf<T>): string {
-  if (TOPICS[event.type].key === 'chunkId') {
-    const p = event.payload as { chunkId?: unknown };
-    if (typeof p.chunkId === 'string') return p.chunkId;
+  const key = TOPICS[event.type].key;
+  if (key !== 'audioId') {
+    const value = (event.payload as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string') return value;
   }
   return event.audioId;
+}
+
+/** The id of a long recording's time range: the key of `chunk.range.requested`. */
+export function rangeIdOf(audioId: string, range: number): string {
+  return `${audioId}-r${String(range).padStart(5, '0')}`;
+}
+
+/** The recording a message key belongs to: work-queue keys carry it as a prefix. */
+export function audioIdOfKey(topic: string, key: string): string {
+  if (topic === 'stt.chunk.requested') return key.replace(/-c\d+-\d+$/, ''); // <audioId>-c<ch>-<n>
+  if (topic === 'chunk.range.requested') return key.replace(/-r\d+$/, ''); // rangeIdOf
+  return key;
 }
 
 export function deadLetterTopic(topic: string): string {

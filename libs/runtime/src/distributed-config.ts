@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { env, parseConfig } from '@speech/platform';
 import { withModelProviders } from './model-providers-config';
+import { pipelineSettings } from './pipeline-settings';
 
 /** The environment every distributed service reads (one schema; each service uses what it needs). */
 const baseSchema = z.object({
@@ -34,14 +34,8 @@ const baseSchema = z.object({
   AUTH_JWKS_URL: z.url().optional(),
   /** upload-gateway: where the query service answers. */
   QUERY_URL: z.url().default('http://localhost:8086'),
-  MAX_UPLOAD_BYTES: env.int(100 * 1024 ** 3),
-  RATE_LIMIT_PER_MINUTE: env.int(600),
-  CHUNK_MIN_MS: env.int(30_000),
-  CHUNK_MAX_MS: env.int(60_000),
-  STT_CONCURRENCY: env.int(availableParallelism()),
-  STT_MAX_ATTEMPTS: env.int(3),
-  ANALYSIS_MAX_ATTEMPTS: env.int(3),
   WORK_DIR: env.str('/tmp/speech'),
+  ...pipelineSettings,
 });
 
 /** Plus the STT_PROVIDER and LLM_PROVIDER keys (see README). */

@@ -2,3 +2,4 @@ export * from './distributed-config';
 export * from './http-recording-reader';
 export * from './run-service';
 export * from './model-providers-config';
+export * from './pipeline-settings';

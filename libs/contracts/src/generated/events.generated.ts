@@ -62,6 +62,17 @@ export interface ChunkCreatedPayload {
   objectKey: string;
 }
 
+/** chunk.range.requested v1: Work item: chunk one time range of a long recording. Keyed by rangeId so the ranges spread over chunker instances. */
+export interface ChunkRangeRequestedPayload {
+  rangeId: string;
+  range: number;
+  rangeCount: number;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  objectKey: string;
+}
+
 /** chunk.transcribed v1: One chunk has a transcript in the object store. */
 export interface ChunkTranscribedPayload {
   chunkId: string;
@@ -134,6 +145,7 @@ export interface PayloadMap {
   'audio.chunking.failed': AudioChunkingFailedPayload;
   'audio.uploaded': AudioUploadedPayload;
   'chunk.created': ChunkCreatedPayload;
+  'chunk.range.requested': ChunkRangeRequestedPayload;
   'chunk.transcribed': ChunkTranscribedPayload;
   'chunk.transcription.failed': ChunkTranscriptionFailedPayload;
   'stt.chunk.requested': SttChunkRequestedPayload;
@@ -150,6 +162,7 @@ export const SCHEMA_VERSIONS = {
   'audio.chunking.failed': 1,
   'audio.uploaded': 1,
   'chunk.created': 1,
+  'chunk.range.requested': 1,
   'chunk.transcribed': 1,
   'chunk.transcription.failed': 1,
   'stt.chunk.requested': 1,
