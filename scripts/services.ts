@@ -13,12 +13,40 @@ export const SERVICES = ['query', 'upload-gateway', 'chunker', 'stt-worker', 'me
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface RunningServices {
-  ports: Record<ServiceName, number>;
+  /** Port of each instance: the service's name for its first instance, `<service>-2`… for more replicas. */
+  ports: Record<string, number>;
   gatewayUrl: string;
-  pids: Record<ServiceName, number>;
+  pids: Record<string, number>;
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Stops one service (SIGKILL = a crash) and starts it again, for fault-tolerance tests. */
-  restart(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Stops one instance (SIGKILL = a crash) and starts it again, for fault-tolerance tests. */
+  restart(name: string, signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** The instances to run: one per service, or `replicas[service]` of it (`chunker`, `chunker-2`, …). */
+export function instancesOf(
+  replicas: Partial<Record<ServiceName, number>> = {},
+): { name: string; service: ServiceName }[] {
+  return SERVICES.flatMap((service) =>
+    Array.from({ length: Math.max(1, replicas[service] ?? 1) }, (_, i) => ({
+      name: i === 0 ? service : `${service}-${i + 1}`,
+      service,
+    })),
+  );
+}
+
+/** `chunker=2,stt-worker=3` (the STACK_REPLICAS variable) → replicas per service. */
+export function parseReplicas(spec: string | undefined): Partial<Record<ServiceName, number>> {
+  const out: Partial<Record<ServiceName, number>> = {};
+  for (const part of (spec ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name, n] = part.split('=');
+    if (!SERVICES.includes(name as ServiceName) || !(Number(n) >= 1))
+      throw new Error(`bad replicas entry "${part}": expected <service>=<n>, service one of ${SERVICES.join(', ')}`);
+    out[name as ServiceName] = Number(n);
+  }
+  return out;
 }
 
 export async function startServices(opts: {
@@ -27,13 +55,17 @@ export async function startServices(opts: {
   gatewayPort?: number;
   logDir: string;
   readyTimeoutMs?: number;
+  replicas?: Partial<Record<ServiceName, number>>;
 }): Promise<RunningServices> {
   mkdirSync(opts.logDir, { recursive: true });
-  const ports = Object.fromEntries(SERVICES.map((s, i) => [s, opts.basePort + i])) as Record<ServiceName, number>;
+  const instances = instancesOf(opts.replicas);
+  const names = instances.map((i) => i.name);
+  const serviceOf = new Map(instances.map((i) => [i.name, i.service]));
+  const ports: Record<string, number> = Object.fromEntries(names.map((n, i) => [n, opts.basePort + i]));
   if (opts.gatewayPort) ports['upload-gateway'] = opts.gatewayPort;
-  const children = new Map<ServiceName, ChildProcess>();
+  const children = new Map<string, ChildProcess>();
   let stopping = false;
-  const env = (name: ServiceName) => ({
+  const env = (name: string) => ({
     ...process.env,
     ...opts.env,
     PORT: String(ports[name]),
@@ -41,9 +73,11 @@ export async function startServices(opts: {
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
   });
 
-  const launch = (name: ServiceName) => {
+  const launch = (name: string) => {
+    const service = serviceOf.get(name);
+    if (!service) throw new Error(`no such instance: ${name} (running: ${names.join(', ')})`);
     const log = createWriteStream(join(opts.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, `apps/${name}/src/main.ts`)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, `apps/${service}/src/main.ts`)], {
       cwd: ROOT,
       env: env(name),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,12 +88,12 @@ export async function startServices(opts: {
     return child;
   };
 
-  const logTail = (name: ServiceName) => {
+  const logTail = (name: string) => {
     const file = join(opts.logDir, `${name}.log`);
     return existsSync(file) ? readFileSync(file, 'utf8').slice(-3000) : '(no log)';
   };
 
-  const waitReady = async (name: ServiceName) => {
+  const waitReady = async (name: string) => {
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
     while (!stopping) {
       const child = children.get(name);
@@ -76,7 +110,7 @@ export async function startServices(opts: {
     }
   };
 
-  const stopOne = async (name: ServiceName, signal: NodeJS.Signals = 'SIGTERM') => {
+  const stopOne = async (name: string, signal: NodeJS.Signals = 'SIGTERM') => {
     const child = children.get(name);
     if (!child || child.exitCode !== null || child.signalCode) return;
     const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
@@ -86,23 +120,23 @@ export async function startServices(opts: {
     clearTimeout(timer);
   };
 
-  for (const name of SERVICES) launch(name);
+  for (const name of names) launch(name);
   try {
-    await Promise.all(SERVICES.map(waitReady));
+    await Promise.all(names.map(waitReady));
   } catch (err) {
     stopping = true; // the other services' readiness loops end too
-    await Promise.all(SERVICES.map((s) => stopOne(s, 'SIGKILL')));
+    await Promise.all(names.map((s) => stopOne(s, 'SIGKILL')));
     throw err;
   }
   return {
     ports,
     gatewayUrl: `http://127.0.0.1:${ports['upload-gateway']}`,
     get pids() {
-      return Object.fromEntries(SERVICES.map((s) => [s, children.get(s)?.pid ?? 0])) as Record<ServiceName, number>;
+      return Object.fromEntries(names.map((s) => [s, children.get(s)?.pid ?? 0]));
     },
     stop: async (signal = 'SIGTERM') => {
       stopping = true;
-      await Promise.all(SERVICES.map((s) => stopOne(s, signal)));
+      await Promise.all(names.map((s) => stopOne(s, signal)));
     },
     restart: async (name, signal = 'SIGKILL') => {
       await stopOne(name, signal);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signToken } from '@speech/platform';
-import { ROOT, startServices } from './services';
+import { parseReplicas, ROOT, startServices } from './services';
 
 /**
  * `npm run stack`: the distributed mode on this machine, without Docker. The native stack
@@ -22,11 +22,14 @@ async function main(): Promise<void> {
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   const secret = process.env.AUTH_JWT_SECRET ?? readFileSync(secretFile, 'utf8').trim();
   const port = Number(process.env.PORT ?? 8080);
+  // e.g. STACK_REPLICAS=chunker=2,stt-worker=2: more instances share the work through their consumer groups.
+  const replicas = parseReplicas(process.env.STACK_REPLICAS);
   const services = await startServices({
     env: { ...env, AUTH_JWT_SECRET: secret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     basePort: Number(process.env.SERVICES_BASE_PORT ?? 8181),
     gatewayPort: port,
     logDir: join(stackDir, 'logs'),
+    replicas,
   });
   writeFileSync(
     join(stackDir, 'pids', 'services.json'),
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   );
   const token = await signToken(secret, process.env.DEMO_USER ?? 'demo');
   process.stdout.write(
-    `\n  Six services are up (logs in ${join(stackDir, 'logs')}).\n` +
+    `\n  The services are up: ${Object.keys(services.pids).join(', ')} (logs in ${join(stackDir, 'logs')}).\n` +
       `  Dashboard:  http://localhost:${port}/#token=${token}\n` +
       `  API token:  export TOKEN=${token}\n` +
       `  Stop:       Ctrl-C (services), npm run stack:down (services and servers)\n\n`,

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Transcript } from '@speech/contracts';
 import type { AnalysisResult } from '@speech/analysis';
+import { MongoDocumentStore } from '@speech/persistence';
 import { startServices, type RunningServices } from '../scripts/services';
 import { Api, FIXTURES, freePort } from './support/platform';
 import { testStackEnv } from './stack/test-stack';
@@ -33,7 +35,10 @@ describe('distributed mode (six processes on Kafka, registry, MongoDB wire, S3)'
         AUTH_JWT_SECRET: secret,
         LOG_LEVEL: 'warn',
         STT_CONCURRENCY: '2',
+        // Recordings over 90 s are cut as 1-minute time ranges, shared by the two chunkers.
+        CHUNK_RANGE_MS: '60000',
       },
+      replicas: { chunker: 2 },
       basePort: await freePort(),
       gatewayPort: await freePort(),
       logDir,
@@ -71,5 +76,36 @@ describe('distributed mode (six processes on Kafka, registry, MongoDB wire, S3)'
     // The dashboard is served through the gateway too.
     const page = await fetch(`${services.gatewayUrl}/`);
     expect(await page.text()).toContain('<html');
+  });
+
+  it('cuts a 20-minute call as time ranges on both chunker instances, tiling each channel', async () => {
+    const long = join(logDir, 'long.mp3');
+    execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '16', '-i', join(FIXTURES, 'support-outage.stereo.mp3'), '-t', '1200', '-c', 'copy', long]); // prettier-ignore
+    const res = await api.upload(long);
+    expect(res.status).toBe(201);
+    const { audioId } = (await res.json()) as { audioId: string };
+    const view = await api.waitFor(audioId, 'ready', 300_000);
+    expect(view.durationMs).toBeGreaterThan(1_190_000);
+
+    const docs = await MongoDocumentStore.connect(testStackEnv().MONGODB_URL!, `e2e-${run}-chunker`);
+    try {
+      const ranges = await docs
+        .collection<{ _id: string; cutBy: string; chunkCount: number }>('chunk_ranges')
+        .find({ audioId });
+      expect(ranges).toHaveLength(20);
+      // Both instances took ranges from the work topic.
+      expect(new Set(ranges.map((r) => r.cutBy)).size).toBe(2);
+      const chunks = await docs
+        .collection<{ _id: string; channel: number; index: number; startMs: number; endMs: number }>('chunks')
+        .find({ audioId }, { sort: { channel: 1, index: 1 } });
+      expect(chunks).toHaveLength(view.chunkCount!);
+      for (const ch of [0, 1]) {
+        const mine = chunks.filter((c) => c.channel === ch);
+        expect(mine.filter((c, i) => c.startMs !== (i === 0 ? 0 : mine[i - 1]!.endMs))).toEqual([]);
+        expect(mine.at(-1)!.endMs).toBe(view.durationMs);
+      }
+    } finally {
+      await docs.close();
+    }
   });
 });

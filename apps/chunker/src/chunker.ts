@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   AppError,
   causedBy,
@@ -45,6 +46,8 @@ interface RangeRecord {
   _id: string; // rangeId
   audioId: string;
   range: number;
+  /** The instance that cut it (host:pid), for operators. */
+  cutBy: string;
   chunkCount: number;
   durationMs: number;
   channels: number;
@@ -198,6 +201,7 @@ export async function createChunker(deps: ChunkerDeps) {
           _id: p.rangeId,
           audioId: event.audioId,
           range: p.range,
+          cutBy: `${hostname()}:${process.pid}`,
           ...result,
           updatedAt: Date.now(),
         });
