@@ -82,12 +82,13 @@ export class PlatformProcess {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  token(sub: string, secret = this.secret): Promise<string> {
+  /** An HS256 token for `sub`, valid for `expiresIn` (a jose time span: '1h', '7d'). */
+  token(sub: string, secret = this.secret, expiresIn = '1h'): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(sub)
       .setIssuedAt()
-      .setExpirationTime('1h')
+      .setExpirationTime(expiresIn)
       .sign(new TextEncoder().encode(secret));
   }
 }

@@ -442,24 +442,26 @@
     button.title = pending ? 'Sending…' : (permission && permission.reason) || '';
   }
 
+  function progressBar(value, max, what, text) {
+    return h(
+      'div',
+      { class: 'row-progress' },
+      h('progress', { max: String(Math.max(max, 1)), value: String(value), 'aria-label': `${what} progress: ${text}` }),
+      h('span', { class: 'row-progress-text', text }),
+    );
+  }
+
   function progressOf(view) {
     const failed = (view.failedChunks || []).length;
     switch (view.status) {
       case 'transcribing': {
         const p = view.progress || { done: 0, total: view.chunkCount || 0 };
         const text = p.total ? `${p.done}/${p.total} chunks` : 'Starting…';
-        return h(
-          'div',
-          { class: 'row-progress' },
-          h('progress', {
-            max: String(Math.max(p.total, 1)),
-            value: String(p.done),
-            'aria-label': `Transcription progress: ${text}`,
-          }),
-          h('span', {
-            class: 'row-progress-text',
-            text: failed ? `${text} · ${plural(failed, 'chunk')} retrying` : text,
-          }),
+        return progressBar(
+          p.done,
+          p.total,
+          'Transcription',
+          failed ? `${text} · ${plural(failed, 'chunk')} retrying` : text,
         );
       }
       case 'failed': {
@@ -470,8 +472,11 @@
         return h('span', { class: 'muted', text: 'Uploading…' });
       case 'uploaded':
         return h('span', { class: 'muted', text: 'Preparing…' });
-      case 'chunking':
-        return h('span', { class: 'muted', text: 'Splitting into chunks…' });
+      case 'chunking': {
+        const c = view.chunking;
+        if (!c || !c.totalMs) return h('span', { class: 'muted', text: 'Splitting into chunks…' });
+        return progressBar(c.doneMs, c.totalMs, 'Chunking', `Splitting: ${clock(c.doneMs)} of ${clock(c.totalMs)}`);
+      }
       case 'ready':
         return h('span', {
           class: 'muted',
@@ -696,6 +701,7 @@
       status: 'uploaded',
       failure: null,
       progress: null,
+      chunking: null,
       chunkCount: null,
       durationMs: null,
       failedChunks: [],

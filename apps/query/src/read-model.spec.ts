@@ -37,6 +37,25 @@ describe('ReadModel', () => {
     expect(await m.get(user, a)).toMatchObject({ status: 'analyzed', analysisReady: true });
   });
 
+  it('shows chunking progress against the duration found at upload, counting a redelivered chunk once', async () => {
+    const m = await model();
+    const a = 'a-long';
+    await m.apply(anEvent('audio.uploaded', a, { durationMs: 7_200_000, channels: 2 }, 1));
+    expect(await m.get(user, a)).toMatchObject({ durationMs: 7_200_000, chunking: { doneMs: 0, totalMs: 7_200_000 } });
+    // Both channels are cut separately: 45 s on each side is 45 s of the recording.
+    const left = anEvent('chunk.created', a, { chunkId: 'c0-0', channel: 0, startMs: 0, endMs: 45_000 }, 2);
+    await m.apply(left);
+    await m.apply(anEvent('chunk.created', a, { chunkId: 'c1-0', channel: 1, startMs: 0, endMs: 45_000 }, 3));
+    await m.apply(left); // redelivered
+    await m.apply(anEvent('chunk.created', a, { chunkId: 'c0-0', channel: 0, startMs: 0, endMs: 45_000 }, 4)); // same chunk, new event
+    expect(await m.get(user, a)).toMatchObject({
+      status: 'chunking',
+      chunking: { doneMs: 45_000, totalMs: 7_200_000 },
+    });
+    await m.apply(anEvent('audio.chunked', a, { chunkCount: 2, durationMs: 7_199_950, channels: 2 }, 5));
+    expect(await m.get(user, a)).toMatchObject({ status: 'ready', durationMs: 7_199_950, chunking: null });
+  });
+
   it('applies redelivered events once and never moves progress backwards', async () => {
     const m = await model();
     const a = 'a2';

@@ -27,6 +27,11 @@ export interface RecordingDoc extends RecordingFacts {
   lastProgressAt: number;
   metadata: Record<string, unknown> | null;
   durationMs: number | null;
+  /** From the upload (ffprobe); durationMs is the chunker's exact figure. */
+  estimatedDurationMs: number | null;
+  channels: number | null;
+  /** Sum of the chunks' lengths so far, over every channel. */
+  chunkedMs: number;
   wordCount: number | null;
   transcriptKey: string | null;
   analysisKey: string | null;
@@ -40,6 +45,8 @@ interface ChunkFact {
   _id: string; // `${kind}:${chunkId}`
   audioId: string;
   kind: 'created' | 'transcribed';
+  /** Length of the chunk (created facts). */
+  ms?: number;
 }
 
 const EMPTY: Omit<RecordingDoc, '_id'> = {
@@ -53,6 +60,9 @@ const EMPTY: Omit<RecordingDoc, '_id'> = {
   lastProgressAt: 0,
   metadata: null,
   durationMs: null,
+  estimatedDurationMs: null,
+  channels: null,
+  chunkedMs: 0,
   wordCount: null,
   transcriptKey: null,
   analysisKey: null,
@@ -120,12 +130,16 @@ export class ReadModel implements RecordingReader {
           createdAt: at,
           uploadedAt: at,
           metadata,
+          estimatedDurationMs: p.durationMs,
+          channels: p.channels,
         });
         break;
       }
-      case 'chunk.created':
-        await this.countChunk(e.audioId, (e as EventOf<'chunk.created'>).payload.chunkId, 'created', 'chunksCreated');
+      case 'chunk.created': {
+        const p = (e as EventOf<'chunk.created'>).payload;
+        await this.countChunk(e.audioId, p.chunkId, 'created', 'chunksCreated', p.endMs - p.startMs);
         break;
+      }
       case 'audio.chunked': {
         const p = (e as EventOf<'audio.chunked'>).payload;
         await set({ chunkCount: p.chunkCount, durationMs: p.durationMs });
@@ -234,8 +248,9 @@ export class ReadModel implements RecordingReader {
       status: d.status,
       failure: d.failure,
       progress: d.progress,
+      chunking: chunkingProgress(d),
       chunkCount: d.chunkCount ?? null,
-      durationMs: d.durationMs,
+      durationMs: d.durationMs ?? d.estimatedDurationMs ?? null,
       failedChunks: d.failedChunks ?? [],
       wordCount: d.wordCount,
       transcriptReady: d.transcriptCompletedAt !== undefined && d.transcriptCompletedAt !== null,
@@ -274,14 +289,25 @@ export class ReadModel implements RecordingReader {
     chunkId: string,
     kind: ChunkFact['kind'],
     field: 'chunksCreated' | 'chunksTranscribed',
+    ms?: number,
   ) {
-    const fresh = await this.chunkFacts.insert({ _id: `${kind}:${chunkId}`, audioId, kind });
+    const fresh = await this.chunkFacts.insert({
+      _id: `${kind}:${chunkId}`,
+      audioId,
+      kind,
+      ...(ms !== undefined && { ms }),
+    });
     if (fresh) {
-      await this.patch(audioId, { $inc: { [field]: 1 } });
+      await this.patch(audioId, { $inc: { [field]: 1, ...(ms !== undefined && { chunkedMs: ms }) } });
     } else {
       // A redelivery, or a crash between the insert and the count: recount (never lower).
       const n = await this.chunkFacts.count({ audioId, kind });
-      await this.patch(audioId, { $max: { [field]: n } });
+      if (ms === undefined) {
+        await this.patch(audioId, { $max: { [field]: n } });
+      } else {
+        const total = (await this.chunkFacts.find({ audioId, kind })).reduce((sum, f) => sum + (f.ms ?? 0), 0);
+        await this.patch(audioId, { $max: { [field]: n, chunkedMs: total } });
+      }
     }
   }
 
@@ -322,4 +348,13 @@ function decodeCursor(cursor: string): [number, string] {
     // fall through
   }
   throw Object.assign(new Error('invalid cursor'), { code: 'QUERY.BAD_REQUEST', retriable: false });
+}
+
+/** How far the chunker got: each channel is cut separately, so the chunks' total is per channel. */
+function chunkingProgress(d: RecordingDoc): RecordingView['chunking'] {
+  if (d.status !== 'chunking' && d.status !== 'uploaded') return null;
+  const totalMs = d.estimatedDurationMs;
+  if (!totalMs) return null;
+  const channels = d.channels === 2 ? 2 : 1;
+  return { doneMs: Math.min(totalMs, Math.round((d.chunkedMs ?? 0) / channels)), totalMs };
 }

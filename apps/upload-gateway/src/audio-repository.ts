@@ -10,6 +10,9 @@ export interface AudioRecord {
   sha256: string;
   objectKey: string;
   metadata: Record<string, unknown> | null;
+  /** ffprobe's findings once the bytes are in (null while a resumable upload is open). */
+  durationMs?: number | null;
+  channels?: number | null;
   createdAt: number;
   status: 'uploading' | 'uploaded';
   /** While a resumable upload is open. */

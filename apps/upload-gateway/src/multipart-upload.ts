@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { z } from 'zod';
+import type { AudioInfo } from '@speech/audio';
 import type { Collection } from '@speech/persistence';
 import { HttpError, route, userOf } from '@speech/platform';
 import type { AudioRecord } from './audio-repository';
@@ -204,8 +205,9 @@ export function mountMultipartUploads(
           `the stored file has ${stored?.sizeBytes ?? 0} bytes, not ${record.sizeBytes}`,
         );
       }
+      let audio: AudioInfo;
       try {
-        await checkDecodable(deps, record.objectKey);
+        audio = await checkDecodable(deps, record.objectKey);
       } catch (err) {
         await deps.store.delete(record.objectKey);
         await audios.delete({ _id: record._id });
@@ -213,7 +215,7 @@ export function mountMultipartUploads(
       }
       const done = await audios.update(
         { _id: record._id, status: 'uploading' },
-        { $set: { status: 'uploaded', upload: null } },
+        { $set: { status: 'uploaded', upload: null, durationMs: audio.durationMs, channels: audio.channels } },
       );
       if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
       await announceUpload(deps, done, {

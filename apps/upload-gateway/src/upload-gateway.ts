@@ -68,6 +68,8 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
         sha256: upload.sha256,
         objectKey: upload.objectKey,
         metadata: upload.metadata,
+        durationMs: upload.durationMs,
+        channels: upload.channels,
         createdAt: Date.now(),
         status: 'uploaded',
         upload: null,
@@ -164,6 +166,8 @@ export async function announceUpload(
         metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
         autoTranscribe: opts.autoTranscribe,
         autoAnalyze: opts.autoAnalyze,
+        durationMs: record.durationMs ?? null,
+        channels: record.channels ?? null,
       },
     ),
   );
@@ -185,8 +189,9 @@ function justUploaded(r: AudioRecord): RecordingView {
     status: r.status,
     failure: null,
     progress: null,
+    chunking: null,
     chunkCount: null,
-    durationMs: null,
+    durationMs: r.durationMs ?? null,
     failedChunks: [],
     wordCount: null,
     transcriptReady: false,
@@ -251,6 +256,8 @@ interface ReceivedUpload {
   sha256: string;
   objectKey: string;
   metadata: Record<string, unknown> | null;
+  durationMs: number | null;
+  channels: number | null;
   autoTranscribe: boolean;
   autoAnalyze: boolean;
 }
@@ -380,11 +387,13 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
               throw new HttpError(400, 'UPLOAD.BAD_REQUEST', 'the "metadata" field must be a JSON object');
             }
           }
-          await checkDecodable(deps, objectKey);
+          const audio = await checkDecodable(deps, objectKey);
           resolve({
             ...s,
             objectKey,
             metadata,
+            durationMs: audio.durationMs,
+            channels: audio.channels,
             autoTranscribe: truthy(fields.autoTranscribe ?? req.query.autoTranscribe ?? metadata?.autoTranscribe),
             autoAnalyze: truthy(fields.autoAnalyze ?? req.query.autoAnalyze ?? metadata?.autoAnalyze),
           });
@@ -397,13 +406,14 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
 }
 
 /** Magic bytes can lie (random bytes may start like an MP3 frame): ffprobe must find audio. */
-export async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<void> {
+export async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<AudioInfo> {
   const location = await deps.store.locate(objectKey);
   try {
     const info = await deps.probe(location);
     if (info.durationMs !== null && info.durationMs <= 0) {
       throw new AppError('UPLOAD.EMPTY', 'the recording has no audio (zero duration)');
     }
+    return info;
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'UPLOAD.EMPTY' || code === 'AUDIO.EMPTY')

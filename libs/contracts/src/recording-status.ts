@@ -139,7 +139,10 @@ export interface RecordingView {
   status: RecordingStatus;
   failure: Failure | null;
   progress: { done: number; total: number } | null;
+  /** While the recording is cut into chunks: audio done so far of the estimated total (ms). */
+  chunking: { doneMs: number; totalMs: number } | null;
   chunkCount: number | null;
+  /** Exact once chunked; ffprobe's estimate from the upload until then. */
   durationMs: number | null;
   failedChunks: string[];
   wordCount: number | null;

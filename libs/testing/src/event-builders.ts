@@ -15,6 +15,8 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     metadataJson: null,
     autoTranscribe: false,
     autoAnalyze: false,
+    durationMs: 90_000,
+    channels: 2,
   },
   'chunk.range.requested': {
     rangeId: 'a-r00000',

@@ -49,6 +49,8 @@ export interface AudioUploadedPayload {
   metadataJson: null | string;
   autoTranscribe: boolean;
   autoAnalyze: boolean;
+  durationMs: null | number;
+  channels: null | number;
 }
 
 /** chunk.created v1: One chunk of one channel was cut and stored. */
