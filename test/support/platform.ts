@@ -28,6 +28,7 @@ export class PlatformProcess {
   readonly secret = randomBytes(24).toString('base64url');
   child: ChildProcess | null = null;
   url = '';
+  /** The last 20 kB the process wrote, stdout and stderr (its pino logs, config errors included, go to stdout). */
   stderr = '';
 
   constructor(
@@ -50,9 +51,11 @@ export class PlatformProcess {
         LOG_LEVEL: 'warn',
         ...this.env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-20_000)));
+    const keep = (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-20_000));
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error(`platform exited (${this.child.exitCode}):\n${this.stderr}`);
