@@ -24,6 +24,8 @@ describe('crash recovery (single process, kill -9)', () => {
     'sales-discovery',
     'support-outage',
   ];
+  // Cut as four 2-minute time ranges, two at a time, so the merge of ranged chunks is covered too.
+  const RANGES = { CHUNK_RANGE_MS: '120000', CHUNKER_CONCURRENCY: '2' };
   const referenceText = PARTS.map((name) => readFileSync(join(FIXTURES, `${name}.ref.txt`), 'utf8')).join(' ');
   const platforms: PlatformProcess[] = [];
 
@@ -67,14 +69,14 @@ describe('crash recovery (single process, kill -9)', () => {
   }
 
   it('resumes after kill -9 and ends with the same transcript as an undisturbed run', async () => {
-    const undisturbed = new PlatformProcess();
+    const undisturbed = new PlatformProcess(undefined, RANGES);
     platforms.push(undisturbed);
     const a = await transcribe(undisturbed);
     await a.api.waitFor(a.audioId, 'transcribed', 600_000);
     const reference = await a.api.json<Transcript>(`/audios/${a.audioId}/transcript`);
     await undisturbed.stop();
 
-    const crashing = new PlatformProcess();
+    const crashing = new PlatformProcess(undefined, RANGES);
     platforms.push(crashing);
     await crashing.start();
     let api = new Api(crashing.url, await crashing.token('crash-user'));
