@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pcmToWav } from '@speech/audio';
 import { parsePocketsphinxOutput, PocketsphinxSpeechToText } from '@speech/stt';
+import { toMono16k } from './inputs';
 import { pool, run } from './proc';
 
 export const ENGINE = 'pocketsphinx_continuous';
@@ -75,26 +76,6 @@ export async function engineTextPlatformArgs(
 }
 
 /** `ffmpeg … -ac 1 -ar 16000` (bitexact) of the whole file, or of one channel when `channel` is set. */
-export async function toMonoWav(input: string, out: string, channel?: number): Promise<void> {
-  const pan = channel === undefined ? ['-ac', '1'] : ['-af', `pan=mono|c0=c${channel}`];
-  await run('ffmpeg', [
-    '-nostdin',
-    '-y',
-    '-v',
-    'error',
-    '-i',
-    input,
-    ...pan,
-    '-ar',
-    '16000',
-    '-c:a',
-    'pcm_s16le',
-    '-fflags',
-    '+bitexact',
-    '-flags:a',
-    '+bitexact',
-    '-map_metadata',
-    '-1',
-    out,
-  ]);
+export function toMonoWav(input: string, out: string, channel?: number): Promise<void> {
+  return toMono16k(input, out, { channel });
 }

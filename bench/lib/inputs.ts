@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { run, ROOT } from './proc';
+import { ffmpeg, run, ROOT } from './proc';
 import type { BenchContext, InputInfo } from './types';
 
 export const FIXTURES = join(ROOT, 'test/fixtures');
 export const FIXTURE_NAMES = ['sales-discovery', 'support-outage'] as const;
 
-export function fixture(name: (typeof FIXTURE_NAMES)[number]): string {
+export type FixtureName = (typeof FIXTURE_NAMES)[number];
+
+export function fixture(name: FixtureName): string {
   return join(FIXTURES, `${name}.stereo.mp3`);
 }
 
@@ -31,51 +33,73 @@ function register(ctx: BenchContext, name: string, file: string, info: Omit<Inpu
   return entry;
 }
 
-function label(seconds: number): string {
+/** `3600` → `1h`, `600` → `10min`, `90` → `90s`: the size in a cached input's name. */
+export function label(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}min`;
   return `${seconds}s`;
 }
 
+const PCM_WAV = ['-c:a', 'pcm_s16le', '-fflags', '+bitexact', '-flags:a', '+bitexact'];
+
 /**
- * A stereo MP3 of `seconds` made by looping a fixture without re-encoding
- * (`ffmpeg -stream_loop -1 -i X -t S -c copy`), cached in bench/.cache.
+ * `ffmpeg -i INPUT -ac 1 -ar 16000 ENCODE… OUT` without metadata: the whole file mixed down, or
+ * one channel when `channel` is set. `encode` defaults to a bitexact 16-bit PCM WAV.
+ */
+export async function toMono16k(
+  input: string,
+  out: string,
+  { channel, encode = PCM_WAV }: { channel?: number; encode?: string[] } = {},
+): Promise<void> {
+  const pan = channel === undefined ? ['-ac', '1'] : ['-af', `pan=mono|c0=c${channel}`];
+  await ffmpeg(['-i', input, ...pan, '-ar', '16000', ...encode, '-map_metadata', '-1', out]);
+}
+
+/** A mono MP3 of a fixture (both sides mixed, 32 kb/s: the same bit rate per channel), made once in bench/.cache. */
+export async function monoFixture(ctx: BenchContext, source: FixtureName = 'sales-discovery'): Promise<string> {
+  const file = join(ctx.cacheDir, `${source}.mono.mp3`);
+  if (existsSync(file)) return file;
+  mkdirSync(ctx.cacheDir, { recursive: true });
+  ctx.log(`  making ${relative(ROOT, file)} (a mono MP3 of the stereo fixture, encoded once)`);
+  await toMono16k(fixture(source), `${file}.tmp.mp3`, { encode: ['-c:a', 'libmp3lame', '-b:a', '32k'] });
+  renameSync(`${file}.tmp.mp3`, file);
+  return file;
+}
+
+/** Where loopedMp3 caches its file. */
+export function loopedPath(ctx: BenchContext, seconds: number, source: FixtureName, channels: 1 | 2): string {
+  return join(ctx.cacheDir, `${source}${channels === 2 ? '' : '-mono'}-${label(seconds)}.mp3`);
+}
+
+/**
+ * An MP3 of `seconds` made by looping a fixture without re-encoding
+ * (`ffmpeg -stream_loop -1 -i X -t S -c copy`), cached in bench/.cache: the stereo fixture, or
+ * with `channels` 1 its monoFixture.
  */
 export async function loopedMp3(
   ctx: BenchContext,
   seconds: number,
-  source: (typeof FIXTURE_NAMES)[number] = 'sales-discovery',
+  source: FixtureName = 'sales-discovery',
+  channels: 1 | 2 = 2,
 ): Promise<InputInfo & { abs: string }> {
   mkdirSync(ctx.cacheDir, { recursive: true });
-  const file = join(ctx.cacheDir, `${source}-${label(seconds)}.mp3`);
+  const src = channels === 2 ? fixture(source) : await monoFixture(ctx, source);
+  const file = loopedPath(ctx, seconds, source, channels);
   if (!existsSync(file)) {
-    ctx.log(`  making ${relative(ROOT, file)} (${label(seconds)} of ${source}, looped, not re-encoded)`);
+    const of = channels === 2 ? source : 'the mono fixture';
+    ctx.log(`  making ${relative(ROOT, file)} (${label(seconds)} of ${of}, looped, not re-encoded)`);
     const tmp = `${file}.tmp.mp3`;
-    await run('ffmpeg', [
-      '-nostdin',
-      '-y',
-      '-v',
-      'error',
-      '-stream_loop',
-      '-1',
-      '-i',
-      fixture(source),
-      '-t',
-      String(seconds),
-      '-c',
-      'copy',
-      '-map_metadata',
-      '-1',
-      tmp,
-    ]);
+    await ffmpeg(['-stream_loop', '-1', '-i', src, '-t', String(seconds), '-c', 'copy', '-map_metadata', '-1', tmp]);
     renameSync(tmp, file);
   }
-  const { durationS, channels } = await probeDurationS(file);
-  const made = `ffmpeg -stream_loop -1 -i test/fixtures/${source}.stereo.mp3 -t ${seconds} -c copy`;
-  return {
-    ...register(ctx, `${source}-${label(seconds)}`, file, { durationS, channels: channels ?? undefined, made }),
-    abs: file,
-  };
+  const { durationS, channels: probed } = await probeDurationS(file);
+  const encoded =
+    channels === 2
+      ? ''
+      : `ffmpeg -i ${relative(ROOT, fixture(source))} -ac 1 -ar 16000 -b:a 32k ${relative(ROOT, src)}; `;
+  const made = `${encoded}ffmpeg -stream_loop -1 -i ${relative(ROOT, src)} -t ${seconds} -c copy`;
+  const name = `${source}${channels === 2 ? '' : '-mono'}-${label(seconds)}`;
+  return { ...register(ctx, name, file, { durationS, channels: probed ?? undefined, made }), abs: file };
 }
 
 /**
@@ -90,11 +114,7 @@ export async function wavOfSize(ctx: BenchContext, megabytes: number): Promise<I
   if (!existsSync(file)) {
     ctx.log(`  making ${relative(ROOT, file)} (${seconds} s of 16 kHz stereo PCM)`);
     const tmp = `${file}.tmp.wav`;
-    await run('ffmpeg', [
-      '-nostdin',
-      '-y',
-      '-v',
-      'error',
+    await ffmpeg([
       '-stream_loop',
       '-1',
       '-i',

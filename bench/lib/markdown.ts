@@ -9,9 +9,10 @@ export interface Report {
   results: Record<string, Result>;
 }
 
-function cell(v: unknown): string {
+/** A value as a table cell: '–' for none, yes/no, objects as JSON; `|` and newlines escaped. */
+export function cell(v: unknown): string {
   if (v === null || v === undefined) return '–';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : String(v);
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
@@ -32,6 +33,13 @@ function flatten(value: unknown, prefix: string, out: [string, unknown][]): void
     return;
   }
   out.push([prefix, value]);
+}
+
+/** The rows `| a.b.c | value |` of a two-column table of every field of `value` (flattened). */
+export function fieldRows(value: unknown): string[] {
+  const rows: [string, unknown][] = [];
+  flatten(value, '', rows);
+  return rows.map(([k, v]) => `| ${k} | ${cell(v)} |`);
 }
 
 function metCell(r: Result): string {
@@ -81,10 +89,7 @@ export function renderMarkdown(rep: Report): string {
   lines.push('');
 
   lines.push('## Machine', '', '| | |', '|---|---|');
-  const m: [string, unknown][] = [];
-  flatten(rep.machine, '', m);
-  for (const [k, v] of m) lines.push(`| ${k} | ${cell(v)} |`);
-  lines.push('');
+  lines.push(...fieldRows(rep.machine), '');
 
   lines.push(
     '## Inputs',
@@ -101,11 +106,7 @@ export function renderMarkdown(rep: Report): string {
 
   lines.push('## Every figure, with its raw times', '');
   for (const [key, r] of Object.entries(rep.results)) {
-    lines.push(`### \`${key}\``, '', '| field | value |', '|---|---|');
-    const rows: [string, unknown][] = [];
-    flatten(r, '', rows);
-    for (const [k, v] of rows) lines.push(`| ${k} | ${cell(v)} |`);
-    lines.push('');
+    lines.push(`### \`${key}\``, '', '| field | value |', '|---|---|', ...fieldRows(r), '');
   }
   return lines.join('\n');
 }

@@ -74,6 +74,11 @@ export function run(
   });
 }
 
+/** `ffmpeg -nostdin -y -v error ARGS…`: never reads the terminal; overwrites a stale tmp output of an interrupted run. */
+export function ffmpeg(args: string[]): Promise<RunResult> {
+  return run('ffmpeg', ['-nostdin', '-y', '-v', 'error', ...args]);
+}
+
 /** Runs `node --import tsx <script> args…` (a bench driver) from the repo root. */
 export function runTs(script: string, args: string[], opts: Parameters<typeof run>[2] = {}): Promise<RunResult> {
   return run(process.execPath, [...TSX_ARGS, script, ...args], {

@@ -10,34 +10,63 @@ export function statusKb(pid: number | 'self', field: 'VmRSS' | 'VmHWM' | 'VmPea
   }
 }
 
-/** The pid and every descendant (by scanning /proc/<n>/stat for parent ids). */
-export function processTree(root: number): number[] {
-  const parents = new Map<number, number[]>();
+/** kB (as /proc reports them) to MB as the bench reports RSS: kB / 1024, 0.1 precision. */
+export function kbToMb(kb: number): number {
+  return Math.round(kb / 102.4) / 10;
+}
+
+/** The fields of /proc/<pid>/stat after the comm (state, ppid, …), or null when the process is gone. */
+function statFields(pid: number | string): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+export interface ProcEntry {
+  ppid: number;
+  /** Start time (field 22 of /proc/<pid>/stat): tells a process from a later one with the same pid. */
+  start: string;
+}
+
+/** One pass over /proc: the parent and start time of every process. */
+export function scanProc(): Map<number, ProcEntry> {
+  const out = new Map<number, ProcEntry>();
   for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const kids = parents.get(ppid) ?? [];
-      kids.push(Number(name));
-      parents.set(ppid, kids);
-    } catch {
-      // exited meanwhile
-    }
+    const f = /^\d+$/.test(name) ? statFields(name) : null; // null too when it exited meanwhile
+    if (f) out.set(Number(name), { ppid: Number(f[1]), start: f[19] as string });
+  }
+  return out;
+}
+
+/** A process's start time (see ProcEntry), or null when it is gone. */
+export function startTimeOf(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
+}
+
+/** The pid and every descendant (by their parent ids in one scan of /proc). */
+export function processTree(root: number, procs = scanProc()): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of procs) {
+    const kids = children.get(ppid) ?? [];
+    kids.push(pid);
+    children.set(ppid, kids);
   }
   const out: number[] = [];
   const stack = [root];
   while (stack.length) {
     const p = stack.pop() as number;
     out.push(p);
-    stack.push(...(parents.get(p) ?? []));
+    stack.push(...(children.get(p) ?? []));
   }
   return out;
 }
 
 /** The command name of a process (/proc/<pid>/comm), or '' when it is gone. */
-function commOf(pid: number): string {
+export function commOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
@@ -83,9 +112,7 @@ export function sampleTree(rootPid: number, everyMs = 100): TreeSampler {
   return {
     stop() {
       clearInterval(timer);
-      const peakByCommandMb = Object.fromEntries(
-        [...byCommand].filter(([c]) => c).map(([c, kb]) => [c, Math.round(kb / 102.4) / 10]),
-      );
+      const peakByCommandMb = Object.fromEntries([...byCommand].filter(([c]) => c).map(([c, kb]) => [c, kbToMb(kb)]));
       return { peakTreeMb: peakTree / 1024, peakRootMb: peakRoot / 1024, peakByCommandMb, samples };
     },
   };
