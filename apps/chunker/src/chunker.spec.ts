@@ -13,11 +13,14 @@ import { createChunker, RANGE_INDEX_STRIDE } from './chunker';
 
 /** A fake decoder: 45 s chunks on two channels, that can crash after `failAfter` chunks. */
 function fakeStream(totalMs: number, failAfter = Infinity) {
-  const calls: { startMs?: number; resume?: ChannelSpan[] }[] = [];
+  const calls: { startMs?: number; resume?: ChannelSpan[]; anchor?: { ms: number; byte: number } }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   let gate: Promise<void> = Promise.resolve();
-  async function* stream(_loc: string, opts: { startMs?: number; resume?: ChannelSpan[] }): AsyncGenerator<AudioChunk> {
+  async function* stream(
+    _loc: string,
+    opts: { startMs?: number; resume?: ChannelSpan[]; anchor?: { ms: number; byte: number } },
+  ): AsyncGenerator<AudioChunk> {
     calls.push(opts);
     maxInFlight = Math.max(maxInFlight, ++inFlight);
     try {
@@ -57,11 +60,16 @@ function fakeStream(totalMs: number, failAfter = Infinity) {
 /** Boundaries: channel 0 cuts 1 s after the nominal point, channel 1 2 s before it. */
 function fakeCuts() {
   const calls: number[] = [];
-  async function findCuts(_loc: string, o: { aroundMs: number; channels: 1 | 2 }): Promise<number[]> {
+  const anchors: (number | undefined)[] = [];
+  async function findCuts(
+    _loc: string,
+    o: { aroundMs: number; channels: 1 | 2; anchor?: { ms: number } },
+  ): Promise<number[]> {
     calls.push(o.aroundMs);
+    anchors.push(o.anchor?.ms);
     return [o.aroundMs + 1_000, o.aroundMs - 2_000].slice(0, o.channels);
   }
-  return { findCuts, calls };
+  return { findCuts, calls, anchors };
 }
 
 describe('chunker', () => {
@@ -83,6 +91,7 @@ describe('chunker', () => {
     const chunked: EventOf<'audio.chunked'>[] = [];
     const failed: EventOf<'audio.chunking.failed'>[] = [];
     const ranges: EventOf<'chunk.range.requested'>[] = [];
+    const anchorRequests: number[][] = [];
     bus.subscribe('probe', 'chunk.created', async (e) => void created.push(e));
     bus.subscribe('probe', 'audio.chunked', async (e) => void chunked.push(e));
     bus.subscribe('probe', 'audio.chunking.failed', async (e) => void failed.push(e));
@@ -99,9 +108,15 @@ describe('chunker', () => {
         codec: 'mp3',
         formatName: 'mp3',
         bitRate: 64_000,
+        startMs: 0,
       }),
       streamChunks: stream,
       findCuts: (opts.cuts ?? fakeCuts()).findCuts,
+      // An MP3 has no index: boundaries are reached from a frame's byte offset (here 1 byte per ms).
+      findSeekAnchors: async (_loc, times) => {
+        anchorRequests.push(times);
+        return times.map((ms) => ({ ms: ms - 0.5, byte: ms }));
+      },
       config: {
         minChunkMs: 30_000,
         maxChunkMs: 60_000,
@@ -111,7 +126,7 @@ describe('chunker', () => {
     });
     chunker.subscribe();
     await bus.start();
-    return { bus, created, chunked, failed, ranges };
+    return { bus, created, chunked, failed, ranges, anchorRequests };
   }
 
   it('resumes from its checkpoint after a failure: each channel after its last stored chunk, every chunk once', async () => {
@@ -163,7 +178,7 @@ describe('chunker', () => {
     it('splits a 3 h recording into 3 ranges that meet at the same per-channel cuts and tile each channel', async () => {
       const fake = fakeStream(3 * HOUR);
       const cuts = fakeCuts();
-      const { bus, created, chunked, ranges } = await setup(fake.stream, {
+      const { bus, created, chunked, ranges, anchorRequests } = await setup(fake.stream, {
         durationMs: 3 * HOUR,
         rangeMs: HOUR,
         concurrency: 2,
@@ -181,6 +196,10 @@ describe('chunker', () => {
       ]);
       // Each boundary is searched once, though both of its neighbours need it.
       expect(cuts.calls.sort((a, b) => a - b)).toEqual([HOUR, 2 * HOUR]);
+      // One packet-listing pass for every boundary, 31 s before it; searches and decodes start there, not at a seek.
+      expect(anchorRequests).toEqual([[HOUR - 31_000, 2 * HOUR - 31_000]]);
+      expect(cuts.anchors.sort()).toEqual([HOUR - 31_000.5, 2 * HOUR - 31_000.5]);
+      expect(fake.calls.map((c) => c.anchor?.ms ?? null).sort()).toEqual([HOUR - 31_000.5, 2 * HOUR - 31_000.5, null]);
       // Range k decodes from its (earliest) start cut, each channel to its own end cut.
       expect(fake.calls.map((c) => c.resume).sort((a, b) => a![0]!.fromMs - b![0]!.fromMs)).toEqual([
         [

@@ -15,7 +15,7 @@ import type { EventBus } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
-import type { AudioChunk, AudioInfo, ChannelSpan } from '@speech/audio';
+import { needsSeekAnchors, type AudioChunk, type AudioInfo, type ChannelSpan, type SeekAnchor } from '@speech/audio';
 
 export const PRODUCER = 'chunker';
 export const GROUP = 'chunker';
@@ -38,6 +38,8 @@ interface ChunkingJob {
   checkpointMs: number;
   /** Time ranges the recording was split into (1: cut in one pass). */
   rangeCount: number;
+  /** Per boundary, where decoding starts in a format without an index (anchorsFor). */
+  anchors?: (SeekAnchor | null)[];
   updatedAt: number;
 }
 
@@ -88,10 +90,12 @@ export interface ChunkerDeps {
   probe: (location: string) => Promise<AudioInfo>;
   streamChunks: (
     location: string,
-    opts: { minMs: number; maxMs: number; startMs?: number; resume?: ChannelSpan[] },
+    opts: { minMs: number; maxMs: number; startMs?: number; resume?: ChannelSpan[]; anchor?: SeekAnchor },
   ) => AsyncIterable<AudioChunk>;
   /** Per channel, where to split the recording near `aroundMs` (libs/audio findCuts). */
-  findCuts: (location: string, opts: { aroundMs: number; channels: 1 | 2 }) => Promise<number[]>;
+  findCuts: (location: string, opts: { aroundMs: number; channels: 1 | 2; anchor?: SeekAnchor }) => Promise<number[]>;
+  /** Byte offsets to start decoding at, for times in a file without an index (libs/audio findSeekAnchors). */
+  findSeekAnchors: (location: string, timesMs: number[], startMs: number) => Promise<SeekAnchor[]>;
   config: {
     minChunkMs: number;
     maxChunkMs: number;
@@ -169,7 +173,10 @@ export async function createChunker(deps: ChunkerDeps) {
       // Fan out. A crash part-way publishes them all again; finished ranges only re-check completion.
       const durationMs = info.durationMs as number;
       const at = (k: number) => Math.round((k * durationMs) / rangeCount);
+      const anchors = await anchorsFor(audioId, location, info, rangeCount, at);
       for (let k = 0; k < rangeCount; k++) {
+        const start = anchors[k] ?? null;
+        const end = anchors[k + 1] ?? null;
         await deps.bus.publish(
           newEvent('chunk.range.requested', PRODUCER, causedBy(event), {
             rangeId: rangeIdOf(audioId, k),
@@ -179,6 +186,10 @@ export async function createChunker(deps: ChunkerDeps) {
             endMs: at(k + 1),
             durationMs,
             objectKey: event.payload.objectKey,
+            startAnchorMs: start?.ms ?? null,
+            startAnchorByte: start?.byte ?? null,
+            endAnchorMs: end?.ms ?? null,
+            endAnchorByte: end?.byte ?? null,
           }),
         );
       }
@@ -196,7 +207,11 @@ export async function createChunker(deps: ChunkerDeps) {
       const ok = await failOnBadInput(event, log, async () => {
         const location = await deps.store.locate(p.objectKey);
         const info = await deps.probe(location);
-        const result = await cutRange(event, location, info, p.range, p.rangeCount);
+        const anchor = (ms: number | null, byte: number | null) => (ms !== null && byte !== null ? { ms, byte } : null);
+        const result = await cutRange(event, location, info, p.range, p.rangeCount, {
+          start: anchor(p.startAnchorMs, p.startAnchorByte),
+          end: anchor(p.endAnchorMs, p.endAnchorByte),
+        });
         await ranges.replace({
           _id: p.rangeId,
           audioId: event.audioId,
@@ -222,6 +237,29 @@ export async function createChunker(deps: ChunkerDeps) {
         log,
       ),
     );
+  }
+
+  /**
+   * Where each boundary's decoding starts in a format with no index (MP3): a frame 31 s before
+   * the boundary (its search window opens 30 s before, and the first frames decode roughly),
+   * found in one packet-listing pass and kept with the job, so a redelivery does not list again.
+   * Entry k is boundary k's (0 and rangeCount: none). Formats that seek fast get none.
+   */
+  async function anchorsFor(
+    audioId: string,
+    location: string,
+    info: AudioInfo,
+    rangeCount: number,
+    at: (k: number) => number,
+  ): Promise<(SeekAnchor | null)[]> {
+    if (!needsSeekAnchors(info.formatName)) return [];
+    const known = (await jobs.get(audioId))?.anchors;
+    if (known?.length === rangeCount + 1) return known;
+    const boundaries = Array.from({ length: rangeCount - 1 }, (_, i) => Math.max(0, at(i + 1) - 31_000));
+    const found = await deps.findSeekAnchors(location, boundaries, info.startMs);
+    const anchors = [null, ...found, null];
+    await jobs.update({ _id: audioId }, { $set: { anchors } });
+    return anchors;
   }
 
   /** Runs `work`; a non-retriable failure fails the recording (retriable ones go back to the bus). */
@@ -266,11 +304,16 @@ export async function createChunker(deps: ChunkerDeps) {
     rangeCount: number,
     durationMs: number,
     channels: 1 | 2,
+    anchor: SeekAnchor | null,
   ): Promise<number[]> {
     const id = `${audioId}-b${k}`;
     const known = await boundaries.get(id);
     if (known) return known.cuts;
-    const cuts = await deps.findCuts(location, { aroundMs: Math.round((k * durationMs) / rangeCount), channels });
+    const cuts = await deps.findCuts(location, {
+      aroundMs: Math.round((k * durationMs) / rangeCount),
+      channels,
+      ...(anchor && { anchor }),
+    });
     if (await boundaries.insert({ _id: id, audioId, cuts })) return cuts;
     return ((await boundaries.get(id)) as BoundaryRecord).cuts; // the neighbour was first
   }
@@ -285,6 +328,7 @@ export async function createChunker(deps: ChunkerDeps) {
     info: AudioInfo,
     range: number,
     rangeCount: number,
+    anchors: { start: SeekAnchor | null; end: SeekAnchor | null } = { start: null, end: null },
   ): Promise<CutResult> {
     const audioId = event.audioId;
     // Stereo calls carry one speaker per channel: agent left, customer right.
@@ -295,11 +339,11 @@ export async function createChunker(deps: ChunkerDeps) {
     const starts =
       range === 0
         ? channelList.map(() => 0)
-        : await boundary(audioId, location, range, rangeCount, durationMs, stereo ? 2 : 1);
+        : await boundary(audioId, location, range, rangeCount, durationMs, stereo ? 2 : 1, anchors.start);
     const ends =
       range === rangeCount - 1
         ? null
-        : await boundary(audioId, location, range + 1, rangeCount, durationMs, stereo ? 2 : 1);
+        : await boundary(audioId, location, range + 1, rangeCount, durationMs, stereo ? 2 : 1, anchors.end);
 
     const base = range * RANGE_INDEX_STRIDE;
     const done = await chunks.find(
@@ -325,6 +369,7 @@ export async function createChunker(deps: ChunkerDeps) {
       maxMs: deps.config.maxChunkMs,
       startMs: Math.min(...resume.map((r) => r.fromMs)),
       resume,
+      ...(anchors.start && { anchor: anchors.start }),
     });
     for await (const c of stream) {
       if (c.index >= base + RANGE_INDEX_STRIDE)

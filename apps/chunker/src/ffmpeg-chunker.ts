@@ -1,4 +1,4 @@
-import { findCuts, probeAudio, streamChunks } from '@speech/audio';
+import { findCuts, findSeekAnchors, probeAudio, streamChunks } from '@speech/audio';
 import type { PipelineSettings } from '@speech/runtime';
 import { createChunker, type ChunkerDeps } from './chunker';
 
@@ -12,6 +12,7 @@ export function createFfmpegChunker(
     probe: probeAudio,
     streamChunks: (location, o) => streamChunks(location, o),
     findCuts: (location, o) => findCuts(location, o),
+    findSeekAnchors: (location, times, startMs) => findSeekAnchors(location, times, startMs),
     config: {
       minChunkMs: cfg.CHUNK_MIN_MS,
       maxChunkMs: cfg.CHUNK_MAX_MS,

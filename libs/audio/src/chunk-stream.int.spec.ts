@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError } from './audio-error';
 import { streamChunks, type AudioChunk, type StreamChunksOptions } from './chunk-stream';
+import { probeAudio } from './probe-audio';
 import { findCuts } from './range-cut';
+import { findSeekAnchors, needsSeekAnchors } from './seek-index';
 import { WAV_HEADER_BYTES } from './wav';
 
 jest.setTimeout(120_000);
@@ -293,6 +295,34 @@ describe('streamChunks on the sample calls', () => {
       expect(rmsDb(b.slice(0, 1600))).toBeLessThan(-50);
       expect(rmsDb(a)).toBeGreaterThan(-40); // while the chunk as a whole has speech in it
     }
+  });
+});
+
+describe('seek anchors (MP3: no index, so ffmpeg seeks by reading every packet)', () => {
+  it('decodes from a frame’s byte offset onto the whole file’s clock, sample for sample', async () => {
+    const info = await probeAudio(SALES);
+    expect(needsSeekAnchors(info.formatName)).toBe(true);
+    expect(info.startMs).toBeCloseTo(69.06, 2); // LAME's encoder delay (1105 samples), dropped by the decoder
+    const [anchor, late] = await findSeekAnchors(SALES, [40_000, 999_000], info.startMs);
+    expect(anchor!.ms).toBeLessThanOrEqual(40_000);
+    expect(anchor!.ms).toBeGreaterThan(39_900);
+    expect(late!.ms).toBeLessThan(85_400); // past the end: the last packet
+    const whole = await collect(SALES);
+    const spans = [0, 1].map((channel) => ({ channel, fromMs: 41_000, nextIndex: 0, toMs: 71_000 }));
+    const anchored = await collect(SALES, { startMs: 41_000, resume: spans, anchor: anchor! });
+    for (const ch of [0, 1]) {
+      const mine = ofChannel(anchored, ch);
+      expect(mine.map((c) => [c.startMs, c.endMs])).toEqual([[41_000, 71_000]]);
+      const expected = Buffer.concat(ofChannel(whole, ch).map((c) => c.wav.subarray(WAV_HEADER_BYTES))).subarray(
+        41_000 * 32,
+        71_000 * 32,
+      );
+      expect(mine[0]!.wav.subarray(WAV_HEADER_BYTES).equals(expected)).toBe(true);
+    }
+    // findCuts from the anchor finds the same cuts as with a seek.
+    expect(await findCuts(SALES, { aroundMs: 71_000, channels: 2, anchor: anchor! })).toEqual(
+      await findCuts(SALES, { aroundMs: 71_000, channels: 2 }),
+    );
   });
 });
 

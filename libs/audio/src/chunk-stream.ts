@@ -2,6 +2,7 @@ import { AudioError } from './audio-error';
 import { ChunkPlanner, frameDbfs, type ChunkPlannerOptions, type PlannedChunk } from './chunk-planner';
 import { describeInput, isUrl, redactUrls, spawnPcmDecoder } from './ffmpeg-runner';
 import { probeAudio } from './probe-audio';
+import type { SeekAnchor } from './seek-index';
 import { pcmToWav } from './wav';
 
 export const CHUNK_SAMPLE_RATE = 16_000;
@@ -42,6 +43,12 @@ export interface StreamChunksOptions {
    * has one, decoding stops at the latest.
    */
   resume?: ChannelSpan[];
+  /**
+   * Start decoding at this frame boundary instead of seeking to `startMs` (see findSeekAnchors):
+   * audio between the anchor and each channel's start is decoded and dropped. Must not be after
+   * `startMs`; a second or more before it also drops the first frames' decoder warm-up.
+   */
+  anchor?: SeekAnchor;
   /** Two-channel input is chunked per channel (stereo calls: one speaker per side). Default true. */
   splitStereo?: boolean;
   signal?: AbortSignal;
@@ -62,6 +69,10 @@ export async function* streamChunks(input: string, opts: StreamChunksOptions = {
   const { signal } = opts;
   const startMs = opts.startMs ?? 0;
   if (!(startMs >= 0)) throw new RangeError(`startMs must be >= 0, got ${startMs}`);
+  if (opts.anchor && opts.anchor.ms > startMs)
+    throw new RangeError(`the anchor (${opts.anchor.ms} ms) is after startMs (${startMs})`);
+  // Decoded sample 0 is at `origin`: the seek point, or the anchor's time.
+  const origin = opts.anchor ? opts.anchor.ms : startMs;
   throwIfAborted(signal);
 
   const info = await probeAudio(input);
@@ -76,7 +87,7 @@ export async function* streamChunks(input: string, opts: StreamChunksOptions = {
   const chunkers = Array.from({ length: channels }, (_, c) => {
     const r = opts.resume?.find((x) => x.channel === c);
     const fromMs = Math.max(startMs, r?.fromMs ?? startMs);
-    const skipSamples = msToSamples(fromMs - startMs);
+    const skipSamples = msToSamples(fromMs - origin);
     const keepSamples = r?.toMs === undefined ? Infinity : Math.max(0, msToSamples(r.toMs - fromMs));
     return new ChannelChunker(c, fromMs, new ChunkPlanner(plannerOptions), skipSamples, r?.nextIndex ?? 0, keepSamples);
   });
@@ -86,7 +97,8 @@ export async function* streamChunks(input: string, opts: StreamChunksOptions = {
   const decoder = spawnPcmDecoder({
     input,
     startMs,
-    ...(endMs !== undefined && { durationMs: endMs - startMs }),
+    ...(opts.anchor && { startByte: opts.anchor.byte }),
+    ...(endMs !== undefined && { durationMs: endMs - origin }),
     channels,
     sampleRate: CHUNK_SAMPLE_RATE,
   });

@@ -53,6 +53,8 @@ export interface PcmDecoderOptions {
   input: string;
   /** Input seek (`-ss` before `-i`): fast, and decoding restarts there. */
   startMs: number;
+  /** Instead of seeking: start reading the input at this byte (a frame boundary of an MP3 / ADTS stream). */
+  startByte?: number;
   /** Stop after this much output (`-t`); the whole rest of the input when absent. */
   durationMs?: number;
   channels: number;
@@ -78,7 +80,8 @@ export function spawnPcmDecoder(opts: PcmDecoderOptions): PcmDecoder {
     .format('s16le')
     // -map_metadata -1 / bitexact: nothing but samples on the pipe, and the same bytes on every host.
     .outputOptions(['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact']);
-  if (opts.startMs > 0) command.seekInput(opts.startMs / 1000);
+  if (opts.startByte !== undefined) command.inputOptions(['-skip_initial_bytes', String(opts.startByte)]);
+  else if (opts.startMs > 0) command.seekInput(opts.startMs / 1000);
   if (opts.durationMs !== undefined) command.duration(Math.max(0, opts.durationMs) / 1000);
   if (isUrl(opts.input)) {
     // Without these a stalled HTTP server hangs ffmpeg for ever; reconnect covers dropped connections.

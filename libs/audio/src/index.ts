@@ -16,4 +16,5 @@ export {
   type StreamChunksOptions,
 } from './chunk-stream';
 export { findCuts, type FindCutsOptions } from './range-cut';
+export { findSeekAnchors, needsSeekAnchors, type SeekAnchor } from './seek-index';
 export { WAV_HEADER_BYTES, pcmToWav, wavHeader } from './wav';

@@ -10,6 +10,11 @@ export interface AudioInfo {
   formatName: string;
   /** bits per second; null when unknown. */
   bitRate: number | null;
+  /**
+   * Where decoded audio starts on the packets' clock (ms): encoder delay that the decoder drops,
+   * e.g. 69 ms for a LAME MP3. Packet times minus this are times in the decoded audio.
+   */
+  startMs: number;
 }
 
 /**
@@ -51,6 +56,8 @@ export async function probeAudio(input: string): Promise<AudioInfo> {
     codec: stream.codec_name ?? 'unknown',
     formatName: data.format.format_name ?? 'unknown',
     bitRate: num(data.format.bit_rate) ?? num(stream.bit_rate),
+    // Not rounded: 69.0625 ms is 1105 samples at 16 kHz, and anchors must land on the very sample.
+    startMs: (num(stream.start_time) ?? num(data.format.start_time) ?? 0) * 1000,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ChunkPlanner, frameDbfs, type ChunkPlannerOptions } from './chunk-planner';
 import { CHUNK_SAMPLE_RATE, decodeFailure } from './chunk-stream';
 import { spawnPcmDecoder } from './ffmpeg-runner';
+import type { SeekAnchor } from './seek-index';
 
 const FRAME_MS = 10;
 const SAMPLES_PER_FRAME = (CHUNK_SAMPLE_RATE * FRAME_MS) / 1000;
@@ -12,6 +13,8 @@ export interface FindCutsOptions {
   windowMs?: number;
   /** Channels as the chunker decodes them: 2 cuts each side of a stereo call separately. */
   channels: 1 | 2;
+  /** Decode from this frame boundary (at or before the window) instead of seeking: see findSeekAnchors. */
+  anchor?: SeekAnchor;
   planner?: Omit<ChunkPlannerOptions, 'frameMs' | 'minMs' | 'maxMs' | 'tailMergeMs'>;
 }
 
@@ -30,7 +33,17 @@ export async function findCuts(input: string, opts: FindCutsOptions): Promise<nu
   const sumSq = new Float64Array(channels);
   let inFrame = 0;
 
-  const decoder = spawnPcmDecoder({ input, startMs, durationMs: windowMs, channels, sampleRate: CHUNK_SAMPLE_RATE });
+  const anchor = opts.anchor && opts.anchor.ms <= startMs ? opts.anchor : undefined;
+  // Decoded before the window (from the anchor): dropped, sample frames of every channel.
+  let skip = anchor ? Math.round(((startMs - anchor.ms) * CHUNK_SAMPLE_RATE) / 1000) : 0;
+  const decoder = spawnPcmDecoder({
+    input,
+    startMs,
+    ...(anchor && { startByte: anchor.byte }),
+    durationMs: windowMs + (anchor ? startMs - anchor.ms : 0),
+    channels,
+    sampleRate: CHUNK_SAMPLE_RATE,
+  });
   try {
     const stride = 2 * channels;
     let carry: Buffer = Buffer.alloc(0);
@@ -39,6 +52,10 @@ export async function findCuts(input: string, opts: FindCutsOptions): Promise<nu
       const usable = buf.length - (buf.length % stride);
       carry = buf.subarray(usable);
       for (let at = 0; at < usable; at += stride) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
         for (let c = 0; c < channels; c++) {
           const s = buf.readInt16LE(at + 2 * c);
           sumSq[c] += s * s;

@@ -73,6 +73,10 @@ export interface ChunkRangeRequestedPayload {
   endMs: number;
   durationMs: number;
   objectKey: string;
+  startAnchorMs: null | number;
+  startAnchorByte: null | number;
+  endAnchorMs: null | number;
+  endAnchorByte: null | number;
 }
 
 /** chunk.transcribed v1: One chunk has a transcript in the object store. */
