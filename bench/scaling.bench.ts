@@ -108,11 +108,11 @@ export const scalingBench: Benchmark = {
         const svc = await startBenchServices(ctx, 'scale', { STT_CONCURRENCY: '1' });
         try {
           const brokers = (svc.env.KAFKA_BROKERS ?? '').split(',');
-          const group1 = await waitForGroup(brokers, 'stt-worker-work', 1, 60_000);
+          const group1 = await waitForGroup(brokers, `${svc.names.topicPrefix}stt-worker-work`, 1, 60_000);
           ctx.log(`  distributed, one stt-worker (group: ${group1.members} member(s))`);
           const one = await transcribeStage(svc.api, input.abs, Object.values(svc.services.pids));
           const pid = await svc.addSttWorker();
-          const group2 = await waitForGroup(brokers, 'stt-worker-work', 2, 120_000);
+          const group2 = await waitForGroup(brokers, `${svc.names.topicPrefix}stt-worker-work`, 2, 120_000);
           ctx.log(
             `  distributed, two stt-workers (group: ${group2.members} member(s), stable after ${group2.waitedMs} ms)`,
           );

@@ -151,7 +151,7 @@ export async function startBenchServices(
       ),
     );
     await services.stop();
-    await removeStackData(env, names).catch((err: unknown) =>
+    await removeStackData(env, { ...names, groupPrefix: names.topicPrefix }).catch((err: unknown) =>
       ctx.log(`  (stack clean-up incomplete: ${(err as Error).message})`),
     );
   };

@@ -27,8 +27,13 @@ export interface KafkaEventBusOptions {
   codec: EventCodec;
   log: Logger;
   retry?: RetryPolicy;
-  /** Prepended to every topic name: several deployments (or tests) can share a cluster. */
+  /**
+   * Prepended to every topic name and consumer group id: several deployments (or tests) can
+   * share a cluster without sharing consumer groups (and their rebalances).
+   */
   topicPrefix?: string;
+  /** Consumer group session: a member silent for timeoutMs is dropped (defaults 30 s, heartbeats every 3 s). */
+  session?: { timeoutMs?: number; heartbeatMs?: number };
   /** Topic creation at start-up. Partitions default to the catalogue's counts. */
   topics?: { partitions?: number; replicationFactor?: number };
 }
@@ -133,20 +138,37 @@ export class KafkaEventBus implements EventBus {
   async ensureTopics(): Promise<void> {
     await this.admin.connect();
     try {
-      const existing = new Set(await this.admin.listTopics());
       const replicationFactor = this.opts.topics?.replicationFactor ?? 1;
-      const wanted = TOPIC_NAMES.flatMap((t) => [
+      const all = TOPIC_NAMES.flatMap((t) => [
         {
           topic: this.topicName(t),
           numPartitions: this.opts.topics?.partitions ?? TOPICS[t].partitions,
           replicationFactor,
         },
         { topic: this.topicName(deadLetterTopic(t)), numPartitions: 1, replicationFactor },
-      ]).filter((t) => !existing.has(t.topic));
-      if (wanted.length) await this.admin.createTopics({ topics: wanted, waitForLeaders: true });
+      ]);
+      // A broker that has just started may create the topics but not yet serve their metadata
+      // ("does not host this topic-partition"), which kafkajs's wait for leaders does not retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const existing = new Set(await this.admin.listTopics());
+          const wanted = all.filter((t) => !existing.has(t.topic));
+          if (wanted.length) await this.admin.createTopics({ topics: wanted, waitForLeaders: true });
+          await this.admin.fetchTopicMetadata({ topics: all.map((t) => t.topic) });
+          return;
+        } catch (err) {
+          if (attempt >= 20 || !(err as { retriable?: boolean }).retriable) throw err;
+          this.opts.log.warn({ err, attempt }, 'topics not ready yet; retrying');
+          await sleep(500);
+        }
+      }
     } finally {
       await this.admin.disconnect();
     }
+  }
+
+  private get heartbeatMs(): number {
+    return this.opts.session?.heartbeatMs ?? 3_000;
   }
 
   async start(): Promise<void> {
@@ -155,10 +177,10 @@ export class KafkaEventBus implements EventBus {
     await this.startDeadLetterConsumers();
     for (const [groupId, g] of this.groups) {
       const consumer = this.kafka.consumer({
-        groupId,
+        groupId: this.prefix + groupId,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
+        sessionTimeout: this.opts.session?.timeoutMs ?? 30_000,
+        heartbeatInterval: this.heartbeatMs,
       });
       this.consumers.push(consumer);
       await consumer.connect();
@@ -178,7 +200,15 @@ export class KafkaEventBus implements EventBus {
             try {
               // Decode inside the guard: a poison message goes to the DLQ, not a crash loop.
               const event = await this.opts.codec.decode(sub.topic, message.value ?? Buffer.alloc(0));
-              await sub.handler(event, { topic, partition, offset: message.offset, key, headers, attempt });
+              // A handler may run for minutes (cutting an hour of audio, listing a 100 GB file's
+              // packets): keep the group membership alive meanwhile, or the broker hands the
+              // partition to another member and the work starts over there.
+              const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatMs);
+              try {
+                await sub.handler(event, { topic, partition, offset: message.offset, key, headers, attempt });
+              } finally {
+                clearInterval(keepAlive);
+              }
               return;
             } catch (err) {
               const e = describeError(err);
@@ -227,7 +257,7 @@ export class KafkaEventBus implements EventBus {
 
   private async startDeadLetterConsumers(): Promise<void> {
     for (const [groupId, { topics, handler }] of this.deadLetterGroups) {
-      const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+      const consumer = this.kafka.consumer({ groupId: this.prefix + groupId, allowAutoTopicCreation: false });
       this.consumers.push(consumer);
       await consumer.connect();
       const byPhysical = new Map(topics.map((t) => [this.topicName(deadLetterTopic(t)), t]));
