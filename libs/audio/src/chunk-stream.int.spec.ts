@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -323,6 +332,22 @@ describe('seek anchors (MP3: no index, so ffmpeg seeks by reading every packet)'
     expect(await findCuts(SALES, { aroundMs: 71_000, channels: 2, anchor: anchor! })).toEqual(
       await findCuts(SALES, { aroundMs: 71_000, channels: 2 }),
     );
+  });
+});
+
+describe('seek anchors past 2 GiB', () => {
+  it('starts decoding at a byte offset beyond 32 bits', async () => {
+    // The sample call, a sparse hole up to 2.2 GB (no disk used), then the sample call again.
+    const big = join(dir, 'big.mp3');
+    const offset = 2_200_000_000;
+    writeFileSync(big, readFileSync(SALES));
+    truncateSync(big, offset);
+    appendFileSync(big, readFileSync(SALES));
+    const [first] = await findSeekAnchors(SALES, [0], 0);
+    const anchor = { ms: 0, byte: offset + first!.byte };
+    const chunks = await collect(big, { anchor, startMs: 1_000, splitStereo: false });
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.at(-1)!.endMs).toBeGreaterThan(80_000);
   });
 });
 

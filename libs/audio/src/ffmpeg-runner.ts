@@ -70,8 +70,11 @@ export function spawnPcmDecoder(opts: PcmDecoderOptions): PcmDecoder {
   // reported as an error. We kill ffmpeg ourselves when we stop reading, so we need no
   // 'close' signal at all.
   const out = new PassThrough({ emitClose: false });
+  // From a byte offset: the subfile protocol (64-bit offsets; `-skip_initial_bytes` is a 32-bit
+  // int in ffmpeg 5, so it fails past 2 GiB). It wraps files and http(s) URLs alike.
+  const source = opts.startByte !== undefined ? `subfile,,start,${opts.startByte},end,0,,:${opts.input}` : opts.input;
   const command = ffmpeg({ stdoutLines: STDERR_LINES })
-    .input(opts.input)
+    .input(source)
     .inputOptions(['-nostdin', '-hide_banner'])
     .noVideo()
     .audioChannels(opts.channels)
@@ -80,8 +83,7 @@ export function spawnPcmDecoder(opts: PcmDecoderOptions): PcmDecoder {
     .format('s16le')
     // -map_metadata -1 / bitexact: nothing but samples on the pipe, and the same bytes on every host.
     .outputOptions(['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact']);
-  if (opts.startByte !== undefined) command.inputOptions(['-skip_initial_bytes', String(opts.startByte)]);
-  else if (opts.startMs > 0) command.seekInput(opts.startMs / 1000);
+  if (opts.startByte === undefined && opts.startMs > 0) command.seekInput(opts.startMs / 1000);
   if (opts.durationMs !== undefined) command.duration(Math.max(0, opts.durationMs) / 1000);
   if (isUrl(opts.input)) {
     // Without these a stalled HTTP server hangs ffmpeg for ever; reconnect covers dropped connections.
