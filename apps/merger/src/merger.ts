@@ -32,6 +32,9 @@ interface TranscriptRecord {
   segmentCount: number;
   engine: string | null;
   speakers: string[];
+  /** Chunks with each outcome, kept by transition so no event has to count them all. */
+  transcribedChunks: number;
+  failedChunks: number;
   updatedAt: number;
 }
 
@@ -52,6 +55,8 @@ const EMPTY: Omit<TranscriptRecord, '_id'> = {
   segmentCount: 0,
   engine: null,
   speakers: [],
+  transcribedChunks: 0,
+  failedChunks: 0,
   updatedAt: 0,
 };
 
@@ -74,8 +79,37 @@ export async function createMerger(deps: MergerDeps) {
     await settle(e);
   }
 
+  /** Moves the outcome counters; a new record gets the other fields' defaults. */
+  async function bump(audioId: string, inc: Partial<Record<'transcribedChunks' | 'failedChunks', number>>) {
+    const defaults = Object.fromEntries(Object.entries(EMPTY).filter(([k]) => !(k in inc)));
+    await transcripts.update({ _id: audioId }, { $inc: inc, $setOnInsert: defaults }, { upsert: true });
+  }
+
+  /**
+   * Counts the outcomes again: after a redelivery we cannot tell whether the first delivery got
+   * to its counter update before a crash. O(chunks), but only on redeliveries.
+   */
+  async function recount(audioId: string): Promise<void> {
+    const [transcribed, failed] = await Promise.all([
+      chunks.count({ audioId, status: 'transcribed' }),
+      chunks.count({ audioId, status: 'failed' }),
+    ]);
+    await transcripts.update(
+      { _id: audioId },
+      setWithDefaults({ transcribedChunks: transcribed, failedChunks: failed }, EMPTY),
+      { upsert: true },
+    );
+  }
+
   async function onChunkTranscribed(e: EventOf<'chunk.transcribed'>): Promise<void> {
     const p = e.payload;
+    const prev = await chunks.get(p.chunkId);
+    if (prev?.status === 'transcribed') {
+      const rec = await transcripts.get(e.audioId);
+      if (!rec || rec.status !== 'merged') await recount(e.audioId);
+      await settle(e);
+      return;
+    }
     await chunks.replace({
       _id: p.chunkId,
       audioId: e.audioId,
@@ -87,6 +121,8 @@ export async function createMerger(deps: MergerDeps) {
       status: 'transcribed',
       reason: null,
     });
+    // Events of one recording arrive in order (keyed by audioId), so this read-then-write holds.
+    await bump(e.audioId, { transcribedChunks: 1, ...(prev?.status === 'failed' && { failedChunks: -1 }) });
     await settle(e);
   }
 
@@ -106,24 +142,34 @@ export async function createMerger(deps: MergerDeps) {
       status: 'failed',
       reason: `${p.code}: ${p.reason}`,
     });
+    if (existing?.status === 'failed')
+      await recount(e.audioId); // a redelivery, or the chunk failed again
+    else await bump(e.audioId, { failedChunks: 1 });
     await settle(e);
   }
 
   async function settle(e: Envelope): Promise<void> {
-    const rec = await transcripts.get(e.audioId);
+    let rec = await transcripts.get(e.audioId);
     if (!rec || rec.chunkCount === null) return;
-    const done = await chunks.count({ audioId: e.audioId, status: 'transcribed' });
-    if (done >= rec.chunkCount) {
+    if (rec.transcribedChunks === undefined) {
+      // A record written before the counters existed.
+      await recount(e.audioId);
+      rec = (await transcripts.get(e.audioId)) as TranscriptRecord;
+    }
+    const done = rec.transcribedChunks;
+    const total = rec.chunkCount ?? Infinity;
+    if (done >= total) {
       if (rec.status !== 'merged') await merge(e, rec);
       else await announce(e, rec); // a redelivery: say it again, consumers are idempotent
       return;
     }
+    if (!(rec.failedChunks > 0 && done + rec.failedChunks >= total)) return;
     const failed = await chunks.find({ audioId: e.audioId, status: 'failed' }, { sort: { channel: 1, index: 1 } });
-    if (failed.length && done + failed.length >= rec.chunkCount) {
+    if (failed.length) {
       await deps.bus.publish(
         newEvent('transcription.failed', PRODUCER, causedBy(e), {
           code: 'STT.CHUNKS_FAILED',
-          reason: `${failed.length} of ${rec.chunkCount} chunks failed: ${failed[0].reason ?? 'unknown'}`,
+          reason: `${failed.length} of ${total} chunks failed: ${failed[0].reason ?? 'unknown'}`,
           failedChunks: failed.map((c) => c._id),
         }),
       );
@@ -134,7 +180,11 @@ export async function createMerger(deps: MergerDeps) {
     const audioId = e.audioId;
     const all = await chunks.find({ audioId, status: 'transcribed' }, { sort: { channel: 1, index: 1 } });
     const byChannel = new Map<number, MergeChunk[]>();
-    for (const c of all) byChannel.set(c.channel, [...(byChannel.get(c.channel) ?? []), c]);
+    for (const c of all) {
+      const list = byChannel.get(c.channel) ?? [];
+      list.push(c);
+      byChannel.set(c.channel, list);
+    }
     let language = 'en-US';
     let engine = 'unknown';
     const store = deps.store;
