@@ -84,6 +84,9 @@ export function spawnPcmDecoder(opts: PcmDecoderOptions): PcmDecoder {
     // -map_metadata -1 / bitexact: nothing but samples on the pipe, and the same bytes on every host.
     .outputOptions(['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact']);
   if (opts.startByte === undefined && opts.startMs > 0) command.seekInput(opts.startMs / 1000);
+  // A nested protocol inherits a whitelist of just 'file' unless the caller names the others.
+  if (opts.startByte !== undefined)
+    command.inputOptions(['-protocol_whitelist', 'subfile,file,http,https,tcp,tls,crypto']);
   if (opts.durationMs !== undefined) command.duration(Math.max(0, opts.durationMs) / 1000);
   if (isUrl(opts.input)) {
     // Without these a stalled HTTP server hangs ffmpeg for ever; reconnect covers dropped connections.
