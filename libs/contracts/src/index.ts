@@ -5,3 +5,4 @@ export * from './generated/events.generated';
 export * from './recording-status';
 export * from './topics';
 export * from './transcript';
+export * from './resilience';

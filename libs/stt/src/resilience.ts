@@ -9,18 +9,18 @@
  * bus retry (STT_MAX_ATTEMPTS) handles longer outages. A Retry-After longer than
  * `maxRetryAfterMs` is therefore not slept through here: the error goes up, still retriable.
  */
+import {
+  retryAfterMs,
+  Semaphore as SharedSemaphore,
+  sleeper,
+  withRetries as retry,
+  type RetryOptions as SharedRetryOptions,
+  type RetryPolicy,
+  type Sleep,
+} from '@speech/contracts';
 import { SttError, type SttErrorCode } from './stt-error';
 
-export interface RetryPolicy {
-  /** Attempts per transcription, the first one included. */
-  maxAttempts: number;
-  /** Backoff before the 2nd attempt; doubles per attempt (before jitter). */
-  baseDelayMs: number;
-  /** Cap of the computed backoff. */
-  maxDelayMs: number;
-  /** A server asking for a longer wait than this is not waited for here (the bus retries later). */
-  maxRetryAfterMs: number;
-}
+export { backoffDelayMs, retryAfterMs, type RetryPolicy, type Sleep } from '@speech/contracts';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
@@ -28,8 +28,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 20_000,
   maxRetryAfterMs: 60_000,
 };
-
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /**
  * An SttError from a cloud provider: the HTTP status (null when there was no response) and
@@ -64,139 +62,19 @@ export function abortedError(signal: AbortSignal | undefined): SttError {
 }
 
 /** setTimeout as a promise that rejects with STT.ABORTED when the signal fires. */
-export const abortableSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortedError(signal));
-    };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      Math.max(0, ms),
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export const abortableSleep: Sleep = sleeper(abortedError);
 
-/**
- * Exponential backoff with "equal jitter": half the exponential delay is kept, the other half
- * is random, so synchronized workers spread out but never retry immediately.
- */
-export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + random() * (exp / 2));
+export type RetryOptions = Omit<SharedRetryOptions, 'aborted'>;
+
+/** The shared retry loop (libs/contracts), aborting with STT.ABORTED. */
+export function withRetries<T>(op: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  return retry(op, { ...opts, aborted: abortedError });
 }
 
-/**
- * The wait a response asks for: `retry-after-ms` (OpenAI and Azure send it), else `Retry-After`
- * as delta-seconds or an HTTP-date. Null when absent or unparseable.
- */
-export function retryAfterMs(headers: { get(name: string): string | null }, now: number = Date.now()): number | null {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Math.round(Number(ms)));
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return null;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
-export interface RetryOptions {
-  policy: RetryPolicy;
-  signal?: AbortSignal;
-  sleep?: Sleep;
-  random?: () => number;
-  /** Called before each wait (logging, tests). */
-  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
-}
-
-/**
- * Runs `op` until it succeeds, throws a non-retriable error, or the attempts are spent. An
- * error's `retryAfterMs` replaces the computed backoff.
- */
-export async function withRetries<T>(op: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
-  const sleep = opts.sleep ?? abortableSleep;
-  for (let attempt = 1; ; attempt++) {
-    if (opts.signal?.aborted) throw abortedError(opts.signal);
-    try {
-      return await op(attempt);
-    } catch (err) {
-      const e = (err ?? {}) as { retriable?: unknown; retryAfterMs?: unknown };
-      if (e.retriable !== true || attempt >= opts.policy.maxAttempts || opts.signal?.aborted) throw err;
-      const asked = typeof e.retryAfterMs === 'number' ? e.retryAfterMs : null;
-      if (asked !== null && asked > opts.policy.maxRetryAfterMs) throw err;
-      const delayMs = asked ?? backoffDelayMs(attempt, opts.policy, opts.random);
-      opts.onRetry?.({ attempt, delayMs, error: err });
-      await sleep(delayMs, opts.signal);
-    }
-  }
-}
-
-/** A counting semaphore: at most `limit` holders; waiters are served in arrival order. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiters: Array<{ grant: () => void; reject: (err: unknown) => void }> = [];
-
-  constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`semaphore limit must be a positive integer, not ${limit}`);
-  }
-
-  get inUse(): number {
-    return this.active;
-  }
-
-  get waiting(): number {
-    return this.waiters.length;
-  }
-
-  /** Resolves with a release function, called exactly once when done. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(abortedError(signal));
-    if (this.active < this.limit) {
-      this.active++;
-      return Promise.resolve(this.releaser());
-    }
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        grant: (): void => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(this.releaser());
-        },
-        reject,
-      };
-      const onAbort = (): void => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(abortedError(signal));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
-  }
-
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.acquire(signal);
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
-
-  private releaser(): () => void {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiters.shift();
-      if (next)
-        next.grant(); // the slot passes straight to the next waiter
-      else this.active--;
-    };
+/** The shared semaphore, aborting with STT.ABORTED. */
+export class Semaphore extends SharedSemaphore {
+  constructor(limit: number) {
+    super(limit, abortedError);
   }
 }
 
