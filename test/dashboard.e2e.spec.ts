@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SignJWT } from 'jose';
+import { signToken } from '@speech/platform';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FIXTURES, freePort, ROOT } from './support/platform';
 
@@ -109,12 +109,7 @@ describe('dashboard (browser)', () => {
   }
 
   function token(sub: string): Promise<string> {
-    return new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(sub)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(secret));
+    return signToken(secret, sub, '1h');
   }
 
   const row = (audioId: string) => `tr[data-audio-id="${audioId}"]`;

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SignJWT } from 'jose';
+import { signToken } from '@speech/platform';
 import type { Transcript } from '@speech/contracts';
 import { startServices, type RunningServices } from '../scripts/services';
 import { Api, FIXTURES, freePort } from './support/platform';
@@ -66,12 +66,7 @@ describe('distributed mode under faults', () => {
       gatewayPort: await freePort(),
       logDir: join(scratch, 'logs'),
     });
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('faults')
-      .setIssuedAt()
-      .setExpirationTime('2h')
-      .sign(new TextEncoder().encode(secret));
+    const token = await signToken(secret, 'faults', '2h');
     api = new Api(services.gatewayUrl, token);
     const undisturbed = await transcribe();
     reference = lines(await api.json<Transcript>(`/audios/${undisturbed}/transcript`));

@@ -9,7 +9,7 @@ import { MongoDocumentStore } from '@speech/persistence';
 import { startServices, type RunningServices } from '../scripts/services';
 import { Api, FIXTURES, freePort } from './support/platform';
 import { testStackEnv } from './stack/test-stack';
-import { SignJWT } from 'jose';
+import { signToken } from '@speech/platform';
 
 jest.setTimeout(10 * 60_000);
 
@@ -43,12 +43,7 @@ describe('distributed mode (six processes on Kafka, registry, MongoDB wire, S3)'
       gatewayPort: await freePort(),
       logDir,
     });
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('dist-user')
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(secret));
+    const token = await signToken(secret, 'dist-user', '1h');
     api = new Api(services.gatewayUrl, token);
   });
 

@@ -4,7 +4,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { SignJWT } from 'jose';
+import { signToken } from '@speech/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { startServices, type RunningServices } from '../../scripts/services';
@@ -94,12 +94,7 @@ export async function startBenchServices(
     logDir,
     readyTimeoutMs: 180_000,
   });
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench')
-    .setIssuedAt()
-    .setExpirationTime('4h')
-    .sign(new TextEncoder().encode(secret));
+  const token = await signToken(secret, 'bench', '4h');
   const api = new Api(services.gatewayUrl, token);
   const extraWorkers: ChildProcess[] = [];
 

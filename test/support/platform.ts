@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SignJWT } from 'jose';
+import { signToken } from '@speech/platform';
 import type { RecordingStatus, RecordingView } from '@speech/contracts';
 
 export const ROOT = join(__dirname, '../..');
@@ -87,12 +87,7 @@ export class PlatformProcess {
 
   /** An HS256 token for `sub`, valid for `expiresIn` (a jose time span: '1h', '7d'). */
   token(sub: string, secret = this.secret, expiresIn = '1h'): Promise<string> {
-    return new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(sub)
-      .setIssuedAt()
-      .setExpirationTime(expiresIn)
-      .sign(new TextEncoder().encode(secret));
+    return signToken(secret, sub, expiresIn);
   }
 }
 
