@@ -6,7 +6,15 @@ import { createAnalyst } from '@speech/analysis';
 import { probeAudio } from '@speech/audio';
 import { InProcessEventBus } from '@speech/messaging';
 import { NedbDocumentStore } from '@speech/persistence';
-import { createHttpApp, finishHttpApp, Lifecycle, signToken, TokenVerifier, type Logger } from '@speech/platform';
+import {
+  createHttpApp,
+  finishHttpApp,
+  Lifecycle,
+  serveHttp,
+  signToken,
+  TokenVerifier,
+  type Logger,
+} from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
 import { createSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
@@ -97,24 +105,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   lifecycle.onStop('document-store', () => docs.close());
   lifecycle.onStop('event-bus', () => bus.stop());
 
-  const server = await new Promise<Server>((ok, fail) => {
-    const s = app.listen(cfg.PORT, cfg.HOST, () => ok(s));
-    s.once('error', fail);
-  });
-  // Uploads of many GB take long: no request timeout on this server.
-  server.requestTimeout = 0;
-  // Longer than clients' and proxies' idle timeouts, so the server never closes a pooled
-  // connection at the moment a client reuses it (EPIPE/ECONNRESET on the next request).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  lifecycle.onStop(
-    'http',
-    () =>
-      new Promise<void>((ok) => {
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
-  );
+  const server = await serveHttp(app, { port: cfg.PORT, host: cfg.HOST }, lifecycle);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
   const url = `http://localhost:${port}`;

@@ -1,6 +1,8 @@
+import type { Server } from 'node:http';
 import type { NextFunction, Request, Response, Express } from 'express';
 import express from 'express';
 import { describeError } from '@speech/contracts';
+import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 
 /** An error that carries its own HTTP status: raised only at the HTTP edge. */
@@ -122,4 +124,32 @@ export function finishHttpApp(app: Express, log: Logger): void {
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
     sendError(res, status, d.code, status >= 500 ? 'internal error' : d.message);
   });
+}
+
+/**
+ * Listens on port/host and stops with the lifecycle. No request timeout (uploads of many GB take
+ * long); keep-alive longer than clients' and proxies' idle timeouts, so the server never closes a
+ * pooled connection at the moment a client reuses it (EPIPE/ECONNRESET on the next request).
+ */
+export async function serveHttp(
+  app: Express,
+  opts: { port: number; host: string },
+  lifecycle: Lifecycle,
+): Promise<Server> {
+  const server = await new Promise<Server>((ok, fail) => {
+    const s = app.listen(opts.port, opts.host, () => ok(s));
+    s.once('error', fail);
+  });
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  lifecycle.onStop(
+    'http',
+    () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  );
+  return server;
 }

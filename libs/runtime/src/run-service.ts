@@ -1,8 +1,15 @@
-import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { KafkaEventBus, SchemaRegistryCodec } from '@speech/messaging';
 import { MongoDocumentStore } from '@speech/persistence';
-import { createHttpApp, createLogger, finishHttpApp, Lifecycle, TokenVerifier, type Logger } from '@speech/platform';
+import {
+  createHttpApp,
+  createLogger,
+  finishHttpApp,
+  Lifecycle,
+  serveHttp,
+  TokenVerifier,
+  type Logger,
+} from '@speech/platform';
 import { S3ObjectStore } from '@speech/storage';
 import { loadDistributedConfig, type DistributedConfig } from './distributed-config';
 
@@ -71,22 +78,6 @@ async function start(
   const app = createHttpApp({ log, service, checks: [{ name: 'mongodb', check: () => docs.ping() }] });
   await parts.mount?.(app);
   finishHttpApp(app, log);
-  const server = await new Promise<Server>((ok, fail) => {
-    const s = app.listen(cfg.PORT, cfg.HOST, () => ok(s));
-    s.once('error', fail);
-  });
-  server.requestTimeout = 0;
-  // Longer than clients' and proxies' idle timeouts, so the server never closes a pooled
-  // connection at the moment a client reuses it (EPIPE/ECONNRESET on the next request).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  lifecycle.onStop(
-    'http',
-    () =>
-      new Promise<void>((ok) => {
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
-  );
+  await serveHttp(app, { port: cfg.PORT, host: cfg.HOST }, lifecycle);
   log.info({ port: cfg.PORT }, `${service} ready`);
 }
