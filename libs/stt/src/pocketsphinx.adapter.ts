@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import type { Word } from '@speech/contracts';
 import type { SpeechToText, TranscribeInput, TranscribeResult } from './speech-to-text.port';
 import { SttError } from './stt-error';
+import { readWavInfo } from './wav';
 
 export const DEFAULT_POCKETSPHINX_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 
@@ -328,32 +329,10 @@ export function lastCmnVector(log: string): number[] | null {
  * another rate would be decoded as noise instead of failing.
  */
 async function readCanonicalWavDuration(wavPath: string): Promise<number> {
-  let header: Buffer;
-  let size: number;
-  try {
-    size = (await stat(wavPath)).size;
-    const fh = await open(wavPath, 'r');
-    try {
-      header = Buffer.alloc(44);
-      await fh.read(header, 0, 44, 0);
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    throw new SttError('STT.BAD_AUDIO', `cannot read ${wavPath}: ${(err as Error).message}`, { cause: err });
-  }
-  const ok =
-    size >= 44 &&
-    header.toString('ascii', 0, 4) === 'RIFF' &&
-    header.toString('ascii', 8, 16) === 'WAVEfmt ' &&
-    header.readUInt16LE(20) === 1 &&
-    header.readUInt16LE(22) === 1 &&
-    header.readUInt32LE(24) === 16000 &&
-    header.readUInt16LE(34) === 16 &&
-    header.toString('ascii', 36, 40) === 'data';
-  if (!ok)
+  const wav = await readWavInfo(wavPath);
+  if (wav.dataOffset !== 44 || wav.sampleRate !== 16_000 || wav.channels !== 1 || wav.bitsPerSample !== 16)
     throw new SttError('STT.BAD_AUDIO', `${wavPath} is not a canonical 44-byte-header 16 kHz mono 16-bit PCM WAV`);
-  return Math.round((size - 44) / 32);
+  return wav.durationMs;
 }
 
 /**
