@@ -4,13 +4,14 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
 
 /**
  * `npm run speech -- upload FILE`: uploads a recording of any size through the resumable
  * multipart API, several parts at once, with a progress bar. Interrupted (Ctrl-C, crash,
  * network), it resumes from the parts the server already has when run again.
  */
-const USAGE = `usage: speech upload FILE [--url URL] [--token TOKEN] [--parallel N] [--auto] [--metadata JSON]
+const USAGE = `usage: speech upload FILE [--url URL] [--token TOKEN] [--parallel N] [--limit-rate MB_PER_S] [--auto] [--metadata JSON]
        speech status AUDIO_ID [--url URL] [--token TOKEN]
 Environment: SPEECH_URL (default http://localhost:8080), SPEECH_TOKEN or TOKEN.`;
 
@@ -20,6 +21,8 @@ interface Args {
   url: string;
   token: string;
   parallel: number;
+  /** Bytes per second over all parts (a shared link), or null for no limit. */
+  limitRate: number | null;
   auto: boolean;
   metadata: Record<string, unknown> | undefined;
 }
@@ -45,6 +48,7 @@ function parseArgs(argv: string[]): Args {
     url: (opt('url') ?? process.env.SPEECH_URL ?? 'http://localhost:8080').replace(/\/$/, ''),
     token,
     parallel: Math.max(1, Number(opt('parallel') ?? 4)),
+    limitRate: Number(opt('limit-rate')) > 0 ? Number(opt('limit-rate')) * 1e6 : null,
     auto: rest.includes('--auto'),
     metadata: opt('metadata') ? (JSON.parse(opt('metadata') ?? '{}') as Record<string, unknown>) : undefined,
   };
@@ -67,8 +71,26 @@ function fail(what: string, r: { status: number; json: unknown }): never {
   process.exit(1);
 }
 
+/** Paces bytes to `bytesPerSec` over every caller: each waits for its turn on one shared clock. */
+function rateLimiter(bytesPerSec: number): (n: number) => Promise<void> {
+  let free = Date.now();
+  return async (n) => {
+    const now = Date.now();
+    const at = Math.max(free, now);
+    free = at + (n / bytesPerSec) * 1000;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  };
+}
+
 /** PUTs one byte range of the file; S3 needs a Content-Length, so this is plain http(s). */
-function putPart(url: string, file: string, start: number, end: number, onBytes: (n: number) => void): Promise<string> {
+function putPart(
+  url: string,
+  file: string,
+  start: number,
+  end: number,
+  onBytes: (n: number) => void,
+  pace?: (n: number) => Promise<void>,
+): Promise<string> {
   return new Promise((ok, ko) => {
     const u = new URL(url);
     const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
@@ -84,9 +106,17 @@ function putPart(url: string, file: string, start: number, end: number, onBytes:
       },
     );
     req.on('error', ko);
+    const paced = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        (pace ? pace(chunk.length) : Promise.resolve()).then(() => {
+          onBytes(chunk.length);
+          done(null, chunk);
+        }, done);
+      },
+    });
     const stream = createReadStream(file, { start, end });
-    stream.on('data', (c) => onBytes(c.length));
-    stream.pipe(req);
+    stream.on('error', ko);
+    stream.pipe(paced).pipe(req);
   });
 }
 
@@ -162,6 +192,7 @@ async function upload(args: Args): Promise<void> {
         : `${progressBar(sent, st.size, startedAt, startBytes)}\n`,
     );
   };
+  const pace = args.limitRate ? rateLimiter(args.limitRate) : undefined;
   const todo = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
   const worker = async () => {
     for (let n = todo.shift(); n !== undefined; n = todo.shift()) {
@@ -172,11 +203,18 @@ async function upload(args: Args): Promise<void> {
         if (target.status !== 200) fail(`getting the URL of part ${n}`, target);
         let partBytes = 0;
         try {
-          const etag = await putPart(target.json.url, file, start, end, (b) => {
-            partBytes += b;
-            sent += b;
-            draw();
-          });
+          const etag = await putPart(
+            target.json.url,
+            file,
+            start,
+            end,
+            (b) => {
+              partBytes += b;
+              sent += b;
+              draw();
+            },
+            pace,
+          );
           have.set(n, etag);
           break;
         } catch (err) {
