@@ -46,8 +46,8 @@ module.exports = {
       ...common,
       displayName: 'stack',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.stack.spec.ts'],
-      globalSetup: '<rootDir>/test/stack/global-setup.ts',
-      globalTeardown: '<rootDir>/test/stack/global-teardown.ts',
+      globalSetup: '<rootDir>/libs/harness/src/stack/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/harness/src/stack/global-teardown.ts',
     },
     {
       ...common,

@@ -32,7 +32,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { RecordingStatus, RecordingView } from '@speech/contracts';
-import type { PlatformProcess } from '../test/support/platform';
+import type { PlatformProcess } from '@speech/harness';
 import { cpuMeter, processCpuS } from './lib/cpu';
 import { fixture, label, loopedMp3, loopedPath, monoFixture, probeDurationS } from './lib/inputs';
 import { machineInfo } from './lib/machine';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signToken } from '@speech/platform';
-import { parseReplicas, ROOT, startServices } from './services';
+import { parseReplicas, ROOT, startServices } from '@speech/harness';
 
 /**
  * `npm run stack`: the distributed mode on this machine, without Docker. The native stack

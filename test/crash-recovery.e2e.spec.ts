@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Transcript } from '@speech/contracts';
 import { wordErrorRate } from '@speech/stt';
-import { Api, FIXTURES, PlatformProcess } from './support/platform';
+import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
 
 jest.setTimeout(15 * 60_000);
 

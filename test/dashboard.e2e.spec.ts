@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signToken } from '@speech/platform';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { FIXTURES, freePort, ROOT } from './support/platform';
+import { FIXTURES, freePort, ROOT } from '@speech/harness';
 
 jest.setTimeout(8 * 60_000);
 

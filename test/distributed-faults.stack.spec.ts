@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signToken } from '@speech/platform';
 import type { Transcript } from '@speech/contracts';
-import { startServices, type RunningServices } from '../scripts/services';
-import { Api, FIXTURES, freePort } from './support/platform';
-import { startNativeStack, TEST_STACK_DIR, testStackEnv } from './stack/test-stack';
+import { startServices, type RunningServices } from '@speech/harness';
+import { Api, FIXTURES, freePort } from '@speech/harness';
+import { startNativeStack, TEST_STACK_DIR, testStackEnv } from '@speech/harness';
 
 jest.setTimeout(20 * 60_000);
 

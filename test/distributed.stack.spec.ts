@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { Transcript } from '@speech/contracts';
 import type { AnalysisResult } from '@speech/analysis';
 import { MongoDocumentStore } from '@speech/persistence';
-import { startServices, type RunningServices } from '../scripts/services';
-import { Api, FIXTURES, freePort } from './support/platform';
-import { testStackEnv } from './stack/test-stack';
+import { startServices, type RunningServices } from '@speech/harness';
+import { Api, FIXTURES, freePort } from '@speech/harness';
+import { testStackEnv } from '@speech/harness';
 import { signToken } from '@speech/platform';
 
 jest.setTimeout(10 * 60_000);

@@ -6,7 +6,7 @@ import type { Transcript } from '@speech/contracts';
 import type { AnalysisResult } from '@speech/analysis';
 import { wordErrorRate } from '@speech/stt';
 import { speechMsPerChannel } from './support/audio-truth';
-import { Api, errorOf, FIXTURES, PlatformProcess } from './support/platform';
+import { Api, errorOf, FIXTURES, PlatformProcess } from '@speech/harness';
 
 jest.setTimeout(12 * 60_000);
 

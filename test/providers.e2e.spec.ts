@@ -14,7 +14,7 @@ import {
   type FakeOpenAiServer,
 } from '../libs/analysis/src/llm/testing/fake-openai-server';
 import { eventually } from '@speech/testing';
-import { Api, FIXTURES, PlatformProcess } from './support/platform';
+import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
 
 jest.setTimeout(10 * 60_000);
 

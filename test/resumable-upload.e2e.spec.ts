@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Api, FIXTURES, PlatformProcess, ROOT } from './support/platform';
+import { Api, FIXTURES, PlatformProcess, ROOT } from '@speech/harness';
 
 jest.setTimeout(8 * 60_000);
 

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RecordingStatus, RecordingView } from '@speech/contracts';
-import { Api, PlatformProcess } from '../../test/support/platform';
+import { Api, PlatformProcess } from '@speech/harness';
 import { pool, track } from './proc';
 import { sleep } from './timing';
 import type { BenchContext } from './types';

@@ -7,8 +7,8 @@ import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Clie
 import { signToken } from '@speech/platform';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { startServices, type RunningServices } from '../../scripts/services';
-import { freePort } from '../../test/support/platform';
+import { startServices, type RunningServices } from '@speech/harness';
+import { freePort } from '@speech/harness';
 import { Api } from './platform';
 import { ROOT, track, TSX_ARGS } from './proc';
 import { sleep } from './timing';

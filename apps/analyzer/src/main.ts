@@ -1,6 +1,6 @@
 import { createAnalyst } from '@speech/analysis';
 import { runService } from '@speech/runtime';
-import { createAnalyzer } from './analyzer';
+import { createAnalyzer } from '@speech/analyzer';
 
 runService('analyzer', async ({ bus, store, docs, log, cfg }) => {
   const analyzer = await createAnalyzer({

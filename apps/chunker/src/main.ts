@@ -1,5 +1,5 @@
 import { runService } from '@speech/runtime';
-import { createFfmpegChunker } from './ffmpeg-chunker';
+import { createFfmpegChunker } from '@speech/chunker';
 
 runService('chunker', async ({ bus, store, docs, log, cfg }) => {
   const chunker = await createFfmpegChunker({ bus, store, docs, log }, cfg);

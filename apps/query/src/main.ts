@@ -1,5 +1,5 @@
 import { runService } from '@speech/runtime';
-import { createQueryService, DEFAULT_DASHBOARD_DIR } from './query-service';
+import { createQueryService, DEFAULT_DASHBOARD_DIR } from '@speech/query';
 
 runService('query', async ({ bus, store, docs, log, verifier }) => {
   const query = await createQueryService({

@@ -1,6 +1,6 @@
 import { createSpeechToText } from '@speech/stt';
 import { runService } from '@speech/runtime';
-import { createSttWorker } from './stt-worker';
+import { createSttWorker } from '@speech/stt-worker';
 
 runService('stt-worker', async ({ bus, store, docs, log, cfg }) => {
   const worker = await createSttWorker({

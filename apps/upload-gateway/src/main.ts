@@ -1,7 +1,7 @@
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { probeAudio } from '@speech/audio';
 import { HttpRecordingReader, runService } from '@speech/runtime';
-import { mountUploadGateway } from './upload-gateway';
+import { mountUploadGateway } from '@speech/upload-gateway';
 
 /** Operational routes answer for the gateway itself; every other read goes to query. */
 const OWN_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);

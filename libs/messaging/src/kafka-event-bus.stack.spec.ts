@@ -3,7 +3,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { AppError, type EventOf } from '@speech/contracts';
 import { silentLogger } from '@speech/platform';
 import { anEvent, eventually } from '@speech/testing';
-import { testStackEnv } from '../../../test/stack/test-stack';
+import { testStackEnv } from '@speech/harness';
 import { KafkaEventBus } from './kafka-event-bus';
 import { SchemaRegistryCodec } from './schema-registry-codec';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { testStackEnv } from '../../../test/stack/test-stack';
+import { testStackEnv } from '@speech/harness';
 import { documentStoreContract } from './document-store.contract';
 import { MongoDocumentStore } from './mongo-document-store';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { testStackEnv } from '../../../test/stack/test-stack';
+import { testStackEnv } from '@speech/harness';
 import { S3ObjectStore } from './s3-object-store';
 
 async function text(stream: Readable): Promise<string> {

@@ -3,7 +3,7 @@
  * that speaks the wire format, with responses shaped like recorded whisper-1 answers.
  */
 import type { ChunkTranscript, Segment } from '@speech/contracts';
-import { mergeTranscript } from '../../../apps/merger/src/merge-transcript';
+import { mergeTranscript } from '@speech/transcript';
 import { OpenAiTranscriptionSpeechToText, type OpenAiTranscriptionOptions } from './openai-transcription.adapter';
 import { SttProviderError } from './resilience';
 import { SttError } from './stt-error';

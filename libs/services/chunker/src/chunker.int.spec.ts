@@ -13,7 +13,7 @@ import { createFfmpegChunker } from './ffmpeg-chunker';
 
 jest.setTimeout(180_000);
 
-const FIXTURE = join(__dirname, '../../../test/fixtures/sales-discovery.stereo.mp3');
+const FIXTURE = join(__dirname, '../../../../test/fixtures/sales-discovery.stereo.mp3');
 const MINUTE = 60_000;
 
 /** RMS level (dBFS) of 16 kHz s16le `pcm` over [fromMs, fromMs + ms). */

@@ -121,4 +121,4 @@ export async function createQueryService(deps: QueryDeps) {
   return { model, subscribe, mount };
 }
 
-export const DEFAULT_DASHBOARD_DIR = join(__dirname, '../../dashboard/public');
+export const DEFAULT_DASHBOARD_DIR = join(__dirname, '../../../../apps/dashboard/public');

@@ -1,3 +1,4 @@
+import { ROOT } from '../root';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import { join } from 'node:path';
  * - Without one (these machines): the native stack of deploy/stack, on test-only ports and
  *   a test-only folder (.stack/test), so a test can never write to a developer's stack.
  */
-export const ROOT = join(__dirname, '../..');
 export const TEST_STACK_DIR = join(ROOT, '.stack/test');
 const ENV_FILE = join(TEST_STACK_DIR, 'env');
 

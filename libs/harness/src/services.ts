@@ -1,3 +1,4 @@
+import { ROOT } from './root';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Starts the six services as separate processes (the distributed mode without Docker),
  * each with its own PORT, and waits until each answers /readyz.
  */
-export const ROOT = join(__dirname, '..');
 
 export const SERVICES = ['query', 'upload-gateway', 'chunker', 'stt-worker', 'merger', 'analyzer'] as const;
 export type ServiceName = (typeof SERVICES)[number];

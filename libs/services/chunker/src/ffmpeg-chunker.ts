@@ -1,11 +1,18 @@
 import { findCuts, findSeekAnchors, probeAudio, streamChunks } from '@speech/audio';
-import type { PipelineSettings } from '@speech/runtime';
 import { createChunker, type ChunkerDeps } from './chunker';
+
+/** The chunker's keys of the pipeline settings (both modes parse them from the same env keys). */
+export interface ChunkerSettings {
+  CHUNK_MIN_MS: number;
+  CHUNK_MAX_MS: number;
+  CHUNK_RANGE_MS: number;
+  CHUNKER_CONCURRENCY: number;
+}
 
 /** The chunker on ffmpeg (libs/audio), configured from the pipeline settings: what both modes run. */
 export function createFfmpegChunker(
   deps: Pick<ChunkerDeps, 'bus' | 'store' | 'docs' | 'log'>,
-  cfg: Pick<PipelineSettings, 'CHUNK_MIN_MS' | 'CHUNK_MAX_MS' | 'CHUNK_RANGE_MS' | 'CHUNKER_CONCURRENCY'>,
+  cfg: ChunkerSettings,
 ) {
   return createChunker({
     ...deps,

@@ -1,3 +1,2 @@
-export * from './merge-transcript';
 export * from './merger';
 export * from './transcript-writer';

@@ -3,7 +3,7 @@ import type { EventBus } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
-import { mergeTranscript } from './merge-transcript';
+import { mergeTranscript } from '@speech/transcript';
 import { writeTranscript } from './transcript-writer';
 
 export const PRODUCER = 'merger';

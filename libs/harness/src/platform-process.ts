@@ -1,3 +1,4 @@
+import { ROOT } from './root';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +9,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { signToken } from '@speech/platform';
 import type { RecordingStatus, RecordingView } from '@speech/contracts';
 
-export const ROOT = join(__dirname, '../..');
 export const FIXTURES = join(ROOT, 'test/fixtures');
 
 export async function freePort(): Promise<number> {

@@ -1,0 +1,4 @@
+export * from './platform-process';
+export * from './root';
+export * from './services';
+export * from './stack/test-stack';
