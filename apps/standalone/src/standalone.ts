@@ -4,8 +4,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createAnalyst } from '@speech/analysis';
 import { probeAudio } from '@speech/audio';
-import { InProcessEventBus } from '@speech/messaging';
-import { NedbDocumentStore } from '@speech/persistence';
+import type { SqliteEventBus } from '@speech/messaging';
 import {
   createHttpApp,
   finishHttpApp,
@@ -15,7 +14,7 @@ import {
   TokenVerifier,
   type Logger,
 } from '@speech/platform';
-import { FsObjectStore } from '@speech/storage';
+import { openEmbeddedInfrastructure } from '@speech/runtime';
 import { createSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
 import { createFfmpegChunker } from '@speech/chunker';
@@ -28,7 +27,7 @@ import type { StandaloneConfig } from './config';
 export interface RunningPlatform {
   url: string;
   server: Server;
-  bus: InProcessEventBus;
+  bus: SqliteEventBus;
   demoToken: string | null;
   stop(): Promise<void>;
 }
@@ -45,9 +44,8 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
 
   const secret = cfg.AUTH_JWKS_URL ? undefined : (cfg.AUTH_JWT_SECRET ?? localSecret(dataDir, 'jwt-secret'));
   const verifier = new TokenVerifier({ jwtSecret: secret, jwksUrl: cfg.AUTH_JWKS_URL });
-  const docs = new NedbDocumentStore(join(dataDir, 'db'));
-  const store = new FsObjectStore(join(dataDir, 'objects'));
-  const bus = new InProcessEventBus({ dataDir: join(dataDir, 'bus'), log: log.child({ component: 'bus' }) });
+  const infra = await openEmbeddedInfrastructure(dataDir, log);
+  const { docs, store, bus, database: tx } = infra;
   const stt = createSpeechToText(cfg, { workDir: join(dataDir, 'stt') });
   const analyst = createAnalyst(cfg, { logger: log.child({ component: 'analyst' }) });
 
@@ -73,6 +71,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     bus,
     store,
     docs,
+    tx,
     verifier,
     log: log.child({ service: 'query' }),
     dashboardDir: DEFAULT_DASHBOARD_DIR,
@@ -84,10 +83,11 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     service: 'standalone',
     checks: [{ name: 'document-store', check: async () => void (await docs.collection('dashboard').count({})) }],
   });
-  await mountUploadGateway(app, {
+  const gateway = await mountUploadGateway(app, {
     bus,
     store,
     docs,
+    tx,
     recordings: query.model,
     verifier,
     probe: probeAudio,
@@ -102,7 +102,8 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   finishHttpApp(app, log);
 
   await bus.start();
-  lifecycle.onStop('document-store', () => docs.close());
+  lifecycle.onStop('database', () => infra.close());
+  lifecycle.onStop('announcement-relay', async () => gateway.close());
   lifecycle.onStop('event-bus', () => bus.stop());
 
   const server = await serveHttp(app, { port: cfg.PORT, host: cfg.HOST }, lifecycle);

@@ -1,5 +1,6 @@
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { probeAudio } from '@speech/audio';
+import { immediateTransactor } from '@speech/persistence';
 import { HttpRecordingReader, runService } from '@speech/runtime';
 import { mountUploadGateway } from '@speech/upload-gateway';
 
@@ -12,6 +13,7 @@ runService('upload-gateway', async ({ bus, store, docs, log, cfg, verifier }) =>
       bus,
       store,
       docs,
+      tx: immediateTransactor,
       recordings: new HttpRecordingReader(cfg.QUERY_URL),
       verifier: verifier(),
       probe: probeAudio,

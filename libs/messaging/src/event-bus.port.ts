@@ -8,6 +8,15 @@ export interface MessageContext {
   headers: Record<string, string>;
   /** 1 on first delivery, then 2, 3 … while retrying. */
   attempt: number;
+  /** Aborted when the bus stops: long work may stop early (its message is delivered again). */
+  signal?: AbortSignal;
+  /**
+   * Makes what the handler did so far durable (its writes and the events it published) without
+   * committing the message, so a long handler that crashes resumes from there. The single
+   * process holds a handler's effects until it ends; Kafka's bus writes as it goes, so there
+   * this does nothing.
+   */
+  commitProgress?: () => Promise<void>;
 }
 
 export type Handler<T extends TopicName> = (event: EventOf<T>, ctx: MessageContext) => Promise<void>;

@@ -3,3 +3,6 @@ export * from './in-process-event-bus';
 export * from './kafka-event-bus';
 export * from './partition';
 export * from './schema-registry-codec';
+export * from './delivery';
+export * from './sqlite-event-bus';
+export * from './jsonl-log-migration';

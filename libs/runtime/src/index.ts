@@ -3,3 +3,4 @@ export * from './http-recording-reader';
 export * from './run-service';
 export * from './model-providers-config';
 export * from './pipeline-settings';
+export * from './embedded-infrastructure';

@@ -1,2 +1,3 @@
 export * from './event-builders';
 export * from './wait';
+export * from './embedded';

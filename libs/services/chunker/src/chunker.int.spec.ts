@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WAV_HEADER_BYTES } from '@speech/audio';
 import type { EventOf } from '@speech/contracts';
-import { InProcessEventBus } from '@speech/messaging';
-import { NedbDocumentStore } from '@speech/persistence';
 import { silentLogger } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
-import { anEvent, eventually } from '@speech/testing';
+import { anEvent, eventually, inMemoryPlatform } from '@speech/testing';
 import { createFfmpegChunker } from './ffmpeg-chunker';
 
 jest.setTimeout(180_000);
@@ -48,9 +46,8 @@ describe('chunker on ffmpeg: time ranges', () => {
 
   async function chunk(name: string, source: string, rangeMs: number, concurrency: number) {
     const root = join(dir, name);
-    const bus = new InProcessEventBus({ log: silentLogger() });
+    const { bus, docs } = inMemoryPlatform();
     const store = new FsObjectStore(join(root, 'objects'));
-    const docs = new NedbDocumentStore(null);
     const created: EventOf<'chunk.created'>[] = [];
     const chunked: EventOf<'audio.chunked'>[] = [];
     const ranges: EventOf<'chunk.range.requested'>[] = [];

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AudioChunk, ChannelSpan } from '@speech/audio';
 import { AppError, type EventOf } from '@speech/contracts';
-import { InProcessEventBus } from '@speech/messaging';
-import { NedbDocumentStore } from '@speech/persistence';
 import { silentLogger } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
-import { anEvent, eventually } from '@speech/testing';
+import { anEvent, eventually, inMemoryPlatform } from '@speech/testing';
 import { createChunker, RANGE_INDEX_STRIDE } from './chunker';
 
 /** A fake decoder: 45 s chunks on two channels, that can crash after `failAfter` chunks. */
@@ -81,10 +79,7 @@ describe('chunker', () => {
     stream: ReturnType<typeof fakeStream>['stream'],
     opts: { durationMs?: number; rangeMs?: number; concurrency?: number; cuts?: ReturnType<typeof fakeCuts> } = {},
   ) {
-    const bus = new InProcessEventBus({
-      log: silentLogger(),
-      retry: { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 2 },
-    });
+    const { bus, docs } = inMemoryPlatform({ retry: { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 2 } });
     const store = new FsObjectStore(dir);
     await store.put('audio/a1/source', Readable.from([Buffer.from('audio')]));
     const created: EventOf<'chunk.created'>[] = [];
@@ -99,7 +94,7 @@ describe('chunker', () => {
     const chunker = await createChunker({
       bus,
       store,
-      docs: new NedbDocumentStore(null),
+      docs,
       log: silentLogger(),
       probe: async () => ({
         durationMs: opts.durationMs ?? 180_000,

@@ -11,7 +11,7 @@ import {
   type Envelope,
   type EventOf,
 } from '@speech/contracts';
-import type { EventBus } from '@speech/messaging';
+import type { EventBus, MessageContext } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
@@ -34,8 +34,6 @@ interface ChunkingJob {
   channels: number;
   chunkCount: number;
   durationMs: number;
-  /** How far the decoder got (the furthest chunk end stored). */
-  checkpointMs: number;
   /** Time ranges the recording was split into (1: cut in one pass). */
   rangeCount: number;
   /** Per boundary, where decoding starts in a format without an index (anchorsFor). */
@@ -143,7 +141,7 @@ export async function createChunker(deps: ChunkerDeps) {
   await chunks.ensureIndex({ audioId: 1 });
   await ranges.ensureIndex({ audioId: 1 });
 
-  async function onUploaded(event: EventOf<'audio.uploaded'>): Promise<void> {
+  async function onUploaded(event: EventOf<'audio.uploaded'>, ctx?: MessageContext): Promise<void> {
     const audioId = event.audioId;
     const log = deps.log.child({ audioId, correlationId: event.correlationId });
     const job = await jobs.get(audioId);
@@ -161,12 +159,12 @@ export async function createChunker(deps: ChunkerDeps) {
         { _id: audioId },
         setWithDefaults(
           { status: 'chunking', rangeCount, updatedAt: Date.now() },
-          { channels: 0, chunkCount: 0, durationMs: 0, checkpointMs: 0 },
+          { channels: 0, chunkCount: 0, durationMs: 0 },
         ),
         { upsert: true },
       );
       if (rangeCount === 1) {
-        const result = await cutRange(event, location, info, 0, 1);
+        const result = await cutRange(event, location, info, 0, 1, undefined, ctx);
         await finish(event, result, log);
         return;
       }
@@ -197,7 +195,7 @@ export async function createChunker(deps: ChunkerDeps) {
     });
   }
 
-  async function onRangeRequested(event: EventOf<'chunk.range.requested'>): Promise<void> {
+  async function onRangeRequested(event: EventOf<'chunk.range.requested'>, ctx?: MessageContext): Promise<void> {
     const p = event.payload;
     const log = deps.log.child({ audioId: event.audioId, correlationId: event.correlationId, range: p.range });
     const job = await jobs.get(event.audioId);
@@ -208,10 +206,15 @@ export async function createChunker(deps: ChunkerDeps) {
         const location = await deps.store.locate(p.objectKey);
         const info = await deps.probe(location);
         const anchor = (ms: number | null, byte: number | null) => (ms !== null && byte !== null ? { ms, byte } : null);
-        const result = await cutRange(event, location, info, p.range, p.rangeCount, {
-          start: anchor(p.startAnchorMs, p.startAnchorByte),
-          end: anchor(p.endAnchorMs, p.endAnchorByte),
-        });
+        const result = await cutRange(
+          event,
+          location,
+          info,
+          p.range,
+          p.rangeCount,
+          { start: anchor(p.startAnchorMs, p.startAnchorByte), end: anchor(p.endAnchorMs, p.endAnchorByte) },
+          ctx,
+        );
         await ranges.replace({
           _id: p.rangeId,
           audioId: event.audioId,
@@ -305,6 +308,7 @@ export async function createChunker(deps: ChunkerDeps) {
     durationMs: number,
     channels: 1 | 2,
     anchor: SeekAnchor | null,
+    ctx?: MessageContext,
   ): Promise<number[]> {
     const id = `${audioId}-b${k}`;
     const known = await boundaries.get(id);
@@ -314,7 +318,11 @@ export async function createChunker(deps: ChunkerDeps) {
       channels,
       ...(anchor && { anchor }),
     });
-    if (await boundaries.insert({ _id: id, audioId, cuts })) return cuts;
+    if (await boundaries.insert({ _id: id, audioId, cuts })) {
+      // Shared with the neighbour at once, not when this range is done: it may be starting now.
+      await ctx?.commitProgress?.();
+      return cuts;
+    }
     return ((await boundaries.get(id)) as BoundaryRecord).cuts; // the neighbour was first
   }
 
@@ -329,6 +337,7 @@ export async function createChunker(deps: ChunkerDeps) {
     range: number,
     rangeCount: number,
     anchors: { start: SeekAnchor | null; end: SeekAnchor | null } = { start: null, end: null },
+    ctx?: MessageContext,
   ): Promise<CutResult> {
     const audioId = event.audioId;
     // Stereo calls carry one speaker per channel: agent left, customer right.
@@ -339,11 +348,11 @@ export async function createChunker(deps: ChunkerDeps) {
     const starts =
       range === 0
         ? channelList.map(() => 0)
-        : await boundary(audioId, location, range, rangeCount, durationMs, stereo ? 2 : 1, anchors.start);
+        : await boundary(audioId, location, range, rangeCount, durationMs, stereo ? 2 : 1, anchors.start, ctx);
     const ends =
       range === rangeCount - 1
         ? null
-        : await boundary(audioId, location, range + 1, rangeCount, durationMs, stereo ? 2 : 1, anchors.end);
+        : await boundary(audioId, location, range + 1, rangeCount, durationMs, stereo ? 2 : 1, anchors.end, ctx);
 
     const base = range * RANGE_INDEX_STRIDE;
     const done = await chunks.find(
@@ -395,8 +404,9 @@ export async function createChunker(deps: ChunkerDeps) {
       await chunks.replace(record);
       chunkCount++;
       endMs = Math.max(endMs, c.endMs);
-      await jobs.update({ _id: audioId }, { $max: { checkpointMs: c.endMs }, $set: { updatedAt: Date.now() } });
       await announce(record, causedBy(event));
+      // The chunk, its record and its announcement are the checkpoint: durable before the next.
+      await ctx?.commitProgress?.();
     }
     return { chunkCount, durationMs: endMs, channels: channels.size };
   }

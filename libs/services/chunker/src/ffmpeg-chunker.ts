@@ -10,10 +10,7 @@ export interface ChunkerSettings {
 }
 
 /** The chunker on ffmpeg (libs/audio), configured from the pipeline settings: what both modes run. */
-export function createFfmpegChunker(
-  deps: Pick<ChunkerDeps, 'bus' | 'store' | 'docs' | 'log'>,
-  cfg: ChunkerSettings,
-) {
+export function createFfmpegChunker(deps: Pick<ChunkerDeps, 'bus' | 'store' | 'docs' | 'log'>, cfg: ChunkerSettings) {
   return createChunker({
     ...deps,
     probe: probeAudio,

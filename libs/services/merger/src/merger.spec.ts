@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChunkTranscript, EventOf, Transcript } from '@speech/contracts';
-import { InProcessEventBus } from '@speech/messaging';
-import { NedbDocumentStore } from '@speech/persistence';
 import { silentLogger } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
-import { anEvent } from '@speech/testing';
+import { anEvent, inMemoryPlatform } from '@speech/testing';
 import { createMerger } from './merger';
 
 /**
@@ -20,8 +18,8 @@ describe('merger', () => {
 
   async function setup() {
     const store = new FsObjectStore(dir);
-    const bus = new InProcessEventBus({ log: silentLogger() });
-    const merger = await createMerger({ bus, store, docs: new NedbDocumentStore(null), log: silentLogger() });
+    const { bus, docs } = inMemoryPlatform();
+    const merger = await createMerger({ bus, store, docs, log: silentLogger() });
     const completed: EventOf<'transcript.completed'>[] = [];
     const failed: EventOf<'transcription.failed'>[] = [];
     bus.subscribe('probe', 'transcript.completed', async (e) => void completed.push(e));

@@ -4,7 +4,7 @@ import type { Express, Request, Response } from 'express';
 import express from 'express';
 import { TOPIC_NAMES, type RecordingView } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
-import type { DocumentStore } from '@speech/persistence';
+import type { DocumentStore, Transactor } from '@speech/persistence';
 import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
 import { ReadModel } from './read-model';
@@ -16,6 +16,8 @@ export interface QueryDeps {
   bus: EventBus;
   store: ObjectStore;
   docs: DocumentStore;
+  /** The single process's unit of work: live updates wait for the change to commit. */
+  tx?: Transactor;
   verifier: TokenVerifier;
   log: Logger;
   /** Folder with the dashboard's static files. */
@@ -25,7 +27,7 @@ export interface QueryDeps {
 
 /** Builds the read model from every lifecycle topic and serves reads, SSE and the dashboard. */
 export async function createQueryService(deps: QueryDeps) {
-  const model = new ReadModel(deps.docs);
+  const model = new ReadModel(deps.docs, Date.now, deps.tx);
   await model.init();
 
   function subscribe(): void {

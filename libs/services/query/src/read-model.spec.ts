@@ -1,10 +1,10 @@
-import { NedbDocumentStore } from '@speech/persistence';
+import { SqliteDocumentStore } from '@speech/persistence';
 import { anEvent } from '@speech/testing';
 import { ReadModel } from './read-model';
 
 describe('ReadModel', () => {
   const model = () => {
-    const m = new ReadModel(new NedbDocumentStore(null));
+    const m = new ReadModel(SqliteDocumentStore.inMemory());
     return m.init().then(() => m);
   };
   const user = 'user-1';

@@ -12,7 +12,14 @@ import {
   type TopicName,
 } from '@speech/contracts';
 import type { DeadLetter } from '@speech/messaging';
-import type { Collection, DocumentStore, Filter, Update } from '@speech/persistence';
+import {
+  immediateTransactor,
+  type Collection,
+  type DocumentStore,
+  type Filter,
+  type Transactor,
+  type Update,
+} from '@speech/persistence';
 
 /** One recording in the read model: the facts learnt from events, and what follows from them. */
 export interface RecordingDoc extends RecordingFacts {
@@ -95,6 +102,8 @@ export class ReadModel implements RecordingReader {
   constructor(
     store: DocumentStore,
     private readonly now: () => number = Date.now,
+    /** Live updates go out once the change has committed, never for one that rolls back. */
+    private readonly tx: Transactor = immediateTransactor,
   ) {
     this.docs = store.collection<RecordingDoc>('dashboard');
     this.chunkFacts = store.collection<ChunkFact>('dashboard_chunks');
@@ -322,7 +331,11 @@ export class ReadModel implements RecordingReader {
         { $set: { status: derived.status, failure: derived.failure, progress: derived.progress }, $inc: { rev: 1 } },
       );
       if (saved) {
-        if (saved.userId) this.changes.emit('change', saved.userId, this.view(saved));
+        const userId = saved.userId;
+        if (userId) {
+          const view = this.view(saved);
+          this.tx.afterCommit(() => this.changes.emit('change', userId, view));
+        }
         return;
       }
     }

@@ -17,10 +17,21 @@ export interface AudioRecord {
   status: 'uploading' | 'uploaded';
   /** While a resumable upload is open. */
   upload: { uploadId: string; partSizeBytes: number; partCount: number } | null;
+  /**
+   * False from the moment the bytes are in until audio.uploaded (and the automatic requests)
+   * went out. In the single process both happen in one transaction; on Kafka a gateway that
+   * died in between leaves it false, and the next gateway re-announces (upload-gateway.ts).
+   */
+  announced?: boolean;
+  /** When the bytes were complete (the upload's end; createdAt is its start). */
+  uploadedAt?: number;
+  autoTranscribe?: boolean;
+  autoAnalyze?: boolean;
 }
 
 export async function audiosCollection(docs: DocumentStore): Promise<Collection<AudioRecord>> {
   const c = docs.collection<AudioRecord>('audios');
   await c.ensureIndex({ userId: 1 });
+  await c.ensureIndex({ announced: 1, uploadedAt: 1 });
   return c;
 }

@@ -213,15 +213,26 @@ export function mountMultipartUploads(
         await audios.delete({ _id: record._id });
         throw err;
       }
-      const done = await audios.update(
-        { _id: record._id, status: 'uploading' },
-        { $set: { status: 'uploaded', upload: null, durationMs: audio.durationMs, channels: audio.channels } },
-      );
-      if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
-      await announceUpload(deps, done, {
-        autoTranscribe: truthy(done.metadata?.autoTranscribe),
-        autoAnalyze: truthy(done.metadata?.autoAnalyze),
+      const done = await deps.tx.run(async () => {
+        const completed = await audios.update(
+          { _id: record._id, status: 'uploading' },
+          {
+            $set: {
+              status: 'uploaded',
+              upload: null,
+              durationMs: audio.durationMs,
+              channels: audio.channels,
+              uploadedAt: Date.now(),
+              announced: false,
+              autoTranscribe: truthy(record.metadata?.autoTranscribe),
+              autoAnalyze: truthy(record.metadata?.autoAnalyze),
+            },
+          },
+        );
+        if (completed) await announceUpload(deps, audios, completed);
+        return completed;
       });
+      if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
       res.status(201).json({ audioId: record._id, status: 'uploaded', sizeBytes: record.sizeBytes });
     }),
   );

@@ -6,7 +6,7 @@ import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError, newEvent, type RecordingReader, type RecordingView } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
-import type { DocumentStore } from '@speech/persistence';
+import type { Collection, DocumentStore, Transactor } from '@speech/persistence';
 import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
 import type { MultipartUploads, ObjectStore } from '@speech/storage';
 import type { AudioInfo } from '@speech/audio';
@@ -20,6 +20,8 @@ export interface GatewayDeps {
   bus: EventBus;
   store: ObjectStore & MultipartUploads;
   docs: DocumentStore;
+  /** Makes a record and its events one step (the single process), or ordered with a re-announce (Kafka). */
+  tx: Transactor;
   recordings: RecordingReader;
   verifier: TokenVerifier;
   probe: (location: string) => Promise<AudioInfo>;
@@ -36,8 +38,9 @@ export interface GatewayDeps {
  * The write side of the HTTP API: uploads, and the Transcribe/Analyze commands.
  * It mounts on the app it is given, so the single process serves it beside the query routes.
  */
-export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promise<void> {
+export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promise<{ close(): void }> {
   const audios = await audiosCollection(deps.docs);
+  const relay = startAnnouncementRelay(deps, audios);
   const auth = requireUser(deps.verifier);
   const limiter = rateLimit({
     windowMs: 60_000,
@@ -71,11 +74,17 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
         durationMs: upload.durationMs,
         channels: upload.channels,
         createdAt: Date.now(),
+        uploadedAt: Date.now(),
         status: 'uploaded',
         upload: null,
+        announced: false,
+        autoTranscribe: upload.autoTranscribe,
+        autoAnalyze: upload.autoAnalyze,
       };
-      await audios.insert(record);
-      await announceUpload(deps, record, upload);
+      await deps.tx.run(async () => {
+        await audios.insert(record);
+        await announceUpload(deps, audios, record);
+      });
       res.status(201).json({ audioId, status: 'uploaded', sizeBytes: record.sizeBytes, sha256: record.sha256 });
     }),
   );
@@ -126,6 +135,39 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
       res.status(202).json({ audioId: record._id, status: 'analyzing', analysisId });
     }),
   );
+  return relay;
+}
+
+/** How long an upload may wait for its announcement before another gateway makes it. */
+const ANNOUNCE_GRACE_MS = 30_000;
+
+/**
+ * Re-announces uploads whose gateway stored them but died before audio.uploaded went out
+ * (only possible where the record and the event are two writes: MongoDB and Kafka). Runs at
+ * start and then every half minute; the events carry deterministic request ids, so a
+ * re-announcement that races the original costs nothing downstream.
+ */
+function startAnnouncementRelay(deps: GatewayDeps, audios: Collection<AudioRecord>): { close(): void } {
+  let running: Promise<void> | null = null;
+  const sweep = async () => {
+    const due = await audios.find(
+      { announced: false, uploadedAt: { $lt: Date.now() - ANNOUNCE_GRACE_MS } },
+      { sort: { uploadedAt: 1 }, limit: 100 },
+    );
+    for (const record of due) {
+      deps.log.warn({ audioId: record._id }, 'upload was stored but not announced; announcing it now');
+      await deps.tx.run(() => announceUpload(deps, audios, record));
+    }
+  };
+  const tick = () => {
+    running ??= sweep()
+      .catch((err: unknown) => deps.log.error({ err }, 'announcement relay failed; will try again'))
+      .finally(() => (running = null));
+  };
+  tick();
+  const timer = setInterval(tick, ANNOUNCE_GRACE_MS);
+  timer.unref();
+  return { close: () => clearInterval(timer) };
 }
 
 async function ownRecording(
@@ -147,10 +189,11 @@ async function ownRecording(
 /** Publishes audio.uploaded (and the automatic requests): the upload is now the platform's. */
 export async function announceUpload(
   deps: GatewayDeps,
+  audios: Collection<AudioRecord>,
   record: AudioRecord,
-  opts: { autoTranscribe: boolean; autoAnalyze: boolean },
 ): Promise<void> {
-  const correlationId = randomUUID();
+  const opts = { autoTranscribe: record.autoTranscribe === true, autoAnalyze: record.autoAnalyze === true };
+  const correlationId = `upload-${record._id}`;
   await deps.bus.publish(
     newEvent(
       'audio.uploaded',
@@ -171,9 +214,12 @@ export async function announceUpload(
       },
     ),
   );
-  // Automatic processing is requested now; each consumer waits for its input to exist.
-  if (opts.autoTranscribe || opts.autoAnalyze) await requestTranscription(deps, record, correlationId);
-  if (opts.autoAnalyze) await requestAnalysis(deps, record, correlationId);
+  // Automatic processing is requested now; each consumer waits for its input to exist. The ids
+  // follow from the recording, so announcing twice requests the work once.
+  if (opts.autoTranscribe || opts.autoAnalyze)
+    await requestTranscription(deps, record, correlationId, [], `auto-${record._id}`);
+  if (opts.autoAnalyze) await requestAnalysis(deps, record, correlationId, `auto-${record._id}`);
+  await audios.update({ _id: record._id }, { $set: { announced: true } });
   deps.log.info({ audioId: record._id, userId: record.userId, sizeBytes: record.sizeBytes }, 'upload stored');
 }
 
@@ -212,8 +258,8 @@ async function requestTranscription(
   record: AudioRecord,
   correlationId: string,
   phrases: string[] = [],
+  requestId: string = randomUUID(),
 ): Promise<string> {
-  const requestId = randomUUID();
   const metaPhrases = Array.isArray(record.metadata?.phrases) ? (record.metadata.phrases as unknown[]) : [];
   await deps.bus.publish(
     newEvent(
@@ -231,8 +277,12 @@ async function requestTranscription(
   return requestId;
 }
 
-async function requestAnalysis(deps: GatewayDeps, record: AudioRecord, correlationId: string): Promise<string> {
-  const analysisId = randomUUID();
+async function requestAnalysis(
+  deps: GatewayDeps,
+  record: AudioRecord,
+  correlationId: string,
+  analysisId: string = randomUUID(),
+): Promise<string> {
   const competitors = record.metadata?.competitors;
   await deps.bus.publish(
     newEvent(
