@@ -62,11 +62,11 @@ export default tseslint.config(
       'data/**',
       '.stack/**',
       '.nx/**',
-      'apps/dashboard/public/**',
       'bench/results/**',
       'deploy/**',
       '**/*.js',
       '**/*.mjs',
+      '!apps/dashboard/**/*.js',
     ],
   },
   js.configs.recommended,
@@ -85,7 +85,55 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    // The dashboard: browser ES modules without a build step, type-checked by tsc (checkJs,
+    // apps/dashboard/tsconfig.json), so the typed rules apply to them as to TypeScript.
+    files: ['apps/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      'no-undef': 'off', // tsc knows the DOM's globals and reports unknown names
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-implied-eval': 'error',
+      'no-console': 'error',
+      'no-eval': 'error',
+      'no-new-func': 'error',
+    },
+  },
+  {
+    files: ['apps/dashboard/public/**/*.js'],
+    rules: {
+      // What would break the page under its Content-Security-Policy, or put server text into HTML.
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build elements with h() from dom.js.' },
+        { property: 'outerHTML', message: 'Build elements with h() from dom.js.' },
+        { property: 'insertAdjacentHTML', message: 'Build elements with h() from dom.js.' },
+        { object: 'document', property: 'write', message: 'Build elements with h() from dom.js.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^(style$|on)/]",
+          message: 'Inline styles and handlers break under the CSP: use element.style or addEventListener.',
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'localStorage', message: 'The token lives in sessionStorage (session.js), never localStorage.' },
+        // The specs' type-check gives every module Jest's globals; the browser has none.
+        ...['describe', 'it', 'test', 'expect', 'jest', 'beforeEach', 'afterEach'].map((name) => ({
+          name,
+          message: 'A Jest global in a browser module.',
+        })),
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts', 'apps/dashboard/test/**/*.js'],
     plugins: { jest },
     rules: {
       ...jest.configs['flat/recommended'].rules,

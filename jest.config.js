@@ -27,7 +27,16 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      // The dashboard's browser modules are plain ES modules (no build step): their specs are
+      // JavaScript too, compiled to CommonJS for Jest like the TypeScript ones.
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/apps/dashboard/test/**/*.spec.js'],
+      transform: {
+        ...common.transform,
+        '^.+/apps/dashboard/.+\\.js$': [
+          '@swc/jest',
+          { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+        ],
+      },
       testPathIgnorePatterns: [
         ...common.testPathIgnorePatterns,
         '\\.int\\.spec\\.ts$',

@@ -13,6 +13,10 @@ jest.setTimeout(8 * 60_000);
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 const STARTUP_MS = 120_000;
+/** The policy the query service is to send with the page: no inline script or style, no eval. */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * The dashboard as a person uses it, in a real browser against `npx tsx apps/standalone/src/main.ts`:
@@ -28,6 +32,7 @@ describe('dashboard (browser)', () => {
   let browser: Browser | null = null;
   let page: Page;
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -52,6 +57,7 @@ describe('dashboard (browser)', () => {
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    await underCsp(page, cspViolations);
   });
 
   afterAll(async () => {
@@ -108,6 +114,38 @@ describe('dashboard (browser)', () => {
     await goneWithin(5_000);
   }
 
+  /**
+   * Serves the page with the CSP header (until the query service sends it itself) and records
+   * every violation the page reports, from the `securitypolicyviolation` event and the console.
+   */
+  async function underCsp(p: Page, violations: string[]): Promise<void> {
+    await p.route(
+      (url) => url.pathname === '/' || url.pathname === '/index.html',
+      async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CSP } });
+      },
+    );
+    // Strings, not functions: this file is type-checked without the DOM library.
+    await p.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (e) =>
+        console.error('securitypolicyviolation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
+    });
+    p.on('console', (m) => {
+      if (/securitypolicyviolation|Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+  }
+
+  /** Whether an inline script runs in the page: it must not, under the policy. */
+  async function inlineScriptRuns(p: Page): Promise<boolean> {
+    return p.evaluate<boolean>(`(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.inlineRan = true';
+      document.head.append(s);
+      return window.inlineRan === true;
+    })()`);
+  }
+
   function token(sub: string): Promise<string> {
     return signToken(secret, sub, '1h');
   }
@@ -131,17 +169,21 @@ describe('dashboard (browser)', () => {
 
   it('uploads, transcribes, analyses and shows the results of a support call', async () => {
     const jwt = await token('browser-user');
-    await page.goto(`${baseUrl}/#token=${jwt}`);
+    const response = await page.goto(`${baseUrl}/#token=${jwt}`);
+    expect(response?.headers()['content-security-policy']).toBe(CSP);
 
-    // The token is kept and removed from the address bar.
+    // The token is kept for this tab only and removed from the address bar.
     await page.waitForSelector('#app:not([hidden])');
     expect(page.url()).not.toContain('token=');
-    expect(await page.evaluate('window.localStorage.getItem("speechCoach.token")')).toBe(jwt);
+    expect(await page.evaluate('window.sessionStorage.getItem("speechCoach.token")')).toBe(jwt);
+    expect(await page.evaluate('window.localStorage.getItem("speechCoach.token")')).toBeNull();
     await page.waitForSelector('#connection[data-mode="live"]', { timeout: 30_000 });
 
-    // Upload through the page's file input.
+    // Upload through the page's file input. Automatic processing is on by default; this test
+    // turns it off to drive each step itself.
     await page.setInputFiles('#file-input', join(FIXTURES, 'support-outage.stereo.mp3'));
-    expect(await page.isChecked('#auto-input')).toBe(false);
+    expect(await page.isChecked('#auto-input')).toBe(true);
+    await page.uncheck('#auto-input');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const first = await page.waitForSelector('tr[data-audio-id]', { timeout: 60_000 });
     const audioId = (await first.getAttribute('data-audio-id')) ?? '';
@@ -199,5 +241,80 @@ describe('dashboard (browser)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(await visibleAlert()).toBeNull();
     expect(pageErrors).toEqual([]);
+    // The whole journey ran under the policy without a violation, and the policy was in force.
+    expect(cspViolations).toEqual([]);
+    expect(await inlineScriptRuns(page)).toBe(false);
+  });
+
+  it('keeps the token in the tab, and clears a token error after a good sign-in', async () => {
+    if (!browser) throw new Error('no browser');
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    const violations: string[] = [];
+    const errors: string[] = [];
+    try {
+      const tab = await context.newPage();
+      tab.on('pageerror', (err) => errors.push(err.message));
+      await underCsp(tab, violations);
+
+      // A token the server rejects: the sign-in card comes back with the reason.
+      await tab.goto(`${baseUrl}/#token=not-a-valid-token`);
+      await tab.waitForSelector('#auth-card:not([hidden])', { timeout: 30_000 });
+      await tab.waitForSelector('#alert:not([hidden])');
+      expect(await tab.locator('#alert .alert-text').textContent()).toMatch(/not accepted/);
+      expect(await tab.evaluate('window.sessionStorage.getItem("speechCoach.token")')).toBeNull();
+
+      // A good one pasted into the form: signed in, and the stale error is gone.
+      await tab.fill('#token-input', `Bearer ${await token('second-user')}`);
+      await tab.getByRole('button', { name: 'Use this token' }).click();
+      await tab.waitForSelector('#app:not([hidden])');
+      await tab.waitForSelector('#alert', { state: 'hidden', timeout: 30_000 });
+      await tab.waitForSelector('#connection[data-mode="live"]', { timeout: 30_000 });
+      expect(await tab.locator('#empty').isVisible()).toBe(true); // another user sees none of the first one's calls
+
+      // sessionStorage belongs to the tab: a reload keeps the sign-in, a new tab does not share it.
+      await tab.reload();
+      await tab.waitForSelector('#app:not([hidden])');
+      const other = await context.newPage();
+      await other.goto(baseUrl);
+      await other.waitForSelector('#auth-card:not([hidden])');
+      expect(await other.evaluate('window.localStorage.length')).toBe(0);
+      await other.close();
+
+      // Sign out forgets the token.
+      await tab.getByRole('button', { name: 'Sign out' }).click();
+      await tab.waitForSelector('#auth-card:not([hidden])');
+      expect(await tab.evaluate('window.sessionStorage.getItem("speechCoach.token")')).toBeNull();
+      expect(violations).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('follows the system colour scheme', async () => {
+    if (!browser) throw new Error('no browser');
+    const context = await browser.newContext({ colorScheme: 'dark' });
+    try {
+      const tab = await context.newPage();
+      await tab.goto(`${baseUrl}/#token=${await token('browser-user')}`);
+      await tab.waitForSelector('#app:not([hidden])');
+      const background = () => tab.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+      const dark = await background();
+      await tab.emulateMedia({ colorScheme: 'light' });
+      const light = await background();
+      expect(dark).not.toBe(light);
+      expect(luminance(dark)).toBeLessThan(luminance(light));
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await tab.emulateMedia({ colorScheme: 'dark' });
+      await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-dark.png') });
+    } finally {
+      await context.close();
+    }
   });
 });
+
+/** Relative brightness of a CSS `rgb(r, g, b)` colour, 0..255. */
+function luminance(rgb: string): number {
+  const [r = 0, g = 0, b = 0] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}

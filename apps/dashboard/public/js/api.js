@@ -1,0 +1,145 @@
+// @ts-check
+/**
+ * The HTTP API as the page uses it: one function per route, the bearer token on every
+ * request, and errors as ApiError with the server's `{error:{code,message}}`. New routes
+ * (PATCH/DELETE of a recording, exports, search) get a function here.
+ */
+
+/**
+ * @typedef {import('./types.js').RecordingView} RecordingView
+ * @typedef {import('./types.js').RecordingPage} RecordingPage
+ * @typedef {import('./types.js').Transcript} Transcript
+ * @typedef {import('./types.js').Analysis} Analysis
+ * @typedef {import('./types.js').ProcessingAction} ProcessingAction
+ */
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status, or 0 when the server could not be reached
+   * @param {string} code the server's error code, e.g. `AUDIO.INVALID_STATE`
+   * @param {string} message
+   */
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export const UNREACHABLE = 'The server cannot be reached. Check your connection.';
+
+/**
+ * The error of a non-2xx answer, from its JSON body when it has one.
+ * @param {number} status
+ * @param {string} text the response body
+ */
+export function errorFromResponse(status, text) {
+  let code = `HTTP.${status}`;
+  let message = `The server answered ${status}.`;
+  try {
+    const body = JSON.parse(text);
+    if (body && body.error) {
+      code = typeof body.error.code === 'string' && body.error.code ? body.error.code : code;
+      message = typeof body.error.message === 'string' && body.error.message ? body.error.message : message;
+    }
+  } catch {
+    // not JSON: keep the generic message
+  }
+  return new ApiError(status, code, message);
+}
+
+/**
+ * @param {string} token
+ * @returns {Record<string, string>}
+ */
+export const authHeaders = (token) => ({ Authorization: `Bearer ${token}`, Accept: 'application/json' });
+
+/**
+ * @typedef {object} ApiDeps
+ * @property {() => string | null} token the current token
+ * @property {(err: ApiError, token: string) => void} onUnauthorized a 401, with the token the request used
+ * @property {(token: string) => void} onAccepted a 2xx, with the token the request used
+ * @property {typeof fetch} [fetch]
+ */
+
+/** @param {ApiDeps} deps */
+export function createApi(deps) {
+  const doFetch = deps.fetch || ((input, init) => fetch(input, init));
+
+  /**
+   * @param {'GET' | 'POST'} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<unknown>}
+   */
+  async function request(method, path, body) {
+    const token = deps.token();
+    if (!token) throw new ApiError(401, 'AUTH.UNAUTHORIZED', 'not signed in');
+    const headers = authHeaders(token);
+    /** @type {RequestInit} */
+    const init = { method, headers };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await doFetch(path, init);
+    } catch {
+      throw new ApiError(0, 'NETWORK', UNREACHABLE);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const err = errorFromResponse(res.status, text);
+      if (res.status === 401) deps.onUnauthorized(err, token);
+      throw err;
+    }
+    deps.onAccepted(token);
+    if (!text) return null;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ApiError(res.status, 'HTTP.BAD_BODY', 'The server sent an answer the page cannot read.');
+    }
+  }
+
+  const id = encodeURIComponent;
+  return {
+    /**
+     * @param {{ limit: number, cursor?: string | null }} opts
+     * @returns {Promise<RecordingPage>}
+     */
+    async list(opts) {
+      const cursor = opts.cursor ? `&cursor=${id(opts.cursor)}` : '';
+      return /** @type {RecordingPage} */ (await request('GET', `/all?limit=${opts.limit}${cursor}`));
+    },
+    /** @param {string} audioId */
+    async recording(audioId) {
+      return /** @type {RecordingView} */ (await request('GET', `/audios/${id(audioId)}`));
+    },
+    /** @param {string} audioId */
+    async transcript(audioId) {
+      return /** @type {Transcript} */ (await request('GET', `/audios/${id(audioId)}/transcript`));
+    },
+    /** @param {string} audioId */
+    async analysis(audioId) {
+      return /** @type {Analysis} */ (await request('GET', `/audios/${id(audioId)}/analysis`));
+    },
+    /**
+     * Asks for a transcription or an analysis (202 when accepted).
+     * @param {ProcessingAction} action
+     * @param {string} audioId
+     */
+    async start(action, audioId) {
+      await request('POST', `/${action}/${id(audioId)}`, {});
+    },
+    /**
+     * The SSE address. EventSource cannot set headers, so the token goes in the query.
+     * @param {string} token
+     */
+    eventsUrl: (token) => `/events?access_token=${id(token)}`,
+  };
+}
+
+/** @typedef {ReturnType<typeof createApi>} Api */

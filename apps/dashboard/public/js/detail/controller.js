@@ -1,0 +1,170 @@
+// @ts-check
+/**
+ * The detail panel of one recording: opening and closing it, loading its transcript and
+ * analysis, and reloading when the recording gains one (or changes status) while it is open.
+ * Every load carries a sequence number, so an answer for a recording that is no longer
+ * shown is dropped.
+ */
+import { h } from '../dom.js';
+import { statusLabel, detailFacts, transcribingText } from '../status.js';
+import { detailBody } from './body.js';
+
+/**
+ * @typedef {import('../types.js').RecordingView} RecordingView
+ * @typedef {import('../types.js').Analysis} Analysis
+ * @typedef {import('../types.js').Transcript} Transcript
+ * @typedef {import('../api.js').Api} Api
+ * @typedef {import('../state.js').DashboardState} DashboardState
+ * @typedef {import('../recordings.js').Recordings} Recordings
+ * @typedef {import('../table.js').Table} Table
+ */
+
+/**
+ * @template T
+ * @typedef {import('../types.js').Settled<T>} Settled
+ */
+
+/**
+ * @typedef {object} DetailEls
+ * @property {HTMLElement} section
+ * @property {HTMLElement} title
+ * @property {HTMLElement} sub
+ * @property {HTMLElement} body
+ * @property {HTMLButtonElement} close
+ */
+
+/**
+ * What the open panel shows: its load's sequence number, and the view flags it was rendered
+ * from (status null while the first load runs).
+ * @typedef {{ audioId: string, seq: number, status: string | null, transcriptReady: boolean,
+ *   analysisReady: boolean, callType: string | null }} Shown
+ */
+
+/**
+ * @template T
+ * @param {Promise<T>} p
+ * @returns {Promise<Settled<T>>}
+ */
+const settle = (p) =>
+  p.then(
+    (value) => ({ value }),
+    (error) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
+  );
+
+/**
+ * @param {DetailEls} els
+ * @param {{ api: Api, state: DashboardState, recordings: Recordings, table: Table }} deps
+ */
+export function createDetail(els, deps) {
+  const { api, state, recordings } = deps;
+  /** @type {Shown | null} */
+  let shown = null;
+  let seq = 0;
+
+  /** @param {string} audioId */
+  async function open(audioId) {
+    const previous = shown && shown.audioId;
+    shown = { audioId, seq: ++seq, status: null, transcriptReady: false, analysisReady: false, callType: null };
+    state.selected = audioId;
+    if (previous && previous !== audioId) recordings.rerender(previous);
+    recordings.rerender(audioId);
+    els.section.hidden = false;
+    if (previous !== audioId) {
+      const view = recordings.get(audioId);
+      els.title.textContent = (view && view.filename) || 'Recording';
+      els.sub.replaceChildren();
+      els.body.replaceChildren(h('p', { class: 'loading', text: 'Loading…' }));
+      els.section.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      els.section.focus({ preventScroll: true });
+    }
+    await load(shown.seq);
+  }
+
+  /** @param {number} mySeq */
+  async function load(mySeq) {
+    if (!shown || shown.seq !== mySeq) return;
+    const audioId = shown.audioId;
+    els.body.setAttribute('aria-busy', 'true');
+    let view;
+    try {
+      view = await api.recording(audioId);
+    } catch (err) {
+      if (shown && shown.seq === mySeq) {
+        els.body.setAttribute('aria-busy', 'false');
+        const message = err instanceof Error ? err.message : String(err);
+        els.body.replaceChildren(h('p', { class: 'notice', text: `Could not load the recording: ${message}` }));
+      }
+      return;
+    }
+    const [transcript, analysis] = await Promise.all([
+      view.transcriptReady ? settle(api.transcript(audioId)) : Promise.resolve(null),
+      view.analysisReady ? settle(api.analysis(audioId)) : Promise.resolve(null),
+    ]);
+    if (!shown || shown.seq !== mySeq) return; // another recording was opened meanwhile
+    // The view's flags, not the fetches' outcome: a failed fetch must not reload in a loop.
+    shown.status = view.status;
+    shown.transcriptReady = view.transcriptReady;
+    shown.analysisReady = view.analysisReady;
+    shown.callType = analysis && analysis.value ? analysis.value.callType : null;
+    recordings.upsert(view);
+    renderHeader(view);
+    els.body.replaceChildren(...detailBody(view, transcript, analysis));
+    els.body.setAttribute('aria-busy', 'false');
+  }
+
+  /** @param {RecordingView} view */
+  function renderHeader(view) {
+    els.title.textContent = view.filename || view.audioId;
+    const badge = h('span', { class: 'badge status', 'data-status': view.status, text: statusLabel(view.status) });
+    els.sub.replaceChildren(badge, ' ', detailFacts(view, shown ? shown.callType : null).join(' · '));
+  }
+
+  /**
+   * A newer view of some recording arrived.
+   * @param {RecordingView} view
+   */
+  function onRecording(view) {
+    if (!shown || shown.audioId !== view.audioId || shown.status === null) return;
+    renderHeader(view);
+    const gained = (view.transcriptReady && !shown.transcriptReady) || (view.analysisReady && !shown.analysisReady);
+    const moved = view.status !== shown.status;
+    shown.status = view.status;
+    if (gained || moved) {
+      shown.seq = ++seq;
+      void load(shown.seq);
+      return;
+    }
+    const live = els.body.querySelector('[data-live="transcript-progress"]');
+    if (live) live.textContent = transcribingText(view);
+  }
+
+  function close() {
+    const previous = shown && shown.audioId;
+    shown = null;
+    seq++;
+    state.selected = null;
+    els.section.hidden = true;
+    els.body.replaceChildren();
+    if (previous) {
+      recordings.rerender(previous);
+      deps.table.focus(previous, 'view');
+    }
+  }
+
+  recordings.onChange(onRecording);
+  els.close.addEventListener('click', close);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && shown && els.section.contains(document.activeElement)) close();
+  });
+
+  return {
+    open,
+    close,
+    /** The recording shown, or null. */
+    get audioId() {
+      return shown ? shown.audioId : null;
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createDetail>} Detail */

@@ -1,0 +1,40 @@
+// @ts-check
+/** Issues and objections, in the order they were raised. */
+import { h } from '../dom.js';
+import { percent } from '../format.js';
+import { countBadge, muted, panel, quote, speakerLabel, timestamp } from './parts.js';
+
+/** @typedef {import('../types.js').Issue} Issue */
+
+/**
+ * @param {ReadonlyArray<Issue>} issues
+ * @param {ReadonlyArray<string>} speakers
+ */
+export function issuesPanel(issues, speakers) {
+  const count = countBadge(issues.length);
+  if (!issues.length)
+    return panel('Issues & objections', 'issues', count, muted('No objections or issues were detected.'));
+  const list = h(
+    'ul',
+    { class: 'issues' },
+    issues
+      .slice()
+      .sort((a, b) => a.startMs - b.startMs)
+      .map((issue) =>
+        h(
+          'li',
+          { class: 'issue', 'data-issue': '', 'data-type': issue.type },
+          h(
+            'div',
+            { class: 'issue-head' },
+            h('span', { class: 'badge type-badge', 'data-type': issue.type, text: issue.type }),
+            timestamp(issue.startMs),
+            speakerLabel(issue.speaker, speakers),
+            h('span', { text: `${percent(issue.confidence)} confidence` }),
+          ),
+          quote(issue.quote),
+        ),
+      ),
+  );
+  return panel('Issues & objections', 'issues', count, list);
+}

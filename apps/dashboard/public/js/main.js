@@ -1,0 +1,202 @@
+// @ts-check
+/**
+ * The dashboard's composition root: finds the page's elements, builds the modules and wires
+ * signing in and out. ES modules without a build step; `type="module"` scripts run after the
+ * document is parsed, so the elements exist.
+ */
+import { createApi } from './api.js';
+import { createAuthView } from './auth.js';
+import { createDetail } from './detail/controller.js';
+import { byId, within } from './dom.js';
+import { createLive } from './live.js';
+import { createNotices } from './notices.js';
+import { createRecordings } from './recordings.js';
+import { createTokenStore, takeTokenFromAddress } from './session.js';
+import { createState } from './state.js';
+import { createTable } from './table.js';
+import { createUpload } from './upload.js';
+
+/**
+ * @typedef {import('./api.js').ApiError} ApiError
+ * @typedef {import('./session.js').KeyValueStore} KeyValueStore
+ */
+
+/**
+ * Storage that may be missing or refuse access (site data disabled).
+ * @param {() => KeyValueStore} get
+ */
+function storage(get) {
+  try {
+    return get();
+  } catch {
+    return null;
+  }
+}
+
+const tokens = createTokenStore({
+  session: storage(() => window.sessionStorage),
+  legacy: storage(() => window.localStorage),
+});
+const state = createState();
+let signedIn = false;
+/** Whether a request with the current token has succeeded. */
+let tokenAccepted = false;
+
+const notices = createNotices({
+  alert: byId('alert', HTMLElement),
+  alertText: within(document, '#alert .alert-text', HTMLElement),
+  announcer: byId('announcer', HTMLElement),
+  connection: byId('connection', HTMLElement),
+  connectionText: within(document, '#connection .connection-text', HTMLElement),
+});
+within(document, '#alert .alert-close', HTMLButtonElement).addEventListener('click', () => notices.hideAlert());
+
+/**
+ * A 401. Answers to a token that has since been replaced are ignored: they must not sign
+ * out the session that replaced it.
+ * @param {ApiError} err
+ * @param {string} token
+ */
+function onUnauthorized(err, token) {
+  if (!signedIn || token !== tokens.get()) return;
+  signOut(
+    tokenAccepted
+      ? `Your session has ended (${err.message}). Paste a new token to continue.`
+      : `That token was not accepted (${err.message}). Check it and try again.`,
+  );
+}
+
+/** @param {string} token */
+function onAccepted(token) {
+  if (token !== tokens.get() || tokenAccepted) return;
+  tokenAccepted = true;
+  notices.hideAlert('auth'); // a token error from before this sign-in is stale now
+}
+
+const api = createApi({ token: () => tokens.get(), onUnauthorized, onAccepted });
+
+const loadMoreButton = byId('load-more', HTMLButtonElement);
+/** @type {import('./detail/controller.js').Detail | null} */
+let detail = null;
+const table = createTable(
+  { tbody: byId('recordings-body', HTMLTableSectionElement), empty: byId('empty', HTMLElement) },
+  {
+    onAction(action, audioId) {
+      if (action === 'view') void detail?.open(audioId);
+      else void recordings.start(action, audioId);
+    },
+  },
+);
+const recordings = createRecordings({
+  state,
+  api,
+  table,
+  notices,
+  loadMore: loadMoreButton,
+  signedIn: () => signedIn,
+});
+detail = createDetail(
+  {
+    section: byId('detail', HTMLElement),
+    title: byId('detail-title', HTMLElement),
+    sub: byId('detail-sub', HTMLElement),
+    body: byId('detail-body', HTMLElement),
+    close: byId('detail-close', HTMLButtonElement),
+  },
+  { api, state, recordings, table },
+);
+
+const live = createLive({
+  url: () => {
+    const token = tokens.get();
+    return token ? api.eventsUrl(token) : null;
+  },
+  onRecording: (view) => recordings.upsert(view),
+  onMode: (mode) => notices.setConnection(mode),
+  poll: () => recordings.poll(),
+  onCatchUp: () => {
+    if (state.firstPageLoaded) void recordings.loadFirstPage();
+  },
+});
+
+const upload = createUpload(
+  {
+    form: byId('upload-form', HTMLFormElement),
+    file: byId('file-input', HTMLInputElement),
+    competitors: byId('competitors-input', HTMLInputElement),
+    auto: byId('auto-input', HTMLInputElement),
+    submit: byId('upload-button', HTMLButtonElement),
+    cancel: byId('upload-cancel', HTMLButtonElement),
+    progress: byId('upload-progress', HTMLElement),
+    bar: byId('upload-bar', HTMLProgressElement),
+    progressText: byId('upload-progress-text', HTMLElement),
+  },
+  { token: () => tokens.get(), notices, recordings, signedIn: () => signedIn, onUnauthorized, onAccepted },
+);
+
+const auth = createAuthView(
+  {
+    card: byId('auth-card', HTMLElement),
+    form: byId('auth-form', HTMLFormElement),
+    input: byId('token-input', HTMLTextAreaElement),
+    app: byId('app', HTMLElement),
+    signOut: byId('sign-out', HTMLButtonElement),
+  },
+  {
+    onToken: signIn,
+    onEmpty: () => notices.showAlert('Paste the access token first.', { topic: 'auth' }),
+    onSignOut: () => signOut(),
+  },
+);
+
+/** @param {string} token */
+function signIn(token) {
+  if (signedIn) stopSession();
+  tokens.set(token);
+  tokenAccepted = false;
+  signedIn = true;
+  notices.hideAlert('general');
+  auth.showApp();
+  void recordings.loadFirstPage();
+  live.start();
+}
+
+/** Stops everything that used the token. */
+function stopSession() {
+  signedIn = false;
+  tokenAccepted = false;
+  live.stop();
+  upload.abort();
+  detail?.close();
+  recordings.clear();
+}
+
+/**
+ * Back to the sign-in card, with the reason if the server ended the session.
+ * @param {string} [message]
+ */
+function signOut(message) {
+  const wasSignedIn = signedIn;
+  stopSession();
+  tokens.clear();
+  notices.setConnection('offline');
+  auth.showSignIn();
+  if (message) notices.showAlert(message, { topic: 'auth' });
+  else if (wasSignedIn) notices.hideAlert();
+}
+
+byId('refresh', HTMLButtonElement).addEventListener('click', () => void recordings.loadFirstPage());
+loadMoreButton.addEventListener('click', () => void recordings.loadMore());
+// A new dashboard link opened in this tab.
+window.addEventListener('hashchange', () => {
+  const token = takeTokenFromAddress(window.location, window.history);
+  if (token) signIn(token);
+});
+
+const fromLink = takeTokenFromAddress(window.location, window.history);
+const token = fromLink || tokens.get();
+if (token) signIn(token);
+else {
+  notices.setConnection('offline');
+  auth.showSignIn();
+}

@@ -1,0 +1,34 @@
+// @ts-check
+/**
+ * The shapes the page reads from the API. They are the server's own types, imported for
+ * type-checking only (JSDoc imports are comments, so nothing of them reaches the browser):
+ * when a contract changes, `tsc -p apps/dashboard` fails here instead of the page breaking.
+ *
+ * @typedef {import('../../../../libs/contracts/src/recording-status').RecordingView} RecordingView
+ * @typedef {import('../../../../libs/contracts/src/recording-status').RecordingStatus} RecordingStatus
+ * @typedef {import('../../../../libs/contracts/src/recording-status').Permission} Permission
+ * @typedef {import('../../../../libs/contracts/src/transcript').Transcript} Transcript
+ * @typedef {import('../../../../libs/contracts/src/transcript').Segment} Segment
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').AnalysisResult} Analysis
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').Metrics} Metrics
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').Sentiment} Sentiment
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').SentimentPoint} SentimentPoint
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').Issue} Issue
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').CoachingItem} CoachingItem
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').QuizQuestion} QuizQuestion
+ * @typedef {import('../../../../libs/analysis/src/analysis.schema').ActionItem} ActionItem
+ *
+ * @typedef {{ items: RecordingView[], nextCursor: string | null }} RecordingPage
+ *   `GET /all`, newest first.
+ * @typedef {'transcribe' | 'analyze'} ProcessingAction
+ *   The steps a user starts from a row (`POST /transcribe/:id`, `POST /analyze/:id`).
+ * @typedef {'live' | 'polling' | 'offline'} ConnectionMode
+ */
+
+/**
+ * A fetch that may fail without failing the whole panel.
+ * @template T
+ * @typedef {{ value: T, error?: undefined } | { value?: undefined, error: Error }} Settled
+ */
+
+export {};
