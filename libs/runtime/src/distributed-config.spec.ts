@@ -58,6 +58,12 @@ describe('distributed config: connection security', () => {
     expect(problems({ SCHEMA_REGISTRY_USERNAME: 'key' })).toContain('SCHEMA_REGISTRY_PASSWORD');
   });
 
+  it('wants http(s) URLs for the servers it calls (zod alone takes minio:9000 as a URL)', () => {
+    expect(problems({ S3_ENDPOINT: 'minio:9000' })).toContain('S3_ENDPOINT: must be an http:// or https:// URL');
+    expect(problems({ SCHEMA_REGISTRY_URL: 'registry:8081' })).toContain('SCHEMA_REGISTRY_URL');
+    expect(problems({ S3_ENDPOINT: 'http://minio:9000' })).toBe('');
+  });
+
   it('rejects empty strings for optional keys (an unset chart value must not render as "")', () => {
     expect(problems({ AWS_ACCESS_KEY_ID: '' })).toContain('AWS_ACCESS_KEY_ID');
   });

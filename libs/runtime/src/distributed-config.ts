@@ -7,6 +7,9 @@ import { pipelineSettings } from './pipeline-settings';
 
 const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
+/** zod's url() alone accepts `minio:9000` (scheme "minio"): the services speak HTTP(S) only. */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 /** The environment every distributed service reads (one schema; each service uses what it needs). */
 const baseSchema = z.object({
   PORT: env.int(8080),
@@ -34,7 +37,7 @@ const baseSchema = z.object({
   KAFKA_SASL_MECHANISM: z.enum(KAFKA_SASL_MECHANISMS).optional(),
   KAFKA_SASL_USERNAME: env.optional(),
   KAFKA_SASL_PASSWORD: env.optional(),
-  SCHEMA_REGISTRY_URL: z.url(),
+  SCHEMA_REGISTRY_URL: httpUrl(),
   /** HTTP basic auth for the registry (Confluent Cloud: the registry API key and secret). */
   SCHEMA_REGISTRY_USERNAME: env.optional(),
   SCHEMA_REGISTRY_PASSWORD: env.optional(),
@@ -42,14 +45,14 @@ const baseSchema = z.object({
   /** Each service gets its own database: `<prefix>-<service>`. */
   MONGODB_DB_PREFIX: env.str('speech'),
   S3_BUCKET: env.str('speech'),
-  S3_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: httpUrl().optional(),
   AWS_REGION: env.str('us-east-1'),
   AWS_ACCESS_KEY_ID: env.optional(),
   AWS_SECRET_ACCESS_KEY: env.optional(),
   AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_JWKS_URL: httpUrl().optional(),
   /** upload-gateway: where the query service answers. */
-  QUERY_URL: z.url().default('http://localhost:8086'),
+  QUERY_URL: httpUrl().default('http://localhost:8086'),
   WORK_DIR: env.str('/tmp/speech'),
   ...pipelineSettings,
 });
