@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 chart=deploy/helm/speech-coach
 
+# node_modules (tsx, zod, yaml) for the config step, as npm start and npm test do.
+bash scripts/setup.sh
 bash deploy/check/install-tools.sh
 tools="${DEPLOY_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/speech-coach/deploy-tools}"
 # shellcheck source=/dev/null
