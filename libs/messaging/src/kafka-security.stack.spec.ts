@@ -17,13 +17,13 @@ const env = (() => {
     return {} as Record<string, string>;
   }
 })();
-const withSasl = env.KAFKA_SASL_BROKERS ? describe : describe.skip;
+const withSasl = env.SASL_KAFKA_BROKERS ? describe : describe.skip;
 
 withSasl('KafkaEventBus with SASL authentication', () => {
   const buses: KafkaEventBus[] = [];
   const newBus = (prefix: string, security: KafkaSecurityConfig) => {
     const bus = new KafkaEventBus({
-      brokers: env.KAFKA_SASL_BROKERS.split(','),
+      brokers: env.SASL_KAFKA_BROKERS.split(','),
       clientId: 'sasl-test',
       security,
       codec: new SchemaRegistryCodec(env.SCHEMA_REGISTRY_URL, prefix),
@@ -41,7 +41,7 @@ withSasl('KafkaEventBus with SASL authentication', () => {
   it('publishes and consumes through the SASL/PLAIN listener with the right credentials', async () => {
     const prefix = `s${randomUUID().slice(0, 8)}.`;
     const bus = newBus(prefix, {
-      sasl: { mechanism: 'plain', username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD },
+      sasl: { mechanism: 'plain', username: env.SASL_KAFKA_USERNAME, password: env.SASL_KAFKA_PASSWORD },
     });
     const seen: string[] = [];
     bus.subscribe('g', 'chunk.created', async (e: EventOf<'chunk.created'>) => {
@@ -55,7 +55,7 @@ withSasl('KafkaEventBus with SASL authentication', () => {
 
   it('fails at start with an authentication error for a wrong password', async () => {
     const bus = newBus(`s${randomUUID().slice(0, 8)}.`, {
-      sasl: { mechanism: 'plain', username: env.KAFKA_SASL_USERNAME, password: 'wrong-password' },
+      sasl: { mechanism: 'plain', username: env.SASL_KAFKA_USERNAME, password: 'wrong-password' },
     });
     await expect(bus.start()).rejects.toThrow(/SASL|[Aa]uthentication/);
   });
