@@ -11,6 +11,8 @@ import { now, round, summary, timed } from './lib/timing';
 import { errorText, meets, type Benchmark, type Figure } from './lib/types';
 
 const TARGET = 50;
+/** The distributed mode's target for the same queries (issue: the stack at 100,000 recordings). */
+const STACK_TARGET = 20;
 const RECORDINGS = 100_000;
 /** Recordings made through ReadModel.apply(audio.uploaded); the rest are copies of their shape. */
 const APPLIED = 1_000;
@@ -171,8 +173,9 @@ export const queryBench: Benchmark = {
           const s = p99s(m);
           stack = {
             value: s.p99Ms,
-            met: meets(s.p99Ms, '<=', TARGET),
-            store: 'MongoDocumentStore on the stack (FerretDB over SQLite), ReadModel.list in this process',
+            target: `≤ ${STACK_TARGET}`,
+            met: meets(s.p99Ms, '<=', STACK_TARGET),
+            store: 'MongoDocumentStore on the stack’s MongoDB-wire database, ReadModel.list in this process',
             budgetPerCaseMs: budgetMs,
             fillMs: round(fill.ms, 1),
             ...s,

@@ -67,18 +67,20 @@ wait_for() {
 kafka_ok() { port_open "$STACK_HOST" "$KAFKA_PORT"; }
 up_kafka() {
   if pid_alive kafka; then log "kafka: already running (pid $(head -n1 "$PIDS/kafka.pid"))"; return; fi
-  ports_free kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
+  ports_free kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$KAFKA_SASL_PORT"
   local props="$CONF/kafka.properties" logdir="$DATA/kafka"
   mkdir -p "$logdir"
   cat >"$props" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$STACK_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$STACK_HOST:$KAFKA_PORT,CONTROLLER://$STACK_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$STACK_HOST:$KAFKA_PORT
+listeners=PLAINTEXT://$STACK_HOST:$KAFKA_PORT,CONTROLLER://$STACK_HOST:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://$STACK_HOST:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://$STACK_HOST:$KAFKA_PORT,SASL_PLAINTEXT://$STACK_HOST:$KAFKA_SASL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$KAFKA_SASL_USER" password="$KAFKA_SASL_SECRET" user_$KAFKA_SASL_USER="$KAFKA_SASL_SECRET";
 log.dirs=$logdir
 num.partitions=1
 default.replication.factor=1
@@ -218,6 +220,10 @@ S3_FORCE_PATH_STYLE=true
 AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY
 AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY
 AWS_REGION=$S3_REGION
+# Not KAFKA_SASL_*: the services read those, and this file is their environment.
+SASL_KAFKA_BROKERS=$STACK_HOST:$KAFKA_SASL_PORT
+SASL_KAFKA_USERNAME=$KAFKA_SASL_USER
+SASL_KAFKA_PASSWORD=$KAFKA_SASL_SECRET
 EOF
   mv -f "$tmp" "$STACK_DIR/env"
 }

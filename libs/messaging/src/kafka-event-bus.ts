@@ -1,5 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type KafkaConfig,
+  type SASLOptions,
+  type Consumer,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
 import {
   deadLetterTopic,
   describeError,
@@ -21,9 +31,18 @@ import {
 } from './event-bus.port';
 import type { EventCodec } from './schema-registry-codec';
 
+/** TLS and SASL to the brokers, as managed Kafka services require. */
+export interface KafkaSecurityConfig {
+  /** TLS on every broker connection; `ca` (PEM) replaces the system's CAs when given. */
+  tls?: { ca?: string; rejectUnauthorized?: boolean };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
 export interface KafkaEventBusOptions {
   brokers: string[];
   clientId: string;
+  /** Unset: plaintext without authentication (the native stack, a cluster inside the pod network). */
+  security?: KafkaSecurityConfig;
   codec: EventCodec;
   log: Logger;
   retry?: RetryPolicy;
@@ -36,6 +55,20 @@ export interface KafkaEventBusOptions {
   session?: { timeoutMs?: number; heartbeatMs?: number };
   /** Topic creation at start-up. Partitions default to the catalogue's counts. */
   topics?: { partitions?: number; replicationFactor?: number };
+}
+
+/** kafkajs's `ssl` and `sasl` client options from ours. */
+export function kafkaConnectionSecurity(security: KafkaSecurityConfig | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  if (!security) return {};
+  const { tls, sasl } = security;
+  return {
+    ...(tls
+      ? { ssl: { rejectUnauthorized: tls.rejectUnauthorized ?? true, ...(tls.ca ? { ca: [tls.ca] } : {}) } }
+      : {}),
+    ...(sasl
+      ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions }
+      : {}),
+  };
 }
 
 interface Sub {
@@ -87,6 +120,7 @@ export class KafkaEventBus implements EventBus {
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
+      ...kafkaConnectionSecurity(opts.security),
       logCreator: pinoLogCreator(opts.log),
       logLevel: logLevel.INFO,
       // Explicit, so kafkajs's NODE_ENV=test defaults never apply (STYLE.md).

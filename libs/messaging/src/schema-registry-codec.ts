@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type * as avro from 'avsc';
 import { AppError, loadSchemas, type EventOf, type TopicName } from '@speech/contracts';
 
 /** The codec port the Kafka adapter encodes and decodes through. */
@@ -7,6 +8,16 @@ export interface EventCodec {
   encode<T extends TopicName>(event: EventOf<T>): Promise<Buffer>;
   decode<T extends TopicName>(topic: T, buf: Buffer): Promise<EventOf<T>>;
 }
+
+export interface SchemaRegistryCodecOptions {
+  /** Names the physical topics, and so the subjects (TopicNameStrategy). */
+  topicPrefix?: string;
+  /** HTTP basic auth (Confluent Cloud: the registry API key and secret). */
+  auth?: { username: string; password: string };
+}
+
+/** Confluent wire format: magic byte 0, then the writer schema's registry id (big-endian int32), then Avro. */
+const WIRE_HEADER_BYTES = 5;
 
 /**
  * Avro through a Confluent-compatible schema registry (Confluent, Apicurio's ccompat API).
@@ -18,13 +29,24 @@ export class SchemaRegistryCodec implements EventCodec {
   private readonly registry: SchemaRegistry;
   private readonly schemas = loadSchemas();
   private readonly ids = new Map<TopicName, number>();
+  private readonly topicPrefix: string;
+  /**
+   * Per topic, per writer schema id: the resolver from that writer schema to our reader schema
+   * (null when they are the same). The registry client would rebuild the reader type and the
+   * resolver on every decode.
+   */
+  private readonly resolvers = new Map<TopicName, Map<number, Promise<avro.Resolver | null>>>();
 
-  /** `topicPrefix` names the physical topics, and so the subjects (TopicNameStrategy). */
-  constructor(
-    url: string,
-    private readonly topicPrefix = '',
-  ) {
-    this.registry = new SchemaRegistry({ host: url, clientId: 'speech-platform', retry: { retries: 5 } });
+  /** The second argument may also be the topic prefix alone. */
+  constructor(url: string, options: SchemaRegistryCodecOptions | string = {}) {
+    const opts = typeof options === 'string' ? { topicPrefix: options } : options;
+    this.topicPrefix = opts.topicPrefix ?? '';
+    this.registry = new SchemaRegistry({
+      host: url,
+      clientId: 'speech-platform',
+      retry: { retries: 5 },
+      ...(opts.auth ? { auth: opts.auth } : {}),
+    });
   }
 
   subject(topic: string): string {
@@ -77,7 +99,11 @@ export class SchemaRegistryCodec implements EventCodec {
     if (!s) throw new AppError('CONTRACT.UNKNOWN_TOPIC', `no schema for topic ${topic}`);
     let value: unknown;
     try {
-      value = await this.registry.decode(buf, { [SchemaType.AVRO]: { readerSchema: s.schema as never } });
+      if (buf.length < WIRE_HEADER_BYTES || buf[0] !== 0)
+        throw new Error('not in the Confluent wire format (magic byte 0)');
+      const resolver = await this.resolverFor(topic, s.type, buf.readInt32BE(1));
+      const payload = buf.subarray(WIRE_HEADER_BYTES);
+      value = resolver ? s.type.fromBuffer(payload, resolver) : s.type.fromBuffer(payload);
     } catch (cause) {
       const e = cause as { name?: string; message?: string };
       // A registry that cannot be reached is worth retrying; a message that cannot be
@@ -90,5 +116,22 @@ export class SchemaRegistryCodec implements EventCodec {
       throw new AppError('CONTRACT.UNDECODABLE', `message on ${topic} is not a ${topic} event`, { retriable: false });
     }
     return event;
+  }
+
+  /** The writer schema comes from the registry once per id; the resolver is built once per (topic, id). */
+  private resolverFor(topic: TopicName, reader: avro.Type, writerId: number): Promise<avro.Resolver | null> {
+    let byId = this.resolvers.get(topic);
+    if (!byId) this.resolvers.set(topic, (byId = new Map()));
+    let resolver = byId.get(writerId);
+    if (!resolver) {
+      resolver = this.registry.getSchema(writerId).then((writer) => {
+        const type = writer as unknown as avro.Type;
+        return reader.equals(type) ? null : reader.createResolver(type);
+      });
+      // A failed lookup (registry down) is not cached: the next delivery asks again.
+      resolver.catch(() => byId.delete(writerId));
+      byId.set(writerId, resolver);
+    }
+    return resolver;
   }
 }

@@ -11,7 +11,7 @@ import {
   type Logger,
 } from '@speech/platform';
 import { S3ObjectStore } from '@speech/storage';
-import { loadDistributedConfig, type DistributedConfig } from './distributed-config';
+import { kafkaSecurity, loadDistributedConfig, schemaRegistryAuth, type DistributedConfig } from './distributed-config';
 
 export interface Infrastructure {
   cfg: DistributedConfig;
@@ -49,11 +49,15 @@ async function start(
   const lifecycle = new Lifecycle(log);
   lifecycle.installSignalHandlers();
 
-  const codec = new SchemaRegistryCodec(cfg.SCHEMA_REGISTRY_URL, cfg.KAFKA_TOPIC_PREFIX);
+  const codec = new SchemaRegistryCodec(cfg.SCHEMA_REGISTRY_URL, {
+    topicPrefix: cfg.KAFKA_TOPIC_PREFIX,
+    auth: schemaRegistryAuth(cfg),
+  });
   await codec.registerAll();
   const bus = new KafkaEventBus({
     brokers: cfg.KAFKA_BROKERS,
     clientId: cfg.KAFKA_CLIENT_ID ?? service,
+    security: kafkaSecurity(cfg),
     codec,
     log,
     topicPrefix: cfg.KAFKA_TOPIC_PREFIX,

@@ -11,20 +11,39 @@ import { join } from 'node:path';
  * - Without one (these machines): the native stack of deploy/stack, on test-only ports and
  *   a test-only folder (.stack/test), so a test can never write to a developer's stack.
  */
-export const TEST_STACK_DIR = join(ROOT, '.stack/test');
+/** TEST_STACK_DIR moves the test stack's folder (default .stack/test), e.g. for a second copy on one machine. */
+export const TEST_STACK_DIR = process.env.TEST_STACK_DIR ?? join(ROOT, '.stack/test');
 const ENV_FILE = join(TEST_STACK_DIR, 'env');
 
-/** Ports of the native test stack: the dev stack's ports + 10000, so both can run at once. */
-export const TEST_PORTS = {
-  KAFKA_PORT: '29092',
-  KAFKA_CONTROLLER_PORT: '29093',
-  REGISTRY_PORT: '28081',
-  REGISTRY_MGMT_PORT: '28082',
-  FERRETDB_PORT: '27028',
-  FERRETDB_DEBUG_PORT: '28088',
-  S3_PORT: '29000',
-  S3_CONSOLE_PORT: '29001',
+/** The test stack's ports at the default offset: the dev stack's ports (deploy/stack/lib.sh) + 10000. */
+const DEFAULT_TEST_PORTS = {
+  KAFKA_PORT: 29092,
+  KAFKA_CONTROLLER_PORT: 29093,
+  REGISTRY_PORT: 28081,
+  REGISTRY_MGMT_PORT: 28082,
+  FERRETDB_PORT: 27028,
+  FERRETDB_DEBUG_PORT: 28088,
+  S3_PORT: 29000,
+  S3_CONSOLE_PORT: 29001,
 };
+const DEFAULT_OFFSET = 10_000;
+
+/**
+ * Ports of the native test stack: the dev stack's + TEST_STACK_PORT_OFFSET (default 10000), so
+ * both can run at once. Another offset, with another TEST_STACK_DIR, runs a second test stack
+ * beside them (e.g. TEST_STACK_PORT_OFFSET=20000).
+ */
+export const TEST_PORTS = testPorts(process.env.TEST_STACK_PORT_OFFSET);
+
+function testPorts(raw: string | undefined): Record<keyof typeof DEFAULT_TEST_PORTS, string> {
+  const offset = raw === undefined || raw === '' ? DEFAULT_OFFSET : Number(raw);
+  if (!Number.isInteger(offset) || offset < 1000 || offset > 30_000) {
+    throw new Error(`TEST_STACK_PORT_OFFSET must be an integer from 1000 to 30000 (got ${raw})`);
+  }
+  return Object.fromEntries(
+    Object.entries(DEFAULT_TEST_PORTS).map(([k, p]) => [k, String(p + offset - DEFAULT_OFFSET)]),
+  ) as Record<keyof typeof DEFAULT_TEST_PORTS, string>;
+}
 
 export type StackEnv = Record<string, string>;
 
