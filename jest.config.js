@@ -1,4 +1,4 @@
-// Three tiers (see README "Tests"): unit specs beside the code, integration specs
+// Tiers (see README "Tests"): unit specs beside the code, integration specs
 // (*.int.spec.ts) against real servers, end-to-end specs (*.e2e.spec.ts) that drive the API.
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -27,12 +27,13 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'],
       testPathIgnorePatterns: [
         ...common.testPathIgnorePatterns,
         '\\.int\\.spec\\.ts$',
         '\\.e2e\\.spec\\.ts$',
         '\\.stack\\.spec\\.ts$',
+        '\\.smoke\\.spec\\.ts$',
       ],
     },
     {
@@ -53,6 +54,13 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
+    },
+    {
+      // Every command README.md and bench/README.md name, run from a fresh copy of the repo as a
+      // new user would (test/smoke/documented-commands.smoke.spec.ts).
+      ...common,
+      displayName: 'smoke',
+      testMatch: ['<rootDir>/test/**/*.smoke.spec.ts'],
     },
   ],
 };
