@@ -19,7 +19,8 @@
 #   - before slow work prints one line saying what and how long it takes the first time
 #     (`note "installing X (about 2 min, first run only)"`), and wraps long commands in
 #     `timed "doing X" cmd…`, which prints a line every 30 s and the time taken;
-#   - downloads and builds into $SPEECH_CACHE (~/.cache/speech-coach/<step>/, shared by every
+#   - downloads and builds into $SPEECH_CACHE (SPEECH_CACHE_DIR, default ~/.cache/speech-coach/
+#     <step>/, shared by every
 #     clone on the machine, under `with_cache_lock`) and restores from there into the clone, so a
 #     second clone copies instead of rebuilding;
 #   - writes to stderr only: stdout belongs to the command that runs after setup;
@@ -88,7 +89,7 @@ step npm                                             # node_modules, when packag
 step better-sqlite3                                  # its native build for this Node's ABI
 [ "$with_test" = 0 ] || step chromium                # the dashboard's browser test
 [ "$with_node24" = 0 ] || step node24                # Node 24 LTS in ~/.cache/speech-coach/node24
-[ "$with_node24" = 0 ] || step better-sqlite3 --node "$NODE24_BIN"   # … and the addon for its ABI
+[ "$with_node24" = 0 ] || step better-sqlite3 "$NODE24_BIN" >/dev/null # … and the addon for its ABI
 
 if [ "${SETUP_VERBOSE:-0}" = 1 ]; then
   note "setup done in $((($(date +%s%N) - t0) / 1000000)) ms (Node $NODE_VERSION, ABI $NODE_ABI)"

