@@ -67,7 +67,11 @@ function npm(args: string[], opts: { env?: Record<string, string>; timeoutMs: nu
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL'); // the group this test started
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL'); // the group this test started
+      } catch {
+        // gone meanwhile
+      }
       fail(
         new Error(
           `npm ${args.join(' ')} did not end within ${opts.timeoutMs / 1000} s:\n${out.slice(-3000)}\n${err.slice(-3000)}`,
@@ -141,8 +145,18 @@ const CASES: Record<string, () => Promise<void>> = {
       expect(out).toContain('PORT and HOST change it');
       expect(out).toContain(`npm run speech -- upload call.mp3 --url http://localhost:${port}`);
     } finally {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+      // The group this test started (npm, sh, tsx, node): TERM, and KILL what still runs after 30 s.
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          if (child.pid) process.kill(-child.pid, sig);
+        } catch {
+          // all gone already
+        }
+      };
+      signal('SIGTERM');
+      const hung = setTimeout(() => signal('SIGKILL'), 30_000);
       await exited;
+      clearTimeout(hung);
     }
   },
 
@@ -275,10 +289,10 @@ describe('the commands the docs name', () => {
       for (const f of git(['ls-files', '-z', '--deleted']).split('\0').filter(Boolean))
         rmSync(join(clone, f), { force: true });
       if (existsSync(join(clone, 'node_modules'))) throw new Error('the clone has a node_modules already');
-    });
+    }, 5 * MIN);
     afterAll(() => {
       if (scratch) rmSync(scratch, { recursive: true, force: true });
-    });
+    }, 5 * MIN);
 
     // In this order: the CLI first (it installs), then the rest in the installed clone.
     const order = ['speech', ...Object.keys(CASES).filter((k) => k !== 'speech')];
