@@ -14,7 +14,7 @@ fi
 if [ -x node_modules/.bin/tsx ]; then
   note "updating npm dependencies: package-lock.json changed (usually under a minute)"
 else
-  note "installing npm dependencies into node_modules: first run only, about 2 min with a warm npm cache, 5-6 min without"
+  note "installing npm dependencies into node_modules: first run only, about 2 min (up to 6 on a busy machine)"
 fi
 # Not `npm ci`: npm 11 writes lockfiles without other platforms' optional binaries
 # (@swc/core-darwin-*, …) and then its own `npm ci` refuses them as out of sync.
