@@ -1,4 +1,4 @@
-// Three tiers (see README "Tests"): unit specs beside the code, integration specs
+// Tiers (see README "Tests"): unit specs beside the code, integration specs
 // (*.int.spec.ts) against real servers, end-to-end specs (*.e2e.spec.ts) that drive the API.
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -29,7 +29,7 @@ module.exports = {
       displayName: 'unit',
       // The dashboard's browser modules are plain ES modules (no build step): their specs are
       // JavaScript too, compiled to CommonJS for Jest like the TypeScript ones.
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/apps/dashboard/test/**/*.spec.js'],
+      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts', '<rootDir>/apps/dashboard/test/**/*.spec.js'],
       transform: {
         ...common.transform,
         '^.+/apps/dashboard/.+\\.js$': [
@@ -42,6 +42,7 @@ module.exports = {
         '\\.int\\.spec\\.ts$',
         '\\.e2e\\.spec\\.ts$',
         '\\.stack\\.spec\\.ts$',
+        '\\.smoke\\.spec\\.ts$',
       ],
     },
     {
@@ -62,6 +63,13 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'],
+    },
+    {
+      // Every command README.md and bench/README.md name, run from a fresh copy of the repo as a
+      // new user would (test/smoke/documented-commands.smoke.spec.ts).
+      ...common,
+      displayName: 'smoke',
+      testMatch: ['<rootDir>/test/**/*.smoke.spec.ts'],
     },
   ],
 };

@@ -1,48 +1,111 @@
 #!/usr/bin/env bash
-# better-sqlite3's native addon, built from source once per (package version, Node ABI) and
-# cached, so a fresh clone restores it in a second instead of compiling SQLite for minutes.
-# npm does not run the package's own install script (package.json allowScripts denies it):
-# its prebuilt download needs GitHub, which these machines cannot reach.
+# better-sqlite3's native addon, built once per (package version, Node ABI) on this machine and
+# kept in ~/.cache/speech-coach/better-sqlite3/<version>/abi<N>/better_sqlite3.node. Building it
+# takes 2-6 min (node-gyp compiles SQLite), and its prebuilt download needs GitHub, which these
+# machines cannot reach; so a fresh clone copies the cached file instead of compiling again.
 #
-# Usage: scripts/setup/better-sqlite3.sh [NODE_BINARY]
-#   With NODE_BINARY (another Node, e.g. 24), the addon is built for that Node's ABI and
-#   only cached; its path is printed, for BETTER_SQLITE3_BINDING.
+#   better-sqlite3.sh              the addon for the Node on PATH, into node_modules (restored
+#                                  from the cache, or built in place and then cached)
+#   better-sqlite3.sh NODE_BINARY  the addon for another Node (Node 24 for `npm run test:node24`),
+#                                  into the cache only, and prints its path: that Node's ABI
+#                                  differs, and node_modules keeps the one for the Node on PATH
+#
+# Tests on another Node pass that path to better-sqlite3's `nativeBinding` option through
+# BETTER_SQLITE3_BINDING (scripts/with-node24.sh sets it). Nothing to do while the package is
+# not a dependency.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
-node_bin=${1:-node}
 pkg=node_modules/better-sqlite3
-[ -f "$pkg/package.json" ] || exit 0 # not a dependency (yet): nothing to do
+[ -f "$pkg/package.json" ] || exit 0
 
-version=$(node -p "require('./$pkg/package.json').version")
-abi=$("$node_bin" -p 'process.versions.modules')
-cache=${SPEECH_CACHE_DIR:-$HOME/.cache/speech-coach}/better-sqlite3/$version/abi$abi
-target=$pkg/build/Release/better_sqlite3.node
+target="${1:-}"
+[ $# -le 1 ] || die "usage: better-sqlite3.sh [NODE_BINARY]"
 
-if [ ! -f "$cache/better_sqlite3.node" ]; then
-  echo "[setup] building better-sqlite3 $version for Node ABI $abi (SQLite from source: 2-6 minutes, once per machine)" >&2
-  node_dir=$(dirname "$(dirname "$(command -v "$node_bin" || echo "$node_bin")")")
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  cp -r "$pkg/." "$work/"
-  gyp=$(dirname "$(command -v npm)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js
-  [ -f "$gyp" ] || gyp=$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js
-  # --nodedir: the headers of the Node we build for (no download from nodejs.org).
-  (cd "$work" && "$node_bin" "$gyp" rebuild --release --nodedir="$node_dir" --jobs=2 >build.log 2>&1) || {
-    tail -30 "$work/build.log" >&2
-    echo "[setup] better-sqlite3 build failed (log above)" >&2
-    exit 1
-  }
-  mkdir -p "$cache"
-  cp "$work/build/Release/better_sqlite3.node" "$cache/better_sqlite3.node.tmp"
-  mv "$cache/better_sqlite3.node.tmp" "$cache/better_sqlite3.node"
-fi
-
-if [ "$node_bin" = node ]; then
-  if ! cmp -s "$cache/better_sqlite3.node" "$target" 2>/dev/null; then
-    mkdir -p "$(dirname "$target")"
-    cp "$cache/better_sqlite3.node" "$target"
-  fi
+version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pkg/package.json" | head -n1)
+if [ -z "$target" ]; then
+  abi="${NODE_ABI:-$(node -p process.versions.modules)}"
+  node_version="${NODE_VERSION:-$(node -p process.versions.node)}"
+  nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
 else
-  echo "$cache/better_sqlite3.node"
+  [ -x "$target" ] || die "no Node at $target"
+  read -r abi node_version < <("$target" -p 'process.versions.modules + " " + process.versions.node')
+  nodedir="$(dirname "$(dirname "$(readlink -f "$target")")")"
+fi
+key="$version/abi$abi"
+cached="$SPEECH_CACHE/better-sqlite3/$key/better_sqlite3.node"
+in_clone="$pkg/build/Release/better_sqlite3.node"
+stamp="$pkg/build/Release/.speech-coach-key"
+
+# loads NODE ADDON: opens an in-memory database through the addon with that Node.
+loads() {
+  "$1" -e '
+    const Database = require(process.argv[1]);
+    const db = new Database(":memory:", { nativeBinding: process.argv[2] });
+    db.prepare("select sqlite_version() as v").get();
+    db.close();' "$PWD/$pkg" "$2" 2>/dev/null
+}
+
+save_to_cache() {
+  mkdir -p "$(dirname "$cached")"
+  cp "$1" "$cached.tmp.$$"
+  mv -f "$cached.tmp.$$" "$cached"
+}
+
+node_gyp() {
+  local gyp
+  gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
+  [ -f "$gyp" ] || gyp="$PWD/node_modules/node-gyp/bin/node-gyp.js"
+  [ -f "$gyp" ] || die "node-gyp not found (it comes with npm)"
+  [ -f "$nodedir/include/node/node.h" ] ||
+    die "no Node headers under $nodedir/include/node: node-gyp would download them, which fails offline"
+  local tools=()
+  command -v make >/dev/null || tools+=(make)
+  command -v g++ >/dev/null || tools+=(g++)
+  command -v python3 >/dev/null || tools+=(python3)
+  [ ${#tools[@]} = 0 ] || apt_install "${tools[@]}"
+  node "$gyp" rebuild --release --jobs=2 --nodedir="$nodedir" >&2
+}
+
+# build DIR: compiles the package copy in DIR for the Node whose headers are under $nodedir.
+build() {
+  note "building better-sqlite3 $version for Node $node_version (ABI $abi) from source: once per machine, about 2-6 min; then cached in $SPEECH_CACHE/better-sqlite3"
+  (cd "$1" && timed "building better-sqlite3 for Node $node_version" node_gyp)
+}
+
+if [ -z "$target" ]; then
+  [ -f "$in_clone" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$key" ] && exit 0
+  clone_addon() {
+    if [ -f "$in_clone" ] && loads node "$PWD/$in_clone"; then
+      # Built by npm's own install script, or by an earlier run: keep it, and cache it.
+      [ -f "$cached" ] || save_to_cache "$in_clone"
+    elif [ -f "$cached" ] && loads node "$cached"; then
+      note "better-sqlite3 $version for Node $node_version: copied from $cached"
+      mkdir -p "$(dirname "$in_clone")"
+      cp "$cached" "$in_clone"
+    else
+      build "$pkg"
+      loads node "$PWD/$in_clone" || die "the better-sqlite3 build in $pkg does not load on Node $node_version"
+      save_to_cache "$in_clone"
+    fi
+    echo "$key" >"$stamp"
+  }
+  with_cache_lock "better-sqlite3-$version-abi$abi" clone_addon
+else
+  other_addon() {
+    [ -f "$cached" ] && return 0
+    local tmp
+    tmp=$(mktemp -d)
+    # A copy of the package, so node_modules keeps the addon of the Node on PATH.
+    cp -r "$pkg" "$tmp/better-sqlite3"
+    rm -rf "$tmp/better-sqlite3/build"
+    build "$tmp/better-sqlite3"
+    loads "$target" "$tmp/better-sqlite3/build/Release/better_sqlite3.node" ||
+      die "the better-sqlite3 build for Node $node_version does not load on $target"
+    save_to_cache "$tmp/better-sqlite3/build/Release/better_sqlite3.node"
+    rm -rf "$tmp"
+  }
+  with_cache_lock "better-sqlite3-$version-abi$abi" other_addon
+  echo "$cached"
 fi

@@ -15,8 +15,10 @@ async function main(): Promise<void> {
     // Printed for people, not log collectors: the dashboard link carries the token.
     process.stdout.write(
       `\n  Dashboard:  ${platform.url}/#token=${platform.demoToken}\n` +
+        `              (listening on ${cfg.HOST}:${cfg.PORT}; PORT and HOST change it)\n` +
         `  API token:  export TOKEN=${platform.demoToken}\n` +
-        `  Try:        curl -H "Authorization: Bearer $TOKEN" -F file=@call.mp3 ${platform.url}/upload\n\n`,
+        `  Try:        curl -H "Authorization: Bearer $TOKEN" -F file=@call.mp3 ${platform.url}/upload\n` +
+        `  Big files:  npm run speech -- upload call.mp3 --url ${platform.url}   (or set SPEECH_URL; uses $TOKEN)\n\n`,
     );
   }
 }

@@ -49,6 +49,16 @@ export function parseReplicas(spec: string | undefined): Partial<Record<ServiceN
   return out;
 }
 
+/** The port of each instance: `basePort` upwards in order, the gateway on `gatewayPort` when given. */
+export function portsOf(names: string[], basePort: number, gatewayPort?: number): Record<string, number> {
+  const ports: Record<string, number> = Object.fromEntries(names.map((n, i) => [n, basePort + i]));
+  if (gatewayPort) ports['upload-gateway'] = gatewayPort;
+  return ports;
+}
+
+/** The entry point each instance runs (`node --import tsx <this>`). */
+export const entryOf = (service: ServiceName) => join(ROOT, `apps/${service}/src/main.ts`);
+
 export async function startServices(opts: {
   env: Record<string, string>;
   basePort: number;
@@ -61,8 +71,7 @@ export async function startServices(opts: {
   const instances = instancesOf(opts.replicas);
   const names = instances.map((i) => i.name);
   const serviceOf = new Map(instances.map((i) => [i.name, i.service]));
-  const ports: Record<string, number> = Object.fromEntries(names.map((n, i) => [n, opts.basePort + i]));
-  if (opts.gatewayPort) ports['upload-gateway'] = opts.gatewayPort;
+  const ports = portsOf(names, opts.basePort, opts.gatewayPort);
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   const env = (name: string) => ({
@@ -77,7 +86,7 @@ export async function startServices(opts: {
     const service = serviceOf.get(name);
     if (!service) throw new Error(`no such instance: ${name} (running: ${names.join(', ')})`);
     const log = createWriteStream(join(opts.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, `apps/${service}/src/main.ts`)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', entryOf(service)], {
       cwd: ROOT,
       env: env(name),
       stdio: ['ignore', 'pipe', 'pipe'],
