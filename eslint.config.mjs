@@ -15,7 +15,6 @@ const sdks = [
   'mongodb',
   '@aws-sdk/*',
   'better-sqlite3',
-  '@seald-io/nedb',
   'openai',
   '@azure/*',
   'microsoft-cognitiveservices-speech-sdk',

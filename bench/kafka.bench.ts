@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { messageKey, type EventOf } from '@speech/contracts';
-import { InProcessEventBus, KafkaEventBus, SchemaRegistryCodec } from '@speech/messaging';
+import { KafkaEventBus, SchemaRegistryCodec, SqliteEventBus } from '@speech/messaging';
+import { SqliteDatabase } from '@speech/persistence';
 import { silentLogger } from '@speech/platform';
 import { anEvent } from '@speech/testing';
 import { removeStackData } from './lib/stack';
@@ -160,9 +162,11 @@ async function rawPath(
   }
 }
 
-/** For context in both modes: the single process's in-process bus (file-backed logs), empty handler. */
+/** For context in both modes: the single process's event log (SQLite, as it runs), empty handler. */
 async function inProcessPath(dir: string, n: number): Promise<{ endToEndMs: number; endToEndEps: number }> {
-  const bus = new InProcessEventBus({ dataDir: dir, log: silentLogger() });
+  mkdirSync(dir, { recursive: true });
+  const database = new SqliteDatabase(join(dir, 'speech.db'));
+  const bus = new SqliteEventBus({ database, log: silentLogger() });
   let handled = 0;
   bus.subscribe('bench', 'chunk.created', async () => void handled++);
   await bus.start();
@@ -175,6 +179,7 @@ async function inProcessPath(dir: string, n: number): Promise<{ endToEndMs: numb
     return { endToEndMs: round(ms, 1), endToEndEps: round(n / (ms / 1000), 1) };
   } finally {
     await bus.stop();
+    database.close();
   }
 }
 

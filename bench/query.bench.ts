@@ -1,8 +1,7 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { MongoDocumentStore, NedbDocumentStore, type DocumentStore } from '@speech/persistence';
+import { MongoDocumentStore, SqliteDatabase, SqliteDocumentStore, type DocumentStore } from '@speech/persistence';
 import { encodeCursor, ReadModel, type RecordingDoc } from '@speech/query';
 import { anEvent } from '@speech/testing';
 import { BENCH_USER, startPlatform, type Api } from './lib/platform';
@@ -10,7 +9,8 @@ import { removeStackData } from './lib/stack';
 import { now, round, summary, timed } from './lib/timing';
 import { errorText, meets, type Benchmark, type Figure } from './lib/types';
 
-const TARGET = 50;
+/** The single process's target (issue: a durable embedded core, GET /all at 100,000 recordings). */
+const TARGET = 20;
 /** The distributed mode's target for the same queries (issue: the stack at 100,000 recordings). */
 const STACK_TARGET = 20;
 const RECORDINGS = 100_000;
@@ -26,7 +26,7 @@ const createdAtOf = (i: number) => BASE_TIME + i * 1000;
 
 /** 100,000 read-model documents of one user: 1,000 built by applying real events, the rest cloned from them. */
 async function buildDocs(): Promise<RecordingDoc[]> {
-  const mem = new NedbDocumentStore(null);
+  const mem = SqliteDocumentStore.inMemory();
   const model = new ReadModel(mem, () => BASE_TIME);
   await model.init();
   for (let i = 0; i < APPLIED; i++) {
@@ -63,11 +63,18 @@ function deepCursor(): string {
   return encodeCursor(createdAtOf(i), idOf(i));
 }
 
-async function writeNedbFile(file: string, docs: RecordingDoc[]): Promise<void> {
-  const out = createWriteStream(file);
-  for (const d of docs) if (!out.write(`${JSON.stringify(d)}\n`)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
+/** The documents as the platform's SQLite database holds them, in DATA_DIR/speech.db. */
+async function writeDatabase(dataDir: string, docs: RecordingDoc[]): Promise<void> {
+  const database = new SqliteDatabase(join(dataDir, 'speech.db'), { synchronous: 'NORMAL' });
+  try {
+    await new ReadModel(new SqliteDocumentStore(database)).init(); // the table and its indexes
+    const insert = database.db.prepare('INSERT INTO c_dashboard (id, version, doc) VALUES (?, 1, ?)');
+    database.db.transaction(() => {
+      for (const d of docs) insert.run(d._id, JSON.stringify(d));
+    })();
+  } finally {
+    database.close();
+  }
 }
 
 /** Up to `n` timed calls after `warmup`; stops early (after at least 3) once `budgetMs` is spent. */
@@ -135,13 +142,13 @@ export const queryBench: Benchmark = {
     const build = await timed(() => buildDocs());
     const docs = build.value;
     const dataDir = join(ctx.workDir, 'query');
-    mkdirSync(join(dataDir, 'db'), { recursive: true });
-    await writeNedbFile(join(dataDir, 'db', 'dashboard.db'), docs);
+    mkdirSync(dataDir, { recursive: true });
+    await writeDatabase(dataDir, docs);
 
-    ctx.log(`  ReadModel.list over NeDB in this process, ${n} samples per case`);
-    const nedb = new NedbDocumentStore(join(dataDir, 'db'), 24 * 3600_000);
-    const direct = await inProcess(nedb, n);
-    await nedb.close();
+    ctx.log(`  ReadModel.list over the SQLite store in this process, ${n} samples per case`);
+    const sqlite = new SqliteDatabase(join(dataDir, 'speech.db'));
+    const direct = await inProcess(new SqliteDocumentStore(sqlite), n);
+    sqlite.close();
 
     ctx.log(`  GET /all over HTTP on the single process, ${n} samples per case`);
     const { platform, api } = await startPlatform(ctx, 'query', { STT_CONCURRENCY: '1' });

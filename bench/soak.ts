@@ -16,23 +16,13 @@
  * Writes bench/results/soak-latest.json and soak-latest.md (plus a dated copy of each).
  */
 import { spawn } from 'node:child_process';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statfsSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import type { RecordingStatus, RecordingView } from '@speech/contracts';
 import type { PlatformProcess } from '@speech/harness';
+import { SqliteDatabase, SqliteDocumentStore } from '@speech/persistence';
 import { cpuMeter, processCpuS } from './lib/cpu';
 import { fixture, label, loopedMp3, loopedPath, monoFixture, probeDurationS } from './lib/inputs';
 import { machineInfo } from './lib/machine';
@@ -469,24 +459,18 @@ interface ChunkRow {
   objectKey: string;
 }
 
-/** The chunker's NeDB collection (DATA_DIR/db/chunks.db: one JSON document a line, the last line of an _id wins). */
+/** The chunker's chunk records, read from the platform's SQLite database (DATA_DIR/speech.db). */
 async function readChunkRecords(dataDir: string, audioId: string): Promise<ChunkRow[] | null> {
-  const file = join(dataDir, 'db', 'chunks.db');
+  const file = join(dataDir, 'speech.db');
   if (!existsSync(file)) return null;
-  const byId = new Map<string, ChunkRow>();
-  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-    let doc: Record<string, unknown>;
-    try {
-      doc = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue; // an empty or torn last line
-    }
-    const id = doc._id;
-    if (typeof id !== 'string') continue;
-    if (doc.$$deleted === true) byId.delete(id);
-    else if (doc.audioId === audioId) byId.set(id, doc as unknown as ChunkRow);
+  const database = new SqliteDatabase(file);
+  try {
+    return (
+      await new SqliteDocumentStore(database).collection<ChunkRow & { _id: string }>('chunks').find({ audioId })
+    ).map((d) => d as ChunkRow);
+  } finally {
+    database.close();
   }
-  return [...byId.values()];
 }
 
 /** Chunk WAVs in the filesystem object store: DATA_DIR/objects/audio/<id>/chunks/<channel>-<index>.wav. */
@@ -826,7 +810,7 @@ async function soakOne(ctx: BenchContext, opts: SoakOptions, plan: DiskPlan, sam
       samples: sampler.samples,
       platform: summarizeWatch(platformWatch),
     };
-    // A graceful stop (NeDB compacts its files), then anything of its tree still running.
+    // A graceful stop, then anything of its tree still running.
     await platform.stop();
     killRemembered();
     state.platform = null;

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { ChunkTranscript, Word } from '@speech/contracts';
 import { createMerger } from '@speech/merger';
 import type { EventBus } from '@speech/messaging';
-import { NedbDocumentStore } from '@speech/persistence';
+import { SqliteDocumentStore } from '@speech/persistence';
 import { silentLogger } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
 import { anEvent } from '@speech/testing';
@@ -116,7 +116,7 @@ async function merge(dir: string): Promise<void> {
     stop: async () => undefined,
   };
   const bus = stub as unknown as EventBus;
-  const docs = new NedbDocumentStore(null);
+  const docs = SqliteDocumentStore.inMemory();
   const merger = await createMerger({ bus, store: new FsObjectStore(join(dir, 'objects')), docs, log: silentLogger() });
   const t0 = performance.now();
   for (const c of manifest.chunks) {

@@ -1,5 +1,4 @@
 export * from './event-bus.port';
-export * from './in-process-event-bus';
 export * from './kafka-event-bus';
 export * from './partition';
 export * from './schema-registry-codec';

@@ -1,6 +1,6 @@
 /**
  * The DocumentStore port: a small MongoDB-shaped subset that both the embedded store
- * (@seald-io/nedb) and MongoDB (or any MongoDB-wire database) implement natively, so one
+ * (SQLite) and MongoDB (or any MongoDB-wire database) implement, so one
  * contract suite (document-store.contract.ts) runs against both.
  */
 export interface Doc {
@@ -60,9 +60,9 @@ export interface DocumentStore {
 }
 
 export function isDuplicateKeyError(err: unknown): boolean {
-  const e = err as { code?: unknown; errorType?: unknown };
-  // 11000: MongoDB's duplicate key; NeDB reports errorType 'uniqueViolated'.
-  return e?.code === 11000 || e?.errorType === 'uniqueViolated';
+  const e = err as { code?: unknown };
+  // 11000: MongoDB's duplicate key (the SQLite store reports it the same way).
+  return e?.code === 11000;
 }
 
 /**

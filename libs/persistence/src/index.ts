@@ -1,6 +1,5 @@
 export * from './document-store.port';
 export * from './mongo-document-store';
-export * from './nedb-document-store';
 export * from './transactor.port';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-document-store';
