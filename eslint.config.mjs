@@ -132,14 +132,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', 'test/**/*.ts', 'apps/dashboard/test/**/*.js'],
-    plugins: { jest },
+    files: ['**/*.spec.ts', '**/*.contract.ts', 'test/**/*.ts', 'apps/dashboard/test/**/*.js'],
+    plugins: { jest, '@nx': nx },
     rules: {
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'assert*'] }],
       '@nx/enforce-module-boundaries': boundaries(specConstraints),
     },
+  },
+  {
+    // A contract suite is a function every adapter's spec calls: it exports by design.
+    files: ['**/*.contract.ts'],
+    rules: { 'jest/no-export': 'off' },
   },
   {
     files: ['scripts/**/*.ts', 'bench/**/*.ts'],

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { createAnalyst } from '@speech/analysis';
+import { createAnalyst } from '@speech/llm-analyst';
 import { TOPICS } from '@speech/contracts';
 import { createLogger, TokenVerifier } from '@speech/platform';
 import { loadDistributedConfig, type DistributedConfig } from '@speech/runtime';

@@ -8,11 +8,7 @@ import busboy from 'busboy';
 import type { Transcript } from '@speech/contracts';
 import type { AnalysisResult } from '@speech/analysis';
 import { PocketsphinxSpeechToText } from '@speech/stt';
-import {
-  scriptedModel,
-  startFakeOpenAiServer,
-  type FakeOpenAiServer,
-} from '../libs/analysis/src/llm/testing/fake-openai-server';
+import { scriptedModel, startFakeOpenAiServer, type FakeOpenAiServer } from '@speech/llm-analyst/testing';
 import { eventually } from '@speech/testing';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
 

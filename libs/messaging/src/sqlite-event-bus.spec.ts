@@ -12,7 +12,7 @@ const fastRetry = { maxAttempts: 3, initialBackoffMs: 1, maxBackoffMs: 5 };
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-bus-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let open: { db: SqliteDatabase; bus: SqliteEventBus }[] = [];
+const open: { db: SqliteDatabase; bus: SqliteEventBus }[] = [];
 function openBus(file: string, compactEvery?: number) {
   const db = new SqliteDatabase(join(dir, `${file}.db`));
   const bus = new SqliteEventBus({ database: db, log: silentLogger(), retry: fastRetry, compactEvery });
