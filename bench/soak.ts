@@ -984,7 +984,7 @@ function renderSoak(rep: { date: string; command: string; durationS: number; mac
 
 interface RunState {
   current: Record<string, unknown> | null;
-  platform: { stop(): Promise<void> } | null;
+  platform: { stop(): Promise<unknown> } | null;
   generating: string | null;
 }
 

@@ -1,21 +1,32 @@
 /**
- * Prints a bearer token signed with AUTH_JWT_SECRET, for deployments that do not use an identity
- * provider (docker compose, a first Helm install):
- *   docker compose exec upload-gateway node --import tsx scripts/print-token.ts [user] [expiry]
- *   kubectl exec deploy/<release>-speech-upload-gateway -- node --import tsx scripts/print-token.ts alice 30d
+ * Mints a bearer token for a user, signed with the platform's HS256 secret: AUTH_JWT_SECRET, or
+ * the one the single process generated in DATA_DIR (default ./data). With an identity provider
+ * (AUTH_JWKS_URL), tokens come from the provider instead.
+ *
+ *   npm run token                       # a 12-hour token for DEMO_USER (default "demo")
+ *   npm run token -- alice 7d           # user and lifetime (a jose time span: 30m, 12h, 7d)
+ *   docker compose exec upload-gateway node --import tsx scripts/print-token.ts alice 12h
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { signToken } from '@speech/platform';
 
 async function main(): Promise<void> {
-  const secret = process.env.AUTH_JWT_SECRET;
+  if (process.env.AUTH_JWKS_URL) {
+    process.stderr.write('AUTH_JWKS_URL is set: tokens come from your identity provider, not from here\n');
+    process.exit(1);
+  }
+  const generated = join(resolve(process.env.DATA_DIR ?? './data'), 'jwt-secret');
+  const secret =
+    process.env.AUTH_JWT_SECRET || (existsSync(generated) ? readFileSync(generated, 'utf8').trim() : undefined);
   if (!secret) {
     process.stderr.write(
-      'AUTH_JWT_SECRET is not set here (with AUTH_JWKS_URL, get tokens from your identity provider)\n',
+      `no secret: set AUTH_JWT_SECRET, or start the platform once (npm start) so it makes ${generated}\n`,
     );
     process.exit(1);
   }
-  const [user = process.env.DEMO_USER ?? 'demo', expiry = '30d'] = process.argv.slice(2);
-  process.stdout.write(`${await signToken(secret, user, expiry)}\n`);
+  const [user = process.env.DEMO_USER ?? 'demo', lifetime = '12h'] = process.argv.slice(2);
+  process.stdout.write(`${await signToken(secret, user, lifetime)}\n`);
 }
 
 void main();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createReadStream } from 'node:fs';
@@ -128,12 +129,20 @@ export function apiMessage(json: unknown): string {
   return e ? ` ${[e.code, e.message].filter(Boolean).join(': ')}` : '';
 }
 
+/** The base64 MD5 of a byte range of a file (a part's Content-MD5), read as a stream. */
+async function md5Of(file: string, start: number, end: number): Promise<string> {
+  const h = createHash('md5');
+  for await (const chunk of createReadStream(file, { start, end })) h.update(chunk as Buffer);
+  return h.digest('base64');
+}
+
 /**
  * PUTs one byte range of the file to a part URL (the gateway's own, or pre-signed S3). S3 needs a
- * Content-Length, which fetch does not send for a stream, so this is plain http(s). Resolves with
- * the part's ETag.
+ * Content-Length, which fetch does not send for a stream, so this is plain http(s). The part's
+ * Content-MD5 goes with it, so the server keeps it only if it arrived intact. Resolves with the
+ * part's ETag.
  */
-export function putPart(p: {
+export async function putPart(p: {
   url: string;
   file: string;
   start: number;
@@ -142,11 +151,12 @@ export function putPart(p: {
   onBytes: (n: number) => void;
   pace?: (n: number) => Promise<void>;
 }): Promise<string> {
+  const contentMd5 = await md5Of(p.file, p.start, p.end);
   return new Promise((ok, ko) => {
     const u = new URL(p.url);
     const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
       u,
-      { method: 'PUT', headers: { 'content-length': String(p.end - p.start + 1) } },
+      { method: 'PUT', headers: { 'content-length': String(p.end - p.start + 1), 'content-md5': contentMd5 } },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));

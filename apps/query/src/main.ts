@@ -1,12 +1,12 @@
 import { runService } from '@speech/runtime';
 import { createQueryService, DEFAULT_DASHBOARD_DIR } from '@speech/query';
 
-runService('query', async ({ bus, store, docs, log, verifier }) => {
+runService('query', async ({ bus, store, docs, log, access }) => {
   const query = await createQueryService({
     bus,
     store,
     docs,
-    verifier: verifier(),
+    access: access(),
     log,
     dashboardDir: DEFAULT_DASHBOARD_DIR,
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { env, parseConfig } from '@speech/platform';
-import { pipelineSettings, withModelProviders } from '@speech/runtime';
+import { edgeSettings, pipelineSettings, withModelProviders } from '@speech/runtime';
 
 const baseSchema = z.object({
   PORT: env.int(8080),
@@ -12,6 +12,7 @@ const baseSchema = z.object({
   /** The `sub` of the token printed at start-up. */
   DEMO_USER: env.str('demo'),
   ...pipelineSettings,
+  ...edgeSettings,
 });
 
 /** The single process's keys, plus the STT_PROVIDER and LLM_PROVIDER keys (see README). */

@@ -12,9 +12,10 @@ import {
   serveHttp,
   signToken,
   TokenVerifier,
+  accessControl,
   type Logger,
 } from '@speech/platform';
-import { openEmbeddedInfrastructure } from '@speech/runtime';
+import { accessLimitsOf, openEmbeddedInfrastructure, serveOptionsOf } from '@speech/runtime';
 import { createSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
 import { createFfmpegChunker } from '@speech/chunker';
@@ -43,7 +44,13 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const lifecycle = new Lifecycle(log);
 
   const secret = cfg.AUTH_JWKS_URL ? undefined : (cfg.AUTH_JWT_SECRET ?? localSecret(dataDir, 'jwt-secret'));
-  const verifier = new TokenVerifier({ jwtSecret: secret, jwksUrl: cfg.AUTH_JWKS_URL });
+  const verifier = new TokenVerifier({
+    jwtSecret: secret,
+    jwksUrl: cfg.AUTH_JWKS_URL,
+    maxLifetimeSeconds: cfg.AUTH_MAX_TOKEN_HOURS * 3600,
+  });
+  const access = accessControl(verifier, accessLimitsOf(cfg));
+  let url = cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
   const infra = await openEmbeddedInfrastructure(dataDir, log);
   const { docs, store, bus, database: tx } = infra;
   const stt = createSpeechToText(cfg, { workDir: join(dataDir, 'stt') });
@@ -72,7 +79,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     store,
     docs,
     tx,
-    verifier,
+    access,
     log: log.child({ service: 'query' }),
     dashboardDir: DEFAULT_DASHBOARD_DIR,
   });
@@ -82,6 +89,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     log,
     service: 'standalone',
     checks: [{ name: 'document-store', check: async () => void (await docs.collection('dashboard').count({})) }],
+    metricsToken: cfg.METRICS_TOKEN,
   });
   const gateway = await mountUploadGateway(app, {
     bus,
@@ -89,13 +97,14 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     docs,
     tx,
     recordings: query.model,
-    verifier,
+    access,
     probe: probeAudio,
     log: log.child({ service: 'upload-gateway' }),
     config: {
       maxUploadBytes: cfg.MAX_UPLOAD_BYTES,
-      rateLimitPerMinute: cfg.RATE_LIMIT_PER_MINUTE,
+      publicUrl: () => url,
       uploadSigningKey: localSecret(dataDir, 'upload-signing-key'),
+      uploadExpiryMs: cfg.UPLOAD_EXPIRY_HOURS * 3600_000,
     },
   });
   query.mount(app);
@@ -106,11 +115,13 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   lifecycle.onStop('announcement-relay', async () => gateway.close());
   lifecycle.onStop('event-bus', () => bus.stop());
 
-  const server = await serveHttp(app, { port: cfg.PORT, host: cfg.HOST }, lifecycle);
+  const server = await serveHttp(app, serveOptionsOf(cfg), lifecycle);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
-  const url = `http://localhost:${port}`;
-  const demoToken = secret ? await signToken(secret, cfg.DEMO_USER) : null;
+  url = cfg.PUBLIC_URL ?? `http://localhost:${port}`;
+  // A ready token only where this process made its own secret: a laptop, not a deployment that
+  // configured one or an identity provider. Short-lived; `npm run token` mints another.
+  const demoToken = !cfg.AUTH_JWT_SECRET && secret ? await signToken(secret, cfg.DEMO_USER, '12h') : null;
   return { url, server, bus, demoToken, stop: () => lifecycle.stop() };
 }
 

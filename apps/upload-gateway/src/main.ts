@@ -7,7 +7,7 @@ import { mountUploadGateway } from '@speech/upload-gateway';
 /** Operational routes answer for the gateway itself; every other read goes to query. */
 const OWN_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
-runService('upload-gateway', async ({ bus, store, docs, log, cfg, verifier }) => ({
+runService('upload-gateway', async ({ bus, store, docs, log, cfg, access }) => ({
   mount: async (app) => {
     await mountUploadGateway(app, {
       bus,
@@ -15,10 +15,14 @@ runService('upload-gateway', async ({ bus, store, docs, log, cfg, verifier }) =>
       docs,
       tx: immediateTransactor,
       recordings: new HttpRecordingReader(cfg.QUERY_URL),
-      verifier: verifier(),
+      access: access(),
       probe: probeAudio,
       log,
-      config: { maxUploadBytes: cfg.MAX_UPLOAD_BYTES, rateLimitPerMinute: cfg.RATE_LIMIT_PER_MINUTE },
+      config: {
+        maxUploadBytes: cfg.MAX_UPLOAD_BYTES,
+        publicUrl: () => cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`,
+        uploadExpiryMs: cfg.UPLOAD_EXPIRY_HOURS * 3600_000,
+      },
     });
     // The public API has one address: reads, SSE and the dashboard are served by query.
     app.use(

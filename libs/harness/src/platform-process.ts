@@ -40,17 +40,20 @@ export class PlatformProcess {
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     this.stderr = '';
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: this.dataDir,
+      AUTH_JWT_SECRET: this.secret,
+      LOG_LEVEL: 'warn',
+      ...this.env,
+    };
+    // An empty value in `env` unsets the variable (AUTH_JWT_SECRET: '' runs with a generated secret).
+    for (const [k, v] of Object.entries(this.env)) if (v === '') delete env[k];
     this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/standalone/src/main.ts')], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: this.dataDir,
-        AUTH_JWT_SECRET: this.secret,
-        LOG_LEVEL: 'warn',
-        ...this.env,
-      },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-20_000));
@@ -69,15 +72,21 @@ export class PlatformProcess {
     }
   }
 
-  /** Ends the process: SIGTERM (graceful) or SIGKILL (a crash). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /**
+   * Ends the process: SIGTERM (graceful) or SIGKILL (a crash). Resolves with how it ended: its exit
+   * code, or the signal that ended it (SIGKILL also when a graceful stop took over 20 s).
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode) return;
-    const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+    if (!child || child.exitCode !== null || child.signalCode) return { code: child?.exitCode ?? null, signal: null };
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+      child.once('exit', (code, sig) => ok({ code, signal: sig })),
+    );
     child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const how = await exited;
     clearTimeout(timer);
+    return how;
   }
 
   async cleanup(): Promise<void> {

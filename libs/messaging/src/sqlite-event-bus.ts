@@ -326,6 +326,9 @@ export class SqliteEventBus implements EventBus {
             commitProgress: () => this.db.commitProgress(),
           };
           await sub.handle(msg, ctx);
+          // Stopping: whatever the handler made of its aborted work (a failure it recorded, say)
+          // is not committed; the message is delivered again after the restart.
+          if (this.abort.signal.aborted) throw new DeliveryStopped();
           const unit = this.db.current();
           if (unit) commit(unit);
         }),

@@ -9,7 +9,15 @@ export interface AuthConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /**
+   * The longest lifetime a token may claim (exp − iat, or exp − now without iat). Every token
+   * must carry `exp`: one without it would be valid forever.
+   */
+  maxLifetimeSeconds?: number;
 }
+
+/** 30 days: a script's token, at most; identity providers issue tokens for an hour or so. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 30 * 24 * 3600;
 
 export interface AuthenticatedUser {
   id: string;
@@ -36,8 +44,14 @@ export class TokenVerifier {
         algorithms: this.cfg.jwksUrl ? ['RS256', 'ES256', 'PS256', 'EdDSA'] : ['HS256'],
         issuer: this.cfg.issuer,
         audience: this.cfg.audience,
+        requiredClaims: ['exp'],
       });
       if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('the token has no sub claim');
+      const max = this.cfg.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
+      const from = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+      if ((payload.exp as number) - from > max) {
+        throw new Error(`the token lives longer than the allowed ${Math.round(max / 3600)} h (AUTH_MAX_TOKEN_HOURS)`);
+      }
       return { id: payload.sub };
     } catch (err) {
       throw new HttpError(401, 'AUTH.UNAUTHORIZED', `invalid token: ${(err as Error).message}`, {
@@ -72,7 +86,7 @@ export function userOf(req: Request): AuthenticatedUser {
   return req.user;
 }
 
-export async function signToken(secret: string, sub: string, expiresIn = '30d'): Promise<string> {
+export async function signToken(secret: string, sub: string, expiresIn = '12h'): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { NextFunction, Request, Response, Express } from 'express';
 import express from 'express';
+import helmet from 'helmet';
 import { describeError } from '@speech/contracts';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
@@ -26,8 +28,9 @@ const STATUS_BY_SUFFIX: [RegExp, number][] = [
   [/TOO_LARGE$/, 413],
   [/UNSUPPORTED_MEDIA$|NOT_AUDIO$/, 415],
   [/EMPTY$|UNPROCESSABLE$/, 422],
-  [/BAD_REQUEST$|INVALID$|BAD_KEY$/, 400],
+  [/BAD_REQUEST$|INVALID$|BAD_KEY$|BAD_DIGEST$|BAD_METADATA$/, 400],
   [/UNAVAILABLE$/, 503],
+  [/FULL$/, 507],
 ];
 
 export function httpStatusFor(code: string): number {
@@ -55,10 +58,17 @@ export interface HealthCheck {
  * The HTTP base of every service: JSON errors, /healthz (process alive), /readyz (its
  * dependencies answer) and /metrics (Prometheus text format).
  */
-export function createHttpApp(opts: { log: Logger; service: string; checks?: HealthCheck[] }): Express {
+export function createHttpApp(opts: {
+  log: Logger;
+  service: string;
+  checks?: HealthCheck[];
+  /** /metrics answers only to `Authorization: Bearer <metricsToken>`; without one it is off. */
+  metricsToken?: string;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
   const counters = new Map<string, number>();
   const startedAt = Date.now();
 
@@ -88,7 +98,16 @@ export function createHttpApp(opts: { log: Logger; service: string; checks?: Hea
       res.status(results.every((r) => r.ok) ? 200 : 503).json({ service: opts.service, checks: results });
     }),
   );
-  app.get('/metrics', (_req, res) => {
+  app.get('/metrics', (req, res) => {
+    if (!opts.metricsToken) {
+      sendError(res, 404, 'HTTP.NOT_FOUND', 'metrics are off: set METRICS_TOKEN and scrape with that bearer token');
+      return;
+    }
+    if (req.headers.authorization !== `Bearer ${opts.metricsToken}`) {
+      res.set('WWW-Authenticate', 'Bearer');
+      sendError(res, 401, 'AUTH.UNAUTHORIZED', 'metrics need the METRICS_TOKEN bearer token');
+      return;
+    }
     const lines = [
       '# TYPE process_uptime_seconds gauge',
       `process_uptime_seconds{service="${opts.service}"} ${(Date.now() - startedAt) / 1000}`,
@@ -116,26 +135,67 @@ export function finishHttpApp(app: Express, log: Logger): void {
       res.set(err.headers);
       return sendError(res, err.status, err.code, err.message);
     }
-    const e = err as { type?: string; status?: number };
+    const e = err as { type?: string; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
     if (e?.type === 'entity.parse.failed') return sendError(res, 400, 'HTTP.BAD_REQUEST', 'the body is not valid JSON');
     if (e?.type === 'entity.too.large') return sendError(res, 413, 'HTTP.TOO_LARGE', 'the body is too large');
+    // Errors of Express and its middleware carry their own status (400 for a malformed
+    // percent-encoding in the path, 413 from a body parser): a client error stays one.
+    const carried = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 0;
+    if (carried >= 400 && carried < 500) {
+      const message = e.expose === true && typeof e.message === 'string' ? e.message : 'the request is not valid';
+      return sendError(res, carried, carried === 413 ? 'HTTP.TOO_LARGE' : 'HTTP.BAD_REQUEST', message);
+    }
     const d = describeError(err);
     const status = httpStatusFor(d.code);
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
-    sendError(res, status, d.code, status >= 500 ? 'internal error' : d.message);
+    // A full disk or a dependency away is said in our words (the client can wait or tell
+    // someone); any other server error only as "internal error", its details in the log.
+    const said = status < 500 || status === 503 || status === 507;
+    sendError(res, status, d.code, said ? d.message : 'internal error');
   });
 }
 
+/** The page's and the API's headers: what a browser must not do with what we send. */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    // http://localhost is the default: HSTS belongs to the TLS proxy in front, where there is one.
+    strictTransportSecurity: false,
+  });
+}
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  /** A request whose client sends nothing for this long is closed (a stalled body holds nothing). */
+  idleTimeoutMs?: number;
+  /** Connections one client address may hold open; 0 turns the cap off (behind a proxy). */
+  maxConnectionsPerClient?: number;
+}
+
 /**
- * Listens on port/host and stops with the lifecycle. No request timeout (uploads of many GB take
- * long); keep-alive longer than clients' and proxies' idle timeouts, so the server never closes a
- * pooled connection at the moment a client reuses it (EPIPE/ECONNRESET on the next request).
+ * Listens on port/host and stops with the lifecycle. No limit on a request's total time
+ * (uploads of many GB take long), but one that goes idle is closed. Keep-alive longer than
+ * clients' and proxies' idle timeouts, so the server never closes a pooled connection at the
+ * moment a client reuses it (EPIPE/ECONNRESET on the next request).
  */
-export async function serveHttp(
-  app: Express,
-  opts: { port: number; host: string },
-  lifecycle: Lifecycle,
-): Promise<Server> {
+export async function serveHttp(app: Express, opts: ServeOptions, lifecycle: Lifecycle): Promise<Server> {
   const server = await new Promise<Server>((ok, fail) => {
     const s = app.listen(opts.port, opts.host, () => ok(s));
     s.once('error', fail);
@@ -143,6 +203,15 @@ export async function serveHttp(
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const idleMs = opts.idleTimeoutMs ?? 60_000;
+  // Idle while a request is in progress (reading its body or writing its answer): between
+  // requests the keep-alive timeout applies instead.
+  server.on('request', (req: Request, res: Response) => {
+    req.socket.setTimeout(idleMs);
+    res.once('finish', () => req.socket.setTimeout(0));
+  });
+  server.on('timeout', (socket: Socket) => socket.destroy());
+  limitConnectionsPerClient(server, opts.maxConnectionsPerClient ?? 64);
   lifecycle.onStop(
     'http',
     () =>
@@ -152,4 +221,31 @@ export async function serveHttp(
       }),
   );
   return server;
+}
+
+function limitConnectionsPerClient(server: Server, max: number): void {
+  if (max <= 0) return;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const who = socket.remoteAddress ?? 'unknown';
+    const n = (open.get(who) ?? 0) + 1;
+    open.set(who, n);
+    socket.once('close', () => {
+      const left = (open.get(who) ?? 1) - 1;
+      if (left > 0) open.set(who, left);
+      else open.delete(who);
+    });
+    if (n > max) {
+      const body = JSON.stringify({
+        error: {
+          code: 'HTTP.TOO_MANY_CONNECTIONS',
+          message: `at most ${max} connections per client; close some and retry`,
+        },
+      });
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 5\r\n` +
+          `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    }
+  });
 }

@@ -3,3 +3,4 @@ export * from './config';
 export * from './http';
 export * from './lifecycle';
 export * from './logger';
+export * from './access-control';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { KafkaSecurityConfig } from '@speech/messaging';
 import { env, parseConfig } from '@speech/platform';
 import { withModelProviders } from './model-providers-config';
+import { edgeSettings } from './edge-settings';
 import { pipelineSettings } from './pipeline-settings';
 
 const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -55,6 +56,7 @@ const baseSchema = z.object({
   QUERY_URL: httpUrl().default('http://localhost:8086'),
   WORK_DIR: env.str('/tmp/speech'),
   ...pipelineSettings,
+  ...edgeSettings,
 });
 
 type BaseConfig = z.infer<typeof baseSchema>;

@@ -4,3 +4,4 @@ export * from './run-service';
 export * from './model-providers-config';
 export * from './pipeline-settings';
 export * from './embedded-infrastructure';
+export * from './edge-settings';

@@ -4,7 +4,6 @@ import { env } from '@speech/platform';
 /** The pipeline's tuning keys, the same in the single process and in the distributed services. */
 export const pipelineSettings = {
   MAX_UPLOAD_BYTES: env.int(100 * 1024 ** 3),
-  RATE_LIMIT_PER_MINUTE: env.int(600),
   CHUNK_MIN_MS: env.int(30_000),
   CHUNK_MAX_MS: env.int(60_000),
   /** Recordings longer than 1.5 × this are cut as time ranges of about this length, in parallel. */

@@ -8,10 +8,13 @@ import {
   Lifecycle,
   serveHttp,
   TokenVerifier,
+  accessControl,
+  type AccessControl,
   type Logger,
 } from '@speech/platform';
 import { S3ObjectStore } from '@speech/storage';
 import { kafkaSecurity, loadDistributedConfig, schemaRegistryAuth, type DistributedConfig } from './distributed-config';
+import { accessLimitsOf, serveOptionsOf } from './edge-settings';
 
 export interface Infrastructure {
   cfg: DistributedConfig;
@@ -19,7 +22,8 @@ export interface Infrastructure {
   bus: KafkaEventBus;
   docs: MongoDocumentStore;
   store: S3ObjectStore;
-  verifier: () => TokenVerifier;
+  /** Authentication and rate limits for a service with routes. */
+  access: () => AccessControl;
 }
 
 export interface ServiceParts {
@@ -73,15 +77,29 @@ async function start(
     secretAccessKey: cfg.AWS_SECRET_ACCESS_KEY,
   });
   await store.ensureBucket();
-  const verifier = () => new TokenVerifier({ jwtSecret: cfg.AUTH_JWT_SECRET, jwksUrl: cfg.AUTH_JWKS_URL });
+  // Only the services with routes build one: the others need no secret or identity provider.
+  const access = () =>
+    accessControl(
+      new TokenVerifier({
+        jwtSecret: cfg.AUTH_JWT_SECRET,
+        jwksUrl: cfg.AUTH_JWKS_URL,
+        maxLifetimeSeconds: cfg.AUTH_MAX_TOKEN_HOURS * 3600,
+      }),
+      accessLimitsOf(cfg),
+    );
 
-  const parts = await build({ cfg, log, bus, docs, store, verifier });
+  const parts = await build({ cfg, log, bus, docs, store, access });
   await bus.start();
   lifecycle.onStop('kafka', () => bus.stop());
 
-  const app = createHttpApp({ log, service, checks: [{ name: 'mongodb', check: () => docs.ping() }] });
+  const app = createHttpApp({
+    log,
+    service,
+    checks: [{ name: 'mongodb', check: () => docs.ping() }],
+    metricsToken: cfg.METRICS_TOKEN,
+  });
   await parts.mount?.(app);
   finishHttpApp(app, log);
-  await serveHttp(app, { port: cfg.PORT, host: cfg.HOST }, lifecycle);
+  await serveHttp(app, serveOptionsOf(cfg), lifecycle);
   log.info({ port: cfg.PORT }, `${service} ready`);
 }

@@ -14,22 +14,42 @@ interface MultipartMeta {
   partSizeBytes: number;
 }
 
+/** A full disk in words a user can act on (HTTP 507); other errors as they are. */
+function diskError(err: unknown): unknown {
+  if ((err as NodeJS.ErrnoException)?.code === 'ENOSPC' || (err as NodeJS.ErrnoException)?.code === 'EDQUOT') {
+    return new AppError('STORAGE.FULL', 'the disk is full: free some space and try again', {
+      retriable: true,
+      cause: err,
+    });
+  }
+  return err;
+}
+
 /**
- * The filesystem ObjectStore: one file per key under a root folder; writes are atomic renames.
- * A multipart upload writes each part at its offset in one preallocated file, so completing
- * a 100 GB upload is a rename, not a copy.
+ * The filesystem ObjectStore: one file per key under a root folder; writes go to a temporary
+ * file under `.tmp` and land with an atomic rename, so a crash or a full disk leaves the object
+ * as it was. A multipart upload writes each part at its offset in one preallocated file, so
+ * completing a 100 GB upload is a rename, not a copy.
  */
 export class FsObjectStore implements ObjectStore, MultipartUploads {
   private readonly root: string;
+  /** Parts being written, per upload and part number: a second PUT of a part waits for the first. */
+  private readonly writing = new Map<string, Promise<unknown>>();
 
   constructor(root: string) {
     this.root = resolve(root);
   }
 
+  private async tempFile(): Promise<string> {
+    const dir = join(this.root, '.tmp');
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${randomUUID()}.part`);
+  }
+
   async put(key: string, body: Readable): Promise<ObjectInfo> {
     const file = this.path(key);
     await mkdir(dirname(file), { recursive: true });
-    const tmp = `${file}.${randomUUID()}.part`;
+    const tmp = await this.tempFile();
     const md5 = createHash('md5');
     let sizeBytes = 0;
     const tap = new Transform({
@@ -44,7 +64,7 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
       await rename(tmp, file);
     } catch (err) {
       await rm(tmp, { force: true });
-      throw err;
+      throw diskError(err);
     }
     return { sizeBytes, etag: md5.digest('hex') };
   }
@@ -52,9 +72,14 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
   async putBuffer(key: string, body: Buffer | string): Promise<ObjectInfo> {
     const file = this.path(key);
     await mkdir(dirname(file), { recursive: true });
-    const tmp = `${file}.${randomUUID()}.part`;
-    await writeFile(tmp, body);
-    await rename(tmp, file);
+    const tmp = await this.tempFile();
+    try {
+      await writeFile(tmp, body);
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw diskError(err);
+    }
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
     return { sizeBytes: buf.length, etag: createHash('md5').update(buf).digest('hex') };
   }
@@ -107,12 +132,47 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
     return null; // the gateway receives parts itself and calls putPart
   }
 
-  async putPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<UploadPart> {
+  async putPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    opts: { contentMd5?: string } = {},
+  ): Promise<UploadPart> {
+    const lock = `${uploadId}:${partNumber}`;
+    const before = this.writing.get(lock) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(() => this.writePart(key, uploadId, partNumber, body, opts));
+    this.writing.set(lock, run);
+    try {
+      return await run;
+    } finally {
+      if (this.writing.get(lock) === run) this.writing.delete(lock);
+    }
+  }
+
+  /**
+   * A part not received before is written straight at its offset: until its record exists it
+   * is not received, whatever the bytes there. A part received before is written aside first,
+   * checked, and only then copied over the good one.
+   */
+  private async writePart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    opts: { contentMd5?: string },
+  ): Promise<UploadPart> {
     const meta = await this.meta(key, uploadId);
     const partCount = Math.ceil(meta.sizeBytes / meta.partSizeBytes);
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > partCount) {
       throw new AppError('UPLOAD.BAD_REQUEST', `part number must be 1..${partCount}`);
     }
+    const dir = this.uploadDir(uploadId);
+    const record = join(dir, 'parts', `${partNumber}.json`);
+    const replacing = await stat(record).then(
+      () => true,
+      () => false,
+    );
     const start = (partNumber - 1) * meta.partSizeBytes;
     const expected = Math.min(meta.partSizeBytes, meta.sizeBytes - start);
     const md5 = createHash('md5');
@@ -128,13 +188,28 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
         cb(null, chunk);
       },
     });
-    await pipeline(body, guard, createWriteStream(join(this.uploadDir(uploadId), 'data'), { flags: 'r+', start }));
-    if (sizeBytes !== expected)
-      throw new AppError('UPLOAD.BAD_REQUEST', `part ${partNumber} must be ${expected} bytes, got ${sizeBytes}`);
-    const part: UploadPart = { partNumber, etag: md5.digest('hex'), sizeBytes };
-    // Recorded only once every byte is written: an interrupted part is simply not received.
-    await writeFile(join(this.uploadDir(uploadId), 'parts', `${partNumber}.json`), JSON.stringify(part));
-    return part;
+    const aside = replacing ? join(dir, `incoming-${partNumber}-${randomUUID()}`) : null;
+    const data = join(dir, 'data');
+    try {
+      await pipeline(body, guard, aside ? createWriteStream(aside) : createWriteStream(data, { flags: 'r+', start }));
+      if (sizeBytes !== expected)
+        throw new AppError('UPLOAD.BAD_REQUEST', `part ${partNumber} must be ${expected} bytes, got ${sizeBytes}`);
+      const digest = md5.digest();
+      if (opts.contentMd5 && opts.contentMd5 !== digest.toString('base64')) {
+        throw new AppError('UPLOAD.BAD_DIGEST', `part ${partNumber}: its bytes do not match the Content-MD5 sent`);
+      }
+      if (aside) await pipeline(createReadStream(aside), createWriteStream(data, { flags: 'r+', start }));
+      const part: UploadPart = { partNumber, etag: digest.toString('hex'), sizeBytes };
+      // Recorded only once every byte is written and checked (and atomically: a crash leaves the
+      // old record or the new one).
+      await writeFile(`${record}.tmp`, JSON.stringify(part));
+      await rename(`${record}.tmp`, record);
+      return part;
+    } catch (err) {
+      throw diskError(err);
+    } finally {
+      if (aside) await rm(aside, { force: true });
+    }
   }
 
   async listParts(key: string, uploadId: string): Promise<UploadPart[]> {
@@ -161,12 +236,39 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
     }
     const file = this.path(key);
     await mkdir(dirname(file), { recursive: true });
+    // Sizes add up to the file's: no part is missing or short.
+    const total = [...(await this.listParts(key, uploadId))].reduce((n, p) => n + p.sizeBytes, 0);
+    if (total !== meta.sizeBytes) {
+      throw new AppError('UPLOAD.INVALID_STATE', `the parts hold ${total} bytes, not ${meta.sizeBytes}`);
+    }
     await rename(join(this.uploadDir(uploadId), 'data'), file);
     await rm(this.uploadDir(uploadId), { recursive: true, force: true });
   }
 
   async abortMultipart(_key: string, uploadId: string): Promise<void> {
     await rm(this.uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  async removeAbandoned(before: Date): Promise<number> {
+    let removed = 0;
+    const sweep = async (dir: string, isDir: boolean) => {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        const path = join(dir, name);
+        const s = await stat(path).catch(() => null);
+        if (!s || s.isDirectory() !== isDir || s.mtimeMs >= before.getTime()) continue;
+        await rm(path, { recursive: true, force: true });
+        removed++;
+      }
+    };
+    await sweep(join(this.root, '.tmp'), false);
+    await sweep(join(this.root, '.multipart'), true);
+    return removed;
   }
 
   private uploadDir(uploadId: string): string {

@@ -46,8 +46,24 @@ export interface MultipartUploads {
   ): Promise<string>;
   /** A URL the client PUTs the part to directly (S3), or null when the gateway must receive it. */
   presignPart(key: string, uploadId: string, partNumber: number): Promise<string | null>;
-  putPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<UploadPart>;
+  /**
+   * Stores a part. It counts as received only once its size (and `contentMd5`, the base64 MD5 a
+   * client may send as Content-MD5) check out; a part sent again replaces the earlier one only
+   * then, so a bad retry never spoils a good part. The ETag is the MD5 of what was stored.
+   */
+  putPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    opts?: { contentMd5?: string },
+  ): Promise<UploadPart>;
   listParts(key: string, uploadId: string): Promise<UploadPart[]>;
   completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
+  /**
+   * Removes what interrupted work left behind before `before`: multipart uploads nobody
+   * completed or aborted, temporary files of writes that never finished. Returns how many.
+   */
+  removeAbandoned(before: Date): Promise<number>;
 }

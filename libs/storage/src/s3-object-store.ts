@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -166,14 +167,28 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
     return out.UploadId;
   }
 
-  async putPart(key: string, uploadId: string, partNumber: number, body: Readable): Promise<UploadPart> {
+  async putPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    opts: { contentMd5?: string } = {},
+  ): Promise<UploadPart> {
     // Parts normally go straight to S3 through presignPart; this path serves a gateway that
     // must relay them. The SDK needs a length for a stream, so the part is buffered (≤ part size).
+    // S3 itself checks ContentMD5 and keeps an earlier part when a new one fails.
     const chunks: Buffer[] = [];
     for await (const c of body) chunks.push(c as Buffer);
     const buf = Buffer.concat(chunks);
     const out = await this.client.send(
-      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: buf }),
+      new UploadPartCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: buf,
+        ContentMD5: opts.contentMd5,
+      }),
     );
     return { partNumber, etag: (out.ETag ?? '').replaceAll('"', ''), sizeBytes: buf.length };
   }
@@ -215,6 +230,30 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
 
   async abortMultipart(key: string, uploadId: string): Promise<void> {
     await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+  }
+
+  /** Multipart uploads started before `before` and never completed: S3 keeps (and bills) their parts. */
+  async removeAbandoned(before: Date): Promise<number> {
+    let removed = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const out = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.bucket,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
+      for (const u of out.Uploads ?? []) {
+        if (!u.Key || !u.UploadId || !u.Initiated || u.Initiated >= before) continue;
+        await this.abortMultipart(u.Key, u.UploadId);
+        removed++;
+      }
+      if (!out.IsTruncated) return removed;
+      keyMarker = out.NextKeyMarker;
+      uploadIdMarker = out.NextUploadIdMarker;
+    }
   }
 
   close(): void {

@@ -88,7 +88,14 @@ export interface ChunkerDeps {
   probe: (location: string) => Promise<AudioInfo>;
   streamChunks: (
     location: string,
-    opts: { minMs: number; maxMs: number; startMs?: number; resume?: ChannelSpan[]; anchor?: SeekAnchor },
+    opts: {
+      minMs: number;
+      maxMs: number;
+      startMs?: number;
+      resume?: ChannelSpan[];
+      anchor?: SeekAnchor;
+      signal?: AbortSignal;
+    },
   ) => AsyncIterable<AudioChunk>;
   /** Per channel, where to split the recording near `aroundMs` (libs/audio findCuts). */
   findCuts: (location: string, opts: { aroundMs: number; channels: 1 | 2; anchor?: SeekAnchor }) => Promise<number[]>;
@@ -151,48 +158,53 @@ export async function createChunker(deps: ChunkerDeps) {
       return;
     }
     if (job?.status === 'failed') return;
-    await failOnBadInput(event, log, async () => {
-      const location = await deps.store.locate(event.payload.objectKey);
-      const info = await deps.probe(location);
-      const rangeCount = rangeCountFor(info.durationMs, deps.config.rangeMs);
-      await jobs.update(
-        { _id: audioId },
-        setWithDefaults(
-          { status: 'chunking', rangeCount, updatedAt: Date.now() },
-          { channels: 0, chunkCount: 0, durationMs: 0 },
-        ),
-        { upsert: true },
-      );
-      if (rangeCount === 1) {
-        const result = await cutRange(event, location, info, 0, 1, undefined, ctx);
-        await finish(event, result, log);
-        return;
-      }
-      // Fan out. A crash part-way publishes them all again; finished ranges only re-check completion.
-      const durationMs = info.durationMs as number;
-      const at = (k: number) => Math.round((k * durationMs) / rangeCount);
-      const anchors = await anchorsFor(audioId, location, info, rangeCount, at);
-      for (let k = 0; k < rangeCount; k++) {
-        const start = anchors[k] ?? null;
-        const end = anchors[k + 1] ?? null;
-        await deps.bus.publish(
-          newEvent('chunk.range.requested', PRODUCER, causedBy(event), {
-            rangeId: rangeIdOf(audioId, k),
-            range: k,
-            rangeCount,
-            startMs: at(k),
-            endMs: at(k + 1),
-            durationMs,
-            objectKey: event.payload.objectKey,
-            startAnchorMs: start?.ms ?? null,
-            startAnchorByte: start?.byte ?? null,
-            endAnchorMs: end?.ms ?? null,
-            endAnchorByte: end?.byte ?? null,
-          }),
+    await failOnBadInput(
+      event,
+      log,
+      async () => {
+        const location = await deps.store.locate(event.payload.objectKey);
+        const info = await deps.probe(location);
+        const rangeCount = rangeCountFor(info.durationMs, deps.config.rangeMs);
+        await jobs.update(
+          { _id: audioId },
+          setWithDefaults(
+            { status: 'chunking', rangeCount, updatedAt: Date.now() },
+            { channels: 0, chunkCount: 0, durationMs: 0 },
+          ),
+          { upsert: true },
         );
-      }
-      log.info({ rangeCount, durationMs }, 'long recording split into time ranges');
-    });
+        if (rangeCount === 1) {
+          const result = await cutRange(event, location, info, 0, 1, undefined, ctx);
+          await finish(event, result, log);
+          return;
+        }
+        // Fan out. A crash part-way publishes them all again; finished ranges only re-check completion.
+        const durationMs = info.durationMs as number;
+        const at = (k: number) => Math.round((k * durationMs) / rangeCount);
+        const anchors = await anchorsFor(audioId, location, info, rangeCount, at);
+        for (let k = 0; k < rangeCount; k++) {
+          const start = anchors[k] ?? null;
+          const end = anchors[k + 1] ?? null;
+          await deps.bus.publish(
+            newEvent('chunk.range.requested', PRODUCER, causedBy(event), {
+              rangeId: rangeIdOf(audioId, k),
+              range: k,
+              rangeCount,
+              startMs: at(k),
+              endMs: at(k + 1),
+              durationMs,
+              objectKey: event.payload.objectKey,
+              startAnchorMs: start?.ms ?? null,
+              startAnchorByte: start?.byte ?? null,
+              endAnchorMs: end?.ms ?? null,
+              endAnchorByte: end?.byte ?? null,
+            }),
+          );
+        }
+        log.info({ rangeCount, durationMs }, 'long recording split into time ranges');
+      },
+      ctx?.signal,
+    );
   }
 
   async function onRangeRequested(event: EventOf<'chunk.range.requested'>, ctx?: MessageContext): Promise<void> {
@@ -202,43 +214,53 @@ export async function createChunker(deps: ChunkerDeps) {
     if (job?.status === 'failed') return; // another range already failed the recording
     if (job?.status === 'chunked') return announceChunked(event, job);
     if (!(await ranges.get(p.rangeId))) {
-      const ok = await failOnBadInput(event, log, async () => {
-        const location = await deps.store.locate(p.objectKey);
-        const info = await deps.probe(location);
-        const anchor = (ms: number | null, byte: number | null) => (ms !== null && byte !== null ? { ms, byte } : null);
-        const result = await cutRange(
-          event,
-          location,
-          info,
-          p.range,
-          p.rangeCount,
-          { start: anchor(p.startAnchorMs, p.startAnchorByte), end: anchor(p.endAnchorMs, p.endAnchorByte) },
-          ctx,
-        );
-        await ranges.replace({
-          _id: p.rangeId,
-          audioId: event.audioId,
-          range: p.range,
-          cutBy: `${hostname()}:${process.pid}`,
-          ...result,
-          updatedAt: Date.now(),
-        });
-        log.info(result, 'time range chunked');
-      });
+      const ok = await failOnBadInput(
+        event,
+        log,
+        async () => {
+          const location = await deps.store.locate(p.objectKey);
+          const info = await deps.probe(location);
+          const anchor = (ms: number | null, byte: number | null) =>
+            ms !== null && byte !== null ? { ms, byte } : null;
+          const result = await cutRange(
+            event,
+            location,
+            info,
+            p.range,
+            p.rangeCount,
+            { start: anchor(p.startAnchorMs, p.startAnchorByte), end: anchor(p.endAnchorMs, p.endAnchorByte) },
+            ctx,
+          );
+          await ranges.replace({
+            _id: p.rangeId,
+            audioId: event.audioId,
+            range: p.range,
+            cutBy: `${hostname()}:${process.pid}`,
+            ...result,
+            updatedAt: Date.now(),
+          });
+          log.info(result, 'time range chunked');
+        },
+        ctx?.signal,
+      );
       if (!ok) return;
     }
     const done = await ranges.find({ audioId: event.audioId });
     if (done.length < p.rangeCount) return;
-    await failOnBadInput(event, log, () =>
-      finish(
-        event,
-        {
-          chunkCount: done.reduce((n, r) => n + r.chunkCount, 0),
-          durationMs: Math.max(...done.map((r) => r.durationMs)),
-          channels: Math.max(...done.map((r) => r.channels)),
-        },
-        log,
-      ),
+    await failOnBadInput(
+      event,
+      log,
+      () =>
+        finish(
+          event,
+          {
+            chunkCount: done.reduce((n, r) => n + r.chunkCount, 0),
+            durationMs: Math.max(...done.map((r) => r.durationMs)),
+            channels: Math.max(...done.map((r) => r.channels)),
+          },
+          log,
+        ),
+      ctx?.signal,
     );
   }
 
@@ -266,11 +288,17 @@ export async function createChunker(deps: ChunkerDeps) {
   }
 
   /** Runs `work`; a non-retriable failure fails the recording (retriable ones go back to the bus). */
-  async function failOnBadInput(cause: Envelope, log: Logger, work: () => Promise<void>): Promise<boolean> {
+  async function failOnBadInput(
+    cause: Envelope,
+    log: Logger,
+    work: () => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     try {
       await work();
       return true;
     } catch (err) {
+      if (signal?.aborted) throw err; // stopped by a shutdown: redelivered after the restart
       const e = describeError(err);
       if (e.retriable) throw err; // the bus retries; the object store may be back soon
       log.warn({ err }, 'recording cannot be chunked');
@@ -374,6 +402,7 @@ export async function createChunker(deps: ChunkerDeps) {
     let endMs = Math.max(0, ...done.map((d) => d.endMs));
     const channels = new Set<number>(done.map((d) => d.channel));
     const stream = deps.streamChunks(location, {
+      signal: ctx?.signal,
       minMs: deps.config.minChunkMs,
       maxMs: deps.config.maxChunkMs,
       startMs: Math.min(...resume.map((r) => r.fromMs)),

@@ -5,7 +5,7 @@ import express from 'express';
 import { TOPIC_NAMES, type RecordingView } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { DocumentStore, Transactor } from '@speech/persistence';
-import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
+import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
 import { ReadModel } from './read-model';
 
@@ -18,7 +18,7 @@ export interface QueryDeps {
   docs: DocumentStore;
   /** The single process's unit of work: live updates wait for the change to commit. */
   tx?: Transactor;
-  verifier: TokenVerifier;
+  access: AccessControl;
   log: Logger;
   /** Folder with the dashboard's static files. */
   dashboardDir: string;
@@ -39,7 +39,7 @@ export async function createQueryService(deps: QueryDeps) {
   }
 
   function mount(app: Express): void {
-    const auth = requireUser(deps.verifier);
+    const auth = [...deps.access.user, deps.access.read];
     app.use('/', express.static(deps.dashboardDir, { index: 'index.html', maxAge: 0 }));
 
     app.get(
@@ -93,7 +93,7 @@ export async function createQueryService(deps: QueryDeps) {
     );
 
     // EventSource cannot set headers, so this route also takes ?access_token=.
-    app.get('/events', requireUser(deps.verifier, { allowQueryToken: true }), (req: Request, res: Response) => {
+    app.get('/events', ...deps.access.streamUser, deps.access.stream, (req: Request, res: Response) => {
       const user = userOf(req);
       res.writeHead(200, {
         'Content-Type': 'text/event-stream',

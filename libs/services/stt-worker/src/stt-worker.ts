@@ -174,7 +174,13 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     try {
       const wavPath = join(dir, 'chunk.wav');
       await pipeline(await deps.store.get(p.objectKey), createWriteStream(wavPath));
-      const result = await deps.stt.transcribe({ wavPath, language: p.language ?? undefined, phrases: p.phrases });
+      // The bus aborts the signal when it stops: the engine's work ends, the chunk is redelivered.
+      const result = await deps.stt.transcribe({
+        wavPath,
+        language: p.language ?? undefined,
+        phrases: p.phrases,
+        signal: ctx.signal,
+      });
       const transcript: ChunkTranscript = {
         audioId: e.audioId,
         chunkId: p.chunkId,
@@ -204,6 +210,8 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       if (done) await announce(done, causedBy(e));
       log.debug({ words: result.words.length }, 'chunk transcribed');
     } catch (err) {
+      // Stopped by a shutdown: nothing failed, the chunk is delivered again after the restart.
+      if (ctx.signal?.aborted) throw err;
       const d = describeError(err);
       // The engine's own failures spend the chunk's attempts (STT_MAX_ATTEMPTS); a fault of
       // the infrastructure (object store, network) is retried on the bus's longer budget,

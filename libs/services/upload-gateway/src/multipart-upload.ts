@@ -1,11 +1,11 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AudioInfo } from '@speech/audio';
 import type { Collection } from '@speech/persistence';
 import { HttpError, route, userOf } from '@speech/platform';
 import type { AudioRecord } from './audio-repository';
-import { announceUpload, checkDecodable, truthy, type GatewayDeps } from './upload-gateway';
+import { announceUpload, checkDecodable, checkMetadataKeys, truthy, type GatewayDeps } from './upload-gateway';
 
 const MiB = 1024 * 1024;
 /** S3 allows at most 10,000 parts of at least 5 MiB (AWS S3 multipart upload limits). */
@@ -53,9 +53,15 @@ const PART_URL_TTL_MS = 6 * 3600_000;
 export function mountMultipartUploads(
   app: Express,
   deps: GatewayDeps,
-  mw: { audios: Collection<AudioRecord>; auth: RequestHandler; limiter: RequestHandler; json: RequestHandler },
+  mw: {
+    audios: Collection<AudioRecord>;
+    auth: RequestHandler[];
+    limiter: RequestHandler;
+    read: RequestHandler;
+    json: RequestHandler;
+  },
 ): void {
-  const { audios, auth, limiter, json } = mw;
+  const { audios, auth, limiter, read, json } = mw;
 
   async function openUpload(req: Request): Promise<AudioRecord & { upload: NonNullable<AudioRecord['upload']> }> {
     const user = userOf(req);
@@ -88,6 +94,7 @@ export function mountMultipartUploads(
     route(async (req, res) => {
       const user = userOf(req);
       const body = parse(CreateBody, req.body);
+      checkMetadataKeys(body.metadata);
       if (body.sizeBytes > deps.config.maxUploadBytes) {
         throw new HttpError(
           413,
@@ -127,6 +134,7 @@ export function mountMultipartUploads(
   app.get(
     '/uploads/:audioId',
     auth,
+    read,
     route(async (req, res) => {
       const record = await openUpload(req);
       const receivedParts = await deps.store.listParts(record.objectKey, record.upload.uploadId);
@@ -153,7 +161,7 @@ export function mountMultipartUploads(
       const expires = Date.now() + PART_URL_TTL_MS;
       const url =
         presigned ??
-        `${req.protocol}://${req.get('host')}/uploads/${record._id}/parts/${n}/data?expires=${expires}&signature=${signature(record._id, n, expires)}`;
+        `${deps.config.publicUrl()}/uploads/${record._id}/parts/${n}/data?expires=${expires}&signature=${signature(record._id, n, expires)}`;
       res.json({ url, method: 'PUT', expiresAt: new Date(expires).toISOString() });
     }),
   );
@@ -178,11 +186,19 @@ export function mountMultipartUploads(
       const record = await audios.get(audioId);
       if (!record || record.status !== 'uploading' || !record.upload)
         throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload is not open');
+      const md5 = req.headers['content-md5'];
+      if (md5 !== undefined && (typeof md5 !== 'string' || !/^[A-Za-z0-9+/]{22}==$/.test(md5)))
+        throw new HttpError(
+          400,
+          'UPLOAD.BAD_REQUEST',
+          'Content-MD5 must be the base64 MD5 of the part (24 characters)',
+        );
       const part = await deps.store.putPart(
         record.objectKey,
         record.upload.uploadId,
         partNumberOf(req, record.upload.partCount),
         req,
+        { contentMd5: md5 },
       );
       res.set('ETag', `"${part.etag}"`).json(part);
     }),
@@ -213,6 +229,11 @@ export function mountMultipartUploads(
         await audios.delete({ _id: record._id });
         throw err;
       }
+      // The whole file's SHA-256, as POST /upload records it: parts carry only their own MD5.
+      // One streaming read of the stored file (on disk at disk speed; on S3 through the gateway).
+      const sha = createHash('sha256');
+      for await (const chunk of await deps.store.get(record.objectKey)) sha.update(chunk as Buffer);
+      const sha256 = sha.digest('hex');
       const done = await deps.tx.run(async () => {
         const completed = await audios.update(
           { _id: record._id, status: 'uploading' },
@@ -220,6 +241,7 @@ export function mountMultipartUploads(
             $set: {
               status: 'uploaded',
               upload: null,
+              sha256,
               durationMs: audio.durationMs,
               channels: audio.channels,
               uploadedAt: Date.now(),
@@ -233,7 +255,7 @@ export function mountMultipartUploads(
         return completed;
       });
       if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
-      res.status(201).json({ audioId: record._id, status: 'uploaded', sizeBytes: record.sizeBytes });
+      res.status(201).json({ audioId: record._id, status: 'uploaded', sizeBytes: record.sizeBytes, sha256 });
     }),
   );
 

@@ -3,11 +3,10 @@ import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Express, Request } from 'express';
 import express from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { AppError, newEvent, type RecordingReader, type RecordingView } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { Collection, DocumentStore, Transactor } from '@speech/persistence';
-import { HttpError, requireUser, route, userOf, type Logger, type TokenVerifier } from '@speech/platform';
+import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
 import type { MultipartUploads, ObjectStore } from '@speech/storage';
 import type { AudioInfo } from '@speech/audio';
 import { audiosCollection, type AudioRecord } from './audio-repository';
@@ -23,14 +22,17 @@ export interface GatewayDeps {
   /** Makes a record and its events one step (the single process), or ordered with a re-announce (Kafka). */
   tx: Transactor;
   recordings: RecordingReader;
-  verifier: TokenVerifier;
+  access: AccessControl;
   probe: (location: string) => Promise<AudioInfo>;
   log: Logger;
   config: {
     maxUploadBytes: number;
-    rateLimitPerMinute: number;
+    /** How clients reach the API: the base of the part URLs the gateway signs itself. */
+    publicUrl: () => string;
     /** Signs part URLs when the store cannot pre-sign them (the filesystem store). */
     uploadSigningKey?: string;
+    /** Resumable uploads not completed in this long are aborted and their parts removed. */
+    uploadExpiryMs: number;
   };
 }
 
@@ -41,17 +43,7 @@ export interface GatewayDeps {
 export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promise<{ close(): void }> {
   const audios = await audiosCollection(deps.docs);
   const relay = startAnnouncementRelay(deps, audios);
-  const auth = requireUser(deps.verifier);
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.rateLimitPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => req.user?.id ?? 'anonymous',
-    handler: (_req, res) => {
-      res.status(429).json({ error: { code: 'HTTP.RATE_LIMITED', message: 'too many requests; retry later' } });
-    },
-  });
+  const { user: auth, write: limiter, read } = deps.access;
   const json = express.json({ limit: '256kb' });
 
   app.post(
@@ -94,6 +86,7 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
   app.get(
     '/audios/:audioId',
     auth,
+    read,
     route(async (req, res) => {
       const user = userOf(req);
       const audioId = String(req.params.audioId);
@@ -108,7 +101,7 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
     }),
   );
 
-  mountMultipartUploads(app, deps, { audios, auth, limiter, json });
+  mountMultipartUploads(app, deps, { audios, auth, limiter, read, json });
 
   app.post(
     '/transcribe/:audioId',
@@ -140,6 +133,8 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
 
 /** How long an upload may wait for its announcement before another gateway makes it. */
 const ANNOUNCE_GRACE_MS = 30_000;
+/** How often the gateway looks for uploads to announce or to expire. */
+const SWEEP_EVERY_MS = 30_000;
 
 /**
  * Re-announces uploads whose gateway stored them but died before audio.uploaded went out
@@ -158,6 +153,7 @@ function startAnnouncementRelay(deps: GatewayDeps, audios: Collection<AudioRecor
       deps.log.warn({ audioId: record._id }, 'upload was stored but not announced; announcing it now');
       await deps.tx.run(() => announceUpload(deps, audios, record));
     }
+    await expireAbandonedUploads(deps, audios);
   };
   const tick = () => {
     running ??= sweep()
@@ -165,7 +161,7 @@ function startAnnouncementRelay(deps: GatewayDeps, audios: Collection<AudioRecor
       .finally(() => (running = null));
   };
   tick();
-  const timer = setInterval(tick, ANNOUNCE_GRACE_MS);
+  const timer = setInterval(tick, SWEEP_EVERY_MS);
   timer.unref();
   return { close: () => clearInterval(timer) };
 }
@@ -221,6 +217,23 @@ export async function announceUpload(
   if (opts.autoAnalyze) await requestAnalysis(deps, record, correlationId, `auto-${record._id}`);
   await audios.update({ _id: record._id }, { $set: { announced: true } });
   deps.log.info({ audioId: record._id, userId: record.userId, sizeBytes: record.sizeBytes }, 'upload stored');
+}
+
+/**
+ * Resumable uploads nobody completed within UPLOAD_EXPIRY_HOURS: the store aborts them (S3: the
+ * multipart upload; on disk: the preallocated file and its parts) and the record goes. Then the
+ * store's own leftovers of that age (temporary files of writes a crash interrupted).
+ */
+async function expireAbandonedUploads(deps: GatewayDeps, audios: Collection<AudioRecord>): Promise<void> {
+  const cutoff = Date.now() - deps.config.uploadExpiryMs;
+  const stale = await audios.find({ status: 'uploading', createdAt: { $lt: cutoff } }, { limit: 100 });
+  for (const record of stale) {
+    if (record.upload) await deps.store.abortMultipart(record.objectKey, record.upload.uploadId);
+    await audios.delete({ _id: record._id, status: 'uploading' });
+    deps.log.info({ audioId: record._id, createdAt: record.createdAt }, 'abandoned upload expired and removed');
+  }
+  const removed = await deps.store.removeAbandoned(new Date(cutoff));
+  if (removed) deps.log.info({ removed }, 'abandoned temporary uploads removed');
 }
 
 function justUploaded(r: AudioRecord): RecordingView {
@@ -315,6 +328,29 @@ interface ReceivedUpload {
 export const truthy = (v: unknown) => v === 'true' || v === '1' || v === true;
 
 /**
+ * Metadata keys are stored as document fields: a `.` would make a key a path and a leading `$` an
+ * operator (MongoDB refuses both). Refused here, by name, before anything is written.
+ */
+export function checkMetadataKeys(value: unknown, path = 'metadata', depth = 0): void {
+  if (depth > 8) throw new HttpError(400, 'UPLOAD.BAD_METADATA', `${path}: nested too deeply (8 levels at most)`);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkMetadataKeys(v, `${path}[${i}]`, depth + 1));
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    if (!k || k.includes('.') || k.startsWith('$') || k.includes('\0')) {
+      throw new HttpError(
+        400,
+        'UPLOAD.BAD_METADATA',
+        `${path}: the key ${JSON.stringify(k)} is not allowed (keys may not be empty, contain "." or start with "$")`,
+      );
+    }
+    checkMetadataKeys(v, `${path}.${k}`, depth + 1);
+  }
+}
+
+/**
  * Streams the multipart body: the `file` part goes through a sniffer and a SHA-256 tap
  * straight into the object store, so memory does not grow with the file.
  */
@@ -325,6 +361,8 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
     try {
       bb = busboy({
         headers: req.headers,
+        // File names as sent: browsers and curl send UTF-8 (RFC 7578), busboy assumes latin1.
+        defParamCharset: 'utf8',
         limits: { fileSize: deps.config.maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
       });
     } catch {
@@ -334,11 +372,15 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
     const fields: Record<string, string> = {};
     let stored: Promise<{ sizeBytes: number; sha256: string; filename: string; contentType: string }> | null = null;
     let failed = false;
+    /** The stream into the store, while the file part is being read. */
+    let into: Transform | null = null;
     const fail = (err: unknown) => {
       if (failed) return;
       failed = true;
       req.unpipe(bb);
       req.resume(); // drain the rest so the client gets our answer
+      // The store's write ends with an error and removes its temporary file.
+      into?.destroy(err instanceof Error ? err : new Error(String(err)));
       void deps.store.delete(objectKey).catch(() => undefined);
       reject(err);
     };
@@ -388,6 +430,7 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
           else cb();
         },
       });
+      into = tap;
       // The store attaches its own listeners a tick later (after creating folders, say):
       // until then an error must not go unheard and crash the process.
       tap.on('error', () => undefined);
@@ -436,6 +479,7 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
             } catch {
               throw new HttpError(400, 'UPLOAD.BAD_REQUEST', 'the "metadata" field must be a JSON object');
             }
+            checkMetadataKeys(metadata);
           }
           const audio = await checkDecodable(deps, objectKey);
           resolve({
@@ -450,7 +494,10 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
         })
         .catch(fail);
     });
-    req.on('aborted', () => fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', 'the client aborted the upload')));
+    // A client that hangs up (or whose idle connection the server closed) before the body ended.
+    req.on('close', () => {
+      if (!req.complete) fail(new HttpError(400, 'UPLOAD.BAD_REQUEST', 'the client aborted the upload'));
+    });
     req.pipe(bb);
   });
 }

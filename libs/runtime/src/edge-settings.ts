@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { DEFAULT_ACCESS_LIMITS, env, type AccessLimits, type ServeOptions } from '@speech/platform';
+
+/** How the HTTP edge protects itself: the same keys in the single process and in every service. */
+export const edgeSettings = {
+  /** Writes (uploads, commands) per user and minute. */
+  RATE_LIMIT_PER_MINUTE: env.int(DEFAULT_ACCESS_LIMITS.writesPerMinute),
+  RATE_LIMIT_READS_PER_MINUTE: env.int(DEFAULT_ACCESS_LIMITS.readsPerMinute),
+  /** Failed authentications per client address and minute. */
+  AUTH_FAILURES_PER_MINUTE: env.int(DEFAULT_ACCESS_LIMITS.authFailuresPerMinute),
+  /** Live-update (SSE) streams per user. */
+  SSE_STREAMS_PER_USER: env.int(DEFAULT_ACCESS_LIMITS.streamsPerUser),
+  /** The longest lifetime a bearer token may have. */
+  AUTH_MAX_TOKEN_HOURS: env.int(30 * 24),
+  /** A request with nothing from its client for this long is closed. */
+  HTTP_IDLE_TIMEOUT_MS: env.int(60_000),
+  /** Open connections per client address; 0 behind a proxy that funnels every client through one. */
+  HTTP_MAX_CONNECTIONS_PER_CLIENT: env.int(64),
+  /** The bearer token /metrics asks for; unset, /metrics is off. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Resumable uploads not completed in this long are aborted and their parts removed. */
+  UPLOAD_EXPIRY_HOURS: env.int(7 * 24),
+  /** How clients reach the API (the part URLs the gateway signs); never taken from a request's Host. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+};
+
+export type EdgeSettings = z.infer<z.ZodObject<typeof edgeSettings>>;
+
+export function accessLimitsOf(cfg: EdgeSettings): AccessLimits {
+  return {
+    writesPerMinute: cfg.RATE_LIMIT_PER_MINUTE,
+    readsPerMinute: cfg.RATE_LIMIT_READS_PER_MINUTE,
+    authFailuresPerMinute: cfg.AUTH_FAILURES_PER_MINUTE,
+    streamsPerUser: cfg.SSE_STREAMS_PER_USER,
+  };
+}
+
+export function serveOptionsOf(cfg: EdgeSettings & { PORT: number; HOST: string }): ServeOptions {
+  return {
+    port: cfg.PORT,
+    host: cfg.HOST,
+    idleTimeoutMs: cfg.HTTP_IDLE_TIMEOUT_MS,
+    maxConnectionsPerClient: cfg.HTTP_MAX_CONNECTIONS_PER_CLIENT,
+  };
+}
