@@ -54,3 +54,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
   echo "$want" > "$stamp"
 fi
+bash scripts/setup/whisper.sh

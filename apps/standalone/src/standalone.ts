@@ -16,7 +16,7 @@ import {
   type Logger,
 } from '@speech/platform';
 import { FsObjectStore } from '@speech/storage';
-import { createSpeechToText } from '@speech/stt';
+import { startSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
 import { createFfmpegChunker } from '@speech/chunker';
 import { createMerger } from '@speech/merger';
@@ -27,6 +27,8 @@ import type { StandaloneConfig } from './config';
 
 export interface RunningPlatform {
   url: string;
+  /** The supervised Whisper engine's pid, when this process runs one. */
+  enginePid: () => number | null;
   server: Server;
   bus: InProcessEventBus;
   demoToken: string | null;
@@ -48,7 +50,14 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const docs = new NedbDocumentStore(join(dataDir, 'db'));
   const store = new FsObjectStore(join(dataDir, 'objects'));
   const bus = new InProcessEventBus({ dataDir: join(dataDir, 'bus'), log: log.child({ component: 'bus' }) });
-  const stt = createSpeechToText(cfg, { workDir: join(dataDir, 'stt') });
+  // STT_PROVIDER=whisper (the default) without WHISPER_URL: the engine runs as our supervised child.
+  // Registered first, so it stops last: after the bus, with no chunk in flight.
+  const speech = startSpeechToText(cfg, {
+    workDir: join(dataDir, 'stt'),
+    log: log.child({ component: 'whisper-engine' }),
+  });
+  lifecycle.onStop('speech-engine', () => speech.stop());
+  const stt = speech.stt;
   const analyst = createAnalyst(cfg, { logger: log.child({ component: 'analyst' }) });
 
   const chunker = await createFfmpegChunker({ bus, store, docs, log: log.child({ service: 'chunker' }) }, cfg);
@@ -110,7 +119,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const port = typeof address === 'object' && address ? address.port : cfg.PORT;
   const url = `http://localhost:${port}`;
   const demoToken = secret ? await signToken(secret, cfg.DEMO_USER) : null;
-  return { url, server, bus, demoToken, stop: () => lifecycle.stop() };
+  return { url, server, bus, demoToken, enginePid: () => speech.engine?.pid ?? null, stop: () => lifecycle.stop() };
 }
 
 /** A secret generated once and kept in DATA_DIR (the JWT secret when none is configured). */

@@ -14,7 +14,11 @@ export {
 export { normalizeWords, wordErrorRate, type WerResult } from './wer';
 export {
   STT_PROVIDERS,
+  MeasuredSpeechToText,
   createSpeechToText,
+  startSpeechToText,
+  whisperUrl,
+  type RunningSpeechToText,
   refineSttProviderEnv,
   sttProviderEnvProblems,
   sttProviderEnvSchema,
@@ -30,9 +34,22 @@ export {
 } from './azure-speech.adapter';
 export {
   OpenAiTranscriptionSpeechToText,
+  engineOf,
   type OpenAiTranscriptionOptions,
   type OpenAiTranscriptionTarget,
 } from './openai-transcription.adapter';
 export { Semaphore, SttProviderError, DEFAULT_RETRY_POLICY, type RetryPolicy } from './resilience';
 export type { CloudTranscribeInput, CloudTranscribeResult, SttSegment } from './stt-result';
 export { readWavInfo, type WavInfo } from './wav';
+export { NOMINAL_SPEED_FACTOR, SpeedBudget, timeoutMessage, type SpeedBudgetOptions } from './stt-timeout';
+export {
+  SupervisedSpeechToText,
+  WHISPER_MODELS,
+  WhisperEngineSupervisor,
+  whisperEngineLayout,
+  type EngineLog,
+  type EngineState,
+  type WhisperEngineLayout,
+  type WhisperEngineOptions,
+  type WhisperModelName,
+} from './whisper-engine';
