@@ -167,7 +167,6 @@ class Engine:
             vad_filter=True,
             condition_on_previous_text=False,
             hotwords=prompt or None,
-            temperature=0.0,
         )
         segments: list[dict[str, Any]] = []
         words: list[dict[str, Any]] = []
