@@ -11,7 +11,7 @@ export {
   type PocketsphinxDecode,
   type PocketsphinxOptions,
 } from './pocketsphinx.adapter';
-export { normalizeWords, wordErrorRate, type WerResult } from './wer';
+export { integerWords, normalizeWords, spellNumbers, spokenWordErrorRate, wordErrorRate, type WerResult } from './wer';
 export {
   STT_PROVIDERS,
   MeasuredSpeechToText,
