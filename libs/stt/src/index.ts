@@ -53,3 +53,16 @@ export {
   type WhisperEngineOptions,
   type WhisperModelName,
 } from './whisper-engine';
+export {
+  AGENT,
+  CUSTOMER,
+  MAX_FIT_SEGMENTS,
+  UtteranceSample,
+  agentCluster,
+  chunkUtterances,
+  fitTwoSpeakers,
+  relabelChunk,
+  speakerOf,
+  type TwoSpeakerModel,
+  type VoicedUtterance,
+} from './mono-diarization';
