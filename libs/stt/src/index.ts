@@ -35,6 +35,7 @@ export {
 export {
   OpenAiTranscriptionSpeechToText,
   engineOf,
+  vocabularyPrompt,
   type OpenAiTranscriptionOptions,
   type OpenAiTranscriptionTarget,
 } from './openai-transcription.adapter';

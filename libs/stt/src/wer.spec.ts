@@ -101,6 +101,8 @@ describe('spellNumbers / spokenWordErrorRate', () => {
   it('scores a digit and its words the same, and still counts a wrong number', () => {
     expect(spokenWordErrorRate('about fifteen minutes', 'About 15 minutes.').wer).toBe(0);
     expect(spokenWordErrorRate('two thousand dollars', '$2,000').wer).toBe(0);
+    expect(spokenWordErrorRate('and mister john dashwood', 'And Mr. John Dashwood').wer).toBe(0);
+    expect(spokenWordErrorRate('five five five, two one three, one one zero zero', '555 -213 -1100.').wer).toBe(0);
     expect(spokenWordErrorRate('about fifteen minutes', 'about 50 minutes').substitutions).toBe(1);
   });
 });

@@ -134,10 +134,17 @@ export function integerWords(n: number): string {
 /**
  * Spells out the numbers Whisper writes as digits, so "$2,000" and "two thousand dollars" score
  * the same (a reference spells numbers, Whisper mostly does not): currency, thousands separators,
- * percentages, decimals ("2.5" → "two point five") and clock times ("10:30" → "ten thirty").
+ * percentages, decimals ("2.5" → "two point five"), clock times ("10:30" → "ten thirty") and
+ * phone numbers (dash-joined digit groups, digit by digit).
  */
 export function spellNumbers(text: string): string {
-  return text.replace(
+  // Digit groups joined by dashes are read digit by digit: a phone number ("555-213-1100" is
+  // "five five five two one three one one zero zero"), not three cardinals.
+  const digitwise = text.replace(
+    /\d+(?:\s*-\s*\d+)+/g,
+    (m) => ` ${[...m.replace(/\D/g, '')].map((d) => ONES[Number(d)]).join(' ')} `,
+  );
+  return digitwise.replace(
     /([$€£])?(\d{1,3}(?:,\d{3})+|\d+)(?:([.:])(\d+))?(%)?/g,
     (
       _m,
@@ -160,5 +167,10 @@ export function spellNumbers(text: string): string {
 
 /** WER with numbers spelled out in both texts (spellNumbers): what the benchmarks and tests score Whisper by. */
 export function spokenWordErrorRate(reference: string, hypothesis: string): WerResult {
-  return wordErrorRate(spellNumbers(reference), spellNumbers(hypothesis));
+  const spoken = (t: string) =>
+    spellNumbers(t).replace(/\b(mr|mrs|dr)\b\.?/gi, (a) => ABBREVIATIONS[a.replace('.', '').toLowerCase()] ?? a);
+  return wordErrorRate(spoken(reference), spoken(hypothesis));
 }
+
+/** The titles Whisper abbreviates ("Mr.") where a reference spells them ("mister"). */
+const ABBREVIATIONS: Readonly<Record<string, string>> = { mr: 'mister', mrs: 'missus', dr: 'doctor' };
