@@ -17,7 +17,7 @@ const STARTUP_MS = 120_000;
 /**
  * The dashboard as a person uses it, in a real browser against `npx tsx apps/standalone/src/main.ts`:
  * upload a call, watch it become ready, Transcribe, Analyze, and read the results.
- * Runs real ffmpeg and pocketsphinx. The waits are bounds, never speed assertions.
+ * Runs real ffmpeg and the default engine (Whisper). The waits are bounds, never speed assertions.
  */
 describe('dashboard (browser)', () => {
   const secret = randomBytes(24).toString('base64url').slice(0, 32);

@@ -52,6 +52,16 @@ LOG = logging.getLogger("whisper-engine")
 
 MODELS = ("tiny.en", "base")
 
+# How every request is decoded (bench/drivers/bare-whisper.py runs the bare engine with these too).
+# Temperature keeps faster-whisper's fallback schedule: a window whose text repeats itself
+# (compression ratio > 2.4) is decoded again hotter instead of looping.
+DECODE_OPTIONS: dict[str, Any] = {
+    "beam_size": 5,
+    "word_timestamps": True,
+    "vad_filter": True,
+    "condition_on_previous_text": False,
+}
+
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
@@ -148,6 +158,7 @@ class Engine:
             raise ApiError(
                 400, "unsupported_language", f"the model {self.name} supports English only, not language {language}"
             )
+        import ctranslate2
         from faster_whisper.audio import decode_audio
 
         try:
@@ -159,14 +170,14 @@ class Engine:
         duration = len(audio) / 16000.0
         started = time.monotonic()
         cpu0 = time.process_time()
+        # The temperature fallback samples: a fixed seed per request makes the same audio give the
+        # same transcript, so a chunk transcribed again after a crash reads as before.
+        ctranslate2.set_random_seed(0)
         segments_iter, info = self.model.transcribe(
             audio,
             language="en" if self.english_only else language,
-            beam_size=5,
-            word_timestamps=True,
-            vad_filter=True,
-            condition_on_previous_text=False,
             hotwords=prompt or None,
+            **DECODE_OPTIONS,
         )
         segments: list[dict[str, Any]] = []
         words: list[dict[str, Any]] = []
@@ -269,7 +280,11 @@ def make_handler(engine: Engine, max_upload: int):
                 self.send_json(200, {"status": "ok"})
             elif path == "/readyz":
                 if engine.ready:
-                    self.send_json(200, {"status": "ready", "model": engine.name, "model_sha256": engine.sha256})
+                    # pid: a supervisor checks that the engine answering is its own child.
+                    self.send_json(
+                        200,
+                        {"status": "ready", "model": engine.name, "model_sha256": engine.sha256, "pid": os.getpid()},
+                    )
                 else:
                     reason = engine.load_error or "loading the model"
                     self.send_json(503, {"status": "not ready", "reason": reason, "model": engine.name})

@@ -38,6 +38,9 @@ export class PlatformProcess {
 
   async start(): Promise<void> {
     const port = await freePort();
+    // Each platform supervises its own Whisper engine: on a port of its own, so tests and
+    // benchmarks running side by side do not share (or fight over) 8090.
+    const whisperPort = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     this.stderr = '';
     this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/standalone/src/main.ts')], {
@@ -49,6 +52,7 @@ export class PlatformProcess {
         DATA_DIR: this.dataDir,
         AUTH_JWT_SECRET: this.secret,
         LOG_LEVEL: 'warn',
+        WHISPER_PORT: String(whisperPort),
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -174,17 +174,18 @@ export class WhisperEngineSupervisor {
     while (this.child === child && this.state === 'starting') {
       try {
         const res = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-        if (res.ok && this.child === child && this.state === 'starting') {
+        const body = res.ok ? ((await res.json()) as { pid?: number }) : null;
+        // Another engine on the port (a leftover, another instance) must not pass for ours.
+        if (body && body.pid !== undefined && body.pid !== child.pid) {
+          this.tail = `${this.tail}\nport taken by another engine (pid ${body.pid})`.slice(-4_000);
+        } else if (body && this.child === child && this.state === 'starting') {
           this.state = 'ready';
-          this.opts.log.info(
-            { pid: child.pid, ms: Date.now() - this.startedAt, ...((await res.json()) as object) },
-            'whisper engine ready',
-          );
+          this.opts.log.info({ pid: child.pid, ms: Date.now() - this.startedAt, ...body }, 'whisper engine ready');
           for (const w of this.readyWaiters) w();
           this.readyWaiters.clear();
           return;
         }
-        await res.body?.cancel();
+        if (!res.bodyUsed) await res.body?.cancel();
       } catch {
         // not listening yet
       }
