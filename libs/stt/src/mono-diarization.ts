@@ -95,13 +95,22 @@ export function fitTwoSpeakers(utterances: readonly VoicedUtterance[]): TwoSpeak
   for (let k = 0; k < dim; k++) sd[k] = Math.sqrt(sd[k] as number) || 1;
   const z = pts.map((u) => u.features.map((x, k) => (x - (mean[k] as number)) / (sd[k] as number)));
 
-  // Deterministic start: the utterance farthest from the mean, then the one farthest from it.
-  const far = (from: number[]) =>
-    z.reduce((best, p, i) => (dist(p, from) > dist(z[best] as number[], from) ? i : best), 0);
-  const a = far(new Array<number>(dim).fill(0));
-  const b = far(z[a] as number[]);
-  let centroids: [number[], number[]] = [[...(z[a] as number[])], [...(z[b] as number[])]];
-  let labels = z.map(() => 0);
+  // Deterministic start, robust to outliers: split at the sign of each utterance's projection on
+  // the direction of largest spread (two voices differ most along it), then refine by k-means.
+  // Starting from the two farthest utterances instead let a few odd ones take a cluster for
+  // themselves (support-outage in mono: 47 % of the words on the right speaker).
+  const axis = principalAxis(z, w);
+  let labels = z.map((p) => (dot(p, axis) >= 0 ? 0 : 1));
+  let centroids: [number[], number[]] = [0, 1].map((l) => {
+    const c = new Array<number>(dim).fill(0);
+    let n = 0;
+    z.forEach((p, i) => {
+      if (labels[i] !== l) return;
+      n += w[i] as number;
+      p.forEach((x, k) => (c[k] = (c[k] as number) + x * (w[i] as number)));
+    });
+    return c.map((x) => (n ? x / n : 0));
+  }) as [number[], number[]];
   for (let iter = 0; iter < 50; iter++) {
     const next = z.map((p) => (dist(p, centroids[0]) <= dist(p, centroids[1]) ? 0 : 1));
     const changed = next.some((l, i) => l !== labels[i]);
@@ -173,6 +182,28 @@ export function relabelChunk(model: TwoSpeakerModel, c: ChunkTranscript): ChunkT
   }
   if (words.length || !runs.length) runs.push({ ...c, speaker: current, words, voice: undefined });
   return runs;
+}
+
+/** The weighted covariance's leading eigenvector, by power iteration from a fixed start. */
+function principalAxis(z: readonly number[][], w: readonly number[]): number[] {
+  const dim = (z[0] as number[]).length;
+  let v = Array.from({ length: dim }, (_, k) => 1 / Math.sqrt(dim + k));
+  for (let iter = 0; iter < 100; iter++) {
+    const next = new Array<number>(dim).fill(0);
+    z.forEach((p, i) => {
+      const d = dot(p, v) * (w[i] as number);
+      p.forEach((x, k) => (next[k] = (next[k] as number) + x * d));
+    });
+    const norm = Math.sqrt(dot(next, next)) || 1;
+    v = next.map((x) => x / norm);
+  }
+  return v;
+}
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
 }
 
 function dist(a: readonly number[], b: readonly number[]): number {
