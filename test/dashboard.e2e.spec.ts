@@ -39,7 +39,15 @@ describe('dashboard (browser)', () => {
     baseUrl = `http://localhost:${port}`;
     child = spawn('npx', ['tsx', 'apps/standalone/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        // Its own Whisper engine port, so it never meets another platform's engine on 8090.
+        WHISPER_PORT: String(await freePort()),
+        DATA_DIR: dataDir,
+        AUTH_JWT_SECRET: secret,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true, // its own process group, so npx, tsx and node all end together
     });
