@@ -20,6 +20,8 @@ export interface RunningServices {
   /** Port of each instance: the service's name for its first instance, `<service>-2`… for more replicas. */
   ports: Record<string, number>;
   gatewayUrl: string;
+  /** The Whisper engine these services use, when startServices runs it (else null: WHISPER_URL or another provider). */
+  whisperUrl: string | null;
   pids: Record<string, number>;
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Stops one instance (SIGKILL = a crash) and starts it again, for fault-tolerance tests. */
@@ -156,6 +158,7 @@ export async function startServices(opts: {
   return {
     ports,
     gatewayUrl: `http://127.0.0.1:${ports['upload-gateway']}`,
+    whisperUrl: engine?.url ?? null,
     get pids() {
       return {
         ...Object.fromEntries(names.map((s) => [s, children.get(s)?.pid ?? 0])),
