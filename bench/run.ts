@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chunkerBench } from './chunker.bench';
 import { kafkaBench } from './kafka.bench';
+import { monoBench } from './mono.bench';
 import { cpuMeter } from './lib/cpu';
 import { machineInfo } from './lib/machine';
 import { renderMarkdown, type Report } from './lib/markdown';
@@ -24,6 +25,7 @@ import { pipelineBench } from './pipeline.bench';
 import { queryBench } from './query.bench';
 import { rssBench } from './rss.bench';
 import { scalingBench } from './scaling.bench';
+import { sttEnginesBench } from './stt-engines.bench';
 import { uploadBench } from './upload.bench';
 import { werBench } from './wer.bench';
 
@@ -33,7 +35,9 @@ export const BENCHMARKS: Benchmark[] = [
   rssBench,
   queryBench,
   uploadBench,
+  sttEnginesBench,
   werBench,
+  monoBench,
   pipelineBench,
   scalingBench,
   kafkaBench,

@@ -87,7 +87,11 @@ export const scalingBench: Benchmark = {
     const single: Record<string, unknown> = {};
     for (const c of [1, 2]) {
       ctx.log(`  single process, STT_CONCURRENCY=${c}`);
-      const { platform, api } = await startPlatform(ctx, `scaling-${c}`, { STT_CONCURRENCY: String(c) });
+      // The engine's own bound moves with the worker's: two chunks at once need two engine slots.
+      const { platform, api } = await startPlatform(ctx, `scaling-${c}`, {
+        STT_CONCURRENCY: String(c),
+        WHISPER_CONCURRENCY: String(c),
+      });
       try {
         single[`concurrency${c}`] = await transcribeStage(
           api,

@@ -87,6 +87,7 @@ step() {
 step apt                                             # ffmpeg, pocketsphinx + English model
 step npm                                             # node_modules, when package-lock.json changed
 step better-sqlite3                                  # its native build for this Node's ABI
+step whisper                                         # the Whisper engine's venv and models
 [ "$with_test" = 0 ] || step chromium                # the dashboard's browser test
 [ "$with_node24" = 0 ] || step node24                # Node 24 LTS in ~/.cache/speech-coach/node24
 [ "$with_node24" = 0 ] || step better-sqlite3 "$NODE24_BIN" >/dev/null # … and the addon for its ABI

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     gatewayPort: port,
     logDir: join(stackDir, 'logs'),
     replicas,
+    // The Whisper engine's own service (unless WHISPER_URL points at one elsewhere).
+    whisperPort: Number(process.env.WHISPER_PORT ?? 8087),
   });
   writeFileSync(
     join(stackDir, 'pids', 'services.json'),

@@ -21,7 +21,7 @@ const CSP =
 /**
  * The dashboard as a person uses it, in a real browser against `npx tsx apps/standalone/src/main.ts`:
  * upload a call, watch it become ready, Transcribe, Analyze, and read the results.
- * Runs real ffmpeg and pocketsphinx. The waits are bounds, never speed assertions.
+ * Runs real ffmpeg and the default engine (Whisper). The waits are bounds, never speed assertions.
  */
 describe('dashboard (browser)', () => {
   const secret = randomBytes(24).toString('base64url').slice(0, 32);
@@ -44,7 +44,15 @@ describe('dashboard (browser)', () => {
     baseUrl = `http://localhost:${port}`;
     child = spawn('npx', ['tsx', 'apps/standalone/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        // Its own Whisper engine port, so it never meets another platform's engine on 8090.
+        WHISPER_PORT: String(await freePort()),
+        DATA_DIR: dataDir,
+        AUTH_JWT_SECRET: secret,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true, // its own process group, so npx, tsx and node all end together
     });

@@ -6,6 +6,7 @@ import { processCpuS, processesCpuS } from './cpu';
 import { enginePool, platformEngineArgs } from './engine';
 import { streamUpload, waitForStatus, type Api, type Timeline } from './platform';
 import { now, round, roundAll } from './timing';
+import { bareWhisper, whisperPython } from './whisper';
 
 export interface PipelineRun {
   audioId: string;
@@ -117,5 +118,34 @@ export async function engineBaseline(
     // This process and its reaped children (the engines): the pool's own CPU time, whatever else runs on the machine.
     engineCpuS: cpu0 !== null && cpu1 !== null ? round(cpu1 - cpu0, 2) : null,
     engineCommand: `pocketsphinx_continuous ${recorded.join(' ')}`,
+  };
+}
+
+/**
+ * The bare-engine baseline for Whisper: faster-whisper in one process over the same chunk files,
+ * one at a time on one thread (what the supervised engine does with WHISPER_CONCURRENCY 1 and
+ * WHISPER_THREADS 1), the model loaded once and its load not counted.
+ */
+export async function whisperBaseline(chunks: string[]): Promise<{
+  engineMs: number;
+  perChunkMs: number[];
+  perChunkSumMs: number;
+  engineCpuS: number | null;
+  engineCommand: string;
+  cpuPerAudioS: number;
+  enginePeakRssMb: number;
+}> {
+  const r = await bareWhisper(whisperPython(), 'tiny.en', chunks, 1);
+  return {
+    engineMs: round(r.ms, 1),
+    perChunkMs: roundAll(r.files.map((f) => f.ms)),
+    perChunkSumMs: round(
+      r.files.reduce((s, f) => s + f.ms, 0),
+      1,
+    ),
+    engineCpuS: round(r.cpuS, 2),
+    engineCommand: 'python bench/drivers/bare-whisper.py <venv>/models/tiny.en 1 <chunk.wav>…',
+    cpuPerAudioS: round(r.cpuS / r.audioS, 3),
+    enginePeakRssMb: round(r.peakRssMb, 1),
   };
 }

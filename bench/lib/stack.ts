@@ -107,6 +107,7 @@ export async function startBenchServices(
         env: {
           ...process.env,
           ...env,
+          ...(services.whisperUrl ? { WHISPER_URL: services.whisperUrl } : {}),
           PORT: String(port),
           QUERY_URL: `http://127.0.0.1:${services.ports.query}`,
           KAFKAJS_NO_PARTITIONER_WARNING: '1',

@@ -16,7 +16,7 @@ import {
   type Logger,
 } from '@speech/platform';
 import { accessLimitsOf, openEmbeddedInfrastructure, serveOptionsOf } from '@speech/runtime';
-import { createSpeechToText } from '@speech/stt';
+import { startSpeechToText } from '@speech/stt';
 import { createAnalyzer } from '@speech/analyzer';
 import { createFfmpegChunker } from '@speech/chunker';
 import { createMerger } from '@speech/merger';
@@ -27,6 +27,8 @@ import type { StandaloneConfig } from './config';
 
 export interface RunningPlatform {
   url: string;
+  /** The supervised Whisper engine's pid, when this process runs one. */
+  enginePid: () => number | null;
   server: Server;
   bus: SqliteEventBus;
   demoToken: string | null;
@@ -53,7 +55,14 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   let url = cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
   const infra = await openEmbeddedInfrastructure(dataDir, log);
   const { docs, store, bus, database: tx } = infra;
-  const stt = createSpeechToText(cfg, { workDir: join(dataDir, 'stt') });
+  // STT_PROVIDER=whisper (the default) without WHISPER_URL: the engine runs as our supervised child.
+  // Registered first, so it stops last: after the bus, with no chunk in flight.
+  const speech = startSpeechToText(cfg, {
+    workDir: join(dataDir, 'stt'),
+    log: log.child({ component: 'whisper-engine' }),
+  });
+  lifecycle.onStop('speech-engine', () => speech.stop());
+  const stt = speech.stt;
   const analyst = createAnalyst(cfg, { logger: log.child({ component: 'analyst' }) });
 
   const chunker = await createFfmpegChunker({ bus, store, docs, log: log.child({ service: 'chunker' }) }, cfg);
@@ -122,7 +131,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   // A ready token only where this process made its own secret: a laptop, not a deployment that
   // configured one or an identity provider. Short-lived; `npm run token` mints another.
   const demoToken = !cfg.AUTH_JWT_SECRET && secret ? await signToken(secret, cfg.DEMO_USER, '12h') : null;
-  return { url, server, bus, demoToken, stop: () => lifecycle.stop() };
+  return { url, server, bus, demoToken, enginePid: () => speech.engine?.pid ?? null, stop: () => lifecycle.stop() };
 }
 
 /** A secret generated once and kept in DATA_DIR (the JWT secret when none is configured). */

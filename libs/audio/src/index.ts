@@ -18,3 +18,11 @@ export {
 export { findCuts, type FindCutsOptions } from './range-cut';
 export { findSeekAnchors, needsSeekAnchors, type SeekAnchor } from './seek-index';
 export { WAV_HEADER_BYTES, pcmToWav, wavHeader } from './wav';
+export {
+  MIN_VOICE_MS,
+  cepstralStats,
+  utteranceSpans,
+  voiceFeatures,
+  type VoiceSegment,
+  type VoiceSpan,
+} from './voice-features';

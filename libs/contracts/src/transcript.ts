@@ -27,6 +27,12 @@ export interface ChunkTranscript {
   language: string;
   /** Times relative to the chunk start. */
   words: Word[];
+  /**
+   * Mono chunks only: each utterance's voice features (cepstral statistics, libs/audio
+   * voice-features), from which the merger tells the two speakers apart. Absent on stereo chunks
+   * and on transcripts written before it existed.
+   */
+  voice?: { startMs: number; endMs: number; features: number[] }[];
 }
 
 export interface Segment {

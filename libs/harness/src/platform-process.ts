@@ -38,6 +38,9 @@ export class PlatformProcess {
 
   async start(): Promise<void> {
     const port = await freePort();
+    // Each platform supervises its own Whisper engine: on a port of its own, so tests and
+    // benchmarks running side by side do not share (or fight over) 8090.
+    const whisperPort = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     this.stderr = '';
     const env: NodeJS.ProcessEnv = {
@@ -47,6 +50,7 @@ export class PlatformProcess {
       DATA_DIR: this.dataDir,
       AUTH_JWT_SECRET: this.secret,
       LOG_LEVEL: 'warn',
+      WHISPER_PORT: String(whisperPort),
       ...this.env,
     };
     // An empty value in `env` unsets the variable (AUTH_JWT_SECRET: '' runs with a generated secret).

@@ -3,10 +3,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WhisperEngineSupervisor, type WhisperModelName } from '@speech/stt';
 
 /**
  * Starts the six services as separate processes (the distributed mode without Docker),
- * each with its own PORT, and waits until each answers /readyz.
+ * each with its own PORT, and waits until each answers /readyz. With STT_PROVIDER=whisper (the
+ * default) and no WHISPER_URL, the Whisper engine runs as a seventh process (`whisper`, on
+ * `whisperPort`), supervised here (restarted with backoff if it dies), and the stt-workers reach
+ * it by WHISPER_URL, as they would reach its own Deployment.
  */
 
 export const SERVICES = ['query', 'upload-gateway', 'chunker', 'stt-worker', 'merger', 'analyzer'] as const;
@@ -16,6 +20,8 @@ export interface RunningServices {
   /** Port of each instance: the service's name for its first instance, `<service>-2`… for more replicas. */
   ports: Record<string, number>;
   gatewayUrl: string;
+  /** The Whisper engine these services use, when startServices runs it (else null: WHISPER_URL or another provider). */
+  whisperUrl: string | null;
   pids: Record<string, number>;
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Stops one instance (SIGKILL = a crash) and starts it again, for fault-tolerance tests. */
@@ -66,6 +72,8 @@ export async function startServices(opts: {
   logDir: string;
   readyTimeoutMs?: number;
   replicas?: Partial<Record<ServiceName, number>>;
+  /** Where the Whisper engine listens. Default: the port after the services'. */
+  whisperPort?: number;
 }): Promise<RunningServices> {
   mkdirSync(opts.logDir, { recursive: true });
   const instances = instancesOf(opts.replicas);
@@ -74,9 +82,28 @@ export async function startServices(opts: {
   const ports = portsOf(names, opts.basePort, opts.gatewayPort);
   const children = new Map<string, ChildProcess>();
   let stopping = false;
+  const setting = (key: string): string | undefined => opts.env[key] ?? process.env[key];
+  let engine: WhisperEngineSupervisor | null = null;
+  const engineEnv: Record<string, string> = {};
+  if ((setting('STT_PROVIDER') ?? 'whisper') === 'whisper' && !setting('WHISPER_URL')) {
+    const engineLog = createWriteStream(join(opts.logDir, 'whisper.log'), { flags: 'a' });
+    const line = (level: string) => (obj: object, msg: string) =>
+      engineLog.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}\n`);
+    engine = new WhisperEngineSupervisor({
+      port: opts.whisperPort ?? opts.basePort + instances.length,
+      model: (setting('WHISPER_MODEL') ?? 'tiny.en') as WhisperModelName,
+      modelDir: setting('WHISPER_MODEL_DIR'),
+      threads: Number(setting('WHISPER_THREADS') ?? 1),
+      concurrency: Number(setting('WHISPER_CONCURRENCY') ?? 1),
+      log: { info: line('info'), warn: line('warn'), error: line('error'), debug: line('debug') },
+    });
+    engine.start();
+    engineEnv.WHISPER_URL = engine.url;
+  }
   const env = (name: string) => ({
     ...process.env,
     ...opts.env,
+    ...engineEnv,
     PORT: String(ports[name]),
     QUERY_URL: `http://127.0.0.1:${ports.query}`,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
@@ -131,21 +158,27 @@ export async function startServices(opts: {
 
   for (const name of names) launch(name);
   try {
-    await Promise.all(names.map(waitReady));
+    await Promise.all([...names.map(waitReady), engine?.whenReady(opts.readyTimeoutMs ?? 300_000)]);
   } catch (err) {
     stopping = true; // the other services' readiness loops end too
-    await Promise.all(names.map((s) => stopOne(s, 'SIGKILL')));
+    await Promise.all([...names.map((s) => stopOne(s, 'SIGKILL')), engine?.stop()]);
     throw err;
   }
   return {
     ports,
     gatewayUrl: `http://127.0.0.1:${ports['upload-gateway']}`,
+    whisperUrl: engine?.url ?? null,
     get pids() {
-      return Object.fromEntries(names.map((s) => [s, children.get(s)?.pid ?? 0]));
+      return {
+        ...Object.fromEntries(names.map((s) => [s, children.get(s)?.pid ?? 0])),
+        ...(engine ? { whisper: engine.pid ?? 0 } : {}),
+      };
     },
     stop: async (signal = 'SIGTERM') => {
       stopping = true;
       await Promise.all(names.map((s) => stopOne(s, signal)));
+      // After the stt-workers: none of them is waiting on it any more.
+      await engine?.stop();
     },
     restart: async (name, signal = 'SIGKILL') => {
       await stopOne(name, signal);

@@ -25,6 +25,7 @@ import {
   type Sleep,
 } from './resilience';
 import type { SpeechToText } from './speech-to-text.port';
+import { timeoutMessage } from './stt-timeout';
 import { SttError } from './stt-error';
 import { normaliseWords, type CloudTranscribeInput, type CloudTranscribeResult, type SttSegment } from './stt-result';
 import { readWavInfo, type WavInfo } from './wav';
@@ -317,7 +318,7 @@ export class AzureSpeechToText implements SpeechToText {
       const timer = setTimeout(
         () =>
           finish(
-            new SttProviderError('STT.ENGINE_TIMEOUT', `azure speech took longer than ${timeoutMs} ms`, {
+            new SttProviderError('STT.ENGINE_TIMEOUT', timeoutMessage('azure speech', timeoutMs, wav.durationMs), {
               provider: 'azure',
               retriable: true,
             }),

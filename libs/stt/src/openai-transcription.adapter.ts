@@ -29,6 +29,7 @@ import {
 } from './resilience';
 import type { SpeechToText } from './speech-to-text.port';
 import { SttError } from './stt-error';
+import { timeoutMessage } from './stt-timeout';
 import { normaliseWords, type CloudTranscribeInput, type CloudTranscribeResult, type SttSegment } from './stt-result';
 import { readWavInfo } from './wav';
 
@@ -50,6 +51,8 @@ export type OpenAiTranscriptionTarget =
 
 export interface OpenAiTranscriptionOptions {
   target: OpenAiTranscriptionTarget;
+  /** The provider's name in errors and logs. Default 'openai' or 'azure-openai'. */
+  name?: string;
   /** Sent as the `model` field, e.g. 'whisper-1'. Azure routes by deployment and ignores it. */
   model: string;
   /** BCP-47 tag used when an upload names no language; unset lets the service detect it. */
@@ -69,6 +72,13 @@ export interface OpenAiTranscriptionOptions {
 /** The verbose_json response; lenient, because compatible servers leave fields out. */
 const VerboseJsonSchema = z.object({
   text: z.string().optional(),
+  /** Extras of our Whisper engine (engines/whisper), for provenance; other servers leave them out. */
+  engine: z.string().optional(),
+  model: z.string().optional(),
+  model_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   language: z.string().optional(),
   duration: z.number().optional(),
   words: z
@@ -102,7 +112,7 @@ export class OpenAiTranscriptionSpeechToText implements SpeechToText {
   private readonly fetchImpl: typeof fetch;
 
   constructor(private readonly opts: OpenAiTranscriptionOptions) {
-    this.name = opts.target.kind === 'azure' ? 'azure-openai' : 'openai';
+    this.name = opts.name ?? (opts.target.kind === 'azure' ? 'azure-openai' : 'openai');
     this.semaphore = new Semaphore(opts.concurrency ?? 4);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.fetchImpl = opts.fetch ?? fetch;
@@ -128,7 +138,7 @@ export class OpenAiTranscriptionSpeechToText implements SpeechToText {
     const t = this.opts.timeoutMs;
     const timeoutMs = typeof t === 'function' ? t(wav.durationMs) : (t ?? Math.max(60_000, 2 * wav.durationMs));
     const body = await withRetries(
-      () => this.semaphore.run(() => this.post(input, language, timeoutMs), input.signal),
+      () => this.semaphore.run(() => this.post(input, language, timeoutMs, wav.durationMs), input.signal),
       { policy: this.policy, signal: input.signal, sleep: this.opts.sleep, random: this.opts.random },
     );
     const { words, segments } = toWordsAndSegments(body);
@@ -136,7 +146,7 @@ export class OpenAiTranscriptionSpeechToText implements SpeechToText {
       words,
       segments,
       language: language ?? isoLanguage(body.language) ?? 'und',
-      engine: this.engine,
+      engine: engineOf(body) ?? this.engine,
     };
   }
 
@@ -144,6 +154,7 @@ export class OpenAiTranscriptionSpeechToText implements SpeechToText {
     input: CloudTranscribeInput,
     language: string | undefined,
     timeoutMs: number,
+    audioMs: number,
   ): Promise<VerboseJson> {
     const form = new FormData();
     form.append('file', await openAsBlob(input.wavPath, { type: 'audio/wav' }), 'chunk.wav');
@@ -202,14 +213,14 @@ export class OpenAiTranscriptionSpeechToText implements SpeechToText {
       if (err instanceof SttError) throw err;
       if (input.signal?.aborted) throw abortedError(input.signal);
       if (timedOut) {
-        throw new SttProviderError('STT.ENGINE_TIMEOUT', `${this.name} took longer than ${timeoutMs} ms`, {
+        throw new SttProviderError('STT.ENGINE_TIMEOUT', timeoutMessage(this.name, timeoutMs, audioMs), {
           provider: this.name,
           retriable: true,
           cause: err,
         });
       }
       // DNS, refused or reset connections: the network, not the request.
-      throw new SttProviderError('STT.ENGINE_FAILED', `${this.name} unreachable: ${(err as Error).message}`, {
+      throw new SttProviderError('STT.ENGINE_FAILED', unreachableMessage(this.name, err), {
         provider: this.name,
         retriable: true,
         cause: err,
@@ -219,6 +230,23 @@ export class OpenAiTranscriptionSpeechToText implements SpeechToText {
       input.signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A connection that failed, said for people: the engine is down or unreachable, plus the cause. */
+function unreachableMessage(name: string, err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const why = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  return `the speech engine (${name}) could not be reached (${why}); it may be starting, restarting or down`;
+}
+
+/**
+ * The engine id recorded with a chunk transcript when the server says what it ran (our Whisper
+ * engine does): `faster-whisper/tiny.en@sha256:<model.bin's sha256>`, so a transcript names the
+ * exact weights behind it.
+ */
+export function engineOf(body: { engine?: string; model?: string; model_sha256?: string }): string | null {
+  if (!body.model || !body.model_sha256) return null;
+  return `${body.engine ?? 'whisper'}/${body.model}@sha256:${body.model_sha256}`;
 }
 
 /**

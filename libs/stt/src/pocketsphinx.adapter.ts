@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import type { Word } from '@speech/contracts';
 import type { SpeechToText, TranscribeInput, TranscribeResult } from './speech-to-text.port';
 import { SttError } from './stt-error';
+import { timeoutMessage } from './stt-timeout';
 import { readWavInfo } from './wav';
 
 export const DEFAULT_POCKETSPHINX_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -128,7 +129,9 @@ export class PocketsphinxSpeechToText implements SpeechToText {
       mode === 'auto' ? (await quietestStretchDb(wavPath)) >= (this.opts.digitalSilenceDb ?? -70) : mode;
     const t = this.opts.timeoutMs;
     // One budget for both passes.
-    const deadline = Date.now() + (typeof t === 'function' ? t(audioMs) : (t ?? Math.max(60_000, 3 * audioMs)));
+    const budgetMs = typeof t === 'function' ? t(audioMs) : (t ?? Math.max(60_000, 3 * audioMs));
+    const deadline = Date.now() + budgetMs;
+    const timing = { budgetMs, audioMs };
     const remaining = (): number => Math.max(1, deadline - Date.now());
     const frontEnd = [...(noiseRemoval ? [] : ['-remove_noise', 'no']), ...(this.opts.extraArgs ?? [])];
 
@@ -156,6 +159,7 @@ export class PocketsphinxSpeechToText implements SpeechToText {
           ],
           remaining(),
           signal,
+          timing,
         );
         const own = lastCmnVector(pre.stderrTail);
         // No estimate (no speech found): the model's vector is as good as any.
@@ -177,7 +181,7 @@ export class PocketsphinxSpeechToText implements SpeechToText {
         this.dictPath,
         ...frontEnd,
       ];
-      const { stdout, stderrTail } = await runProcess(this.binary, args, remaining(), signal);
+      const { stdout, stderrTail } = await runProcess(this.binary, args, remaining(), signal, timing);
       return {
         words: parsePocketsphinxOutput(stdout),
         noiseRemoval,
@@ -391,6 +395,7 @@ function runProcess(
   args: string[],
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  timing: { budgetMs: number; audioMs: number },
 ): Promise<{ stdout: string; stderrTail: string }> {
   return new Promise((resolvePromise, reject) => {
     // An abort during the async preparation would never fire the listener added below.
@@ -405,7 +410,11 @@ function runProcess(
     };
     const timer = setTimeout(
       () =>
-        stop(new SttError('STT.ENGINE_TIMEOUT', `pocketsphinx took longer than ${timeoutMs} ms`, { retriable: true })),
+        stop(
+          new SttError('STT.ENGINE_TIMEOUT', timeoutMessage('pocketsphinx', timing.budgetMs, timing.audioMs), {
+            retriable: true,
+          }),
+        ),
       timeoutMs,
     );
     const onAbort = (): void => stop(aborted(signal as AbortSignal));

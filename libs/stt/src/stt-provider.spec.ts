@@ -2,14 +2,28 @@ import { z } from 'zod';
 import { AzureSpeechToText } from './azure-speech.adapter';
 import { OpenAiTranscriptionSpeechToText } from './openai-transcription.adapter';
 import { PocketsphinxSpeechToText } from './pocketsphinx.adapter';
-import { createSpeechToText, refineSttProviderEnv, sttProviderEnvSchema } from './stt-provider';
+import {
+  createSpeechToText,
+  MeasuredSpeechToText,
+  refineSttProviderEnv,
+  startSpeechToText,
+  sttProviderEnvSchema,
+} from './stt-provider';
+import type { SpeechToText } from './speech-to-text.port';
+
+/** The adapter under the speed measurement every engine gets. */
+const adapterOf = (stt: SpeechToText): SpeechToText => (stt as MeasuredSpeechToText).adapter;
 
 const parse = (env: Record<string, string>) => sttProviderEnvSchema.parse(env);
 
 describe('sttProviderEnvSchema', () => {
-  it('defaults to offline pocketsphinx', () => {
+  it('defaults to the offline Whisper engine, tiny.en, one thread', () => {
     expect(parse({})).toMatchObject({
-      STT_PROVIDER: 'pocketsphinx',
+      STT_PROVIDER: 'whisper',
+      WHISPER_MODEL: 'tiny.en',
+      WHISPER_PORT: 8090,
+      WHISPER_THREADS: 1,
+      WHISPER_CONCURRENCY: 1,
       STT_MODEL: 'whisper-1',
       STT_REQUEST_ATTEMPTS: 4,
       STT_REQUEST_CONCURRENCY: 4,
@@ -38,7 +52,8 @@ describe('sttProviderEnvSchema', () => {
 
 describe('createSpeechToText', () => {
   it.each([
-    [{}, PocketsphinxSpeechToText, 'pocketsphinx'],
+    [{}, OpenAiTranscriptionSpeechToText, 'whisper'],
+    [{ STT_PROVIDER: 'pocketsphinx' }, PocketsphinxSpeechToText, 'pocketsphinx'],
     [{ STT_PROVIDER: 'azure', AZURE_SPEECH_KEY: 'k', AZURE_SPEECH_REGION: 'westeurope' }, AzureSpeechToText, 'azure'],
     [{ STT_PROVIDER: 'openai', OPENAI_API_KEY: 'sk' }, OpenAiTranscriptionSpeechToText, 'openai'],
     [
@@ -53,15 +68,36 @@ describe('createSpeechToText', () => {
     ],
   ])('builds the engine for %j', (env, type, name) => {
     const stt = createSpeechToText(parse(env as Record<string, string>), { workDir: '/tmp' });
-    expect(stt).toBeInstanceOf(type);
+    expect(stt).toBeInstanceOf(MeasuredSpeechToText);
+    expect(adapterOf(stt)).toBeInstanceOf(type);
     expect(stt.name).toBe(name);
+  });
+
+  it('sends whisper requests to WHISPER_URL, or to the supervised engine’s port', () => {
+    const at = (env: Record<string, string>) =>
+      (adapterOf(createSpeechToText(parse(env))) as OpenAiTranscriptionSpeechToText).url;
+    expect(at({})).toBe('http://127.0.0.1:8090/v1/audio/transcriptions');
+    expect(at({ WHISPER_PORT: '9123' })).toBe('http://127.0.0.1:9123/v1/audio/transcriptions');
+    expect(at({ WHISPER_URL: 'http://whisper:8087/' })).toBe('http://whisper:8087/v1/audio/transcriptions');
+  });
+
+  it('supervises no engine when one is reached by URL or another provider is chosen', async () => {
+    const log = { info: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn() };
+    const envs: Record<string, string>[] = [{ WHISPER_URL: 'http://whisper:8087' }, { STT_PROVIDER: 'pocketsphinx' }];
+    for (const env of envs) {
+      const running = startSpeechToText(parse(env), { log });
+      expect(running.engine).toBeNull();
+      await running.stop();
+    }
   });
 
   it('targets the configured URLs', () => {
     const openai = createSpeechToText(
       parse({ STT_PROVIDER: 'openai', OPENAI_API_KEY: 'sk', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1/' }),
     );
-    expect((openai as OpenAiTranscriptionSpeechToText).url).toBe('http://127.0.0.1:9/v1/audio/transcriptions');
+    expect((adapterOf(openai) as OpenAiTranscriptionSpeechToText).url).toBe(
+      'http://127.0.0.1:9/v1/audio/transcriptions',
+    );
     const azure = createSpeechToText(
       parse({
         STT_PROVIDER: 'azure-openai',
@@ -71,7 +107,7 @@ describe('createSpeechToText', () => {
         AZURE_OPENAI_API_VERSION: '2024-06-01',
       }),
     );
-    expect((azure as OpenAiTranscriptionSpeechToText).url).toBe(
+    expect((adapterOf(azure) as OpenAiTranscriptionSpeechToText).url).toBe(
       'https://res.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2024-06-01',
     );
   });

@@ -1,4 +1,4 @@
-import { normalizeWords, wordErrorRate } from './wer';
+import { integerWords, normalizeWords, spellNumbers, spokenWordErrorRate, wordErrorRate } from './wer';
 
 describe('normalizeWords', () => {
   it('lowercases, drops punctuation, keeps in-word apostrophes', () => {
@@ -85,5 +85,24 @@ describe('wordErrorRate', () => {
     expect(wordErrorRate('', '').wer).toBe(0);
     expect(wordErrorRate('', 'hello').wer).toBe(Infinity);
     expect(wordErrorRate('hello there', '')).toMatchObject({ wer: 1, deletions: 2 });
+  });
+});
+
+describe('spellNumbers / spokenWordErrorRate', () => {
+  it('spells the numbers Whisper writes as digits', () => {
+    expect(normalizeWords(spellNumbers('$2,000 for 40 TB, 15 minutes at 10:30, 2.5% off, 100'))).toEqual(
+      'two thousand dollars for forty tb fifteen minutes at ten thirty two point five percent off one hundred'.split(
+        ' ',
+      ),
+    );
+    expect(integerWords(1_234_567)).toBe('one million two hundred thirty four thousand five hundred sixty seven');
+  });
+
+  it('scores a digit and its words the same, and still counts a wrong number', () => {
+    expect(spokenWordErrorRate('about fifteen minutes', 'About 15 minutes.').wer).toBe(0);
+    expect(spokenWordErrorRate('two thousand dollars', '$2,000').wer).toBe(0);
+    expect(spokenWordErrorRate('and mister john dashwood', 'And Mr. John Dashwood').wer).toBe(0);
+    expect(spokenWordErrorRate('five five five, two one three, one one zero zero', '555 -213 -1100.').wer).toBe(0);
+    expect(spokenWordErrorRate('about fifteen minutes', 'about 50 minutes').substitutions).toBe(1);
   });
 });

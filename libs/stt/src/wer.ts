@@ -86,3 +86,91 @@ export function wordErrorRate(reference: string, hypothesis: string): WerResult 
     refWords: n,
   };
 }
+
+const ONES = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const SCALES: [number, string][] = [
+  [1e9, 'billion'],
+  [1e6, 'million'],
+  [1e3, 'thousand'],
+  [100, 'hundred'],
+];
+
+/** 2000 → "two thousand", 45 → "forty five" (no "and", no hyphen: as WER splits words). */
+export function integerWords(n: number): string {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`not a whole number ≥ 0: ${n}`);
+  if (n < 20) return ONES[n] as string;
+  if (n < 100) return `${TENS[Math.floor(n / 10)]}${n % 10 ? ` ${ONES[n % 10]}` : ''}`;
+  for (const [size, name] of SCALES) {
+    if (n >= size) {
+      const rest = n % size;
+      return `${integerWords(Math.floor(n / size))} ${name}${rest ? ` ${integerWords(rest)}` : ''}`;
+    }
+  }
+  return String(n);
+}
+
+/**
+ * Spells out the numbers Whisper writes as digits, so "$2,000" and "two thousand dollars" score
+ * the same (a reference spells numbers, Whisper mostly does not): currency, thousands separators,
+ * percentages, decimals ("2.5" → "two point five"), clock times ("10:30" → "ten thirty") and
+ * phone numbers (dash-joined digit groups, digit by digit).
+ */
+export function spellNumbers(text: string): string {
+  // Digit groups joined by dashes are read digit by digit: a phone number ("555-213-1100" is
+  // "five five five two one three one one zero zero"), not three cardinals.
+  const digitwise = text.replace(
+    /\d+(?:\s*-\s*\d+)+/g,
+    (m) => ` ${[...m.replace(/\D/g, '')].map((d) => ONES[Number(d)]).join(' ')} `,
+  );
+  return digitwise.replace(
+    /([$€£])?(\d{1,3}(?:,\d{3})+|\d+)(?:([.:])(\d+))?(%)?/g,
+    (
+      _m,
+      cur: string | undefined,
+      int: string,
+      sep: string | undefined,
+      frac: string | undefined,
+      pct: string | undefined,
+    ) => {
+      const whole = integerWords(Number(int.replace(/,/g, '')));
+      let out = whole;
+      if (sep === ':' && frac) out = `${whole} ${Number(frac) === 0 ? '' : integerWords(Number(frac))}`.trim();
+      else if (sep === '.' && frac) out = `${whole} point ${[...frac].map((d) => ONES[Number(d)]).join(' ')}`;
+      if (pct) out += ' percent';
+      if (cur) out += cur === '$' ? ' dollars' : cur === '€' ? ' euros' : ' pounds';
+      return ` ${out} `;
+    },
+  );
+}
+
+/** WER with numbers spelled out in both texts (spellNumbers): what the benchmarks and tests score Whisper by. */
+export function spokenWordErrorRate(reference: string, hypothesis: string): WerResult {
+  const spoken = (t: string) =>
+    spellNumbers(t).replace(/\b(mr|mrs|dr)\b\.?/gi, (a) => ABBREVIATIONS[a.replace('.', '').toLowerCase()] ?? a);
+  return wordErrorRate(spoken(reference), spoken(hypothesis));
+}
+
+/** The titles Whisper abbreviates ("Mr.") where a reference spells them ("mister"). */
+const ABBREVIATIONS: Readonly<Record<string, string>> = { mr: 'mister', mrs: 'missus', dr: 'doctor' };

@@ -67,6 +67,37 @@ describe('mergeTranscript', () => {
     expect(segs.map((s) => s.text)).toEqual(['one two', 'three']);
   });
 
+  it('keeps a sentence whole when the other side talks over it, and orders the turns by their start', async () => {
+    // The agent speaks for 3.2 s without a pause; the customer's "yeah" falls in the middle of it.
+    const agent = aChunk('agent', 0, 0, [
+      ['so', 0],
+      ['our', 400],
+      ['plan', 800],
+      ['covers', 1_200],
+      ['daily', 1_600],
+      ['snapshots', 2_000],
+      ['and', 2_400],
+      ['restores', 2_800],
+      // a new sentence after a breath, while the customer is still talking
+      ['right', 4_000],
+      ['okay', 4_400],
+    ]);
+    const customer = aChunk('customer', 1, 0, [
+      ['yeah', 1_500],
+      ['that', 3_300],
+      ['sounds', 3_700],
+      ['good', 4_100],
+    ]);
+    const segs = await collect(mergeTranscript([from([agent]), from([customer])]));
+    expect(segs.map((s) => [s.speaker, s.text])).toEqual([
+      ['agent', 'so our plan covers daily snapshots and restores'],
+      ['customer', 'yeah that sounds good'],
+      ['agent', 'right okay'],
+    ]);
+    // Word by word, "yeah" at 1.5 s cut the agent's sentence in two: the old order.
+    expect(segs[0]?.words.map((w) => w.startMs)).toEqual([0, 400, 800, 1_200, 1_600, 2_000, 2_400, 2_800]);
+  });
+
   it('yields nothing for silence', async () => {
     expect(await collect(mergeTranscript([from([aChunk('agent', 0, 0, [])])]))).toEqual([]);
   });

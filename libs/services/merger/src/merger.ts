@@ -1,8 +1,9 @@
-import { causedBy, newEvent, type ChunkTranscript, type Envelope, type EventOf } from '@speech/contracts';
+import { causedBy, MONO_SPEAKER, newEvent, type ChunkTranscript, type Envelope, type EventOf } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
+import { AGENT, CUSTOMER, UtteranceSample, chunkUtterances, fitTwoSpeakers, relabelChunk } from '@speech/stt';
 import { mergeTranscript } from '@speech/transcript';
 import { writeTranscript } from './transcript-writer';
 
@@ -196,13 +197,32 @@ export async function createMerger(deps: MergerDeps) {
         yield t;
       }
     }
-    const speakers = [...new Set(all.map((c) => c.speaker))];
+    let speakers = [...new Set(all.map((c) => c.speaker))];
+    const channels = [...byChannel.keys()].sort();
+    let streams = channels.map((ch) => load(byChannel.get(ch) ?? []));
+    // A mono call: two voices with roles, from the utterances' voice features (a first pass
+    // over the chunk transcripts that keeps a bounded sample, then the merge relabels).
+    if (speakers.length === 1 && speakers[0] === MONO_SPEAKER && channels.length === 1) {
+      const sample = new UtteranceSample();
+      for await (const t of load(byChannel.get(channels[0] as number) ?? []))
+        for (const u of chunkUtterances(t)) sample.add(u);
+      const model = fitTwoSpeakers(sample.utterances);
+      if (model) {
+        const two = load(byChannel.get(channels[0] as number) ?? []);
+        streams = [relabelled(two, (t) => relabelChunk(model, t))];
+        speakers = [AGENT, CUSTOMER];
+        deps.log.info(
+          { audioId, voiceSeconds: model.seconds, roles: model.roles },
+          'mono call split into two speakers',
+        );
+      }
+    }
     const keys = { json: `audio/${audioId}/transcript.json`, text: `audio/${audioId}/transcript.txt` };
     const stats = await writeTranscript(
       deps.store,
       keys,
       { audioId, durationMs: rec.durationMs, speakers },
-      mergeTranscript([...byChannel.keys()].sort().map((ch) => load(byChannel.get(ch) ?? []))),
+      mergeTranscript(streams),
       () => ({ language, engine }),
     );
     const merged = await transcripts.update(
@@ -248,4 +268,11 @@ export async function createMerger(deps: MergerDeps) {
       deps.bus.subscribe(GROUP, 'chunk.transcription.failed', onChunkFailed);
     },
   };
+}
+
+async function* relabelled(
+  chunks: AsyncIterable<ChunkTranscript>,
+  split: (t: ChunkTranscript) => ChunkTranscript[],
+): AsyncGenerator<ChunkTranscript> {
+  for await (const t of chunks) yield* split(t);
 }

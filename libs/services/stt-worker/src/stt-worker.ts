@@ -3,7 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { causedBy, describeError, newEvent, type Cause, type ChunkTranscript, type EventOf } from '@speech/contracts';
+import { utteranceSpans, voiceFeatures } from '@speech/audio';
+import {
+  causedBy,
+  describeError,
+  MONO_SPEAKER,
+  newEvent,
+  type Cause,
+  type ChunkTranscript,
+  type EventOf,
+} from '@speech/contracts';
 import type { EventBus, MessageContext } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
@@ -192,6 +201,8 @@ export async function createSttWorker(deps: SttWorkerDeps) {
         engine: result.engine,
         language: result.language,
         words: result.words,
+        // Mono: the voice of each utterance, for the merger to tell the two speakers apart.
+        ...(p.speaker === MONO_SPEAKER && { voice: await voiceOf(wavPath, result.words, log) }),
       };
       const transcriptKey = `audio/${e.audioId}/stt/${p.chunkId}.json`;
       await deps.store.putBuffer(transcriptKey, JSON.stringify(transcript), { contentType: 'application/json' });
@@ -259,6 +270,20 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       });
     },
   };
+}
+
+/** Features of each utterance; a failure here costs the speaker split, never the transcript. */
+async function voiceOf(
+  wavPath: string,
+  words: ChunkTranscript['words'],
+  log: Logger,
+): Promise<ChunkTranscript['voice']> {
+  try {
+    return await voiceFeatures(wavPath, utteranceSpans(words));
+  } catch (err) {
+    log.warn({ err }, 'voice features failed; this chunk stays one speaker');
+    return [];
+  }
 }
 
 const EMPTY_AUDIO: Omit<SttAudio, '_id'> = {

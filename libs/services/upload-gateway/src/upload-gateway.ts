@@ -273,7 +273,12 @@ async function requestTranscription(
   phrases: string[] = [],
   requestId: string = randomUUID(),
 ): Promise<string> {
-  const metaPhrases = Array.isArray(record.metadata?.phrases) ? (record.metadata.phrases as unknown[]) : [];
+  // Names the engine should spell right: the upload's vocabulary, its competitors, and phrases.
+  const listOf = (key: string): unknown[] => {
+    const v = record.metadata?.[key];
+    return Array.isArray(v) ? v : [];
+  };
+  const metaPhrases = [...listOf('vocabulary'), ...listOf('competitors'), ...listOf('phrases')];
   await deps.bus.publish(
     newEvent(
       'transcription.requested',
@@ -283,7 +288,10 @@ async function requestTranscription(
         userId: record.userId,
         requestId,
         language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
-        phrases: [...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')],
+        phrases: [...new Set([...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')])].slice(
+          0,
+          500,
+        ),
       },
     ),
   );
