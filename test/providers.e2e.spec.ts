@@ -12,7 +12,7 @@ import {
   scriptedModel,
   startFakeOpenAiServer,
   type FakeOpenAiServer,
-} from '../libs/analysis/src/llm/testing/fake-openai-server';
+} from '../libs/llm-analyst/src/testing/fake-openai-server';
 import { eventually } from '@speech/testing';
 import { Api, FIXTURES, PlatformProcess } from './support/platform';
 

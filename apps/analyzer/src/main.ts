@@ -1,4 +1,4 @@
-import { createAnalyst } from '@speech/analysis';
+import { createAnalyst } from '@speech/llm-analyst';
 import { runService } from '@speech/runtime';
 import { createAnalyzer } from './analyzer';
 

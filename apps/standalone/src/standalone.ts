@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { createAnalyst } from '@speech/analysis';
+import { createAnalyst } from '@speech/llm-analyst';
 import { probeAudio } from '@speech/audio';
 import { InProcessEventBus } from '@speech/messaging';
 import { NedbDocumentStore } from '@speech/persistence';

@@ -1,8 +1,8 @@
 /**
  * The Analyst port: turns a transcript into an AnalysisResult. Implementations: the
- * rule-based OfflineAnalyst, and the LlmAnalyst (llm/llm-analyst.ts) for OpenAI and Azure
+ * rule-based OfflineAnalyst, and the LlmAnalyst (libs/llm-analyst) for OpenAI and Azure
  * OpenAI, whose structured outputs are derived from the same schema. createAnalyst()
- * (llm/analyst-provider.ts) picks one from LLM_PROVIDER. Every result records its
+ * (libs/llm-analyst analyst-provider.ts) picks one from LLM_PROVIDER. Every result records its
  * provenance (provider, model, prompt version, token usage, duration).
  */
 import type { Transcript } from '@speech/contracts';

@@ -31,29 +31,8 @@ export { detectIssues } from './issue-detector';
 export { OBJECTION_TAXONOMY, type IssueRule } from './objection-taxonomy';
 export { loadSentimentScorer, type SentimentScorer } from './sentiment';
 export { BENCHMARKS } from './benchmarks';
-export { ProvenanceSchema, TokenUsageSchema, strictJsonSchema } from './analysis.schema';
-export type { Provenance, TokenUsage } from './analysis.schema';
-export {
-  LLM_PROVIDERS,
-  analystProviderEnvProblems,
-  analystProviderEnvSchema,
-  createAnalyst,
-  refineAnalystProviderEnv,
-  type AnalystDeps,
-  type AnalystProviderEnv,
-  type LlmProvider,
-} from './llm/analyst-provider';
-export { LlmAnalyst, LLM_ANALYST_VERSION, type AnalystLogger, type LlmAnalystOptions } from './llm/llm-analyst';
-export { LLM_PROMPT_VERSION } from './llm/prompts';
-export {
-  LlmError,
-  OpenAiChatModel,
-  azureOpenAiClient,
-  openAiClient,
-  type ChatAnswer,
-  type ChatMessage,
-  type ChatModel,
-  type ChatRequest,
-  type LlmErrorCode,
-} from './llm/chat-model';
-export { TranscriptIndex, normalizeForEvidence, type EvidenceMatch } from './llm/evidence';
+export { ProvenanceSchema, SentimentLabelSchema, TokenUsageSchema, strictJsonSchema } from './analysis.schema';
+export type { Provenance, SentimentPoint, SentimentShift, TokenUsage } from './analysis.schema';
+export { labelOf } from './sentiment';
+export { UTTERANCE_PAUSE_MS, speakersOf, splitUtterances, type Utterance } from './utterances';
+export { TranscriptIndex, normalizeForEvidence, type EvidenceMatch } from './evidence';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { analystProviderEnvSchema, refineAnalystProviderEnv, type AnalystProviderEnv } from '@speech/analysis';
+import { analystProviderEnvSchema, refineAnalystProviderEnv, type AnalystProviderEnv } from '@speech/llm-analyst';
 import { refineSttProviderEnv, sttProviderEnvSchema, type SttProviderEnv } from '@speech/stt';
 
 /** Adds the STT_PROVIDER and LLM_PROVIDER keys (and their cross-key checks) to a service's config schema. */

@@ -12,7 +12,7 @@
  *   from disk with `fs.openAsBlob` (re-readable for each retry, never buffered whole);
  * - the Azure form differs only in URL and header, a few lines instead of a second client.
  * The LLM analyst, whose requests are JSON and whose schema handling the SDK types well, does
- * use the SDK (libs/analysis/src/llm).
+ * use the SDK (libs/llm-analyst).
  */
 import { openAsBlob } from 'node:fs';
 import type { Word } from '@speech/contracts';

@@ -92,7 +92,7 @@ describe('createSpeechToText', () => {
 
 describe('keys shared with the LLM analyst', () => {
   it('are defined identically in both schemas, so services can merge them', async () => {
-    const { analystProviderEnvSchema } = await import('@speech/analysis');
+    const { analystProviderEnvSchema } = await import('@speech/llm-analyst');
     const stt = sttProviderEnvSchema.shape as Record<string, z.ZodType>;
     const llm = analystProviderEnvSchema.shape as Record<string, z.ZodType>;
     const shared = Object.keys(stt).filter((k) => k in llm);

@@ -21,7 +21,7 @@ import OpenAI, {
   APIUserAbortError,
   AzureOpenAI,
 } from 'openai';
-import type { TokenUsage } from '../analysis.schema';
+import type { TokenUsage } from '@speech/analysis';
 import {
   DEFAULT_LLM_RETRY_POLICY,
   abortedError,

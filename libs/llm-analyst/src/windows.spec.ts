@@ -1,4 +1,4 @@
-import { aTranscript } from '../testing/transcript-builder';
+import { aTranscript } from '@speech/analysis/testing';
 import { estimateTokens, renderLine, transcriptLines, windowsOf } from './windows';
 
 describe('transcriptLines', () => {

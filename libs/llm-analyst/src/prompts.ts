@@ -3,8 +3,7 @@
  * LLM_PROMPT_VERSION, which every analysis records (provenance.promptVersion), so results
  * from different prompts can be told apart.
  */
-import { BENCHMARKS } from '../benchmarks';
-import { ISSUE_TYPES } from '../analysis.schema';
+import { BENCHMARKS, ISSUE_TYPES } from '@speech/analysis';
 import type { ChatMessage } from './chat-model';
 
 export const LLM_PROMPT_VERSION = 'call-analysis/1.0.0';

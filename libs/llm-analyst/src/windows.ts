@@ -4,7 +4,7 @@
  * ~4 characters per token; no tokenizer dependency, and the budget has headroom anyway).
  */
 import type { Transcript } from '@speech/contracts';
-import { UTTERANCE_PAUSE_MS } from '../utterances';
+import { UTTERANCE_PAUSE_MS } from '@speech/analysis';
 
 export const CHARS_PER_TOKEN = 4;
 

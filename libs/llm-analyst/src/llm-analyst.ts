@@ -22,24 +22,28 @@
 import type { Transcript } from '@speech/contracts';
 import type { z } from 'zod';
 import {
-  AnalysisResultSchema,
   type ActionItem,
   type AnalysisResult,
+  AnalysisResultSchema,
+  type Analyst,
+  type AnalyzeOptions,
   type CoachingItem,
+  computeMetrics,
+  type EvidenceMatch,
   type Issue,
+  labelOf,
   type Metrics,
+  normalizeForEvidence,
+  OfflineAnalyst,
   type Provenance,
   type SentimentPoint,
   type SentimentShift,
+  speakersOf,
+  splitUtterances,
   type TokenUsage,
-} from '../analysis.schema';
-import type { Analyst, AnalyzeOptions } from '../analyst.port';
-import { computeMetrics } from '../conversation-metrics';
-import { OfflineAnalyst } from '../offline-analyst';
-import { labelOf } from '../sentiment';
-import { speakersOf, splitUtterances } from '../utterances';
+  TranscriptIndex,
+} from '@speech/analysis';
 import { LlmError, type ChatAnswer, type ChatMessage, type ChatModel } from './chat-model';
-import { TranscriptIndex, normalizeForEvidence, type EvidenceMatch } from './evidence';
 import {
   CALL_ANALYSIS_SCHEMA_NAME,
   CallAnalysisSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OfflineAnalyst } from '../offline-analyst';
-import { transcriptFromDialogue } from '../testing/transcript-builder';
+import { OfflineAnalyst } from '@speech/analysis';
+import { transcriptFromDialogue } from '@speech/analysis/testing';
 import { analystProviderEnvSchema, createAnalyst, refineAnalystProviderEnv } from './analyst-provider';
 import { LlmAnalyst } from './llm-analyst';
 

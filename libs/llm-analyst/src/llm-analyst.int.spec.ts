@@ -6,9 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Segment, Transcript } from '@speech/contracts';
-import { AnalysisResultSchema, type AnalysisResult } from '../analysis.schema';
-import { computeMetrics } from '../conversation-metrics';
-import { transcriptFromDialogue } from '../testing/transcript-builder';
+import { type AnalysisResult, AnalysisResultSchema, computeMetrics } from '@speech/analysis';
+import { transcriptFromDialogue } from '@speech/analysis/testing';
 import { createAnalyst, analystProviderEnvSchema, type AnalystProviderEnv } from './analyst-provider';
 import { CallAnalysisSchema, WindowFindingsSchema, jsonSchemaOf } from './llm-schemas';
 import { LLM_PROMPT_VERSION } from './prompts';
@@ -24,7 +23,7 @@ import {
 } from './testing/fake-openai-server';
 import { renderLine, transcriptLines, maxLineCharsFor } from './windows';
 
-const dialogue = readFileSync(join(__dirname, '../../../../test/fixtures/sales-discovery.txt'), 'utf8');
+const dialogue = readFileSync(join(__dirname, '../../../test/fixtures/sales-discovery.txt'), 'utf8');
 const sales = (): Transcript => transcriptFromDialogue(dialogue, { audioId: 'sales-discovery' });
 
 interface Harness {

@@ -6,11 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnalysisResultSchema } from '../analysis.schema';
-import { computeMetrics } from '../conversation-metrics';
-import { transcriptFromDialogue } from '../testing/transcript-builder';
+import { AnalysisResultSchema, computeMetrics, normalizeForEvidence } from '@speech/analysis';
+import { transcriptFromDialogue } from '@speech/analysis/testing';
 import { analystProviderEnvSchema, createAnalyst } from './analyst-provider';
-import { normalizeForEvidence } from './evidence';
 
 const env = process.env;
 const targets = [
@@ -22,7 +20,7 @@ const targets = [
   },
 ] as const;
 
-const dialogue = readFileSync(join(__dirname, '../../../../test/fixtures/sales-discovery.txt'), 'utf8');
+const dialogue = readFileSync(join(__dirname, '../../../test/fixtures/sales-discovery.txt'), 'utf8');
 
 for (const target of targets) {
   if (!target.ready)

@@ -1,4 +1,4 @@
-import { aTranscript } from '../testing/transcript-builder';
+import { aTranscript } from './testing/transcript-builder';
 import { TranscriptIndex, normalizeForEvidence } from './evidence';
 
 const t = aTranscript()

@@ -20,7 +20,7 @@ import {
   SentimentLabelSchema,
   SentimentSchema,
   strictJsonSchema,
-} from '../analysis.schema';
+} from '@speech/analysis';
 
 const ms = z.number().int().min(0);
 const score = z.number().min(-1).max(1);

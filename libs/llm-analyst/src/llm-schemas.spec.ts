@@ -1,4 +1,4 @@
-import { AnalysisResultSchema, analysisJsonSchema } from '../analysis.schema';
+import { AnalysisResultSchema, analysisJsonSchema } from '@speech/analysis';
 import { CallAnalysisSchema, DigestSchema, WindowFindingsSchema, jsonSchemaOf } from './llm-schemas';
 
 // Keywords OpenAI strict structured outputs accept (see analysis.schema.spec.ts).

@@ -14,8 +14,7 @@
  */
 import { AppError } from '@speech/contracts';
 import { z } from 'zod';
-import type { Analyst } from '../analyst.port';
-import { OfflineAnalyst } from '../offline-analyst';
+import { type Analyst, OfflineAnalyst } from '@speech/analysis';
 import { OpenAiChatModel, azureOpenAiClient, openAiClient } from './chat-model';
 import { DEFAULT_WINDOW_TOKENS, LlmAnalyst, type AnalystLogger } from './llm-analyst';
 import type { Sleep } from './resilience';
