@@ -31,8 +31,19 @@ export { detectIssues } from './issue-detector';
 export { OBJECTION_TAXONOMY, type IssueRule } from './objection-taxonomy';
 export { loadSentimentScorer, type SentimentScorer } from './sentiment';
 export { BENCHMARKS } from './benchmarks';
+export { ISSUE_LABELS } from './quiz-builder';
 export { ProvenanceSchema, SentimentLabelSchema, TokenUsageSchema, strictJsonSchema } from './analysis.schema';
-export type { Provenance, SentimentPoint, SentimentShift, TokenUsage } from './analysis.schema';
+export type {
+  AnalysisResultParsed,
+  CallKind,
+  ClosingSentiment,
+  Outcome,
+  OutcomeKind,
+  Provenance,
+  SentimentPoint,
+  SentimentShift,
+  TokenUsage,
+} from './analysis.schema';
 export { labelOf } from './sentiment';
 export { UTTERANCE_PAUSE_MS, speakersOf, splitUtterances, type Utterance } from './utterances';
 export { TranscriptIndex, normalizeForEvidence, type EvidenceMatch } from './evidence';

@@ -84,7 +84,10 @@ export class OfflineAnalyst implements Analyst {
       callType: facts.callType,
       summary: buildSummary(facts),
       metrics,
-      sentiment,
+      sentiment: {
+        ...sentiment,
+        closing: customer && facts.customerClosing ? { speaker: customer, ...facts.customerClosing } : null,
+      },
       issues,
       coaching: buildCoaching(facts),
       quiz: buildQuiz(facts),
@@ -97,6 +100,7 @@ export class OfflineAnalyst implements Analyst {
         durationMs: Date.now() - started,
         llmRequests: 0,
         rejectedEvidence: [],
+        dropped: [],
       },
     } satisfies AnalysisResult);
   }

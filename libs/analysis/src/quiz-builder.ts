@@ -19,15 +19,23 @@ const MAX_ISSUE_QUESTIONS = 2;
 
 export const ISSUE_LABELS: Readonly<Record<IssueType, string>> = {
   price: 'The price or cost',
+  discount: 'A demand for a discount',
+  budget: 'A budget cut or no budget',
+  tender: 'A tender or competitive bidding',
+  'contract-term': 'The contract terms or length',
   competitor: "A competitor's offer",
   timing: 'Timing or lack of time',
   authority: 'Needing someone else to approve',
   need: 'Not seeing a need',
   trust: 'Not trusting the vendor',
+  'brush-off': 'Trying to end the conversation',
   product: 'A product or service fault',
   support: 'A poor support experience',
   billing: 'A billing problem',
-  other: 'A general complaint or cancellation threat',
+  escalation: 'Asking for a manager or supervisor',
+  'repeat-contact': 'Having called about it before',
+  'churn-threat': 'A threat to cancel or switch',
+  other: 'A general complaint',
 };
 
 const RESPONSE_OPTIONS = [

@@ -132,6 +132,7 @@ export function analyseSentiment(
     }),
     timeline,
     shifts: detectShifts(utterances, scores),
+    closing: null,
   };
 }
 

@@ -286,6 +286,7 @@ export class LlmAnalyst implements Analyst {
       durationMs: Math.max(0, Math.round(this.now() - started)),
       llmRequests: run.requests,
       rejectedEvidence: run.rejected,
+      dropped: [],
     };
     const result: AnalysisResult = {
       analyst: this.name,
