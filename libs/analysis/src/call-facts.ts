@@ -3,6 +3,7 @@
  */
 import type { Transcript } from '@speech/contracts';
 import type { ActionItem, CallType, Issue, Metrics, Sentiment, SentimentLabel } from './analysis.schema';
+import type { Facts } from './facts';
 import type { IssueResponse } from './objection-response';
 import type { Utterance } from './utterances';
 
@@ -21,4 +22,6 @@ export interface CallFacts {
   customer: string | null;
   /** How the customer sounded at the end, or null without a customer. */
   customerClosing: { score: number; label: SentimentLabel; atMs: number | null } | null;
+  /** Entities, outcomes and the root cause (facts.ts). */
+  found: Facts;
 }

@@ -14,8 +14,10 @@ import { computeMetrics } from './conversation-metrics';
 import { detectIssues } from './issue-detector';
 import { analyseResponses } from './objection-response';
 import { buildQuiz } from './quiz-builder';
-import { analyseSentiment, closingSentiment, loadSentimentScorer, type SentimentScorer } from './sentiment';
+import { extractFacts, type KnownWord } from './facts';
+import { analyseSentiment, closingMood, loadKnownWords, loadSentimentScorer, type SentimentScorer } from './sentiment';
 import { buildSummary } from './summary';
+import { turnScorer } from './turn-sentiment';
 import { AGENT, hasAgent, speakersOf, splitUtterances } from './utterances';
 
 export const OFFLINE_ANALYST_VERSION = '1.0.0';
@@ -23,6 +25,8 @@ export const OFFLINE_ANALYST_VERSION = '1.0.0';
 export interface OfflineAnalystDeps {
   /** Override the wink-nlp scorer (tests); loaded lazily once by default. */
   sentimentScorer?: () => Promise<SentimentScorer>;
+  /** Override the lexicon that tells names from everyday words (tests); wink's by default. */
+  knownWords?: () => Promise<KnownWord>;
 }
 
 /**
@@ -46,14 +50,16 @@ function sanitize(t: Transcript): Transcript {
 export class OfflineAnalyst implements Analyst {
   readonly name = 'offline';
   private readonly loadScorer: () => Promise<SentimentScorer>;
+  private readonly loadKnown: () => Promise<KnownWord>;
 
   constructor(deps: OfflineAnalystDeps = {}) {
     this.loadScorer = deps.sentimentScorer ?? loadSentimentScorer;
+    this.loadKnown = deps.knownWords ?? loadKnownWords;
   }
 
   async analyze(input: Transcript, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const started = Date.now();
-    const scorer = await this.loadScorer();
+    const [scorer, known] = await Promise.all([this.loadScorer(), this.loadKnown()]);
     const transcript = sanitize(input);
     const utterances = splitUtterances(transcript);
     const speakers = speakersOf(transcript);
@@ -61,8 +67,15 @@ export class OfflineAnalyst implements Analyst {
     const customer = agentPresent ? (speakers.find((s) => s !== AGENT) ?? null) : null;
 
     const metrics = computeMetrics(transcript, utterances);
-    const sentiment = analyseSentiment(utterances, speakers, scorer);
-    const issues = detectIssues(transcript, { competitors: options.competitors ?? [] }, utterances);
+    const found = extractFacts(transcript, utterances, agentPresent, known);
+    const issues = detectIssues(transcript, { competitors: options.competitors ?? [] }, utterances, found);
+    const sentiment = analyseSentiment(
+      utterances,
+      speakers,
+      scorer,
+      turnScorer({ scorer, language: transcript.language, issues }),
+      'polarity',
+    );
     const actionItems = extractActionItems(transcript, utterances);
     const facts: CallFacts = {
       transcript,
@@ -75,7 +88,8 @@ export class OfflineAnalyst implements Analyst {
       actionItems,
       coachee: agentPresent ? AGENT : speakers.length === 1 ? (speakers[0] ?? null) : null,
       customer,
-      customerClosing: customer ? closingSentiment(sentiment.timeline, customer, metrics.durationMs) : null,
+      customerClosing: customer ? closingMood(sentiment.timeline, customer) : null,
+      found,
     };
 
     return AnalysisResultSchema.parse({
@@ -92,6 +106,7 @@ export class OfflineAnalyst implements Analyst {
       coaching: buildCoaching(facts),
       quiz: buildQuiz(facts),
       actionItems,
+      outcomes: found.outcomes,
       provenance: {
         provider: 'local',
         model: null,
