@@ -85,18 +85,21 @@ const MAX_ITEM_WORDS = 16;
 /** Triggers this close together in one utterance are one item. */
 const SAME_ITEM_TOKENS = 8;
 
-function dueTextIn(u: Utterance, fromToken: number): string | null {
+function dueTextIn(u: Utterance, fromToken: number, toToken = u.tokens.length): string | null {
   const matches = DUE.flatMap((p) => findPhrase(p, u.tokens)).sort((a, b) => a.start - b.start);
-  const m = matches.find((x) => x.start >= fromToken) ?? matches[0];
+  const inside = matches.filter((x) => x.start < toToken);
+  const m = inside.find((x) => x.start >= fromToken) ?? (toToken === u.tokens.length ? inside[0] : undefined);
   if (!m) return null;
-  return spanText(u, m.start, m.end) || null;
+  // The words as spoken, without the punctuation an engine put after them ("by Friday,").
+  return spanText(u, m.start, m.end).replace(/[^\p{L}\p{N}]+$/u, '') || null;
 }
 
-/** Verbatim words from the trigger to the end of the utterance, at most MAX_ITEM_WORDS. */
-function wordsFrom(u: Utterance, startToken: number): string {
+/** Verbatim words from the trigger to the item's end, at most MAX_ITEM_WORDS. */
+function wordsFrom(u: Utterance, startToken: number, endToken = u.tokens.length): string {
   const first = u.tokenWord[startToken] ?? 0;
+  const last = endToken >= u.tokens.length ? u.words.length : (u.tokenWord[endToken] ?? u.words.length);
   return u.words
-    .slice(first)
+    .slice(first, last)
     .filter((w) => isSpeechWord(w.text))
     .slice(0, MAX_ITEM_WORDS)
     .map((w) => w.text)
@@ -119,20 +122,25 @@ export function extractActionItems(transcript: Transcript, utterances = splitUtt
         return !u.tokens.slice(Math.max(0, c.start - 3), h.start).some((t) => t === 'if' || t === 'si');
       })
       .sort((a, b) => a.start - b.start);
-    let last: { start: number; role: OwnerRole } | null = null;
+    const kept: Array<{ start: number; role: OwnerRole }> = [];
     for (const hit of hits) {
       // Triggers close together are one item, unless the owner changes ("send me … and I will …").
+      const last = kept[kept.length - 1];
       if (last && hit.start - last.start < SAME_ITEM_TOKENS && hit.role === last.role) continue;
-      last = hit;
-      const text = wordsFrom(u, hit.start);
-      if (text === '') continue;
+      kept.push(hit);
+    }
+    kept.forEach((hit, k) => {
+      // An item ends where the next one (with another owner) starts.
+      const end = kept[k + 1]?.start ?? u.tokens.length;
+      const text = wordsFrom(u, hit.start, end);
+      if (text === '') return;
       items.push({
         text,
         owner: hit.role === 'self' ? u.speaker : otherOf(u.speaker),
-        dueText: dueTextIn(u, hit.start),
+        dueText: dueTextIn(u, hit.start, kept.length > 1 ? end : u.tokens.length),
         atMs: tokenStartMs(u, hit.start),
       });
-    }
+    });
   }
   return items;
 }
@@ -140,4 +148,23 @@ export function extractActionItems(transcript: Transcript, utterances = splitUtt
 /** A booked next step: a meeting-type action item with a spoken date or time. */
 export function isScheduledNextStep(item: ActionItem): boolean {
   return item.dueText !== null && tokenizeText(item.text).some((t) => MEETING_WORDS.has(t));
+}
+
+const PAST_DUE = /\b(last|ago|yesterday|earlier|before now)\b/;
+
+/**
+ * The call's next step: the agent's dated meeting, else the agent's dated commitment, else
+ * any dated meeting, else any dated item; within a tier the first. A date in the past ("the
+ * demo last week") is history, not a next step.
+ */
+export function nextStepOf(items: readonly ActionItem[], agent: string | null): ActionItem | null {
+  const dated = items.filter((i) => i.dueText !== null && !PAST_DUE.test(i.dueText));
+  const byAgent = (i: ActionItem): boolean => agent !== null && i.owner === agent;
+  const tiers = [
+    dated.filter((i) => byAgent(i) && isScheduledNextStep(i)),
+    dated.filter(byAgent),
+    dated.filter(isScheduledNextStep),
+    dated,
+  ];
+  return tiers.find((t) => t.length > 0)?.[0] ?? null;
 }

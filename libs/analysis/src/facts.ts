@@ -460,7 +460,7 @@ function peopleAndOrgs(u: Utterance, index: number, ctx: NameContext): Entity[] 
       const name = nameAt(u, i, ctx);
       if (!name) continue;
       const raw = rawWord(u, i);
-      const brand = /\p{Ll}\p{Lu}/u.test(raw) || /^(from|at|with|using|use|on|to)$/.test(toks[i - 1] ?? '');
+      const brand = /\p{Ll}\p{Lu}/u.test(raw) || /^(from|at|using|use|on)$/.test(toks[i - 1] ?? '');
       out.push(
         entity(
           u,
