@@ -7,7 +7,7 @@
  *  - `cased`: Whisper-like words with their case and punctuation ("Hi,", "Daniel.");
  *  - `lower`: pocketsphinx-like words, lower case, no punctuation.
  *
- * Times: each word lasts 110 ms plus 150 ms per syllable (about 165 words a minute, the
+ * Times: each word lasts 115 ms plus 160 ms per syllable (about 160 words a minute, the
  * rate of the Festival voices), a comma adds 250 ms and a sentence end 450 ms of silence, and
  * turns follow each other 500 ms apart (scripts/make-call.sh pads every turn with 0.5 s).
  */
@@ -30,7 +30,7 @@ export function syllables(word: string): number {
 }
 
 export function wordDurationMs(word: string): number {
-  return 110 + 150 * syllables(word);
+  return 115 + 160 * syllables(word);
 }
 
 function styled(raw: string, style: TranscriptStyle): string {

@@ -8,6 +8,7 @@ import { extractActionItems } from './action-items';
 import { AnalysisResultSchema, type AnalysisResult } from './analysis.schema';
 import type { Analyst, AnalyzeOptions } from './analyst.port';
 import type { CallFacts } from './call-facts';
+import { classifyCallKind } from './call-kind';
 import { classifyCall } from './call-type';
 import { buildCoaching } from './coaching-rules';
 import { computeMetrics } from './conversation-metrics';
@@ -77,10 +78,19 @@ export class OfflineAnalyst implements Analyst {
       'polarity',
     );
     const actionItems = extractActionItems(transcript, utterances);
+    const callType = classifyCall(issues, utterances);
+    const customerClosing = customer ? closingMood(sentiment.timeline, customer) : null;
     const facts: CallFacts = {
       transcript,
       utterances,
-      callType: classifyCall(issues, utterances),
+      callType,
+      callKind: classifyCallKind({
+        callType,
+        issues,
+        outcomes: found.outcomes,
+        utterances,
+        customerMood: sentiment.bySpeaker.find((s) => s.speaker === customer)?.score ?? null,
+      }),
       metrics,
       sentiment,
       issues,
@@ -88,7 +98,7 @@ export class OfflineAnalyst implements Analyst {
       actionItems,
       coachee: agentPresent ? AGENT : speakers.length === 1 ? (speakers[0] ?? null) : null,
       customer,
-      customerClosing: customer ? closingMood(sentiment.timeline, customer) : null,
+      customerClosing,
       found,
     };
 
@@ -96,6 +106,7 @@ export class OfflineAnalyst implements Analyst {
       analyst: this.name,
       analystVersion: OFFLINE_ANALYST_VERSION,
       callType: facts.callType,
+      callKind: facts.callKind,
       summary: buildSummary(facts),
       metrics,
       sentiment: {
