@@ -716,17 +716,21 @@ export function extractFacts(
   };
 }
 
+/** Overlapping entities of one utterance: the first found wins (linear in the call's length). */
 function dedupe(entities: readonly Entity[]): Entity[] {
   const out: Entity[] = [];
+  const byUtterance = new Map<number, Entity[]>();
   for (const e of entities) {
-    const clash = out.find(
+    const same = byUtterance.get(e.utterance) ?? [];
+    const clash = same.find(
       (o) =>
-        o.utterance === e.utterance &&
-        o.start < e.end &&
-        e.start < o.end &&
-        (o.kind === e.kind || o.kind === 'competitor' || e.kind === 'person'),
+        o.start < e.end && e.start < o.end && (o.kind === e.kind || o.kind === 'competitor' || e.kind === 'person'),
     );
-    if (!clash) out.push(e);
+    if (!clash) {
+      out.push(e);
+      same.push(e);
+      byUtterance.set(e.utterance, same);
+    }
   }
   return out;
 }

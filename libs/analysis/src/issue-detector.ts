@@ -226,15 +226,14 @@ function contextMatches(
   u: Utterance,
   index: number,
   utterances: readonly Utterance[],
-  facts: Facts | undefined,
+  competitorsAt: ReadonlyMap<number, ReadonlyArray<Facts['entities'][number]>>,
 ): TokenMatch[] {
   const out: TokenMatch[] = [];
-  for (const e of facts?.entities ?? []) {
-    if (e.kind === 'competitor' && e.utterance === index) {
-      out.push({ type: 'competitor', start: e.start, end: e.end, confidence: 0.8 });
-    }
+  for (const e of competitorsAt.get(index) ?? []) {
+    out.push({ type: 'competitor', start: e.start, end: e.end, confidence: 0.8 });
   }
-  const prev = [...utterances.slice(0, index)].reverse().find((p) => p.speaker !== u.speaker);
+  let prev: Utterance | undefined;
+  for (let k = index - 1; k >= 0 && !prev; k--) if (utterances[k]?.speaker !== u.speaker) prev = utterances[k];
   if (
     prev?.speaker === AGENT &&
     findPhrase(BUDGET_QUESTION, prev.tokens).length > 0 &&
@@ -255,9 +254,13 @@ export function detectIssues(
   const agentPresent = hasAgent(transcript);
   const competitors = options.competitors ?? [];
   const findings: Finding[] = [];
+  const competitorsAt = new Map<number, Facts['entities'][number][]>();
+  for (const e of facts?.entities ?? []) {
+    if (e.kind === 'competitor') competitorsAt.set(e.utterance, [...(competitorsAt.get(e.utterance) ?? []), e]);
+  }
   for (const [index, u] of utterances.entries()) {
     if (!isCustomerSide(u.speaker, agentPresent)) continue;
-    for (const m of [...matchesIn(u, competitors), ...contextMatches(u, index, utterances, facts)]) {
+    for (const m of [...matchesIn(u, competitors), ...contextMatches(u, index, utterances, competitorsAt)]) {
       findings.push({
         type: m.type,
         speaker: u.speaker,

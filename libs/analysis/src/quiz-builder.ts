@@ -378,9 +378,19 @@ function factQuestions(facts: CallFacts, index: TranscriptIndex): Draft[] {
   const said = facts.transcript.text.toLowerCase();
   const drafts: Draft[] = [];
   const used = new Set<number>();
+  // A long call has thousands of facts; the first few hundred of each kind are plenty to choose from.
   const ranked = FACT_PRIORITY.flatMap((kind) =>
-    entities.filter((e) => e.kind === kind && (kind !== 'count' || (e.number ?? 0) >= 2) && worthAsking(e, facts)),
+    entities
+      .filter((e) => e.kind === kind && (kind !== 'count' || (e.number ?? 0) >= 2))
+      .slice(0, 200)
+      .filter((e) => worthAsking(e, facts)),
   );
+  const candidatesOf = new Map<EntityKind, Entity[]>();
+  for (const e of entities) {
+    const list = candidatesOf.get(e.kind) ?? [];
+    if (list.length < 400) list.push(e);
+    candidatesOf.set(e.kind, list);
+  }
   const perKind = new Map<EntityKind, number>();
   const askedValues = new Set<string>();
   for (const e of ranked) {
@@ -394,8 +404,10 @@ function factQuestions(facts: CallFacts, index: TranscriptIndex): Draft[] {
     if (!evidence || Math.abs(evidence.startMs - e.atMs) > 2000) continue;
     const far = (o: Entity): boolean => Math.abs(o.utterance - e.utterance) >= 3;
     const root = (x: string): string => x.toLowerCase().replace(/'s$/, '');
-    const sameKind = entities
-      .filter((o) => o.kind === e.kind || (e.kind === 'competitor' && o.kind === 'organisation'))
+    const sameKind = [
+      ...(candidatesOf.get(e.kind) ?? []),
+      ...(e.kind === 'competitor' ? (candidatesOf.get('organisation') ?? []) : []),
+    ]
       .filter((o) => far(o) && root(clean(o.text)) !== root(answer) && o.value !== e.value)
       .filter((o) => !root(clean(o.text)).startsWith(root(answer)) && !root(answer).startsWith(root(clean(o.text))))
       .map((o) => clean(o.text));
