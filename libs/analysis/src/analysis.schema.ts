@@ -249,7 +249,7 @@ export const AnalysisResultSchema = z.object({
   sentiment: SentimentSchema,
   issues: z.array(IssueSchema),
   coaching: z.array(CoachingItemSchema),
-  quiz: z.array(QuizQuestionSchema).min(3),
+  quiz: z.array(QuizQuestionSchema).min(3).max(6),
   actionItems: z.array(ActionItemSchema),
   outcomes: z.array(OutcomeSchema).default([]),
   /** Optional so analyses stored before it was recorded still read. */

@@ -27,12 +27,23 @@ export type {
 export type { Analyst, AnalyzeOptions } from './analyst.port';
 export { OfflineAnalyst, OFFLINE_ANALYST_VERSION, type OfflineAnalystDeps } from './offline-analyst';
 export { computeMetrics } from './conversation-metrics';
+export type { PromptFacts } from './prompt-facts';
 export { detectIssues } from './issue-detector';
 export { OBJECTION_TAXONOMY, type IssueRule } from './objection-taxonomy';
 export { loadSentimentScorer, type SentimentScorer } from './sentiment';
 export { BENCHMARKS } from './benchmarks';
 export { ISSUE_LABELS } from './quiz-builder';
-export { ProvenanceSchema, SentimentLabelSchema, TokenUsageSchema, strictJsonSchema } from './analysis.schema';
+export {
+  CALL_KINDS,
+  CallKindSchema,
+  ClosingSentimentSchema,
+  OUTCOME_KINDS,
+  OutcomeSchema,
+  ProvenanceSchema,
+  SentimentLabelSchema,
+  TokenUsageSchema,
+  strictJsonSchema,
+} from './analysis.schema';
 export type {
   AnalysisResultParsed,
   CallKind,

@@ -5,7 +5,7 @@
  */
 import type { Transcript } from '@speech/contracts';
 import { extractActionItems } from './action-items';
-import { AnalysisResultSchema, type AnalysisResult } from './analysis.schema';
+import { AnalysisResultSchema, type AnalysisResult, type AnalysisResultParsed } from './analysis.schema';
 import type { Analyst, AnalyzeOptions } from './analyst.port';
 import type { CallFacts } from './call-facts';
 import { classifyCallKind } from './call-kind';
@@ -16,6 +16,7 @@ import { detectIssues } from './issue-detector';
 import { analyseResponses } from './objection-response';
 import { buildQuiz } from './quiz-builder';
 import { extractFacts, type KnownWord } from './facts';
+import { promptFactsOf, type PromptFacts } from './prompt-facts';
 import { analyseSentiment, closingMood, loadKnownWords, loadSentimentScorer, type SentimentScorer } from './sentiment';
 import { buildSummary } from './summary';
 import { turnScorer } from './turn-sentiment';
@@ -59,6 +60,14 @@ export class OfflineAnalyst implements Analyst {
   }
 
   async analyze(input: Transcript, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    return (await this.analyzeWithFacts(input, options)).result;
+  }
+
+  /** The analysis and the facts it was built on (the LLM analyst gives them to its model). */
+  async analyzeWithFacts(
+    input: Transcript,
+    options: AnalyzeOptions = {},
+  ): Promise<{ result: AnalysisResultParsed; facts: PromptFacts }> {
     const started = Date.now();
     const [scorer, known] = await Promise.all([this.loadScorer(), this.loadKnown()]);
     const transcript = sanitize(input);
@@ -102,7 +111,7 @@ export class OfflineAnalyst implements Analyst {
       found,
     };
 
-    return AnalysisResultSchema.parse({
+    const result = AnalysisResultSchema.parse({
       analyst: this.name,
       analystVersion: OFFLINE_ANALYST_VERSION,
       callType: facts.callType,
@@ -129,5 +138,6 @@ export class OfflineAnalyst implements Analyst {
         dropped: [],
       },
     } satisfies AnalysisResult);
+    return { result, facts: promptFactsOf(facts) };
   }
 }
