@@ -27,7 +27,8 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      // eval/: the insight regression floors, on reference transcripts (no audio).
+      testMatch: ['<rootDir>/{apps,libs,eval}/**/*.spec.ts'],
       testPathIgnorePatterns: [
         ...common.testPathIgnorePatterns,
         '\\.int\\.spec\\.ts$',
