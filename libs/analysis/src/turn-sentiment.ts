@@ -16,6 +16,10 @@ import type { SentimentScorer, UtteranceScorer } from './sentiment';
 import { cleanWord } from './tokens';
 import { clausesOf, type Utterance } from './utterances';
 
+/**
+ * How much raising an issue weighs on a turn's tone. Complaints carry emotion; a sales
+ * objection states a position ("the final decision is with Linda"), so it weighs little.
+ */
 const ISSUE_WEIGHT: Readonly<Record<IssueType, number>> = {
   'churn-threat': -0.6,
   escalation: -0.5,
@@ -23,17 +27,17 @@ const ISSUE_WEIGHT: Readonly<Record<IssueType, number>> = {
   billing: -0.4,
   product: -0.4,
   'repeat-contact': -0.4,
-  'brush-off': -0.3,
-  price: -0.3,
   other: -0.3,
-  discount: -0.25,
-  budget: -0.2,
-  'contract-term': -0.2,
-  tender: -0.2,
-  trust: -0.2,
-  need: -0.2,
-  competitor: -0.1,
-  timing: -0.1,
+  price: -0.15,
+  'brush-off': -0.15,
+  discount: -0.1,
+  budget: -0.1,
+  'contract-term': -0.1,
+  trust: -0.1,
+  need: -0.1,
+  tender: -0.05,
+  competitor: -0.05,
+  timing: -0.05,
   authority: 0,
 };
 
