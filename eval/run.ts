@@ -4,6 +4,7 @@
  *   npm run eval:insight                 offline analyst (and a configured LLM) on the reference
  *                                        transcripts of both halves, in both styles
  *   npm run eval:insight -- --e2e        also end to end: Festival audio through the platform
+ *   npm run eval:insight -- --e2e-cached the analysts on the transcripts the last --e2e run kept
  *   npm run eval:insight -- --no-write   print only; leave eval/results as it is
  *
  * An LLM provider runs when LLM_PROVIDER=openai|azure-openai and its keys are set (see the
@@ -15,7 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OfflineAnalyst, type Analyst } from '@speech/analysis';
 import { analystProviderEnvProblems, analystProviderEnvSchema, createAnalyst } from '@speech/llm-analyst';
-import { runEndToEnd } from './src/e2e-run';
+import { runCachedEndToEnd, runEndToEnd } from './src/e2e-run';
 import { EVAL_ROOT, HALVES, loadHalf, type EvalCall } from './src/eval-set';
 import { runReference } from './src/reference-run';
 import { TRANSCRIPT_STYLES } from './src/reference-transcript';
@@ -46,6 +47,7 @@ function configuredLlm(): { analyst: Analyst | null; note: string } {
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const e2e = args.has('--e2e');
+  const e2eCached = args.has('--e2e-cached');
   const write = !args.has('--no-write');
   const halves: EvalCall[][] = HALVES.map((h) => loadHalf(h));
   const measuredAt = new Date().toISOString();
@@ -67,10 +69,20 @@ async function main(): Promise<void> {
   }
   if (e2e) {
     for (const r of await runEndToEnd(halves, (m) => out(`  ${m}`))) runs.push({ ...r, measuredAt });
+  } else if (e2eCached) {
+    for (const calls of halves) {
+      if (calls.length === 0) continue;
+      for (const analyst of analysts) {
+        const label = analyst.model ? `${analyst.name}/${analyst.model}` : analyst.name;
+        const r = await runCachedEndToEnd(calls, analyst, label);
+        if (r) runs.push({ ...r, measuredAt });
+        else out(`${calls[0]?.half}: no kept end-to-end transcripts; run with --e2e first`);
+      }
+    }
   }
 
   const jsonPath = join(EVAL_ROOT, 'results/latest.json');
-  if (!e2e && existsSync(jsonPath)) {
+  if (!e2e && !e2eCached && existsSync(jsonPath)) {
     const previous = (JSON.parse(readFileSync(jsonPath, 'utf8')) as { runs: StoredRun[] }).runs ?? [];
     runs.push(...previous.filter((r) => r.input.startsWith('end to end')));
   }
@@ -84,7 +96,7 @@ async function main(): Promise<void> {
   const md = [
     '# Insight evaluation: latest results',
     '',
-    `Written by \`npm run eval:insight${e2e ? ' -- --e2e' : ''}\` on ${measuredAt}. What each figure means: [eval/README.md](../README.md).`,
+    `Written by \`npm run eval:insight${e2e ? ' -- --e2e' : e2eCached ? ' -- --e2e-cached' : ''}\` on ${measuredAt}. What each figure means: [eval/README.md](../README.md).`,
     `Reference runs: ${measuredAt}. End-to-end runs: ${[...new Set(runs.filter((r) => r.input.startsWith('end to end')).map((r) => r.measuredAt))].join(', ') || 'none'}.`,
     llm.note,
     '',

@@ -5,7 +5,9 @@
  * speech engine and the analyst are whatever the environment configures (pocketsphinx and the
  * offline analyst by default); the transcript's `engine` field names the engine.
  */
-import type { AnalysisResult } from '@speech/analysis';
+import type { AnalysisResult, Analyst } from '@speech/analysis';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Transcript } from '@speech/contracts';
 import { Api, PlatformProcess } from '../../test/support/platform';
@@ -66,6 +68,8 @@ export async function runEndToEnd(halves: ReadonlyArray<readonly EvalCall[]>, lo
         }
         const transcript = await api.json<Transcript>(`/audios/${audioId}/transcript`);
         const analysis = await api.json<AnalysisResult>(`/audios/${audioId}/analysis`);
+        // Kept beside the audio, so the analysts can be scored on it again without transcribing.
+        writeFileSync(join(a.dir, `transcript.${safeName(transcript.engine)}.json`), JSON.stringify(transcript));
         engines.add(transcript.engine);
         analysts.add(
           analysis.provenance?.model ? `${analysis.analyst}/${analysis.provenance.model}` : analysis.analyst,
@@ -114,4 +118,38 @@ async function analysed(api: Api, audioId: string, log: E2eProgress, key: string
       }
     }
   }
+}
+
+const safeName = (s: string): string => s.replace(/[^a-z0-9.-]+/gi, '_');
+
+/**
+ * The analysts on the transcripts the last end-to-end run kept (`--e2e-cached`): the speech
+ * engine's real output, analysed again in this process, without transcribing anything.
+ */
+export async function runCachedEndToEnd(
+  calls: readonly EvalCall[],
+  analyst: Analyst,
+  label: string,
+): Promise<RunResult | null> {
+  const scores: CallScore[] = [];
+  const engines = new Set<string>();
+  for (const call of calls) {
+    const a = await callAudio(call);
+    const file = readdirSync(a.dir).find((f) => f.startsWith('transcript.') && f.endsWith('.json'));
+    if (!file) continue;
+    const transcript = JSON.parse(readFileSync(join(a.dir, file), 'utf8')) as Transcript;
+    engines.add(transcript.engine);
+    const analysis = await analyst.analyze(transcript);
+    scores.push(scoreCall(call, analysis, (ms) => lineAt(a.spans, ms), transcript.text));
+  }
+  if (scores.length === 0) return null;
+  const engine = [...engines].join(', ');
+  return {
+    analyst: label,
+    input: `end to end, ${engine} transcripts kept from the platform run${scores.length < calls.length ? ` (${scores.length} of ${calls.length} calls)` : ''}`,
+    half: calls[0]?.half ?? 'none',
+    engine,
+    summary: summarise(scores),
+    calls: scores,
+  };
 }
