@@ -79,7 +79,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(any|a|some) discount',
       '(price|cost|number) (needs|has|have) to (come|go) (back)? down',
       '(bring|get) (the|that)? (price|cost|number) down',
-      '(still|well|way)? short of what (i|we) need',
+      '(still|well|way)? short of what (i|we)',
       '(can|could) you do (better|any better|something on the price)',
       '(match|beat) (their|that|the|this) (price|quote|offer)',
       '(any|some|a bit of) flexibility (on|with|in) (the)? (price|pricing|rate|cost|number)',
@@ -98,6 +98,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '(no|not have the|not have a|not have any|tight|limited) budget',
       'budget (is|was|has been)? (tight|limited|gone|spent|frozen|cut)',
       '(asked|told|need|have) to (cut|reduce|save|trim) (costs|spend|spending|#num percent)',
+      '=(been|were|was) (asked|told) to (cut|reduce|trim)',
       '=(no tenemos|sin) presupuesto',
     ],
     guards: ['budget (meeting|review|planning|call|cycle|approval)', ...PRAISE_GUARDS],
@@ -153,7 +154,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
     type: 'competitor',
     confidence: 0.75,
     patterns: [
-      'quoted (us|me)',
+      // "us" is often heard as "as" by pocketsphinx.
+      '=quoted (us|me|as)',
       '(their|a|another|the other) quote',
       '(other|another|different) (vendor|vendors|provider|providers|company|companies|supplier|suppliers|solution|solutions|tool|tools|option|options|platform)',
       '(competitor|competitors|competition)',
@@ -243,7 +245,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
     confidence: 0.8,
     patterns: [
       '=not interested',
-      '=(just)? (send|email) me (an|some|the)? (email|information|info|details|brochure|something)',
+      '=(just)? (send|email) me (an|some|the|in the)? (email|mail|information|info|details|brochure|something)',
       '=(i|we) (really)? (have|need|got) to go',
       '=(take|put) (me|us) off (your|the) list',
       '=(do not|stop) (call|calling) (me|us|here)',
