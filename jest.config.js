@@ -29,7 +29,8 @@ module.exports = {
       displayName: 'unit',
       // The dashboard's browser modules are plain ES modules (no build step): their specs are
       // JavaScript too, compiled to CommonJS for Jest like the TypeScript ones.
-      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts', '<rootDir>/apps/dashboard/test/**/*.spec.js'],
+      // eval/: the insight regression floors, on reference transcripts (no audio).
+      testMatch: ['<rootDir>/{apps,libs,scripts,eval}/**/*.spec.ts', '<rootDir>/apps/dashboard/test/**/*.spec.js'],
       transform: {
         ...common.transform,
         '^.+/apps/dashboard/.+\\.js$': [

@@ -10,17 +10,35 @@ import type { Transcript } from '@speech/contracts';
 import type { ActionItem } from './analysis.schema';
 import { compilePattern, findPhrase, type CompiledPattern } from './phrase-matcher';
 import { isSpeechWord, tokenizeText } from './tokens';
-import { spanText, speakersOf, splitUtterances, tokenStartMs, type Utterance } from './utterances';
+import { clauseAt, clausesOf, spanText, speakersOf, splitUtterances, tokenStartMs, type Utterance } from './utterances';
 
 type OwnerRole = 'self' | 'other';
 
 const VERBS =
-  '(send|email|share|forward|follow up|set up|schedule|book|call|get back|loop|check|look into|put together|prepare|reach out|confirm|review|circle back|update|text|draft)';
+  '(send|email|share|forward|follow up|set up|schedule|book|call|get back|loop|check|look into|put together|prepare|reach out|confirm|review|circle back|update|text|draft|ask|put|add|switch|turn|take|escalate|chase|mark|move|arrange|organise|organize|get|have|talk|speak|pass|bring|join|make sure|sort out|fix|replace|refund|credit|cancel|remove|change|upload)';
+/** Adverbs people put between "I will" and the verb ("I will also send"). */
+const ADVERB = '(also|just|then|definitely|personally|now|still|first|quickly|today)?';
 
 const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
   [
-    { role: 'self', source: `=(i|we) will ${VERBS}` },
+    { role: 'self', source: `=(i|we) will ${ADVERB} ${VERBS}` },
+    { role: 'self', source: `=(i|we) (am|are) going to ${VERBS}` },
+    {
+      role: 'self',
+      source: `=(i|we) (am|are) (now)? (asking|marking|sending|booking|escalating|arranging|adding|chasing|putting|setting up|updating|emailing)`,
+    },
     { role: 'self', source: `=(i|we) (can|could) ${VERBS}` },
+    { role: 'self', source: '=(can|could|shall|may) i (show|send|book|set up|call|schedule|give|email|arrange)' },
+    { role: 'self', source: '=(i|we) would like (to)? (book|send|schedule|arrange|have|get) (a|an|the)?' },
+    // The speaker's side, said in the third person: "she will call you back", "you will get a text".
+    {
+      role: 'self',
+      source: '=(she|he|they|someone|somebody) will (call|email|send|contact|visit|come|text|be in touch)',
+    },
+    { role: 'self', source: '=you will (get|receive|hear) (a|an|the|from)' },
+    { role: 'self', source: '=it will be (back|there|done|fixed|credited|refunded|sorted|in)' },
+    { role: 'self', source: '=(voy|vamos) a (dar|enviar|mandar|llamar|revisar|devolver|aplicar|cambiar|poner)' },
+    { role: 'self', source: '=le (devuelvo|envio|mando|llamo|aplico|paso)' },
     { role: 'self', source: '(i|we) (need|have) to (check|talk|ask|confirm|review|discuss|run|get|think|speak|look)' },
     { role: 'self', source: `=let me ${VERBS}` },
     { role: 'self', source: '=let me (find out|double check|get back)' },
@@ -28,6 +46,8 @@ const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
     { role: 'self', source: '=let us (book|schedule|set up|meet|talk|follow up|plan|reconnect|touch base)' },
     { role: 'self', source: '=follow up' },
     { role: 'other', source: '=(send|email|forward|text|give) (me|us)' },
+    { role: 'other', source: '=(send|email|forward) (it|them|that|this) (to|over to) (me|us)' },
+    { role: 'other', source: '=(then|just|please)? call us back' },
     { role: 'other', source: '=please (send|email|forward|call|share|text)' },
     { role: 'other', source: '=(can|could|would) you (send|email|share|forward|call|set up|schedule|book)' },
   ] satisfies ReadonlyArray<{ role: OwnerRole; source: string }>
@@ -43,6 +63,15 @@ const DUE = [
   '=#num in the (morning|afternoon|evening)',
   '=in #num (days|weeks|hours)',
   '=(later|later on) (today|this week|this afternoon)',
+  '=(before|by|until) (the end of)? (monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|noon)',
+  '=on the (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|fifteenth|twentieth)',
+  '=(this|next) (week|month)',
+  '=(within|in) #num (business|working)? (days|weeks|hours)',
+  '=between #num and #num',
+  '=the day before',
+  '=(tonight|this evening)',
+  '=ahora mismo',
+  '=en un plazo de #num (dias|semanas)',
 ].map(compilePattern);
 
 /** Words that make an action item a scheduled meeting, i.e. a booked next step. */
@@ -56,18 +85,21 @@ const MAX_ITEM_WORDS = 16;
 /** Triggers this close together in one utterance are one item. */
 const SAME_ITEM_TOKENS = 8;
 
-function dueTextIn(u: Utterance, fromToken: number): string | null {
+function dueTextIn(u: Utterance, fromToken: number, toToken = u.tokens.length): string | null {
   const matches = DUE.flatMap((p) => findPhrase(p, u.tokens)).sort((a, b) => a.start - b.start);
-  const m = matches.find((x) => x.start >= fromToken) ?? matches[0];
+  const inside = matches.filter((x) => x.start < toToken);
+  const m = inside.find((x) => x.start >= fromToken) ?? (toToken === u.tokens.length ? inside[0] : undefined);
   if (!m) return null;
-  return spanText(u, m.start, m.end) || null;
+  // The words as spoken, without the punctuation an engine put after them ("by Friday,").
+  return spanText(u, m.start, m.end).replace(/[^\p{L}\p{N}]+$/u, '') || null;
 }
 
-/** Verbatim words from the trigger to the end of the utterance, at most MAX_ITEM_WORDS. */
-function wordsFrom(u: Utterance, startToken: number): string {
+/** Verbatim words from the trigger to the item's end, at most MAX_ITEM_WORDS. */
+function wordsFrom(u: Utterance, startToken: number, endToken = u.tokens.length): string {
   const first = u.tokenWord[startToken] ?? 0;
+  const last = endToken >= u.tokens.length ? u.words.length : (u.tokenWord[endToken] ?? u.words.length);
   return u.words
-    .slice(first)
+    .slice(first, last)
     .filter((w) => isSpeechWord(w.text))
     .slice(0, MAX_ITEM_WORDS)
     .map((w) => w.text)
@@ -82,22 +114,33 @@ export function extractActionItems(transcript: Transcript, utterances = splitUtt
   };
   const items: ActionItem[] = [];
   for (const u of utterances) {
-    const hits = TRIGGERS.flatMap((t) =>
-      findPhrase(t.pattern, u.tokens).map((m) => ({ role: t.role, start: m.start })),
-    ).sort((a, b) => a.start - b.start);
-    let lastStart = -Infinity;
+    const clauses = clausesOf(u);
+    const hits = TRIGGERS.flatMap((t) => findPhrase(t.pattern, u.tokens).map((m) => ({ role: t.role, start: m.start })))
+      // "If you still want a supervisor, I will transfer you" is an offer on a condition, not a commitment.
+      .filter((h) => {
+        const c = clauseAt(clauses, h.start);
+        return !u.tokens.slice(Math.max(0, c.start - 3), h.start).some((t) => t === 'if' || t === 'si');
+      })
+      .sort((a, b) => a.start - b.start);
+    const kept: Array<{ start: number; role: OwnerRole }> = [];
     for (const hit of hits) {
-      if (hit.start - lastStart < SAME_ITEM_TOKENS) continue;
-      lastStart = hit.start;
-      const text = wordsFrom(u, hit.start);
-      if (text === '') continue;
+      // Triggers close together are one item, unless the owner changes ("send me … and I will …").
+      const last = kept[kept.length - 1];
+      if (last && hit.start - last.start < SAME_ITEM_TOKENS && hit.role === last.role) continue;
+      kept.push(hit);
+    }
+    kept.forEach((hit, k) => {
+      // An item ends where the next one (with another owner) starts.
+      const end = kept[k + 1]?.start ?? u.tokens.length;
+      const text = wordsFrom(u, hit.start, end);
+      if (text === '') return;
       items.push({
         text,
         owner: hit.role === 'self' ? u.speaker : otherOf(u.speaker),
-        dueText: dueTextIn(u, hit.start),
+        dueText: dueTextIn(u, hit.start, kept.length > 1 ? end : u.tokens.length),
         atMs: tokenStartMs(u, hit.start),
       });
-    }
+    });
   }
   return items;
 }
@@ -105,4 +148,23 @@ export function extractActionItems(transcript: Transcript, utterances = splitUtt
 /** A booked next step: a meeting-type action item with a spoken date or time. */
 export function isScheduledNextStep(item: ActionItem): boolean {
   return item.dueText !== null && tokenizeText(item.text).some((t) => MEETING_WORDS.has(t));
+}
+
+const PAST_DUE = /\b(last|ago|yesterday|earlier|before now)\b/;
+
+/**
+ * The call's next step: the agent's dated meeting, else the agent's dated commitment, else
+ * any dated meeting, else any dated item; within a tier the first. A date in the past ("the
+ * demo last week") is history, not a next step.
+ */
+export function nextStepOf(items: readonly ActionItem[], agent: string | null): ActionItem | null {
+  const dated = items.filter((i) => i.dueText !== null && !PAST_DUE.test(i.dueText));
+  const byAgent = (i: ActionItem): boolean => agent !== null && i.owner === agent;
+  const tiers = [
+    dated.filter((i) => byAgent(i) && isScheduledNextStep(i)),
+    dated.filter(byAgent),
+    dated.filter(isScheduledNextStep),
+    dated,
+  ];
+  return tiers.find((t) => t.length > 0)?.[0] ?? null;
 }

@@ -20,16 +20,28 @@ const score = z.number().min(-1).max(1);
  */
 const text = z.string().refine((s) => s.trim().length > 0, { message: 'must not be empty' });
 
+/**
+ * Sales objections (price … brush-off), then service complaints (product … repeat-contact),
+ * then retention: a churn threat is its own type because it needs its own coaching.
+ */
 export const ISSUE_TYPES = [
   'price',
+  'discount',
+  'budget',
+  'authority',
+  'tender',
+  'contract-term',
   'competitor',
   'timing',
-  'authority',
   'need',
   'trust',
+  'brush-off',
   'product',
   'support',
   'billing',
+  'escalation',
+  'repeat-contact',
+  'churn-threat',
   'other',
 ] as const;
 export const IssueTypeSchema = z.enum(ISSUE_TYPES);
@@ -74,6 +86,15 @@ export const MetricsSchema = z.object({
 
 const SentimentScoreSchema = z.object({ score, label: SentimentLabelSchema });
 
+/** The customer's mood over their last remarks (the close), scored by our code. */
+export const ClosingSentimentSchema = z.object({
+  speaker: z.string(),
+  score,
+  label: SentimentLabelSchema,
+  /** Start of the last remark that decided it; null when nothing polarised was said at the end. */
+  atMs: ms.nullable(),
+});
+
 export const SentimentSchema = z.object({
   overall: SentimentScoreSchema,
   bySpeaker: z.array(z.object({ speaker: z.string(), score, label: SentimentLabelSchema })),
@@ -87,6 +108,8 @@ export const SentimentSchema = z.object({
       quote: z.string(),
     }),
   ),
+  /** Null without a customer (mono recordings). Defaulted so analyses stored before it still read. */
+  closing: ClosingSentimentSchema.nullable().default(null),
 });
 
 export const IssueSchema = z
@@ -148,6 +171,44 @@ export const ActionItemSchema = z.object({
 
 export const CallTypeSchema = z.enum(['sales', 'support', 'unknown']);
 
+/** The finer kind of call, which decides what coaching applies (a cold call is not a discovery call). */
+export const CALL_KINDS = [
+  'discovery',
+  'demo',
+  'negotiation',
+  'renewal',
+  'cold-call',
+  'billing-support',
+  'technical-support',
+  'churn',
+  'positive',
+  'other',
+] as const;
+export const CallKindSchema = z.enum(CALL_KINDS);
+
+export const OUTCOME_KINDS = [
+  'refund',
+  'credit',
+  'discount',
+  'callback',
+  'reference-number',
+  'technician-visit',
+  'fix',
+  'meeting',
+] as const;
+export const OutcomeKindSchema = z.enum(OUTCOME_KINDS);
+
+/** Something the call resolved or gave the customer, with the words that say so. */
+export const OutcomeSchema = z.object({
+  kind: OutcomeKindSchema,
+  /** Words that occur contiguously in the transcript. */
+  quote: text,
+  speaker: z.string(),
+  atMs: ms,
+  /** The amount, date, number or person it comes with ("eighty nine dollars"), or null. */
+  detail: z.string().nullable(),
+});
+
 export const TokenUsageSchema = z.object({ promptTokens: count, completionTokens: count, totalTokens: count });
 
 /**
@@ -167,6 +228,13 @@ export const ProvenanceSchema = z.object({
   llmRequests: count,
   /** Findings dropped because their quote does not occur in the transcript (first 100). */
   rejectedEvidence: z.array(z.object({ kind: z.string(), quote: z.string(), reason: z.string() })),
+  /**
+   * Parts of a model's answer that failed our stricter checks after the last repair and were
+   * dropped or repaired instead of failing the analysis ("quiz[2]: options must be distinct").
+   */
+  dropped: z
+    .array(z.object({ part: z.string(), reason: z.string(), action: z.enum(['dropped', 'repaired']) }))
+    .default([]),
 });
 
 export const AnalysisResultSchema = z.object({
@@ -174,18 +242,27 @@ export const AnalysisResultSchema = z.object({
   analyst: text,
   analystVersion: text,
   callType: CallTypeSchema,
+  /** Defaulted (like every field added later) so analyses stored before it still read. */
+  callKind: CallKindSchema.default('other'),
   summary: z.string(),
   metrics: MetricsSchema,
   sentiment: SentimentSchema,
   issues: z.array(IssueSchema),
   coaching: z.array(CoachingItemSchema),
-  quiz: z.array(QuizQuestionSchema).min(3),
+  quiz: z.array(QuizQuestionSchema).min(3).max(6),
   actionItems: z.array(ActionItemSchema),
+  outcomes: z.array(OutcomeSchema).default([]),
   /** Optional so analyses stored before it was recorded still read. */
   provenance: ProvenanceSchema.optional(),
 });
 
-export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
+/**
+ * The input side of the schema: fields added after the first release (closing, callKind,
+ * outcomes, provenance.dropped) are optional in the type, as they are in analyses stored
+ * before them; AnalysisResultSchema.parse fills their defaults.
+ */
+export type AnalysisResult = z.input<typeof AnalysisResultSchema>;
+export type AnalysisResultParsed = z.output<typeof AnalysisResultSchema>;
 export type Metrics = z.infer<typeof MetricsSchema>;
 export type SpeakerMetrics = z.infer<typeof SpeakerMetricsSchema>;
 export type Sentiment = z.infer<typeof SentimentSchema>;
@@ -197,6 +274,10 @@ export type CoachingBasis = CoachingItem['basis'];
 export type QuizQuestion = z.infer<typeof QuizQuestionSchema>;
 export type ActionItem = z.infer<typeof ActionItemSchema>;
 export type CallType = z.infer<typeof CallTypeSchema>;
+export type CallKind = z.infer<typeof CallKindSchema>;
+export type Outcome = z.infer<typeof OutcomeSchema>;
+export type OutcomeKind = z.infer<typeof OutcomeKindSchema>;
+export type ClosingSentiment = z.infer<typeof ClosingSentimentSchema>;
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
 
@@ -213,5 +294,16 @@ export function analysisJsonSchema(): Record<string, unknown> {
 export function strictJsonSchema(schema: z.ZodType): Record<string, unknown> {
   const json: Record<string, unknown> = { ...z.toJSONSchema(schema, { io: 'output' }) };
   delete json['$schema'];
-  return json;
+  return withoutDefaults(json) as Record<string, unknown>;
+}
+
+/** Strict mode rejects `default`; defaults only serve old stored analyses, never a model. */
+function withoutDefaults(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDefaults);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node as Record<string, unknown>)
+      .filter(([k]) => k !== 'default')
+      .map(([k, v]) => [k, withoutDefaults(v)]),
+  );
 }

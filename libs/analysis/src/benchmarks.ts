@@ -49,6 +49,16 @@ export const BENCHMARKS = {
   nextStep: { name: 'Dated, mutually agreed next step before the call ends' },
   /** House guideline: let the customer finish; a talk-over counts against rapport. */
   interruptions: { name: 'House guideline: 0 interruptions of the customer', max: 0 },
+  /**
+   * BANT (IBM's Budget, Authority, Need, Timeline) qualification: a discovery call should learn
+   * all four; the count of topics the agent asked about is compared with it.
+   */
+  discoveryCoverage: { name: 'BANT qualification: budget, authority, need and timeline asked about' },
+  /**
+   * Retention practice shared by most save desks: ask why, then make a concrete offer before the
+   * call ends (a price, a credit, a named follow-up).
+   */
+  retention: { name: 'Save-desk practice: ask why, then a concrete offer before the call ends' },
   /** House guideline on the wink-nlp lexicon score of the customer's last remarks. */
   closingSentiment: { name: 'House guideline: customer closes neutral or positive (score ≥ 0)', min: 0 },
 } as const;

@@ -2,7 +2,8 @@
  * Everything the rule-based coaching, quiz and summary need, computed once per call.
  */
 import type { Transcript } from '@speech/contracts';
-import type { ActionItem, CallType, Issue, Metrics, Sentiment, SentimentLabel } from './analysis.schema';
+import type { ActionItem, CallKind, CallType, Issue, Metrics, Sentiment, SentimentLabel } from './analysis.schema';
+import type { Facts } from './facts';
 import type { IssueResponse } from './objection-response';
 import type { Utterance } from './utterances';
 
@@ -10,6 +11,8 @@ export interface CallFacts {
   transcript: Transcript;
   utterances: Utterance[];
   callType: CallType;
+  /** The finer kind (call-kind.ts). */
+  callKind: CallKind;
   metrics: Metrics;
   sentiment: Sentiment;
   issues: Issue[];
@@ -21,4 +24,6 @@ export interface CallFacts {
   customer: string | null;
   /** How the customer sounded at the end, or null without a customer. */
   customerClosing: { score: number; label: SentimentLabel; atMs: number | null } | null;
+  /** Entities, outcomes and the root cause (facts.ts). */
+  found: Facts;
 }

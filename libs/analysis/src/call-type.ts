@@ -6,8 +6,20 @@
 import type { CallType, Issue, IssueType } from './analysis.schema';
 import { AGENT, type Utterance } from './utterances';
 
-const SALES_ISSUES: readonly IssueType[] = ['price', 'competitor', 'authority', 'need', 'timing', 'trust'];
-const SUPPORT_ISSUES: readonly IssueType[] = ['product', 'support', 'billing'];
+const SALES_ISSUES: readonly IssueType[] = [
+  'price',
+  'discount',
+  'budget',
+  'tender',
+  'contract-term',
+  'competitor',
+  'authority',
+  'need',
+  'timing',
+  'trust',
+  'brush-off',
+];
+const SUPPORT_ISSUES: readonly IssueType[] = ['product', 'support', 'billing', 'escalation', 'repeat-contact'];
 const SALES_WORDS = [
   'pricing',
   'plan',

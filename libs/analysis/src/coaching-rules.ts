@@ -9,9 +9,11 @@ import type { CallFacts } from './call-facts';
 import { interruptingUtterances, monologues, talkIntervals } from './conversation-metrics';
 import { formatClock, percent } from './format';
 import { COMPLAINT_TYPES, OBJECTION_TYPES, describeResponse, type IssueResponse } from './objection-response';
-import { isScheduledNextStep } from './action-items';
-import { compilePattern, findPhrase } from './phrase-matcher';
-import { AGENT, quoteTokens } from './utterances';
+import { nextStepOf } from './action-items';
+import { SALES_KINDS } from './call-kind';
+import { compilePattern, containsAny, findPhrase } from './phrase-matcher';
+import { questionStarts } from './question-detector';
+import { AGENT, quoteTokens, type Utterance } from './utterances';
 
 type Rule = (facts: CallFacts) => CoachingItem[];
 
@@ -29,29 +31,99 @@ function speakerMetrics(facts: CallFacts, speaker: string | null): SpeakerMetric
 
 const who = (facts: CallFacts): string => (facts.coachee === AGENT ? 'You' : 'The speaker');
 
+/** Presenting is a demo's job and pitching a cold call's: the 43:57 norm is for discovery. */
+const PRESENTING_KINDS = new Set(['demo', 'cold-call']);
+const PRESENTING_CEILING = 0.75;
+
 const talkRatio: Rule = (facts) => {
   if (facts.callType === 'support' || facts.customer === null) return [];
+  if (facts.callKind !== 'other' && !SALES_KINDS.includes(facts.callKind)) return [];
   const agent = speakerMetrics(facts, AGENT);
   const customer = speakerMetrics(facts, facts.customer);
   if (!agent || !customer || agent.talkTimeMs === 0 || customer.talkTimeMs === 0) return [];
   const { target, ceiling, name } = BENCHMARKS.talkRatio;
   const v = agent.talkRatio;
-  const severity = v > ceiling ? 'warning' : Math.abs(v - target) > 0.12 ? 'suggestion' : 'info';
+  const presenting = PRESENTING_KINDS.has(facts.callKind);
+  const severity = presenting
+    ? v > PRESENTING_CEILING
+      ? 'suggestion'
+      : 'info'
+    : v > ceiling
+      ? 'warning'
+      : Math.abs(v - target) > 0.12
+        ? 'suggestion'
+        : 'info';
   const recommendation =
     v > target + 0.12
       ? `You talked ${percent(v)} of the time. Top reps talk about ${percent(target)}: ask an open question and let the customer finish before pitching.`
       : v < target - 0.12
         ? `You talked only ${percent(v)} of the time. Listening is good, but steer the call: summarise what you heard and propose a next step.`
         : `You talked ${percent(v)} of the time, close to the ${percent(target)} of top reps. Keep it up.`;
+  const presentingNote = presenting
+    ? severity === 'info'
+      ? `You talked ${percent(v)} of the time. On a ${facts.callKind === 'demo' ? 'demo' : 'cold call'} the agent leads, so that is expected; keep checking in with a question.`
+      : `You talked ${percent(v)} of the time, a lot even for a ${facts.callKind === 'demo' ? 'demo' : 'cold call'}: stop after each point for a question.`
+    : null;
   return [
     {
       id: 'talk-ratio',
       title: 'Talk-to-listen ratio',
-      recommendation,
+      recommendation: presentingNote ?? recommendation,
       severity,
       basis: basis({ metric: 'agent.talkRatio', value: v, benchmark: name, benchmarkValue: target }),
     },
   ];
+};
+
+/** Words that say the listener got lost, right after a long turn. */
+const CONFUSION = [
+  '=you lost me',
+  '=(i am|im) (lost|confused)',
+  '=(i do not|i dont) (understand|follow|get it)',
+  '=(sorry|pardon) what',
+  '=what (is|does) (a|an|the)? * (mean|stand for)?',
+  '=what (do|did) you mean',
+  '=(can|could) you (explain|say that again|repeat)',
+  '=in plain english',
+  '=no (entiendo|le entiendo)',
+].map(compilePattern);
+
+/** The customer's next turn after a monologue, if it says they got lost. */
+function confusionAfter(facts: CallFacts, endMs: number): Utterance | null {
+  const next = facts.utterances.find((u) => u.startMs >= endMs && u.speaker !== facts.coachee);
+  if (!next) return null;
+  const opening = next.tokens.slice(0, 8);
+  return CONFUSION.some((p) => findPhrase(p, opening).some((m) => m.start <= 2)) ? next : null;
+}
+
+/** A long turn the listener could not follow: the coachable moment is the turn, whatever its length. */
+const monologueConfusion: Rule = (facts) => {
+  if (facts.coachee === null || facts.customer === null) return [];
+  const minMs = 15_000;
+  for (const m of monologues(facts.utterances)) {
+    if (m.speaker !== facts.coachee || m.endMs - m.startMs < minMs) continue;
+    const lost = confusionAfter(facts, m.endMs);
+    if (!lost) continue;
+    const seconds = Math.round((m.endMs - m.startMs) / 1000);
+    const quote = quoteTokens(facts.transcript, lost, 0, Math.min(lost.tokens.length, 8), 0, 6).quote;
+    return [
+      {
+        id: 'monologue-confusion',
+        title: 'A long explanation the customer could not follow',
+        recommendation: `At ${formatClock(m.startMs)} you explained for ${seconds} s, and the customer answered "${quote}". Explain in the customer's words, one step at a time, and check understanding before going on.`,
+        severity: 'warning',
+        basis: basis({
+          metric: `${facts.coachee}.longestMonologueMs`,
+          value: m.endMs - m.startMs,
+          benchmark: BENCHMARKS.monologue.name,
+          benchmarkValue: BENCHMARKS.monologue.targetMs,
+          atMs: m.startMs,
+          quote,
+        }),
+      },
+    ];
+  }
+  return [];
 };
 
 const longestMonologue: Rule = (facts) => {
@@ -65,7 +137,9 @@ const longestMonologue: Rule = (facts) => {
   const { targetMs, ceilingMs, name } = BENCHMARKS.monologue;
   const ms = longest.endMs - longest.startMs;
   const seconds = Math.round(ms / 1000);
-  const severity = ms > ceilingMs ? 'warning' : ms > targetMs ? 'suggestion' : 'info';
+  // Within the guidance is not "fine" when the listener got lost right after it.
+  const lost = facts.customer !== null && ms >= 15_000 && confusionAfter(facts, longest.endMs) !== null;
+  const severity = ms > ceilingMs ? 'warning' : ms > targetMs || lost ? 'suggestion' : 'info';
   return [
     {
       id: 'longest-monologue',
@@ -73,7 +147,9 @@ const longestMonologue: Rule = (facts) => {
       recommendation:
         severity === 'info'
           ? `${who(facts)} never spoke longer than ${seconds} s without a break, within the ~${targetMs / 1000} s guidance.`
-          : `${who(facts)} spoke for ${seconds} s without a break at ${formatClock(longest.startMs)}. Break long explanations with a check-in question ("does that match what you need?").`,
+          : lost && ms <= targetMs
+            ? `${who(facts)} spoke for ${seconds} s at ${formatClock(longest.startMs)}: within the ~${targetMs / 1000} s guidance, but the customer was lost right after. Shorter steps, plain words.`
+            : `${who(facts)} spoke for ${seconds} s without a break at ${formatClock(longest.startMs)}. Break long explanations with a check-in question ("does that match what you need?").`,
       severity,
       basis: basis({
         metric: `${facts.coachee}.longestMonologueMs`,
@@ -86,8 +162,58 @@ const longestMonologue: Rule = (facts) => {
   ];
 };
 
+/** Discovery covers budget, authority, need and timeline (BANT): which did the agent ask about? */
+const COVERAGE: ReadonlyArray<{ topic: string; patterns: ReturnType<typeof compilePattern>[] }> = [
+  { topic: 'budget', patterns: ['(budget|spend|afford|cost you|invest*)', '=set aside'].map(compilePattern) },
+  {
+    topic: 'authority',
+    patterns: ['(decide|decision|decides|sign|signs|approve|approves|involved|sign off)', '=who else'].map(
+      compilePattern,
+    ),
+  },
+  {
+    topic: 'need',
+    patterns: [
+      '(today|currently|challenge|problem|headache|cost you|tried|pain|how do you|how are you)',
+      '=what made you',
+    ].map(compilePattern),
+  },
+  {
+    topic: 'timeline',
+    patterns: ['(when|timeline|timeframe|by when|deadline|in place|start date)'].map(compilePattern),
+  },
+];
+
+const discoveryCoverage: Rule = (facts) => {
+  if (facts.callKind !== 'discovery' || facts.customer === null) return [];
+  const asked = facts.utterances
+    .filter((u) => u.speaker === AGENT)
+    .flatMap((u) => questionStarts(u.tokens).map((q) => u.tokens.slice(q, q + 14)));
+  const covered = COVERAGE.filter((c) => asked.some((q) => containsAny(c.patterns, q))).map((c) => c.topic);
+  const missing = COVERAGE.map((c) => c.topic).filter((t) => !covered.includes(t));
+  return [
+    {
+      id: 'discovery-coverage',
+      title: 'Discovery coverage (budget, authority, need, timeline)',
+      recommendation:
+        missing.length === 0
+          ? 'You asked about budget, authority, need and timeline: full discovery coverage.'
+          : `You asked about ${covered.length ? covered.join(', ') : 'none of the four'}; next time also ask about ${missing.join(' and ')}.`,
+      severity: missing.length <= 1 ? 'info' : 'suggestion',
+      basis: basis({
+        metric: 'agent.discoveryTopicsCovered',
+        value: covered.length,
+        benchmark: BENCHMARKS.discoveryCoverage.name,
+        benchmarkValue: 4,
+      }),
+    },
+  ];
+};
+
 const questionCount: Rule = (facts) => {
   if (facts.callType !== 'sales') return [];
+  // A cold call or a demo is not held to a discovery call's question count.
+  if (facts.callKind === 'cold-call' || facts.callKind === 'demo') return [];
   const agent = speakerMetrics(facts, AGENT);
   if (!agent) return [];
   const { min, max, name } = BENCHMARKS.questions;
@@ -229,16 +355,20 @@ const empathy: Rule = (facts) => {
   if (complaints.length === 0) return [];
   const missed = complaints.find((r) => !r.empathetic && !r.acknowledged);
   const share = complaints.filter((r) => r.empathetic || r.acknowledged).length / complaints.length;
-  const focus = missed ?? complaints[0];
+  const focus = (share < 0.5 ? missed : complaints.find((r) => r.empathetic || r.acknowledged)) ?? complaints[0];
   if (!focus) return [];
   return [
     {
       id: 'empathy',
       title: 'Empathy with the customer’s problem',
-      recommendation: missed
-        ? `At ${formatClock(missed.issue.startMs)} the customer raised a ${missed.issue.type} problem and the reply did not acknowledge it. Name the impact and apologise before troubleshooting ("I'm sorry, that must be frustrating").`
-        : `You acknowledged the customer's problem${complaints.length > 1 ? 's' : ''} before solving ${complaints.length > 1 ? 'them' : 'it'} ("${focus.responseQuote ?? ''}").`,
-      severity: missed ? 'warning' : 'info',
+      // One unacknowledged complaint among several acknowledged ones is not a lack of empathy.
+      recommendation:
+        missed && share < 0.5
+          ? `At ${formatClock(missed.issue.startMs)} the customer raised a ${missed.issue.type} problem and the reply did not acknowledge it. Name the impact and apologise before troubleshooting ("I'm sorry, that must be frustrating").`
+          : missed
+            ? `You acknowledged most of the customer's problems ("${focus.responseQuote ?? ''}"); the ${missed.issue.type} one at ${formatClock(missed.issue.startMs)} went without a word of acknowledgement.`
+            : `You acknowledged the customer's problem${complaints.length > 1 ? 's' : ''} before solving ${complaints.length > 1 ? 'them' : 'it'} ("${focus.responseQuote ?? ''}").`,
+      severity: missed && share < 0.5 ? 'warning' : 'info',
       basis: basis({
         metric: 'agent.complaintsAcknowledgedShare',
         value: Math.round(share * 100) / 100,
@@ -259,8 +389,12 @@ const RESOLUTION_PATTERNS = [
   '=expect to (fix|resolve|restore)',
 ].map(compilePattern);
 
+/** What the agent gave or promised counts as resolution: a refund, a credit, a fix, a callback… */
+const RESOLVING_OUTCOMES = new Set(['refund', 'credit', 'discount', 'fix', 'technician-visit', 'callback', 'meeting']);
+
 const resolution: Rule = (facts) => {
-  if (facts.callType !== 'support' || facts.customer === null) return [];
+  const supportKind = ['billing-support', 'technical-support', 'churn'].includes(facts.callKind);
+  if ((facts.callType !== 'support' && !supportKind) || facts.customer === null) return [];
   let found: { atMs: number; quote: string } | null = null;
   for (const u of facts.utterances) {
     if (u.speaker !== AGENT || found) continue;
@@ -270,19 +404,20 @@ const resolution: Rule = (facts) => {
       found = { atMs: q.startMs, quote: q.quote };
     }
   }
-  const closing = facts.customerClosing;
-  const unhappy = closing?.label === 'negative';
-  const severity = !found ? 'warning' : unhappy ? 'suggestion' : 'info';
+  const outcome = facts.found.outcomes.find((o) => o.speaker === AGENT && RESOLVING_OUTCOMES.has(o.kind));
+  if (outcome && (!found || outcome.atMs < found.atMs)) found = { atMs: outcome.atMs, quote: outcome.quote };
+  const commitment = facts.actionItems.find((a) => a.owner === AGENT && a.dueText !== null);
+  if (!found && commitment) found = { atMs: commitment.atMs, quote: commitment.text };
+  // An unhappy close is the closing-sentiment item's to coach; this one is about the fix.
+  const unhappy = facts.customerClosing?.label === 'negative';
   return [
     {
       id: 'resolution',
       title: 'Resolution or workaround',
       recommendation: !found
         ? 'No fix, workaround or concrete commitment was offered. Before closing, state what will happen next and when.'
-        : unhappy
-          ? `You offered a fix at ${formatClock(found.atMs)}, but the customer still sounded negative at the end. Confirm the fix works for them and offer a follow-up.`
-          : `You offered a concrete fix or workaround at ${formatClock(found.atMs)} and the customer did not end negative.`,
-      severity,
+        : `You offered a concrete fix or commitment at ${formatClock(found.atMs)} ("${found.quote}")${unhappy ? '; the customer still ended unhappy, see the closing item' : ''}.`,
+      severity: found ? 'info' : 'warning',
       basis: basis({
         metric: 'agent.resolutionOffered',
         value: found ? 1 : 0,
@@ -297,8 +432,8 @@ const resolution: Rule = (facts) => {
 
 const nextStep: Rule = (facts) => {
   if (facts.callType !== 'sales' || facts.customer === null) return [];
-  const scheduled = facts.actionItems.filter(isScheduledNextStep);
-  const first = scheduled[0];
+  const first = nextStepOf(facts.actionItems, AGENT);
+  const scheduled = first ? [first] : [];
   return [
     {
       id: 'next-step',
@@ -342,9 +477,60 @@ const closingSentiment: Rule = (facts) => {
   ];
 };
 
+const SAVE_OUTCOMES = new Set(['discount', 'credit', 'callback', 'fix', 'meeting', 'refund']);
+
+/** A churn threat is answered by asking why and offering something, before the call ends. */
+const churnHandling: Rule = (facts) => {
+  const threat = facts.issues.find((i) => i.type === 'churn-threat');
+  if (!threat || facts.customer === null) return [];
+  const response = facts.responses.find((r) => r.issue === threat);
+  const offer = facts.found.outcomes.find((o) => o.atMs > threat.startMs && SAVE_OUTCOMES.has(o.kind));
+  const asked = response?.askedQuestion ?? false;
+  const handled = offer !== undefined && (asked || (response?.acknowledged ?? false));
+  return [
+    {
+      id: 'churn-threat',
+      title: 'Handling the threat to leave',
+      recommendation: handled
+        ? `At ${formatClock(threat.startMs)} the customer threatened to leave; you ${asked ? 'asked why and ' : ''}made an offer ("${offer?.quote ?? ''}"). That is how a save works.`
+        : offer
+          ? `You made an offer after the threat to leave at ${formatClock(threat.startMs)}, but without acknowledging it or asking what drives it. Ask why first; the offer lands better.`
+          : `The customer threatened to leave at ${formatClock(threat.startMs)} and nothing was offered. Ask what would make them stay, then offer something concrete (a credit, a price, a named follow-up).`,
+      severity: handled ? 'info' : offer ? 'suggestion' : 'warning',
+      basis: basis({ benchmark: BENCHMARKS.retention.name, atMs: threat.startMs, quote: threat.quote }),
+    },
+  ];
+};
+
+/** A request for a manager is answered with empathy and a named, dated next step (or the transfer). */
+const escalationHandling: Rule = (facts) => {
+  const request = facts.issues.find((i) => i.type === 'escalation');
+  if (!request || facts.customer === null) return [];
+  const response = facts.responses.find((r) => r.issue === request);
+  const followUp =
+    facts.found.outcomes.find((o) => o.atMs > request.startMs && o.kind !== 'reference-number') ??
+    facts.actionItems.find((a) => a.owner === AGENT && a.atMs > request.startMs && a.dueText !== null);
+  const empathetic = response?.acknowledged ?? false;
+  const handled = empathetic && followUp !== undefined;
+  const quote = followUp ? ('quote' in followUp ? followUp.quote : followUp.text) : null;
+  return [
+    {
+      id: 'escalation',
+      title: 'Handling the request for a manager',
+      recommendation: handled
+        ? `When the customer asked for a manager at ${formatClock(request.startMs)}, you acknowledged it and committed to a next step ("${quote ?? ''}").`
+        : `The customer asked for a manager at ${formatClock(request.startMs)}. Acknowledge the frustration, then either transfer or name who will call back and when.`,
+      severity: handled ? 'info' : followUp || empathetic ? 'suggestion' : 'warning',
+      basis: basis({ benchmark: BENCHMARKS.empathy.name, atMs: request.startMs, quote: request.quote }),
+    },
+  ];
+};
+
 export const COACHING_RULES: readonly Rule[] = [
   talkRatio,
   longestMonologue,
+  monologueConfusion,
+  discoveryCoverage,
   questionCount,
   speakingPace,
   fillerWords,
@@ -353,6 +539,8 @@ export const COACHING_RULES: readonly Rule[] = [
   empathy,
   resolution,
   nextStep,
+  churnHandling,
+  escalationHandling,
   closingSentiment,
 ];
 

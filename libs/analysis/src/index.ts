@@ -27,12 +27,34 @@ export type {
 export type { Analyst, AnalyzeOptions } from './analyst.port';
 export { OfflineAnalyst, OFFLINE_ANALYST_VERSION, type OfflineAnalystDeps } from './offline-analyst';
 export { computeMetrics } from './conversation-metrics';
+export type { PromptFacts } from './prompt-facts';
 export { detectIssues } from './issue-detector';
 export { OBJECTION_TAXONOMY, type IssueRule } from './objection-taxonomy';
 export { loadSentimentScorer, type SentimentScorer } from './sentiment';
 export { BENCHMARKS } from './benchmarks';
-export { ProvenanceSchema, SentimentLabelSchema, TokenUsageSchema, strictJsonSchema } from './analysis.schema';
-export type { Provenance, SentimentPoint, SentimentShift, TokenUsage } from './analysis.schema';
+export { ISSUE_LABELS } from './quiz-builder';
+export {
+  CALL_KINDS,
+  CallKindSchema,
+  ClosingSentimentSchema,
+  OUTCOME_KINDS,
+  OutcomeSchema,
+  ProvenanceSchema,
+  SentimentLabelSchema,
+  TokenUsageSchema,
+  strictJsonSchema,
+} from './analysis.schema';
+export type {
+  AnalysisResultParsed,
+  CallKind,
+  ClosingSentiment,
+  Outcome,
+  OutcomeKind,
+  Provenance,
+  SentimentPoint,
+  SentimentShift,
+  TokenUsage,
+} from './analysis.schema';
 export { labelOf } from './sentiment';
 export { UTTERANCE_PAUSE_MS, speakersOf, splitUtterances, type Utterance } from './utterances';
 export { TranscriptIndex, normalizeForEvidence, type EvidenceMatch } from './evidence';

@@ -8,22 +8,44 @@
  */
 import type { Transcript } from '@speech/contracts';
 import type { Issue, IssueType } from './analysis.schema';
+import type { Facts } from './facts';
 import { OBJECTION_TAXONOMY } from './objection-taxonomy';
-import { compilePattern, findPhrase, type CompiledPattern } from './phrase-matcher';
+import { compilePattern, containsAny, findPhrase, type CompiledPattern } from './phrase-matcher';
+import { questionStarts } from './question-detector';
 import { tokenizeText } from './tokens';
-import { hasAgent, isCustomerSide, quoteAround, splitUtterances, type Utterance } from './utterances';
+import {
+  AGENT,
+  clauseAt,
+  clausesOf,
+  hasAgent,
+  isCustomerSide,
+  quoteAround,
+  splitUtterances,
+  type Clause,
+  type Utterance,
+} from './utterances';
 
 interface CompiledRule {
   type: IssueType;
   confidence: number;
   patterns: CompiledPattern[];
+  guards: CompiledPattern[];
+  absorbable: boolean;
 }
 
 const COMPILED: readonly CompiledRule[] = OBJECTION_TAXONOMY.map((r) => ({
   type: r.type,
   confidence: r.confidence,
   patterns: r.patterns.map(compilePattern),
+  guards: (r.guards ?? []).map(compilePattern),
+  absorbable: r.absorbable ?? false,
 }));
+
+/** A negative answer to the agent's budget question is a budget issue ("is there budget?" "not yet"). */
+const BUDGET_QUESTION = compilePattern('(budget|budgets|presupuesto)');
+const NEGATIVE_ANSWER = ['=(no|not yet|not really|nope|none|nothing|there is not|todavia no|aun no)'].map(
+  compilePattern,
+);
 
 /** Each extra word inside a match makes it a little less certain. */
 const SLACK_PENALTY = 0.08;
@@ -39,6 +61,7 @@ interface TokenMatch {
   start: number;
   end: number;
   confidence: number;
+  absorbable?: boolean;
 }
 
 const squash = (s: string): string => s.replace(/[^a-z0-9]/g, '');
@@ -97,20 +120,35 @@ export function findCompetitorNames(
   return out;
 }
 
+function guarded(rule: CompiledRule, u: Utterance, clause: Clause): boolean {
+  if (rule.guards.length === 0) return false;
+  return containsAny(rule.guards, u.tokens.slice(clause.start, clause.end));
+}
+
 function matchesIn(u: Utterance, competitors: readonly string[]): TokenMatch[] {
   const found: TokenMatch[] = [];
+  const clauses = clausesOf(u);
   for (const rule of COMPILED) {
     for (const p of rule.patterns) {
       for (const m of findPhrase(p, u.tokens)) {
+        const clause = clauseAt(clauses, m.start);
+        // A guard anywhere in the match's clause vetoes it; for the authority guard ("not
+        // sure") the whole utterance counts, since the doubt usually comes first.
+        if (guarded(rule, u, rule.type === 'authority' ? { start: 0, end: u.tokens.length } : clause)) continue;
         found.push({
           type: rule.type,
           start: m.start,
           end: m.end,
           confidence: rule.confidence - SLACK_PENALTY * m.slack,
+          absorbable: rule.absorbable,
         });
       }
     }
   }
+  const substantive = found.filter((f) => !f.absorbable);
+  const kept = found.filter((f) => !f.absorbable || substantive.length === 0);
+  found.length = 0;
+  found.push(...kept);
   for (const m of findCompetitorNames(u.tokens, competitors)) {
     found.push({
       type: 'competitor',
@@ -183,17 +221,46 @@ function mergeFindings(findings: readonly Finding[]): Finding[] {
   return out;
 }
 
+/** Issues the call's context shows: a competitor it names, a "no" to the budget question. */
+function contextMatches(
+  u: Utterance,
+  index: number,
+  utterances: readonly Utterance[],
+  competitorsAt: ReadonlyMap<number, ReadonlyArray<Facts['entities'][number]>>,
+): TokenMatch[] {
+  const out: TokenMatch[] = [];
+  for (const e of competitorsAt.get(index) ?? []) {
+    out.push({ type: 'competitor', start: e.start, end: e.end, confidence: 0.8 });
+  }
+  let prev: Utterance | undefined;
+  for (let k = index - 1; k >= 0 && !prev; k--) if (utterances[k]?.speaker !== u.speaker) prev = utterances[k];
+  if (
+    prev?.speaker === AGENT &&
+    findPhrase(BUDGET_QUESTION, prev.tokens).length > 0 &&
+    questionStarts(prev.tokens).length > 0 &&
+    NEGATIVE_ANSWER.some((p) => findPhrase(p, u.tokens.slice(0, 3), 0).some((m) => m.start === 0))
+  ) {
+    out.push({ type: 'budget', start: 0, end: Math.min(2, u.tokens.length), confidence: 0.7 });
+  }
+  return out;
+}
+
 export function detectIssues(
   transcript: Transcript,
   options: IssueDetectorOptions = {},
   utterances = splitUtterances(transcript),
+  facts?: Facts,
 ): Issue[] {
   const agentPresent = hasAgent(transcript);
   const competitors = options.competitors ?? [];
   const findings: Finding[] = [];
-  for (const u of utterances) {
+  const competitorsAt = new Map<number, Facts['entities'][number][]>();
+  for (const e of facts?.entities ?? []) {
+    if (e.kind === 'competitor') competitorsAt.set(e.utterance, [...(competitorsAt.get(e.utterance) ?? []), e]);
+  }
+  for (const [index, u] of utterances.entries()) {
     if (!isCustomerSide(u.speaker, agentPresent)) continue;
-    for (const m of matchesIn(u, competitors)) {
+    for (const m of [...matchesIn(u, competitors), ...contextMatches(u, index, utterances, competitorsAt)]) {
       findings.push({
         type: m.type,
         speaker: u.speaker,

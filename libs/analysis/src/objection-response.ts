@@ -14,8 +14,28 @@ import { isSpeechWord } from './tokens';
 import { AGENT, type Utterance } from './utterances';
 
 /** Sales objections (LAER applies) vs service complaints (HEARD applies). */
-export const OBJECTION_TYPES: readonly IssueType[] = ['price', 'competitor', 'timing', 'authority', 'need', 'trust'];
-export const COMPLAINT_TYPES: readonly IssueType[] = ['product', 'support', 'billing', 'other'];
+export const OBJECTION_TYPES: readonly IssueType[] = [
+  'price',
+  'discount',
+  'budget',
+  'tender',
+  'contract-term',
+  'competitor',
+  'timing',
+  'authority',
+  'need',
+  'trust',
+  'brush-off',
+];
+export const COMPLAINT_TYPES: readonly IssueType[] = [
+  'product',
+  'support',
+  'billing',
+  'escalation',
+  'repeat-contact',
+  'churn-threat',
+  'other',
+];
 
 export const EMPATHY_PATTERNS = [
   '=i am sorry',
@@ -29,6 +49,11 @@ export const EMPATHY_PATTERNS = [
   '(that|this) (must|must be|sounds|is) (frustrating|painful|difficult|hard|tough|stressful|annoying)',
   '=that sounds (painful|frustrating|difficult|hard|tough|stressful|awful|terrible)',
   '=i hear you',
+  '=(you are|you have every) (right|reason) to be (frustrated|upset|angry|annoyed)',
+  '=i understand why you are (upset|frustrated|angry)',
+  '=(that|this) should not have happened',
+  '=(lo siento|siento mucho|le pido disculpas|mis disculpas|perdone las molestias|disculpe)',
+  '=(lo entiendo|lo comprendo|tiene toda la razon|tiene razon)',
 ].map(compilePattern);
 
 const ACKNOWLEDGE_PATTERNS = [
@@ -37,7 +62,8 @@ const ACKNOWLEDGE_PATTERNS = [
     '=(that|it)? makes (total|complete|perfect)? sense',
     '=understood',
     '=(fair|good|great|valid) (point|question|enough|concern)',
-    '=that is (fair|understandable|a fair point|a good point|a great question|a good question)',
+    '=that is (fair|understandable|a fair point|a good point|a great question|a good question|completely fair)',
+    '=(thanks|thank you) for being (open|honest)',
     '=i (get|see) (it|that|where|what|why)',
     '=i (totally|completely) get',
     '=i appreciate',

@@ -25,6 +25,22 @@ export interface CompiledPattern {
   source: string;
   elements: Element[];
   maxSlack: number;
+  /** Tokens a match can start with, or null when any can (a number or prefix comes first). */
+  firstTokens: ReadonlySet<string> | null;
+}
+
+/** Where a match may start: the first tokens of the leading elements up to the first required one. */
+function firstTokensOf(elements: readonly Element[]): Set<string> | null {
+  const out = new Set<string>();
+  for (const e of elements) {
+    for (const alt of e.alternatives) {
+      const t = alt[0];
+      if (t === undefined || t === '#num' || t.endsWith('*')) return null;
+      out.add(t);
+    }
+    if (!e.optional) return out;
+  }
+  return out;
 }
 
 export interface PhraseMatch {
@@ -68,7 +84,7 @@ export function compilePattern(source: string): CompiledPattern {
   if (elements.length === 0 || elements.every((e) => e.optional)) {
     throw new Error(`Pattern needs at least one required element: "${source}"`);
   }
-  return { source, elements, maxSlack: exact ? 0 : DEFAULT_MAX_SLACK };
+  return { source, elements, maxSlack: exact ? 0 : DEFAULT_MAX_SLACK, firstTokens: firstTokensOf(elements) };
 }
 
 function tokenMatches(patternToken: string, token: string): boolean {
@@ -122,7 +138,13 @@ export function findPhrase(
 ): PhraseMatch[] {
   const matches: PhraseMatch[] = [];
   let start = 0;
+  const first = pattern.firstTokens;
   while (start < tokens.length) {
+    // Most positions cannot start a match at all: skip them without the search.
+    if (first !== null && !first.has(tokens[start] as string)) {
+      start++;
+      continue;
+    }
     const m = matchRest(pattern.elements, 0, tokens, start, maxSlack, false);
     // A leading optional element that was skipped must not make the match start earlier
     // than its first real token; matchRest never consumes tokens it did not match, so

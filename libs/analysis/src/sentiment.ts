@@ -20,6 +20,39 @@ export const SHIFT_THRESHOLD = 0.15;
 const MAX_QUOTE_WORDS = 20;
 
 let scorerPromise: Promise<SentimentScorer> | undefined;
+let lexiconPromise: Promise<(token: string) => boolean> | undefined;
+
+/**
+ * Is a lower-case token an everyday English word? True when wink's lexicon (about 87,000
+ * words) holds it; names and brands mostly are not there ("priyanka", "stormvault"), which is
+ * how names are found in text without case. Loaded once, answers cached.
+ */
+export function loadKnownWords(): Promise<(token: string) => boolean> {
+  lexiconPromise ??= (async () => {
+    const [{ default: winkNLP }, { default: model }] = await Promise.all([
+      import('wink-nlp'),
+      import('wink-eng-lite-web-model'),
+    ]);
+    const nlp = winkNLP(model, []);
+    const its = nlp.its;
+    const idOf = (w: string): number => Number(nlp.readDoc(w).tokens().out(its.uniqueId)[0] ?? -1);
+    // Unknown words get ids past the lexicon, in the order they are first seen.
+    const firstUnknown = idOf('zqxjvwkpfh');
+    const cache = new Map<string, boolean>();
+    return (token: string): boolean => {
+      let known = cache.get(token);
+      if (known === undefined) {
+        known = /^[a-z']+$/.test(token) ? idOf(token) < firstUnknown : true;
+        if (cache.size < 100_000) cache.set(token, known);
+      }
+      return known;
+    };
+  })().catch((err: unknown) => {
+    lexiconPromise = undefined;
+    throw err;
+  });
+  return lexiconPromise;
+}
 
 /** Loads the wink model once, on first use (the model takes ~100 ms and a few MB to load). */
 export function loadSentimentScorer(): Promise<SentimentScorer> {
@@ -50,7 +83,7 @@ export function labelOf(score: number): SentimentLabel {
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-function utteranceText(u: Utterance): string {
+export function utteranceText(u: Utterance): string {
   return u.words
     .map((w) => cleanWord(w.text))
     .filter((w) => w !== '')
@@ -110,12 +143,32 @@ export function detectShifts(utterances: readonly Utterance[], scores: readonly 
   return shifts.sort((a, b) => a.atMs - b.atMs);
 }
 
+/** Scores a whole utterance (the offline analyst's turn-level scorer, see turn-sentiment.ts). */
+export type UtteranceScorer = (u: Utterance, index: number) => number;
+
+/**
+ * How utterance scores add up to a speaker's (and the call's) mood:
+ *  - `length`: the mean weighted by words, so a long calm answer outweighs "ok great";
+ *  - `polarity`: the mean of the polarised utterances times the square root of their share,
+ *    so a mood shown in a few clear remarks is not washed out by long neutral explanations,
+ *    and one remark in a long call does not decide it either.
+ */
+export type SentimentAggregation = 'length' | 'polarity';
+
+function polarityMean(scores: readonly number[]): number {
+  const polarised = scores.filter((s) => Math.abs(s) >= LABEL_THRESHOLD);
+  if (polarised.length === 0) return 0;
+  return round3(polarised.reduce((a, b) => a + b, 0) / Math.sqrt(scores.length * polarised.length));
+}
+
 export function analyseSentiment(
   utterances: readonly Utterance[],
   speakers: readonly string[],
   scorer: SentimentScorer,
+  scoreUtterance: UtteranceScorer = (u) => scorer(utteranceText(u)),
+  aggregation: SentimentAggregation = 'length',
 ): Sentiment {
-  const scores = utterances.map((u) => round3(scorer(utteranceText(u))));
+  const scores = utterances.map((u, i) => round3(scoreUtterance(u, i)));
   const timeline: SentimentPoint[] = utterances.map((u, i) => ({
     startMs: u.startMs,
     endMs: u.endMs,
@@ -123,15 +176,18 @@ export function analyseSentiment(
     score: scores[i] ?? 0,
   }));
   const weighted = utterances.map((u, i) => ({ speaker: u.speaker, score: scores[i] ?? 0, weight: u.tokens.length }));
-  const overallScore = weightedMean(weighted);
+  const mood = (items: typeof weighted): number =>
+    aggregation === 'length' ? weightedMean(items) : polarityMean(items.map((i) => i.score));
+  const overallScore = mood(weighted);
   return {
     overall: { score: overallScore, label: labelOf(overallScore) },
     bySpeaker: speakers.map((speaker) => {
-      const score = weightedMean(weighted.filter((w) => w.speaker === speaker));
+      const score = mood(weighted.filter((w) => w.speaker === speaker));
       return { speaker, score, label: labelOf(score) };
     }),
     timeline,
     shifts: detectShifts(utterances, scores),
+    closing: null,
   };
 }
 
@@ -153,4 +209,26 @@ export function closingSentiment(
   if (polarised.length === 0) return { score: 0, label: 'neutral', atMs: null };
   const score = weightedMean(polarised.map((p, i) => ({ score: p.score, weight: i + 1 })));
   return { score, label: labelOf(score), atMs: polarised[polarised.length - 1]?.startMs ?? null };
+}
+
+/** The close is read over this many of the speaker's last turns. */
+export const CLOSING_TURNS = 3;
+
+/**
+ * How a speaker sounded at the close: the final third of their turns, at most the last
+ * CLOSING_TURNS, the later ones weighted more (1, 2, 3), so one polite "thanks, bye" neither hides a complaint just before it nor
+ * turns a neutral close positive on its own. Null when the speaker never spoke.
+ */
+export function closingMood(
+  timeline: readonly SentimentPoint[],
+  speaker: string,
+): { score: number; label: SentimentLabel; atMs: number | null } | null {
+  const own = timeline.filter((p) => p.speaker === speaker);
+  if (own.length === 0) return null;
+  // The final third of their turns, at most CLOSING_TURNS: on a short call the complaint that
+  // opened it is not its close.
+  const last = own.slice(-Math.min(CLOSING_TURNS, Math.ceil(own.length / 3)));
+  const score = weightedMean(last.map((p, i) => ({ score: p.score, weight: i + 1 })));
+  const decisive = [...last].reverse().find((p) => Math.abs(p.score) >= LABEL_THRESHOLD);
+  return { score, label: labelOf(score), atMs: decisive?.startMs ?? null };
 }

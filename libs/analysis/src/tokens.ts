@@ -60,11 +60,26 @@ const HOMOPHONES: Readonly<Record<string, string>> = { too: 'to', ok: 'okay', al
 export function cleanWord(raw: string): string {
   const lower = raw.trim().toLowerCase();
   if (/^(<[^>]*>|\[[^\]]*\]|\+\+.*\+\+)$/.test(lower)) return '';
-  return lower
-    .replace(/\(\d+\)$/, '')
-    .replace(/[’‘]/g, "'")
-    .replace(/[^a-z0-9']+/g, '')
-    .replace(/^'+|'+$/g, '');
+  return (
+    lower
+      .replace(/\(\d+\)$/, '')
+      .replace(/[’‘]/g, "'")
+      // Accents folded, so Spanish "días" and "dias" (or an engine that drops accents) match.
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-z0-9']+/g, '')
+      .replace(/^'+|'+$/g, '')
+  );
+}
+
+/** True when a word ends a sentence in punctuated text ("day.", "you?"). */
+export function endsSentence(raw: string): boolean {
+  return /[.!?…]["')\]]*$/.test(raw.trim());
+}
+
+/** True when a word ends a clause in punctuated text ("Okay,", "Fine.", "well;"). */
+export function endsClause(raw: string): boolean {
+  return /[.!?…,;:]["')\]]*$/.test(raw.trim()) || /[—–]$/.test(raw.trim());
 }
 
 /** Canonical tokens for one word: expanded contractions, homophones merged. */

@@ -158,3 +158,78 @@ export function quoteTokens(
 export function tokenStartMs(u: Utterance, token: number): number {
   return u.words[u.tokenWord[token] ?? 0]?.startMs ?? u.startMs;
 }
+
+/** A clause of an utterance: tokens [start, end). */
+export interface Clause {
+  start: number;
+  end: number;
+}
+
+/** A gap this long between two words of one utterance ends a clause (a comma's pause). */
+export const CLAUSE_PAUSE_MS = 220;
+/** Words that open a new clause in unpunctuated text ("no | that is all | have a good day"). */
+const CLAUSE_OPENERS = new Set(['but', 'so', 'because', 'although', 'though', 'pero', 'porque']);
+const STANDALONE_REPLIES = new Set([
+  'no',
+  'yes',
+  'yeah',
+  'okay',
+  'fine',
+  'sure',
+  'right',
+  'thanks',
+  'si',
+  'vale',
+  'bueno',
+]);
+const FORMULA_STARTS: ReadonlyArray<readonly string[]> = [
+  ['have', 'a'],
+  ['thank', 'you'],
+  ['thanks'],
+  ['bye'],
+  ['talk', 'soon'],
+  ['talk', 'to', 'you'],
+  ['you', 'too'],
+  ['muchas', 'gracias'],
+  ['gracias'],
+  ['que', 'tenga'],
+  ['hasta', 'luego'],
+];
+
+/**
+ * Clauses of an utterance: split at punctuation where the engine gives it, at short pauses,
+ * and (for lower-case unpunctuated text) before a contrastive opener ("but"), after a
+ * standalone reply ("no", "fine") and before a courtesy formula ("have a good day"), so a
+ * negation's scope ends where its clause does.
+ */
+export function clausesOf(u: Utterance): Clause[] {
+  const cuts = new Set<number>();
+  for (let t = 1; t < u.tokens.length; t++) {
+    const w = u.tokenWord[t] ?? 0;
+    const prevW = u.tokenWord[t - 1] ?? 0;
+    if (w === prevW) continue;
+    const prevWord = u.words[prevW];
+    const word = u.words[w];
+    if (prevWord && word) {
+      if (/[.!?…,;:]["')\]]*$/.test(prevWord.text.trim())) cuts.add(t);
+      if (word.startMs - prevWord.endMs >= CLAUSE_PAUSE_MS) cuts.add(t);
+    }
+    const tok = u.tokens[t] as string;
+    if (CLAUSE_OPENERS.has(tok)) cuts.add(t);
+    if (t === 1 && STANDALONE_REPLIES.has(u.tokens[0] as string)) cuts.add(t);
+    if (FORMULA_STARTS.some((f) => f.every((x, k) => u.tokens[t + k] === x))) cuts.add(t);
+  }
+  const bounds = [0, ...[...cuts].sort((a, b) => a - b), u.tokens.length];
+  const out: Clause[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const start = bounds[i] as number;
+    const end = bounds[i + 1] as number;
+    if (end > start) out.push({ start, end });
+  }
+  return out;
+}
+
+/** The clause holding a token. */
+export function clauseAt(clauses: readonly Clause[], token: number): Clause {
+  return clauses.find((c) => token >= c.start && token < c.end) ?? { start: 0, end: token + 1 };
+}

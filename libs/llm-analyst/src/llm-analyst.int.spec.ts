@@ -546,3 +546,106 @@ describe('map-reduce over a 100-hour call', () => {
 function partOf(req: { body: { messages: Array<{ content: string }> } }): number {
   return Number(/Part (\d+) of/.exec(req.body.messages[1]?.content ?? '')?.[1] ?? NaN);
 }
+
+describe('answers that pass the JSON schema but fail our stricter checks', () => {
+  /** The scripted reduce answer with its quiz replaced, in every attempt. */
+  const withQuiz =
+    (quiz: unknown[]): Responder =>
+    (req, i) => {
+      if (req.schemaName !== 'call_analysis') return scriptedModel(req, i);
+      const a = JSON.parse(JSON.stringify((scriptedModel(req, i) as { content: unknown }).content)) as {
+        quiz: unknown[];
+      };
+      a.quiz = quiz;
+      return { content: a };
+    };
+  const q = (question: string, options: string[], answerIndex = 0) => ({
+    question,
+    options,
+    answerIndex,
+    explanation: 'From the call.',
+    atMs: null,
+  });
+
+  it('keeps the analysis after two attempts: repairs or drops only the failing quiz questions and records them', async () => {
+    const h = await harness(
+      withQuiz([
+        q('What did the competitor quote?', ['Stormvault', 'stormvault', 'Acme', 'Northwind']),
+        q('Which day was the meeting booked for?', ['Wednesday', 'wednesday', 'WEDNESDAY']),
+        q('What was the objection?', ['Price', 'Timing', 'Authority']),
+      ]),
+    );
+    try {
+      const r = await h.analyst.analyze(sales());
+      expect(AnalysisResultSchema.safeParse(r).success).toBe(true);
+      const calls = h.server.requests.filter((x) => x.schemaName === 'call_analysis');
+      expect(calls).toHaveLength(2); // the answer and its repair, both with repeated options
+      // Question 0 keeps its three distinct options; question 1 has one left and is dropped.
+      expect(r.quiz.find((x) => x.question === 'What did the competitor quote?')?.options).toEqual([
+        'Stormvault',
+        'Acme',
+        'Northwind',
+      ]);
+      expect(r.quiz.some((x) => x.question === 'Which day was the meeting booked for?')).toBe(false);
+      expect(r.quiz.length).toBeGreaterThanOrEqual(3);
+      expect(r.provenance?.dropped).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ part: 'quiz[0]', action: 'repaired' }),
+          expect.objectContaining({ part: 'quiz[1]', action: 'dropped' }),
+          expect.objectContaining({ part: 'quiz', action: 'repaired' }),
+        ]),
+      );
+      expect(r.summary).toMatch(/^Sales call\./); // the rest of the answer is the model's
+    } finally {
+      await h.server.close();
+    }
+  });
+
+  it('drops a question whose keyed answer the call does not support', async () => {
+    const h = await harness(
+      withQuiz([
+        q('Which competitor was named?', ['Stormvault', 'Acme', 'Northwind']),
+        q('How many offices?', ['Seven offices', 'Three offices', 'Two offices']),
+        q('What was the objection?', ['Price', 'Timing', 'Authority']),
+        q('What did the customer want?', ['A free pony', 'A demo', 'A call']),
+      ]),
+    );
+    try {
+      const r = await h.analyst.analyze(sales());
+      expect(r.quiz.map((x) => x.question)).toEqual([
+        'Which competitor was named?',
+        'What was the objection?',
+        expect.any(String),
+      ]);
+      expect(r.provenance?.dropped).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ part: 'quiz[1]', reason: expect.stringContaining('Seven offices') }),
+          expect.objectContaining({ part: 'quiz[3]', reason: expect.stringContaining('A free pony') }),
+        ]),
+      );
+    } finally {
+      await h.server.close();
+    }
+  });
+
+  it('gives the model the facts our rules found, in each part and in the reduce', async () => {
+    const h = await harness(scriptedModel);
+    try {
+      const r = await h.analyst.analyze(sales());
+      const map =
+        h.server.requests.find((x) => x.schemaName === 'call_window_findings')?.body.messages[1]?.content ?? '';
+      expect(map).toContain('Facts found by our rules in this part');
+      expect(map).toMatch(/"kind":"competitor","text":"stormvault"/);
+      const ctx = callContextOf(h.server.requests.find((x) => x.schemaName === 'call_analysis')!) as unknown as {
+        facts: { callKind: string; entities: Array<{ kind: string }>; commitments: unknown[] };
+      };
+      expect(ctx.facts.entities.some((e) => e.kind === 'competitor')).toBe(true);
+      expect(ctx.facts.commitments.length).toBeGreaterThan(0);
+      expect(r.callKind).toBe('discovery');
+      expect(r.sentiment.closing).toMatchObject({ speaker: 'customer', label: 'positive' });
+      expect(r.outcomes?.some((o) => o.kind === 'meeting')).toBe(true);
+    } finally {
+      await h.server.close();
+    }
+  });
+});

@@ -20,7 +20,7 @@
  * to LLM_MAX_REPAIRS times; then the analysis fails with ANALYSIS.INVALID_OUTPUT (not retriable).
  */
 import type { Transcript } from '@speech/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   type ActionItem,
   type AnalysisResult,
@@ -35,7 +35,10 @@ import {
   type Metrics,
   normalizeForEvidence,
   OfflineAnalyst,
+  type PromptFacts,
   type Provenance,
+  type QuizQuestion,
+  QuizQuestionSchema,
   type SentimentPoint,
   type SentimentShift,
   speakersOf,
@@ -55,12 +58,22 @@ import {
   type LlmCoachingItem,
   type WindowFindings,
 } from './llm-schemas';
-import { LLM_PROMPT_VERSION, benchmarkList, callMessages, digestMessages, mapMessages, repairMessage } from './prompts';
+import {
+  LLM_PROMPT_VERSION,
+  benchmarkList,
+  callMessages,
+  digestMessages,
+  factsWithin,
+  mapMessages,
+  repairMessage,
+} from './prompts';
 import { Semaphore } from './resilience';
 import { estimateTokens, maxLineCharsFor, transcriptLines, windowsOf, type TranscriptWindow } from './windows';
 
 export const LLM_ANALYST_VERSION = '1.0.0';
 export const DEFAULT_WINDOW_TOKENS = 8000;
+/** Facts given with one map window, per list: context, not a second transcript. */
+const MAX_WINDOW_FACTS = 30;
 
 /** A pino-compatible subset, so the domain library needs no logger dependency. */
 export interface AnalystLogger {
@@ -79,6 +92,8 @@ export interface LlmAnalystOptions {
   logger?: AnalystLogger;
   /** Analyses a transcript without speech (nothing to send). Default: the offline analyst. */
   silentFallback?: Analyst;
+  /** Finds the facts (entities, outcomes, commitments) given to the model as context. */
+  offline?: OfflineAnalyst;
   now?: () => number;
 }
 
@@ -89,6 +104,11 @@ class Run {
   answeredBy: string | null = null;
   rejected: Provenance['rejectedEvidence'] = [];
   rejectedCount = 0;
+  dropped: Provenance['dropped'] = [];
+
+  drop(part: string, reason: string, action: 'dropped' | 'repaired'): void {
+    if (this.dropped.length < 100) this.dropped.push({ part, reason: reason.slice(0, 300), action });
+  }
 
   record(a: ChatAnswer): void {
     this.requests++;
@@ -196,6 +216,7 @@ export class LlmAnalyst implements Analyst {
   private readonly maxRepairs: number;
   private readonly log: AnalystLogger | undefined;
   private readonly silentFallback: Analyst;
+  private readonly offline: OfflineAnalyst;
   private readonly now: () => number;
 
   constructor(opts: LlmAnalystOptions) {
@@ -206,7 +227,8 @@ export class LlmAnalyst implements Analyst {
     this.semaphore = new Semaphore(Math.max(1, opts.concurrency ?? 4));
     this.maxRepairs = Math.max(0, opts.maxRepairs ?? 1);
     this.log = opts.logger;
-    this.silentFallback = opts.silentFallback ?? new OfflineAnalyst();
+    this.offline = opts.offline ?? new OfflineAnalyst();
+    this.silentFallback = opts.silentFallback ?? this.offline;
     this.now = opts.now ?? Date.now;
   }
 
@@ -223,6 +245,8 @@ export class LlmAnalyst implements Analyst {
     const index = new TranscriptIndex(transcript);
     const windows = windowsOf(lines, this.windowTokens);
     const competitors = options.competitors ?? [];
+    // The same facts the offline analyst builds on, as context for the model.
+    const { result: offline, facts } = await this.offline.analyzeWithFacts(transcript, options);
 
     const verified = await Promise.all(
       windows.map((w) =>
@@ -238,8 +262,10 @@ export class LlmAnalyst implements Analyst {
               endMs: w.endMs,
               transcript: w.text,
               competitors,
+              facts: factsWithin(facts, w.startMs, w.endMs, MAX_WINDOW_FACTS),
             }),
             run,
+            (json) => dropInvalidItems(WindowFindingsSchema, json, `window ${w.index + 1}`),
           );
           return this.verifyWindow(findings, w, index, speakers, run);
         }),
@@ -262,6 +288,7 @@ export class LlmAnalyst implements Analyst {
       parts: windows.length,
       notes,
       merged,
+      facts,
     });
     const call = await this.structured(
       'call analysis',
@@ -269,8 +296,11 @@ export class LlmAnalyst implements Analyst {
       CallAnalysisSchema,
       callMessages(context),
       run,
+      (json) => salvageCallAnalysis(json, offline.quiz),
     );
     const coaching = this.verifyCoaching(call.coaching, index, table, run);
+    const quiz = this.verifyQuiz(call.quiz, index, facts, offline.quiz, metrics.durationMs, run);
+    const customer = speakers.includes('customer') ? 'customer' : null;
 
     if (run.rejectedCount > 0) {
       this.log?.warn(
@@ -286,11 +316,13 @@ export class LlmAnalyst implements Analyst {
       durationMs: Math.max(0, Math.round(this.now() - started)),
       llmRequests: run.requests,
       rejectedEvidence: run.rejected,
+      dropped: run.dropped,
     };
     const result: AnalysisResult = {
       analyst: this.name,
       analystVersion: LLM_ANALYST_VERSION,
       callType: call.callType,
+      callKind: call.callKind,
       summary: call.summary.trim(),
       metrics,
       sentiment: {
@@ -300,11 +332,17 @@ export class LlmAnalyst implements Analyst {
           .map((s) => ({ speaker: s.speaker, score: round3(s.score), label: labelOf(s.score) })),
         timeline: merged.timeline,
         shifts: merged.shifts,
+        closing:
+          customer && call.closing
+            ? { speaker: customer, score: round3(call.closing.score), label: labelOf(call.closing.score), atMs: null }
+            : null,
       },
       issues: merged.issues,
       coaching,
-      quiz: call.quiz.map((q) => ({ ...q, atMs: q.atMs !== null && q.atMs <= metrics.durationMs ? q.atMs : null })),
+      quiz,
       actionItems: merged.actionItems,
+      // Outcomes are our rules' findings: verbatim words, checked by construction.
+      outcomes: offline.outcomes,
       provenance,
     };
     const checked = AnalysisResultSchema.safeParse(result);
@@ -330,10 +368,12 @@ export class LlmAnalyst implements Analyst {
     schema: S,
     messages: ChatMessage[],
     run: Run,
+    salvage?: (json: unknown) => Salvaged | null,
   ): Promise<z.infer<S>> {
     const json = jsonSchemaOf(schema);
     let conversation = messages;
     let problems: string[] = [];
+    let lastJson: unknown = undefined;
     for (let attempt = 0; attempt <= this.maxRepairs; attempt++) {
       const answer = await this.chat.complete({ messages: conversation, schemaName, schema: json });
       run.record(answer);
@@ -347,14 +387,64 @@ export class LlmAnalyst implements Analyst {
       const checked = validateAnswer(answer, schema);
       if (checked.ok) return checked.data as z.infer<S>;
       problems = checked.problems;
+      lastJson = checked.json;
       this.log?.warn({ kind, attempt: attempt + 1, problems: problems.slice(0, 5) }, 'LLM answer failed validation');
       conversation = [...messages, { role: 'assistant', content: answer.content ?? '' }, repairMessage(problems)];
+    }
+    // Valid JSON that fails only some parts: keep the rest, drop or repair those parts alone.
+    if (salvage && lastJson !== undefined) {
+      const saved = salvage(lastJson);
+      const parsed = saved ? schema.safeParse(saved.value) : null;
+      if (saved && parsed?.success) {
+        for (const d of saved.dropped) run.drop(d.part, d.reason, d.action);
+        this.log?.warn({ kind, dropped: saved.dropped.slice(0, 5) }, 'LLM answer kept without its invalid parts');
+        return parsed.data as z.infer<S>;
+      }
     }
     throw new LlmError(
       'ANALYSIS.INVALID_OUTPUT',
       `the ${kind} answer of ${this.chat.provider}/${this.chat.model} did not validate after ${this.maxRepairs + 1} attempt(s): ${problems.slice(0, 5).join('; ')}`,
       { retriable: false },
     );
+  }
+
+  /**
+   * A keyed quiz answer must be the call's own: its words in the transcript, a fact our rules
+   * found, or (for a mood question) the close we measured. Others are dropped; a quiz left with
+   * fewer than three questions is topped up from the offline quiz, and both are recorded.
+   */
+  private verifyQuiz(
+    quiz: QuizQuestion[],
+    index: TranscriptIndex,
+    facts: PromptFacts,
+    fallback: readonly QuizQuestion[],
+    durationMs: number,
+    run: Run,
+  ): QuizQuestion[] {
+    const factTexts = new Set(facts.entities.map((e) => normalizeForEvidence(e.text)));
+    const labels = new Set(['positive', 'neutral', 'negative']);
+    const kept: QuizQuestion[] = [];
+    quiz.forEach((q, i) => {
+      const keyed = q.options[q.answerIndex] ?? '';
+      const norm = normalizeForEvidence(keyed.replace(/^"|"$/g, ''));
+      const supported =
+        norm !== '' &&
+        (index.find(norm) !== null ||
+          factTexts.has(norm) ||
+          (labels.has(norm) && facts.customerClosing !== null && norm === facts.customerClosing.label));
+      if (supported) kept.push({ ...q, atMs: q.atMs !== null && q.atMs <= durationMs ? q.atMs : null });
+      else run.drop(`quiz[${i}]`, `keyed answer "${keyed}" is not in the transcript or the facts`, 'dropped');
+    });
+    for (const q of fallback) {
+      if (kept.length >= 3) break;
+      kept.push(q);
+      run.drop(
+        'quiz',
+        `fewer than 3 questions held up; added "${q.question.slice(0, 80)}" from the offline quiz`,
+        'repaired',
+      );
+    }
+    return kept;
   }
 
   private verifyWindow(
@@ -508,8 +598,9 @@ export class LlmAnalyst implements Analyst {
     parts: number;
     notes: string[];
     merged: ReturnType<typeof mergeWindows>;
+    facts: PromptFacts;
   }): Record<string, unknown> {
-    const { merged } = input;
+    const { merged, facts } = input;
     const issueCounts: Record<string, number> = {};
     for (const i of merged.issues) issueCounts[i.type] = (issueCounts[i.type] ?? 0) + 1;
     const lists = {
@@ -517,6 +608,8 @@ export class LlmAnalyst implements Analyst {
       sentimentShifts: merged.shifts.slice(0, 20),
       actionItems: merged.actionItems.slice(0, 30),
       coachingMoments: merged.moments.slice(0, 30),
+      factEntities: facts.entities.slice(0, 60),
+      factCommitments: facts.commitments.slice(0, 30),
     };
     const context = (): Record<string, unknown> => ({
       call: {
@@ -535,6 +628,14 @@ export class LlmAnalyst implements Analyst {
       sentimentShifts: lists.sentimentShifts,
       actionItems: lists.actionItems,
       coachingMoments: lists.coachingMoments,
+      facts: {
+        callKind: facts.callKind,
+        entities: lists.factEntities,
+        outcomes: facts.outcomes.slice(0, 20),
+        commitments: lists.factCommitments,
+        rootCause: facts.rootCause,
+        customerClosing: facts.customerClosing,
+      },
     });
     // Fit the budget: halve the longest list until it does.
     let ctx = context();
@@ -632,7 +733,7 @@ function formatIssues(error: z.ZodError): string[] {
 export function validateAnswer<S extends z.ZodType>(
   answer: ChatAnswer,
   schema: S,
-): { ok: true; data: z.infer<S> } | { ok: false; problems: string[] } {
+): { ok: true; data: z.infer<S> } | { ok: false; problems: string[]; json?: unknown } {
   if (answer.finishReason === 'length') {
     return { ok: false, problems: ['the answer was cut off (finish_reason=length): give fewer and shorter items'] };
   }
@@ -646,5 +747,90 @@ export function validateAnswer<S extends z.ZodType>(
   const parsed = schema.safeParse(json);
   return parsed.success
     ? { ok: true, data: parsed.data as z.infer<S> }
-    : { ok: false, problems: formatIssues(parsed.error) };
+    : { ok: false, problems: formatIssues(parsed.error), json };
+}
+
+export interface Salvaged {
+  value: unknown;
+  dropped: Array<{ part: string; reason: string; action: 'dropped' | 'repaired' }>;
+}
+
+/** Items of the object's arrays that fail their own schema are dropped, the rest kept. */
+export function dropInvalidItems(schema: z.ZodObject, json: unknown, where: string): Salvaged | null {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return null;
+  const value: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+  const dropped: Salvaged['dropped'] = [];
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const items = value[key];
+    if (!(field instanceof z.ZodArray) || !Array.isArray(items)) continue;
+    value[key] = items.filter((item, i) => {
+      const r = (field.element as z.ZodType).safeParse(item);
+      if (!r.success)
+        dropped.push({ part: `${where} ${key}[${i}]`, reason: formatIssues(r.error).join('; '), action: 'dropped' });
+      return r.success;
+    });
+  }
+  return { value, dropped };
+}
+
+/**
+ * The reduce's answer without its invalid parts: a quiz question whose options repeat is
+ * repaired (duplicates removed) when three distinct options and its keyed one remain, else
+ * dropped; coaching items that fail are dropped; a quiz left under three is topped up from
+ * the offline quiz.
+ */
+export function salvageCallAnalysis(json: unknown, fallbackQuiz: readonly QuizQuestion[]): Salvaged | null {
+  const base = dropInvalidItems(CallAnalysisSchema.omit({ quiz: true }), json, 'call analysis');
+  if (!base) return null;
+  const value = base.value as Record<string, unknown>;
+  const dropped = [...base.dropped];
+  const quiz: QuizQuestion[] = [];
+  const raw = Array.isArray(value['quiz']) ? (value['quiz'] as unknown[]) : [];
+  raw.forEach((item, i) => {
+    const ok = QuizQuestionSchema.safeParse(item);
+    if (ok.success) return void quiz.push(ok.data);
+    const repaired = dedupeOptions(item);
+    const again = repaired ? QuizQuestionSchema.safeParse(repaired) : null;
+    if (again?.success) {
+      quiz.push(again.data);
+      dropped.push({
+        part: `quiz[${i}]`,
+        reason: `${formatIssues(ok.error).join('; ')}: repeated options removed`,
+        action: 'repaired',
+      });
+    } else {
+      dropped.push({ part: `quiz[${i}]`, reason: formatIssues(ok.error).join('; '), action: 'dropped' });
+    }
+  });
+  for (const q of fallbackQuiz) {
+    if (quiz.length >= 3) break;
+    quiz.push(q);
+    dropped.push({
+      part: 'quiz',
+      reason: `fewer than 3 valid questions; added "${q.question.slice(0, 80)}" from the offline quiz`,
+      action: 'repaired',
+    });
+  }
+  value['quiz'] = quiz.slice(0, 6);
+  return { value, dropped };
+}
+
+function dedupeOptions(item: unknown): unknown {
+  if (item === null || typeof item !== 'object') return null;
+  const q = item as { options?: unknown; answerIndex?: unknown };
+  if (!Array.isArray(q.options) || typeof q.answerIndex !== 'number') return null;
+  const options = q.options.filter((o): o is string => typeof o === 'string');
+  const keyed = options[q.answerIndex];
+  if (keyed === undefined) return null;
+  const seen = new Set<string>([keyed.trim().toLowerCase()]);
+  const rest = options.filter((o, i) => {
+    if (i === q.answerIndex) return false;
+    const k = o.trim().toLowerCase();
+    if (seen.has(k) || k === '') return false;
+    seen.add(k);
+    return true;
+  });
+  const at = Math.min(q.answerIndex, rest.length);
+  const next = [...rest.slice(0, at), keyed, ...rest.slice(at)];
+  return { ...q, options: next, answerIndex: at };
 }

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import {
   AnalysisResultSchema,
+  CallKindSchema,
   IssueSchema,
   SentimentLabelSchema,
   SentimentSchema,
@@ -103,11 +104,23 @@ export const LlmCoachingItemSchema = z
   });
 export type LlmCoachingItem = z.infer<typeof LlmCoachingItemSchema>;
 
+/**
+ * The reduce's answer. What JSON schema can say is said here (enums, item counts, ranges,
+ * descriptions); what it cannot (distinct quiz options, a keyed answer the call supports) is
+ * checked afterwards, and a part that fails it after the repair is dropped or repaired alone.
+ */
 export const CallAnalysisSchema = z.object({
   callType: AnalysisResultSchema.shape.callType,
+  // Defaulted for answers of models prompted before these fields; strict mode still requires them.
+  callKind: CallKindSchema.default('other'),
   summary: text,
   sentiment: SentimentSchema.pick({ overall: true, bySpeaker: true }),
-  coaching: z.array(LlmCoachingItemSchema),
+  /** The customer's mood over their last remarks; null without a customer. */
+  closing: z
+    .object({ score: z.number().min(-1).max(1), label: SentimentLabelSchema })
+    .nullable()
+    .default(null),
+  coaching: z.array(LlmCoachingItemSchema).max(8),
   quiz: AnalysisResultSchema.shape.quiz,
 });
 export type CallAnalysis = z.infer<typeof CallAnalysisSchema>;

@@ -3,10 +3,10 @@
  * LLM_PROMPT_VERSION, which every analysis records (provenance.promptVersion), so results
  * from different prompts can be told apart.
  */
-import { BENCHMARKS, ISSUE_TYPES } from '@speech/analysis';
+import { BENCHMARKS, CALL_KINDS, ISSUE_TYPES, type PromptFacts } from '@speech/analysis';
 import type { ChatMessage } from './chat-model';
 
-export const LLM_PROMPT_VERSION = 'call-analysis/1.0.0';
+export const LLM_PROMPT_VERSION = 'call-analysis/1.1.0';
 
 const SPEAKERS = `Speaker labels: "agent" is the company's representative (the person being coached), "customer" the other party; "speaker" means a one-channel recording where voices are not separated (infer roles from what is said).`;
 
@@ -29,6 +29,10 @@ Report for this part only:
 - coachingMoments: what the agent did well ("strength") or should do differently ("improvement"): objection handling, empathy, questions, listening, next steps; observation in one sentence.
 - notes: 1 to 3 sentences on what happens in this part (who wants what, what was decided), for a summary of the whole call.
 
+Facts found by rule-based extraction may come with the part (amounts, names, dates, competitors, outcomes, commitments, each with its time). Use them to check your findings; they can be incomplete or wrong, so trust the transcript.
+
+Issue types: "discount" is asking for a price cut, "budget" a budget cut or freeze, "tender" a procurement process or competing bids, "contract-term" length, notice, auto-renewal or clauses, "brush-off" ending or deflecting the conversation, "escalation" asking for a manager, "repeat-contact" having called about it before, "churn-threat" threatening to cancel or switch. Praise ("that is a lot better"), questions about a price and polite closings are not issues.
+
 ${EVIDENCE_RULES}`;
 
 export const DIGEST_SYSTEM_PROMPT = `You condense notes taken on consecutive parts of one long call into a single set of notes of at most 200 words. Keep who wants what, the main issues, decisions, commitments with their owners and dates, and how the mood develops; keep times ("at 1:02:00") for key moments. Do not invent anything that is not in the notes.`;
@@ -37,11 +41,12 @@ export const CALL_SYSTEM_PROMPT = `You write the final analysis of a recorded sa
 ${SPEAKERS}
 
 Produce:
-- callType: "sales", "support", or "unknown".
+- callType: "sales", "support", or "unknown"; callKind: one of ${CALL_KINDS.join(', ')}.
 - summary: 3 to 6 sentences: why the call happened, the main issues, how the agent handled them, the outcome and the agreed next steps (with owner and date when the call says so).
-- sentiment: overall and per speaker (score -1..1 and its label: negative at or below -0.1, positive at or above 0.1, else neutral), from the findings.
+- sentiment: overall and per speaker (score -1..1 and its label: negative at or below -0.1, positive at or above 0.1, else neutral), from the findings; closing: the customer's mood over their last remarks (a polite "thanks, bye" is not negative; a curt demand is not positive).
 - coaching: 2 to 6 recommendations for the agent. Each names the benchmark it compares against (one from the list given, quoted by name, or another published benchmark by name and source) and is tied to a metric (basis.metric exactly as named in the metrics list, with its value and the benchmark's value) and/or to evidence (a quote copied verbatim from a finding, with that finding's startMs/endMs). Severity: "info" for strengths, "suggestion", or "warning" for what hurts the call most.
-- quiz: 3 to 5 multiple-choice questions to train other agents on this call: 3 or 4 distinct options, answerIndex of the right one, a one-sentence explanation, atMs of the moment it is about or null.
+- quiz: 3 to 5 multiple-choice questions to train other agents on this call, about its facts (the amounts, the competitor, who decides, the dates, the next step, the root cause), not about the analysis: 3 or 4 distinct options of the same kind, answerIndex of the right one, whose text is in the words of the call or the facts; a one-sentence explanation; atMs of the moment it is about or null.
+- coaching that the call contradicts is wrong: no "no commitment" when a refund, a credit, a fix or a dated callback was given; no question-count benchmark for a short cold call.
 
 The metrics are facts: use their values as given, never recompute or contradict them.`;
 
@@ -52,19 +57,39 @@ export interface MapPromptInput {
   endMs: number;
   transcript: string;
   competitors: readonly string[];
+  /** Facts our rules found in this part (prompt-facts.ts in libs/analysis). */
+  facts?: Partial<PromptFacts> | null;
 }
 
 export function mapMessages(input: MapPromptInput): ChatMessage[] {
   const competitors = input.competitors.length
     ? `Competitors to flag as "competitor" issues when mentioned: ${input.competitors.join(', ')}.\n`
     : '';
+  const facts = input.facts ? `\n\nFacts found by our rules in this part (JSON):\n${JSON.stringify(input.facts)}` : '';
   return [
     { role: 'system', content: MAP_SYSTEM_PROMPT },
     {
       role: 'user',
-      content: `${competitors}Part ${input.part} of ${input.parts} (${input.startMs}-${input.endMs} ms):\n\n${input.transcript}`,
+      content: `${competitors}Part ${input.part} of ${input.parts} (${input.startMs}-${input.endMs} ms):\n\n${input.transcript}${facts}`,
     },
   ];
+}
+
+/** The facts of one window: what falls between its first and last time. */
+export function factsWithin(
+  facts: PromptFacts,
+  startMs: number,
+  endMs: number,
+  max: number,
+): Partial<PromptFacts> | null {
+  const inside = <T extends { atMs: number }>(xs: readonly T[]): T[] =>
+    xs.filter((x) => x.atMs >= startMs && x.atMs <= endMs).slice(0, max);
+  const part = {
+    entities: inside(facts.entities),
+    outcomes: inside(facts.outcomes),
+    commitments: inside(facts.commitments),
+  };
+  return part.entities.length + part.outcomes.length + part.commitments.length > 0 ? part : null;
 }
 
 export function digestMessages(notes: string): ChatMessage[] {

@@ -281,11 +281,13 @@ export function scriptedCallAnalysis(req: ChatRequestRecord): Record<string, unk
   });
   return {
     callType: 'sales',
+    callKind: 'discovery',
     summary: `Sales call. ${ctx.notes.length} note(s); ${ctx.issues.length} issue(s) cited.`,
     sentiment: {
       overall: { score: 0.1, label: 'positive' },
       bySpeaker: [{ speaker: 'customer', score: -0.2, label: 'negative' }],
     },
+    closing: { score: 0.3, label: 'positive' },
     coaching: [
       ...(talk
         ? [

@@ -1,0 +1,81 @@
+/**
+ * Regression floor of the offline analyst on the labelled evaluation set (eval/calls), on the
+ * reference transcripts of both styles (no audio, so this is the unit tier).
+ *
+ * The tuning half's floors are what the analyst reaches now, a little under it so that an
+ * unrelated rule change is not a failure; they were not taken from the issue's goals. The
+ * held-out half is skipped while eval/calls/held-out/ is empty (its calls are written on another
+ * branch and kept out of rule tuning); its floors below are the issue's goals until the lead has
+ * measured it, then the measured figures less the same margin.
+ */
+import { OfflineAnalyst } from '@speech/analysis';
+import { halfIsPresent, loadHalf, type Half } from './src/eval-set';
+import { runReference } from './src/reference-run';
+import { TRANSCRIPT_STYLES } from './src/reference-transcript';
+import { pct, type Summary } from './src/report';
+
+interface Floors {
+  issueRecall: number;
+  issuePrecision: number;
+  closingSentiment: number;
+  actionItemsWithOwner: number;
+  keyFactsAsked: number;
+  callsWithTwoFacts: number;
+  maxWrongKeys: number;
+  maxContradictedWarnings: number;
+}
+
+const FLOORS: Readonly<Record<Half, Floors>> = {
+  tuning: {
+    issueRecall: 0.9,
+    issuePrecision: 0.9,
+    closingSentiment: 0.8,
+    actionItemsWithOwner: 0.85,
+    keyFactsAsked: 0.45,
+    callsWithTwoFacts: 0.7,
+    maxWrongKeys: 2,
+    maxContradictedWarnings: 1,
+  },
+  'held-out': {
+    issueRecall: 0.85,
+    issuePrecision: 0.9,
+    closingSentiment: 0.85,
+    actionItemsWithOwner: 0.8,
+    keyFactsAsked: 0.3,
+    callsWithTwoFacts: 1,
+    maxWrongKeys: 0,
+    maxContradictedWarnings: 0,
+  },
+};
+
+const analyst = new OfflineAnalyst();
+
+/** Fails naming the measure and its value, e.g. { issueRecall: 0.83 } instead of { issueRecall: true }. */
+function atLeast(name: string, value: number | null, floor: number): void {
+  expect({ [name]: value !== null && value >= floor ? true : value }).toEqual({ [name]: true });
+}
+
+function check(s: Summary, f: Floors): void {
+  atLeast('issueRecall', pct(s.issueRecall), f.issueRecall);
+  atLeast('issuePrecision', pct(s.issuePrecision), f.issuePrecision);
+  atLeast('closingSentiment', pct(s.sentiment.close), f.closingSentiment);
+  atLeast('actionItemsWithOwner', pct(s.actionItemsOwner), f.actionItemsWithOwner);
+  atLeast('keyFactsAsked', pct(s.keyFacts), f.keyFactsAsked);
+  atLeast('callsWithTwoFacts', pct(s.callsWithTwoFacts), f.callsWithTwoFacts);
+  expect(s.wrongKeys).toBeLessThanOrEqual(f.maxWrongKeys);
+  expect(s.contradictedWarnings).toBeLessThanOrEqual(f.maxContradictedWarnings);
+}
+
+describe.each(TRANSCRIPT_STYLES)('offline analyst on the evaluation set (%s reference transcripts)', (style) => {
+  it('stays above the tuning half floors', async () => {
+    const calls = loadHalf('tuning');
+    expect(calls.length).toBeGreaterThanOrEqual(8);
+    check((await runReference(calls, analyst, style)).summary, FLOORS.tuning);
+  });
+
+  // Skipped until the held-out calls are merged into eval/calls/held-out/ (see the module comment).
+  (halfIsPresent('held-out') ? it : it.skip)('stays above the held-out half floors', async () => {
+    const calls = loadHalf('held-out');
+    check((await runReference(calls, analyst, style)).summary, FLOORS['held-out']);
+  });
+});
