@@ -35,7 +35,7 @@ describe('detectIssues', () => {
     ['support', 'nobody ever called me back about the ticket'],
     ['billing', 'i was charged twice on my card this month'],
     ['billing', 'i just want a refund for last month'],
-    ['other', 'if this keeps happening i want to cancel my account'],
+    ['churn-threat', 'if this keeps happening i want to cancel my account'],
   ])('finds %s in "%s"', (type, line) => {
     expect(typesIn(customerSays(line))).toContain(type);
   });
