@@ -1,4 +1,4 @@
-import { AppError } from '@speech/contracts';
+import { AppError, type ErrorKind } from '@speech/kernel';
 
 /**
  * Codes raised by libs/audio. `retriable` follows the project rule (STYLE.md "Errors"):
@@ -14,11 +14,22 @@ export type AudioErrorCode =
   | 'AUDIO.FFMPEG_MISSING'
   | 'AUDIO.ABORTED';
 
+const KIND: Record<AudioErrorCode, ErrorKind> = {
+  'AUDIO.NOT_AUDIO': 'input',
+  'AUDIO.EMPTY': 'input',
+  'AUDIO.NOT_FOUND': 'input',
+  'AUDIO.UNREACHABLE': 'infrastructure',
+  'AUDIO.DECODE_FAILED': 'input',
+  'AUDIO.FFMPEG_MISSING': 'infrastructure',
+  'AUDIO.ABORTED': 'infrastructure',
+};
+
 export class AudioError extends AppError {
   declare readonly code: AudioErrorCode;
 
   constructor(code: AudioErrorCode, message: string, opts: { retriable?: boolean; cause?: unknown } = {}) {
-    super(code, message, opts);
+    // Without a flag, only the infrastructure's failures are worth another attempt.
+    super(code, message, { retriable: opts.retriable ?? false, cause: opts.cause, kind: KIND[code] });
     this.name = 'AudioError';
   }
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as avro from 'avsc';
-import { AppError } from './app-error';
+import { AppError } from '@speech/kernel';
 import type { EventOf, TopicName } from './envelope';
-import { listSchemaFiles, SCHEMA_DIR } from './codegen';
+import { listSchemaFiles, SCHEMA_DIR } from './schema-files';
 import { isTopicName } from './topics';
 
 /** The parsed Avro schema of each topic's latest version: the reader schema for decoding. */

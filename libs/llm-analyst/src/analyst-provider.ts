@@ -12,7 +12,7 @@
  * OPENAI_* and AZURE_OPENAI_* are shared with the STT providers' schema (libs/stt
  * `sttProviderEnvSchema`) and defined identically, so merging both schemas is safe.
  */
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import { z } from 'zod';
 import { type Analyst, OfflineAnalyst } from '@speech/analysis';
 import { OpenAiChatModel, azureOpenAiClient, openAiClient } from './chat-model';

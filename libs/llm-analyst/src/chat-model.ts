@@ -13,7 +13,7 @@
 // results). Type-only, through the CommonJS build's declarations: the repository's
 // moduleResolution ("node") does not read the package's `exports` map for "@azure/openai/types".
 import type { ContentFilterResultsForChoiceOutput } from '@azure/openai/dist/commonjs/types/index';
-import { AppError } from '@speech/contracts';
+import { AppError, type ErrorKind } from '@speech/kernel';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -74,6 +74,19 @@ export type LlmErrorCode =
   | 'ANALYSIS.REFUSED'
   | 'ANALYSIS.INVALID_OUTPUT';
 
+const KIND: Record<LlmErrorCode, ErrorKind> = {
+  'ANALYSIS.LLM_UNAUTHORIZED': 'infrastructure',
+  'ANALYSIS.LLM_BAD_REQUEST': 'engine',
+  'ANALYSIS.LLM_NOT_FOUND': 'infrastructure',
+  'ANALYSIS.LLM_QUOTA': 'engine',
+  'ANALYSIS.LLM_THROTTLED': 'engine',
+  'ANALYSIS.LLM_UNAVAILABLE': 'engine',
+  'ANALYSIS.LLM_TIMEOUT': 'engine',
+  'ANALYSIS.CONTENT_FILTERED': 'input',
+  'ANALYSIS.REFUSED': 'input',
+  'ANALYSIS.INVALID_OUTPUT': 'engine',
+};
+
 /** An LLM failure: `retriable` says whether the analyzer should try again later. */
 export class LlmError extends AppError {
   declare readonly code: LlmErrorCode;
@@ -85,7 +98,7 @@ export class LlmError extends AppError {
     message: string,
     opts: { retriable?: boolean; status?: number | null; retryAfterMs?: number | null; cause?: unknown } = {},
   ) {
-    super(code, message, { retriable: opts.retriable, cause: opts.cause });
+    super(code, message, { retriable: opts.retriable ?? false, cause: opts.cause, kind: KIND[code] });
     this.name = 'LlmError';
     this.status = opts.status ?? null;
     this.retryAfterMs = opts.retryAfterMs ?? null;

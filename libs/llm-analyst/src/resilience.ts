@@ -8,11 +8,11 @@ import {
   sleeper,
   withRetries as retry,
   type RetryOptions,
-  type RetryPolicy,
+  type RequestRetryPolicy as RetryPolicy,
   type Sleep,
-} from '@speech/contracts';
+} from '@speech/kernel';
 
-export { backoffDelayMs, retryAfterMs, type RetryPolicy, type Sleep } from '@speech/contracts';
+export { backoffDelayMs, retryAfterMs, type RequestRetryPolicy as RetryPolicy, type Sleep } from '@speech/kernel';
 
 export const DEFAULT_LLM_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,

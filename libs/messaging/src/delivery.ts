@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeError, type Envelope } from '@speech/contracts';
+import { type Envelope } from '@speech/contracts';
+import { describeError } from '@speech/kernel';
 import type { Logger } from '@speech/platform';
 import { backoffMs, type RetryPolicy } from './event-bus.port';
 

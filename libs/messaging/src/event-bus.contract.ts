@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type EventOf } from '@speech/contracts';
+import { type EventOf } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import { anEvent, eventually } from '@speech/testing';
 import type { DeadLetter, EventBus } from './event-bus.port';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { AppError, type EventOf } from '@speech/contracts';
+import { type EventOf } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import { silentLogger } from '@speech/platform';
 import { anEvent, eventually } from '@speech/testing';
 import { testStackEnv } from '@speech/harness';

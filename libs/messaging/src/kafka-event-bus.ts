@@ -10,15 +10,8 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
-import {
-  deadLetterTopic,
-  describeError,
-  messageKey,
-  TOPICS,
-  TOPIC_NAMES,
-  type EventOf,
-  type TopicName,
-} from '@speech/contracts';
+import { deadLetterTopic, messageKey, TOPICS, TOPIC_NAMES, type EventOf, type TopicName } from '@speech/contracts';
+import { describeError } from '@speech/kernel';
 import type { Logger } from '@speech/platform';
 import {
   backoffMs,

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type * as avro from 'avsc';
-import { AppError, loadSchemas, type EventOf, type TopicName } from '@speech/contracts';
+import { loadSchemas, type EventOf, type TopicName } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 
 /** The codec port the Kafka adapter encodes and decodes through. */
 export interface EventCodec {

@@ -1,4 +1,4 @@
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import type { Condition, Doc, Filter, Update } from './document-store.port';
 
 /**

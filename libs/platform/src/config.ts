@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 
 /**
  * Parses process.env once at start-up against a schema, reporting every bad key in one

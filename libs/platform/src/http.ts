@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { NextFunction, Request, Response, Express } from 'express';
 import express from 'express';
 import helmet from 'helmet';
-import { describeError } from '@speech/contracts';
+import { describeError, type DescribedError } from '@speech/kernel';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 
@@ -19,7 +19,11 @@ export class HttpError extends Error {
   }
 }
 
-/** Domain error codes → HTTP status, mapped once at the edge (STYLE.md "Errors"). */
+/**
+ * Errors → HTTP status, mapped once at the edge (docs/ARCHITECTURE.md, "Errors"): an input
+ * error by what its code says was wrong; then by kind, an engine's failure is 502 and the
+ * infrastructure's 503 (507 for a full disk); a bug (no code) stays 500.
+ */
 const STATUS_BY_SUFFIX: [RegExp, number][] = [
   [/NOT_FOUND$/, 404],
   [/CONFLICT$|NOT_ALLOWED$|INVALID_STATE$/, 409],
@@ -33,9 +37,12 @@ const STATUS_BY_SUFFIX: [RegExp, number][] = [
   [/FULL$/, 507],
 ];
 
-export function httpStatusFor(code: string): number {
-  for (const [re, status] of STATUS_BY_SUFFIX) if (re.test(code)) return status;
-  return 500;
+export function httpStatusFor(e: Pick<DescribedError, 'code' | 'kind'>): number {
+  for (const [re, status] of STATUS_BY_SUFFIX) if (re.test(e.code)) return status;
+  if (e.code === 'INTERNAL') return 500;
+  if (e.kind === 'engine') return 502;
+  if (e.kind === 'infrastructure') return 503;
+  return 400;
 }
 
 export function sendError(res: Response, status: number, code: string, message: string): void {
@@ -146,11 +153,11 @@ export function finishHttpApp(app: Express, log: Logger): void {
       return sendError(res, carried, carried === 413 ? 'HTTP.TOO_LARGE' : 'HTTP.BAD_REQUEST', message);
     }
     const d = describeError(err);
-    const status = httpStatusFor(d.code);
+    const status = httpStatusFor(d);
     if (status >= 500) log.error({ err, path: req.path }, 'request failed');
     // A full disk or a dependency away is said in our words (the client can wait or tell
     // someone); any other server error only as "internal error", its details in the log.
-    const said = status < 500 || status === 503 || status === 507;
+    const said = status < 500 || status === 502 || status === 503 || status === 507;
     sendError(res, status, d.code, said ? d.message : 'internal error');
   });
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import { migrateJsonlEventLog, SqliteEventBus } from '@speech/messaging';
 import { migrateNedbCollections, SqliteDatabase, SqliteDocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';

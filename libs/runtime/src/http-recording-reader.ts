@@ -1,5 +1,5 @@
 import type { RecordingReader, RecordingView } from '@speech/contracts';
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 
 /**
  * The gateway's view of a recording's state in the distributed mode: the query service's

@@ -5,7 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import type { ByteRange, MultipartUploads, ObjectInfo, ObjectStore, UploadPart } from './object-store.port';
 
 interface MultipartMeta {

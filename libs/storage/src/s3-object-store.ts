@@ -16,7 +16,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import type { ByteRange, MultipartUploads, ObjectInfo, ObjectStore, UploadPart } from './object-store.port';
 
 export interface S3Config {

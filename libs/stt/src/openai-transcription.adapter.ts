@@ -219,10 +219,12 @@ export class OpenAiTranscriptionSpeechToText implements SpeechToText {
           cause: err,
         });
       }
-      // DNS, refused or reset connections: the network, not the request.
+      // DNS, refused or reset connections: the network, not the request. An engine restarting
+      // is this too, so the chunk waits on the bus's long budget instead of failing.
       throw new SttProviderError('STT.ENGINE_FAILED', unreachableMessage(this.name, err), {
         provider: this.name,
         retriable: true,
+        kind: 'infrastructure',
         cause: err,
       });
     } finally {

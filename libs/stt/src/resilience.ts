@@ -15,12 +15,13 @@ import {
   sleeper,
   withRetries as retry,
   type RetryOptions as SharedRetryOptions,
-  type RetryPolicy,
+  type RequestRetryPolicy as RetryPolicy,
+  type ErrorKind,
   type Sleep,
-} from '@speech/contracts';
+} from '@speech/kernel';
 import { SttError, type SttErrorCode } from './stt-error';
 
-export { backoffDelayMs, retryAfterMs, type RetryPolicy, type Sleep } from '@speech/contracts';
+export { backoffDelayMs, retryAfterMs, type RequestRetryPolicy as RetryPolicy, type Sleep } from '@speech/kernel';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
@@ -47,9 +48,10 @@ export class SttProviderError extends SttError {
       status?: number | null;
       retryAfterMs?: number | null;
       cause?: unknown;
+      kind?: ErrorKind;
     },
   ) {
-    super(code, message, { retriable: opts.retriable, cause: opts.cause });
+    super(code, message, { retriable: opts.retriable, cause: opts.cause, kind: opts.kind });
     this.name = 'SttProviderError';
     this.provider = opts.provider;
     this.status = opts.status ?? null;

@@ -1,4 +1,4 @@
-import { AppError } from '@speech/contracts';
+import { AppError, type ErrorKind } from '@speech/kernel';
 
 /**
  * Codes raised by speech-to-text adapters. The stt-worker retries or dead-letters a chunk from
@@ -14,11 +14,27 @@ export type SttErrorCode =
   | 'STT.UNSUPPORTED_LANGUAGE'
   | 'STT.ABORTED';
 
+/** What each code is (libs/kernel ErrorKind): it decides which retry budget a failure spends. */
+const KIND: Record<SttErrorCode, ErrorKind> = {
+  'STT.ENGINE_FAILED': 'engine',
+  'STT.ENGINE_TIMEOUT': 'engine',
+  'STT.ENGINE_MISSING': 'infrastructure',
+  'STT.MODEL_MISSING': 'infrastructure',
+  'STT.BAD_AUDIO': 'input',
+  'STT.UNSUPPORTED_LANGUAGE': 'input',
+  'STT.ABORTED': 'infrastructure',
+};
+
 export class SttError extends AppError {
   declare readonly code: SttErrorCode;
 
-  constructor(code: SttErrorCode, message: string, opts: { retriable?: boolean; cause?: unknown } = {}) {
-    super(code, message, opts);
+  /** `kind` overrides the code's: an engine nobody can reach is the infrastructure's failure. */
+  constructor(
+    code: SttErrorCode,
+    message: string,
+    opts: { retriable?: boolean; cause?: unknown; kind?: ErrorKind } = {},
+  ) {
+    super(code, message, { retriable: opts.retriable ?? false, cause: opts.cause, kind: opts.kind ?? KIND[code] });
     this.name = 'SttError';
   }
 }

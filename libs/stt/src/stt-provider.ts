@@ -16,7 +16,7 @@
  * OPENAI_* and AZURE_OPENAI_* are shared with the LLM analyst's schema (libs/analysis
  * `analystProviderEnvSchema`) and defined identically, so merging both schemas is safe.
  */
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import { z } from 'zod';
 import { AzureSpeechToText, type AzureRecognizerFactory } from './azure-speech.adapter';
 import { OpenAiTranscriptionSpeechToText } from './openai-transcription.adapter';

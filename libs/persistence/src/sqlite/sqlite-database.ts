@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
-import { AppError } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import type { Transactor } from '../transactor.port';
 
 /** A share of a unit of work kept by one adapter (the document store, the event log). */

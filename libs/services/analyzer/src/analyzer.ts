@@ -1,4 +1,5 @@
-import { causedBy, describeError, newEvent, type Envelope, type EventOf, type Transcript } from '@speech/contracts';
+import { objectKeys, causedBy, newEvent, type Envelope, type EventOf, type Transcript } from '@speech/contracts';
+import { afterFailure, describeError } from '@speech/kernel';
 import type { Analyst } from '@speech/analysis';
 import type { EventBus, MessageContext } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
@@ -101,7 +102,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
     try {
       const transcript = JSON.parse((await deps.store.getBuffer(transcriptKey)).toString('utf8')) as Transcript;
       const result = await deps.analyst.analyze(transcript, a.options);
-      const analysisKey = `audio/${a.audioId}/analysis/${a._id}.json`;
+      const analysisKey = objectKeys.analysis(a.audioId, a._id);
       const record = { ...result, analysisId: a._id, createdAt: Date.now(), durationMs: Date.now() - started };
       await deps.store.putBuffer(analysisKey, JSON.stringify(record), { contentType: 'application/json' });
       const done = await analyses.update(
@@ -123,8 +124,8 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       if (done) await announce(e, done);
     } catch (err) {
       const d = describeError(err);
-      // Storage faults ride the bus's retry budget; the analyst's own errors spend ANALYSIS_MAX_ATTEMPTS.
-      if (d.retriable && (d.code.startsWith('STORAGE.') || attempt < deps.config.maxAttempts)) throw err;
+      // The analyst's own errors spend ANALYSIS_MAX_ATTEMPTS; the infrastructure's ride the bus.
+      if (afterFailure(d, attempt, deps.config.maxAttempts) === 'retry') throw err;
       log.warn({ err }, 'analysis failed');
       await analyses.update({ _id: a._id }, { $set: { status: 'failed', error: d.message } });
       await deps.bus.publish(

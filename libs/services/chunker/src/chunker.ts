@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import {
-  AppError,
+  objectKeys,
   causedBy,
-  describeError,
   MONO_SPEAKER,
   newEvent,
   SPEAKER_BY_CHANNEL,
@@ -11,6 +10,7 @@ import {
   type Envelope,
   type EventOf,
 } from '@speech/contracts';
+import { AppError, describeError } from '@speech/kernel';
 import type { EventBus, MessageContext } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
@@ -417,7 +417,7 @@ export async function createChunker(deps: ChunkerDeps) {
         );
       channels.add(c.channel);
       const id = chunkId(audioId, c.channel, c.index);
-      const objectKey = `audio/${audioId}/chunks/${c.channel}-${String(c.index).padStart(6, '0')}.wav`;
+      const objectKey = objectKeys.chunk(audioId, c.channel, c.index);
       await deps.store.putBuffer(objectKey, c.wav, { contentType: 'audio/wav' });
       const record: ChunkRecord = {
         _id: id,

@@ -1,4 +1,12 @@
-import { causedBy, MONO_SPEAKER, newEvent, type ChunkTranscript, type Envelope, type EventOf } from '@speech/contracts';
+import {
+  objectKeys,
+  causedBy,
+  MONO_SPEAKER,
+  newEvent,
+  type ChunkTranscript,
+  type Envelope,
+  type EventOf,
+} from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
@@ -217,7 +225,7 @@ export async function createMerger(deps: MergerDeps) {
         );
       }
     }
-    const keys = { json: `audio/${audioId}/transcript.json`, text: `audio/${audioId}/transcript.txt` };
+    const keys = objectKeys.transcript(audioId);
     const stats = await writeTranscript(
       deps.store,
       keys,

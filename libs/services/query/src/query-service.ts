@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Express, Request, Response } from 'express';
 import express from 'express';
-import { TOPIC_NAMES, type RecordingView } from '@speech/contracts';
+import { objectKeys, TOPIC_NAMES, type RecordingView } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { DocumentStore, Transactor } from '@speech/persistence';
 import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
@@ -71,7 +71,7 @@ export async function createQueryService(deps: QueryDeps) {
           throw new HttpError(404, 'TRANSCRIPT.NOT_FOUND', `the recording is ${doc.status}; it has no transcript yet`);
         if (req.query.format === 'text') {
           res.type('text/plain; charset=utf-8');
-          await pipeline(await deps.store.get(doc.transcriptKey.replace(/\.json$/, '.txt')), res);
+          await pipeline(await deps.store.get(objectKeys.transcript(doc._id).text), res);
           return;
         }
         res.type('application/json');

@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { utteranceSpans, voiceFeatures } from '@speech/audio';
 import {
+  objectKeys,
   causedBy,
-  describeError,
   MONO_SPEAKER,
   newEvent,
   type Cause,
   type ChunkTranscript,
   type EventOf,
 } from '@speech/contracts';
+import { afterFailure, describeError } from '@speech/kernel';
 import type { EventBus, MessageContext } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
@@ -204,7 +205,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
         // Mono: the voice of each utterance, for the merger to tell the two speakers apart.
         ...(p.speaker === MONO_SPEAKER && { voice: await voiceOf(wavPath, result.words, log) }),
       };
-      const transcriptKey = `audio/${e.audioId}/stt/${p.chunkId}.json`;
+      const transcriptKey = objectKeys.chunkTranscript(e.audioId, p.chunkId);
       await deps.store.putBuffer(transcriptKey, JSON.stringify(transcript), { contentType: 'application/json' });
       const done = await tasks.update(
         { _id: p.chunkId },
@@ -225,10 +226,9 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       if (ctx.signal?.aborted) throw err;
       const d = describeError(err);
       // The engine's own failures spend the chunk's attempts (STT_MAX_ATTEMPTS); a fault of
-      // the infrastructure (object store, network) is retried on the bus's longer budget,
-      // so a store that is away for a while delays chunks instead of failing them.
-      const engineFault = d.code.startsWith('STT.');
-      if (d.retriable && (!engineFault || ctx.attempt < deps.config.maxAttempts)) {
+      // the infrastructure (object store, network, an engine restarting) is retried on the
+      // bus's longer budget, so an outage delays chunks instead of failing them.
+      if (afterFailure(d, ctx.attempt, deps.config.maxAttempts) === 'retry') {
         await tasks.update(
           { _id: p.chunkId },
           { $set: { status: 'queued', lastError: d.message, updatedAt: Date.now() } },

@@ -1,3 +1,4 @@
+import { objectKeys } from '@speech/contracts';
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { z } from 'zod';
@@ -103,7 +104,7 @@ export function mountMultipartUploads(
         );
       }
       const audioId = randomUUID();
-      const objectKey = `audio/${audioId}/source`;
+      const objectKey = objectKeys.source(audioId);
       const partSizeBytes = partSizeFor(body.sizeBytes);
       const partCount = Math.ceil(body.sizeBytes / partSizeBytes);
       const uploadId = await deps.store.createMultipart(objectKey, {

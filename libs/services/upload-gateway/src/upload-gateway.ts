@@ -3,7 +3,8 @@ import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Express, Request } from 'express';
 import express from 'express';
-import { AppError, newEvent, type RecordingReader, type RecordingView } from '@speech/contracts';
+import { objectKeys, newEvent, type RecordingReader, type RecordingView } from '@speech/contracts';
+import { AppError } from '@speech/kernel';
 import type { EventBus } from '@speech/messaging';
 import type { Collection, DocumentStore, Transactor } from '@speech/persistence';
 import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
@@ -363,7 +364,7 @@ export function checkMetadataKeys(value: unknown, path = 'metadata', depth = 0):
  * straight into the object store, so memory does not grow with the file.
  */
 function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promise<ReceivedUpload> {
-  const objectKey = `audio/${audioId}/source`;
+  const objectKey = objectKeys.source(audioId);
   return new Promise<ReceivedUpload>((resolve, reject) => {
     let bb: busboy.Busboy;
     try {

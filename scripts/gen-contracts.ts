@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { listSchemaFiles, SCHEMA_DIR } from '@speech/contracts';
 
 /**
  * Generates the TypeScript event types from schemas/*.avsc, so the Avro files stay
- * the single source of truth (STYLE.md "Schemas are the contract").
- * `npm run gen:contracts` writes the output; a spec fails when it is stale.
+ * the single source of truth (docs/ARCHITECTURE.md, "Events").
+ * `npm run gen:contracts` writes the output; scripts/gen-contracts.spec.ts fails when it is stale.
  */
 type AvroType =
   string | AvroType[] | { type: string; items?: AvroType; fields?: AvroField[]; name?: string; logicalType?: string };
@@ -18,19 +18,6 @@ interface AvroRecord {
   name: string;
   doc?: string;
   fields: AvroField[];
-}
-
-export const SCHEMA_DIR = join(__dirname, '../../../schemas');
-
-export function listSchemaFiles(dir = SCHEMA_DIR): { topic: string; version: number; file: string }[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.avsc'))
-    .sort()
-    .map((file) => {
-      const m = /^(.+)\.v(\d+)\.avsc$/.exec(file);
-      if (!m) throw new Error(`schema file name must be <topic>.v<N>.avsc: ${file}`);
-      return { topic: m[1], version: Number(m[2]), file: join(dir, file) };
-    });
 }
 
 function tsType(t: AvroType): string {

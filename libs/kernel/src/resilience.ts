@@ -5,7 +5,7 @@
  * an abort raises, so codes stay its own (STT.ABORTED, ANALYSIS.ABORTED).
  */
 
-export interface RetryPolicy {
+export interface RequestRetryPolicy {
   /** Attempts per request, the first one included. */
   maxAttempts: number;
   /** Backoff before the 2nd attempt; doubles per attempt (before jitter). */
@@ -45,7 +45,11 @@ export function sleeper(aborted: AbortedError): Sleep {
  * Exponential backoff with "equal jitter": half the exponential delay is kept, the other half
  * is random, so synchronized workers spread out but never retry immediately.
  */
-export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: RequestRetryPolicy,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
 }
@@ -69,7 +73,7 @@ export function retryAfterMs(
 }
 
 export interface RetryOptions {
-  policy: RetryPolicy;
+  policy: RequestRetryPolicy;
   /** What an abort raises. */
   aborted: AbortedError;
   signal?: AbortSignal;
