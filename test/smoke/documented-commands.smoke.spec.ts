@@ -240,6 +240,43 @@ const CASES: Record<string, () => Promise<void>> = {
     expect(r.err).toMatch(/Tests: +\d+ passed/);
   },
 
+  typecheck: async () => {
+    const r = await npm(['run', 'typecheck'], { timeoutMs: 10 * MIN });
+    expectOk(r, 'npm run typecheck');
+    expect(r.err).toMatch(SETUP_RAN);
+  },
+
+  token: async () => {
+    const secret = 'a-secret-of-the-smoke-test-0123456789';
+    const r = await npm(['run', '--silent', 'token', '--', 'smoke-user', '2h'], {
+      env: { AUTH_JWT_SECRET: secret },
+      timeoutMs: 3 * MIN,
+    });
+    expectOk(r, 'npm run token');
+    const claims = JSON.parse(Buffer.from(r.out.trim().split('.')[1] ?? '', 'base64url').toString()) as {
+      sub: string;
+      exp: number;
+      iat: number;
+    };
+    expect(claims.sub).toBe('smoke-user');
+    expect(claims.exp - claims.iat).toBe(2 * 3600);
+  },
+
+  'eval:insight': async () => {
+    // The scorer on the reference transcripts (seconds); --no-write leaves the committed tables alone.
+    const r = await npm(['run', 'eval:insight', '--', '--no-write'], { timeoutMs: 10 * MIN });
+    expectOk(r, 'npm run eval:insight');
+    expect(r.err + r.out).toMatch(SETUP_RAN);
+    expect(r.out).toMatch(/issue recall \| \d+ %/);
+  },
+
+  'check:deploy': async () => {
+    // The validators build once per machine (helm, kubeconform, compose-go; cached), then run in seconds.
+    const r = await npm(['run', 'check:deploy'], { timeoutMs: 45 * MIN });
+    expectOk(r, 'npm run check:deploy');
+    expect(r.out + r.err).toContain('check:deploy: all passed');
+  },
+
   'test:node24': async () => {
     const r = await npm(['run', 'test:node24', '--', 'scripts/cli/content-type.spec.ts'], { timeoutMs: 10 * MIN });
     expectOk(r, 'npm run test:node24');

@@ -1,16 +1,5 @@
+import { defineAnalyzer } from '@speech/analyzer';
 import { createAnalyst } from '@speech/llm-analyst';
 import { runService } from '@speech/runtime';
-import { createAnalyzer } from '@speech/analyzer';
 
-runService('analyzer', async ({ bus, store, docs, log, cfg }) => {
-  const analyzer = await createAnalyzer({
-    bus,
-    store,
-    docs,
-    analyst: createAnalyst(cfg, { logger: log }),
-    log,
-    config: { maxAttempts: cfg.ANALYSIS_MAX_ATTEMPTS },
-  });
-  analyzer.subscribe();
-  return {};
-});
+runService('analyzer', ({ infra, cfg, log }) => defineAnalyzer(infra, createAnalyst(cfg, { logger: log }), cfg));

@@ -1,8 +1,4 @@
+import { defineChunker } from '@speech/chunker';
 import { runService } from '@speech/runtime';
-import { createFfmpegChunker } from '@speech/chunker';
 
-runService('chunker', async ({ bus, store, docs, log, cfg }) => {
-  const chunker = await createFfmpegChunker({ bus, store, docs, log }, cfg);
-  chunker.subscribe();
-  return {};
-});
+runService('chunker', ({ infra, cfg }) => defineChunker(infra, cfg));

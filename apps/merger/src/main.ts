@@ -1,7 +1,4 @@
+import { defineMerger } from '@speech/merger';
 import { runService } from '@speech/runtime';
-import { createMerger } from '@speech/merger';
 
-runService('merger', async ({ bus, store, docs, log }) => {
-  (await createMerger({ bus, store, docs, log })).subscribe();
-  return {};
-});
+runService('merger', ({ infra }) => defineMerger(infra));

@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createAnalyst } from '@speech/llm-analyst';
-import { probeAudio } from '@speech/audio';
 import type { SqliteEventBus } from '@speech/messaging';
 import {
   createHttpApp,
@@ -17,12 +16,13 @@ import {
 } from '@speech/platform';
 import { accessLimitsOf, openEmbeddedInfrastructure, serveOptionsOf } from '@speech/runtime';
 import { startSpeechToText } from '@speech/stt';
-import { createAnalyzer } from '@speech/analyzer';
-import { createFfmpegChunker } from '@speech/chunker';
-import { createMerger } from '@speech/merger';
-import { createQueryService, DEFAULT_DASHBOARD_DIR } from '@speech/query';
-import { createSttWorker } from '@speech/stt-worker';
-import { mountUploadGateway } from '@speech/upload-gateway';
+import { defineAnalyzer } from '@speech/analyzer';
+import { defineChunker } from '@speech/chunker';
+import { defineMerger } from '@speech/merger';
+import { defineQuery } from '@speech/query';
+import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
+import { defineSttWorker } from '@speech/stt-worker';
+import { defineUploadGateway } from '@speech/upload-gateway';
 import type { StandaloneConfig } from './config';
 
 export interface RunningPlatform {
@@ -65,34 +65,28 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const stt = speech.stt;
   const analyst = createAnalyst(cfg, { logger: log.child({ component: 'analyst' }) });
 
-  const chunker = await createFfmpegChunker({ bus, store, docs, log: log.child({ service: 'chunker' }) }, cfg);
-  const sttWorker = await createSttWorker({
-    bus,
-    store,
-    docs,
-    stt,
-    log: log.child({ service: 'stt-worker' }),
-    config: { maxAttempts: cfg.STT_MAX_ATTEMPTS, concurrency: Math.max(1, cfg.STT_CONCURRENCY) },
-  });
-  const merger = await createMerger({ bus, store, docs, log: log.child({ service: 'merger' }) });
-  const analyzer = await createAnalyzer({
-    bus,
-    store,
-    docs,
-    analyst,
-    log: log.child({ service: 'analyzer' }),
-    config: { maxAttempts: cfg.ANALYSIS_MAX_ATTEMPTS },
-  });
-  const query = await createQueryService({
-    bus,
-    store,
-    docs,
-    tx,
-    access,
-    log: log.child({ service: 'query' }),
-    dashboardDir: DEFAULT_DASHBOARD_DIR,
-  });
-  for (const s of [chunker, sttWorker, merger, analyzer, query]) s.subscribe();
+  // The six services, defined as each one's own process defines it, sharing one database.
+  const infraOf = (service: string): ServiceInfra => ({ bus, store, docs, tx, log: log.child({ service }) });
+  const query = await defineQuery(infraOf('query'), access);
+  const services: ServiceDefinition[] = [
+    await defineChunker(infraOf('chunker'), cfg),
+    await defineSttWorker(infraOf('stt-worker'), stt, cfg),
+    await defineMerger(infraOf('merger')),
+    await defineAnalyzer(infraOf('analyzer'), analyst, cfg),
+    query,
+    // Read-your-writes: the gateway reads the read model in process.
+    await defineUploadGateway(
+      infraOf('upload-gateway'),
+      {
+        recordings: query.model,
+        access,
+        publicUrl: () => url,
+        uploadSigningKey: localSecret(dataDir, 'upload-signing-key'),
+      },
+      cfg,
+    ),
+  ];
+  for (const s of services) s.subscribe();
 
   const app = createHttpApp({
     log,
@@ -100,28 +94,13 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     checks: [{ name: 'document-store', check: async () => void (await docs.collection('dashboard').count({})) }],
     metricsToken: cfg.METRICS_TOKEN,
   });
-  const gateway = await mountUploadGateway(app, {
-    bus,
-    store,
-    docs,
-    tx,
-    recordings: query.model,
-    access,
-    probe: probeAudio,
-    log: log.child({ service: 'upload-gateway' }),
-    config: {
-      maxUploadBytes: cfg.MAX_UPLOAD_BYTES,
-      publicUrl: () => url,
-      uploadSigningKey: localSecret(dataDir, 'upload-signing-key'),
-      uploadExpiryMs: cfg.UPLOAD_EXPIRY_HOURS * 3600_000,
-    },
-  });
-  query.mount(app);
+  // The gateway first: its GET /audios/:id answers for a recording the read model has not seen yet.
+  for (const s of [...services].reverse()) await s.mount?.(app);
   finishHttpApp(app, log);
 
-  await bus.start();
   lifecycle.onStop('database', () => infra.close());
-  lifecycle.onStop('announcement-relay', async () => gateway.close());
+  for (const s of services) lifecycle.onStop(s.name, () => s.stop?.() ?? Promise.resolve());
+  await bus.start();
   lifecycle.onStop('event-bus', () => bus.stop());
 
   const server = await serveHttp(app, serveOptionsOf(cfg), lifecycle);

@@ -1,16 +1,10 @@
-import { createSpeechToText } from '@speech/stt';
 import { runService } from '@speech/runtime';
-import { createSttWorker } from '@speech/stt-worker';
+import { startSpeechToText } from '@speech/stt';
+import { defineSttWorker } from '@speech/stt-worker';
 
-runService('stt-worker', async ({ bus, store, docs, log, cfg }) => {
-  const worker = await createSttWorker({
-    bus,
-    store,
-    docs,
-    stt: createSpeechToText(cfg, { workDir: cfg.WORK_DIR }),
-    log,
-    config: { maxAttempts: cfg.STT_MAX_ATTEMPTS, concurrency: Math.max(1, cfg.STT_CONCURRENCY) },
-  });
-  worker.subscribe();
-  return {};
+// STT_PROVIDER=whisper without WHISPER_URL: this worker runs and supervises its own engine.
+runService('stt-worker', async ({ infra, cfg, log }) => {
+  const speech = startSpeechToText(cfg, { workDir: cfg.WORK_DIR, log: log.child({ component: 'whisper-engine' }) });
+  const worker = await defineSttWorker(infra, speech.stt, cfg);
+  return { ...worker, stop: () => speech.stop() };
 });

@@ -1,6 +1,6 @@
-import type { Express } from 'express';
 import { KafkaEventBus, SchemaRegistryCodec } from '@speech/messaging';
-import { MongoDocumentStore } from '@speech/persistence';
+import { immediateTransactor, MongoDocumentStore } from '@speech/persistence';
+import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
 import {
   createHttpApp,
   createLogger,
@@ -16,19 +16,13 @@ import { S3ObjectStore } from '@speech/storage';
 import { kafkaSecurity, loadDistributedConfig, schemaRegistryAuth, type DistributedConfig } from './distributed-config';
 import { accessLimitsOf, serveOptionsOf } from './edge-settings';
 
-export interface Infrastructure {
+export interface DistributedContext {
   cfg: DistributedConfig;
   log: Logger;
-  bus: KafkaEventBus;
-  docs: MongoDocumentStore;
-  store: S3ObjectStore;
+  /** Kafka (through the schema registry), MongoDB and S3, as a service is given them. */
+  infra: ServiceInfra;
   /** Authentication and rate limits for a service with routes. */
   access: () => AccessControl;
-}
-
-export interface ServiceParts {
-  /** Routes beyond /healthz, /readyz and /metrics. */
-  mount?: (app: Express) => void | Promise<void>;
 }
 
 /**
@@ -36,9 +30,9 @@ export interface ServiceParts {
  * Kafka (through the schema registry), MongoDB and S3, let the service subscribe and mount
  * routes, start consuming, serve HTTP, and stop gracefully on SIGTERM.
  */
-export function runService(service: string, build: (infra: Infrastructure) => Promise<ServiceParts>): void {
+export function runService(service: string, define: (ctx: DistributedContext) => Promise<ServiceDefinition>): void {
   const log = createLogger({ name: service, level: process.env.LOG_LEVEL });
-  start(service, build, log).catch((err: unknown) => {
+  start(service, define, log).catch((err: unknown) => {
     log.fatal({ err }, 'failed to start');
     process.exit(1);
   });
@@ -46,7 +40,7 @@ export function runService(service: string, build: (infra: Infrastructure) => Pr
 
 async function start(
   service: string,
-  build: (infra: Infrastructure) => Promise<ServiceParts>,
+  define: (ctx: DistributedContext) => Promise<ServiceDefinition>,
   log: Logger,
 ): Promise<void> {
   const cfg = loadDistributedConfig();
@@ -88,7 +82,11 @@ async function start(
       accessLimitsOf(cfg),
     );
 
-  const parts = await build({ cfg, log, bus, docs, store, access });
+  const infra: ServiceInfra = { bus, docs, store, tx: immediateTransactor, log };
+  const def = await define({ cfg, log, infra, access });
+  def.subscribe();
+  // Closers run in reverse: the service's own stop comes after the bus has stopped delivering.
+  lifecycle.onStop(service, () => def.stop?.() ?? Promise.resolve());
   await bus.start();
   lifecycle.onStop('kafka', () => bus.stop());
 
@@ -98,7 +96,7 @@ async function start(
     checks: [{ name: 'mongodb', check: () => docs.ping() }],
     metricsToken: cfg.METRICS_TOKEN,
   });
-  await parts.mount?.(app);
+  await def.mount?.(app);
   finishHttpApp(app, log);
   await serveHttp(app, serveOptionsOf(cfg), lifecycle);
   log.info({ port: cfg.PORT }, `${service} ready`);

@@ -5,6 +5,7 @@ import type { EventBus, MessageContext } from '@speech/messaging';
 import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
+import { subscribeAll } from '@speech/service-kit';
 
 export const PRODUCER = 'analyzer';
 export const GROUP = 'analyzer';
@@ -166,8 +167,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
     onRequested,
     onTranscript,
     subscribe(): void {
-      deps.bus.subscribe(GROUP, 'analysis.requested', onRequested);
-      deps.bus.subscribe(GROUP, 'transcript.completed', onTranscript);
+      subscribeAll(deps.bus, GROUP, { 'analysis.requested': onRequested, 'transcript.completed': onTranscript });
     },
   };
 }

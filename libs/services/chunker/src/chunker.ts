@@ -16,6 +16,7 @@ import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
 import { needsSeekAnchors, type AudioChunk, type AudioInfo, type ChannelSpan, type SeekAnchor } from '@speech/audio';
+import { subscribeAll } from '@speech/service-kit';
 
 export const PRODUCER = 'chunker';
 export const GROUP = 'chunker';
@@ -459,10 +460,13 @@ export async function createChunker(deps: ChunkerDeps) {
     onUploaded,
     onRangeRequested,
     subscribe(): void {
-      deps.bus.subscribe(GROUP, 'audio.uploaded', onUploaded);
-      deps.bus.subscribe(`${GROUP}-ranges`, 'chunk.range.requested', onRangeRequested, {
-        concurrency: Math.max(1, deps.config.concurrency),
-      });
+      subscribeAll(deps.bus, GROUP, { 'audio.uploaded': onUploaded });
+      subscribeAll(
+        deps.bus,
+        `${GROUP}-ranges`,
+        { 'chunk.range.requested': onRangeRequested },
+        { concurrency: Math.max(1, deps.config.concurrency) },
+      );
     },
   };
 }

@@ -1,2 +1,3 @@
 export * from './chunker';
 export * from './ffmpeg-chunker';
+export * from './define-chunker';

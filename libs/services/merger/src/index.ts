@@ -1,2 +1,3 @@
 export * from './merger';
 export * from './transcript-writer';
+export * from './define-merger';

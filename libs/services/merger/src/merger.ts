@@ -14,6 +14,7 @@ import type { ObjectStore } from '@speech/storage';
 import { AGENT, CUSTOMER, UtteranceSample, chunkUtterances, fitTwoSpeakers, relabelChunk } from '@speech/stt';
 import { mergeTranscript } from '@speech/transcript';
 import { writeTranscript } from './transcript-writer';
+import { subscribeAll } from '@speech/service-kit';
 
 export const PRODUCER = 'merger';
 export const GROUP = 'merger';
@@ -271,9 +272,11 @@ export async function createMerger(deps: MergerDeps) {
     onChunkTranscribed,
     onChunkFailed,
     subscribe(): void {
-      deps.bus.subscribe(GROUP, 'audio.chunked', onChunked);
-      deps.bus.subscribe(GROUP, 'chunk.transcribed', onChunkTranscribed);
-      deps.bus.subscribe(GROUP, 'chunk.transcription.failed', onChunkFailed);
+      subscribeAll(deps.bus, GROUP, {
+        'audio.chunked': onChunked,
+        'chunk.transcribed': onChunkTranscribed,
+        'chunk.transcription.failed': onChunkFailed,
+      });
     },
   };
 }

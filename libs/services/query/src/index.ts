@@ -1,2 +1,3 @@
 export * from './query-service';
 export * from './read-model';
+export * from './define-query';

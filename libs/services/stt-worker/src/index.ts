@@ -1,1 +1,2 @@
 export * from './stt-worker';
+export * from './define-stt-worker';

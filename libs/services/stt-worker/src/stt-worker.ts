@@ -19,6 +19,7 @@ import { setWithDefaults, type DocumentStore } from '@speech/persistence';
 import type { Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
 import type { SpeechToText } from '@speech/stt';
+import { subscribeAll } from '@speech/service-kit';
 
 export const PRODUCER = 'stt-worker';
 export const GROUP = 'stt-worker';
@@ -261,13 +262,18 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     onTranscriptionRequested,
     onSttChunkRequested,
     subscribe(): void {
-      deps.bus.subscribe(GROUP, 'chunk.created', onChunkCreated);
-      deps.bus.subscribe(GROUP, 'audio.chunked', onChunked);
-      deps.bus.subscribe(GROUP, 'transcription.requested', onTranscriptionRequested);
-      // The work queue: several partitions at once, so chunks of one recording run in parallel.
-      deps.bus.subscribe(`${GROUP}-work`, 'stt.chunk.requested', onSttChunkRequested, {
-        concurrency: deps.config.concurrency,
+      subscribeAll(deps.bus, GROUP, {
+        'chunk.created': onChunkCreated,
+        'audio.chunked': onChunked,
+        'transcription.requested': onTranscriptionRequested,
       });
+      // The work queue: several partitions at once, so chunks of one recording run in parallel.
+      subscribeAll(
+        deps.bus,
+        `${GROUP}-work`,
+        { 'stt.chunk.requested': onSttChunkRequested },
+        { concurrency: deps.config.concurrency },
+      );
     },
   };
 }

@@ -1,2 +1,4 @@
 export * from './upload-gateway';
 export * from './audio-repository';
+export * from './define-upload-gateway';
+export * from './upload-intake';

@@ -6,7 +6,7 @@ import type { AudioInfo } from '@speech/audio';
 import type { Collection } from '@speech/persistence';
 import { HttpError, route, userOf } from '@speech/platform';
 import type { AudioRecord } from './audio-repository';
-import { announceUpload, checkDecodable, checkMetadataKeys, truthy, type GatewayDeps } from './upload-gateway';
+import { announceUpload, checkDecodable, checkMetadataKeys, truthy, type GatewayDeps } from './upload-intake';
 
 const MiB = 1024 * 1024;
 /** S3 allows at most 10,000 parts of at least 5 MiB (AWS S3 multipart upload limits). */

@@ -3,39 +3,21 @@ import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Express, Request } from 'express';
 import express from 'express';
-import { objectKeys, newEvent, type RecordingReader, type RecordingView } from '@speech/contracts';
-import { AppError } from '@speech/kernel';
-import type { EventBus } from '@speech/messaging';
-import type { Collection, DocumentStore, Transactor } from '@speech/persistence';
-import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
-import type { MultipartUploads, ObjectStore } from '@speech/storage';
-import type { AudioInfo } from '@speech/audio';
+import { objectKeys, type RecordingReader, type RecordingView } from '@speech/contracts';
+import type { Collection } from '@speech/persistence';
+import { HttpError, route, userOf } from '@speech/platform';
 import { audiosCollection, type AudioRecord } from './audio-repository';
+import {
+  announceUpload,
+  checkDecodable,
+  checkMetadataKeys,
+  requestAnalysis,
+  requestTranscription,
+  truthy,
+  type GatewayDeps,
+} from './upload-intake';
 import { mountMultipartUploads } from './multipart-upload';
 import { SNIFF_BYTES, sniffAudio } from './audio-sniffer';
-
-export const PRODUCER = 'upload-gateway';
-
-export interface GatewayDeps {
-  bus: EventBus;
-  store: ObjectStore & MultipartUploads;
-  docs: DocumentStore;
-  /** Makes a record and its events one step (the single process), or ordered with a re-announce (Kafka). */
-  tx: Transactor;
-  recordings: RecordingReader;
-  access: AccessControl;
-  probe: (location: string) => Promise<AudioInfo>;
-  log: Logger;
-  config: {
-    maxUploadBytes: number;
-    /** How clients reach the API: the base of the part URLs the gateway signs itself. */
-    publicUrl: () => string;
-    /** Signs part URLs when the store cannot pre-sign them (the filesystem store). */
-    uploadSigningKey?: string;
-    /** Resumable uploads not completed in this long are aborted and their parts removed. */
-    uploadExpiryMs: number;
-  };
-}
 
 /**
  * The write side of the HTTP API: uploads, and the Transcribe/Analyze commands.
@@ -183,43 +165,6 @@ async function ownRecording(
   return { record, view };
 }
 
-/** Publishes audio.uploaded (and the automatic requests): the upload is now the platform's. */
-export async function announceUpload(
-  deps: GatewayDeps,
-  audios: Collection<AudioRecord>,
-  record: AudioRecord,
-): Promise<void> {
-  const opts = { autoTranscribe: record.autoTranscribe === true, autoAnalyze: record.autoAnalyze === true };
-  const correlationId = `upload-${record._id}`;
-  await deps.bus.publish(
-    newEvent(
-      'audio.uploaded',
-      PRODUCER,
-      { audioId: record._id, correlationId },
-      {
-        userId: record.userId,
-        filename: record.filename,
-        contentType: record.contentType,
-        sizeBytes: record.sizeBytes,
-        sha256: record.sha256,
-        objectKey: record.objectKey,
-        metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
-        autoTranscribe: opts.autoTranscribe,
-        autoAnalyze: opts.autoAnalyze,
-        durationMs: record.durationMs ?? null,
-        channels: record.channels ?? null,
-      },
-    ),
-  );
-  // Automatic processing is requested now; each consumer waits for its input to exist. The ids
-  // follow from the recording, so announcing twice requests the work once.
-  if (opts.autoTranscribe || opts.autoAnalyze)
-    await requestTranscription(deps, record, correlationId, [], `auto-${record._id}`);
-  if (opts.autoAnalyze) await requestAnalysis(deps, record, correlationId, `auto-${record._id}`);
-  await audios.update({ _id: record._id }, { $set: { announced: true } });
-  deps.log.info({ audioId: record._id, userId: record.userId, sizeBytes: record.sizeBytes }, 'upload stored');
-}
-
 /**
  * Resumable uploads nobody completed within UPLOAD_EXPIRY_HOURS: the store aborts them (S3: the
  * multipart upload; on disk: the preallocated file and its parts) and the record goes. Then the
@@ -267,60 +212,6 @@ function phrasesOf(body: unknown): string[] {
   return Array.isArray(phrases) ? phrases.filter((p): p is string => typeof p === 'string').slice(0, 500) : [];
 }
 
-async function requestTranscription(
-  deps: GatewayDeps,
-  record: AudioRecord,
-  correlationId: string,
-  phrases: string[] = [],
-  requestId: string = randomUUID(),
-): Promise<string> {
-  // Names the engine should spell right: the upload's vocabulary, its competitors, and phrases.
-  const listOf = (key: string): unknown[] => {
-    const v = record.metadata?.[key];
-    return Array.isArray(v) ? v : [];
-  };
-  const metaPhrases = [...listOf('vocabulary'), ...listOf('competitors'), ...listOf('phrases')];
-  await deps.bus.publish(
-    newEvent(
-      'transcription.requested',
-      PRODUCER,
-      { audioId: record._id, correlationId },
-      {
-        userId: record.userId,
-        requestId,
-        language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
-        phrases: [...new Set([...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')])].slice(
-          0,
-          500,
-        ),
-      },
-    ),
-  );
-  return requestId;
-}
-
-async function requestAnalysis(
-  deps: GatewayDeps,
-  record: AudioRecord,
-  correlationId: string,
-  analysisId: string = randomUUID(),
-): Promise<string> {
-  const competitors = record.metadata?.competitors;
-  await deps.bus.publish(
-    newEvent(
-      'analysis.requested',
-      PRODUCER,
-      { audioId: record._id, correlationId },
-      {
-        userId: record.userId,
-        analysisId,
-        optionsJson: Array.isArray(competitors) ? JSON.stringify({ competitors }) : null,
-      },
-    ),
-  );
-  return analysisId;
-}
-
 interface ReceivedUpload {
   filename: string;
   contentType: string;
@@ -332,31 +223,6 @@ interface ReceivedUpload {
   channels: number | null;
   autoTranscribe: boolean;
   autoAnalyze: boolean;
-}
-
-export const truthy = (v: unknown) => v === 'true' || v === '1' || v === true;
-
-/**
- * Metadata keys are stored as document fields: a `.` would make a key a path and a leading `$` an
- * operator (MongoDB refuses both). Refused here, by name, before anything is written.
- */
-export function checkMetadataKeys(value: unknown, path = 'metadata', depth = 0): void {
-  if (depth > 8) throw new HttpError(400, 'UPLOAD.BAD_METADATA', `${path}: nested too deeply (8 levels at most)`);
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkMetadataKeys(v, `${path}[${i}]`, depth + 1));
-    return;
-  }
-  if (!value || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    if (!k || k.includes('.') || k.startsWith('$') || k.includes('\0')) {
-      throw new HttpError(
-        400,
-        'UPLOAD.BAD_METADATA',
-        `${path}: the key ${JSON.stringify(k)} is not allowed (keys may not be empty, contain "." or start with "$")`,
-      );
-    }
-    checkMetadataKeys(v, `${path}.${k}`, depth + 1);
-  }
 }
 
 /**
@@ -509,26 +375,4 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
     });
     req.pipe(bb);
   });
-}
-
-/** Magic bytes can lie (random bytes may start like an MP3 frame): ffprobe must find audio. */
-export async function checkDecodable(deps: GatewayDeps, objectKey: string): Promise<AudioInfo> {
-  const location = await deps.store.locate(objectKey);
-  try {
-    const info = await deps.probe(location);
-    if (info.durationMs !== null && info.durationMs <= 0) {
-      throw new AppError('UPLOAD.EMPTY', 'the recording has no audio (zero duration)');
-    }
-    return info;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'UPLOAD.EMPTY' || code === 'AUDIO.EMPTY')
-      throw new HttpError(422, 'UPLOAD.EMPTY', (err as Error).message);
-    if (code === 'AUDIO.NOT_AUDIO') {
-      // ffprobe's words name our storage path: keep them in the log, not in the answer.
-      deps.log.info({ err, objectKey }, 'upload refused: not decodable audio');
-      throw new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not decodable audio (no audio stream could be read)');
-    }
-    throw err;
-  }
 }

@@ -1,0 +1,13 @@
+import type { AccessControl } from '@speech/platform';
+import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
+import { createQueryService, DEFAULT_DASHBOARD_DIR } from './query-service';
+import type { ReadModel } from './read-model';
+
+/** The query service: the read model of every lifecycle event, the read routes, SSE and the dashboard. */
+export async function defineQuery(
+  infra: ServiceInfra,
+  access: AccessControl,
+): Promise<ServiceDefinition & { model: ReadModel }> {
+  const query = await createQueryService({ ...infra, access, dashboardDir: DEFAULT_DASHBOARD_DIR });
+  return { name: 'query', model: query.model, subscribe: () => query.subscribe(), mount: (app) => query.mount(app) };
+}
