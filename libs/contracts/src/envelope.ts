@@ -16,8 +16,9 @@ export interface Envelope {
   producer: string;
 }
 
-export type EventOf<T extends TopicName> = Envelope & { type: T; payload: PayloadMap[T] };
-export type AnyEvent = { [T in TopicName]: EventOf<T> }[TopicName];
+/** An event of topic T; of a union of topics, the union of their events (so a switch on `type` narrows). */
+export type EventOf<T extends TopicName> = T extends TopicName ? Envelope & { type: T; payload: PayloadMap[T] } : never;
+export type AnyEvent = EventOf<TopicName>;
 
 /** What an event is caused by: a user action (correlationId) or another event. */
 export interface Cause {

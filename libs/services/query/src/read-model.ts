@@ -4,12 +4,11 @@ import {
   canAnalyze,
   canTranscribe,
   deriveState,
-  type EventOf,
+  type AnyEvent,
   type Failure,
   type RecordingFacts,
   type RecordingReader,
   type RecordingView,
-  type TopicName,
 } from '@speech/contracts';
 import type { DeadLetter } from '@speech/messaging';
 import {
@@ -118,13 +117,14 @@ export class ReadModel implements RecordingReader {
     await this.chunkFacts.ensureIndex({ audioId: 1 });
   }
 
-  async apply<T extends TopicName>(e: EventOf<T>): Promise<void> {
+  /** One lifecycle event (work-queue topics are not lifecycle facts: query does not subscribe to them). */
+  async apply(e: AnyEvent): Promise<void> {
     const at = e.occurredAt;
     const set = (fields: Record<string, unknown>, extra: Update = {}) =>
       this.patch(e.audioId, { ...extra, $set: fields });
     switch (e.type) {
       case 'audio.uploaded': {
-        const p = (e as EventOf<'audio.uploaded'>).payload;
+        const p = e.payload;
         let metadata: Record<string, unknown> | null;
         try {
           metadata = p.metadataJson ? (JSON.parse(p.metadataJson) as Record<string, unknown>) : null;
@@ -145,17 +145,17 @@ export class ReadModel implements RecordingReader {
         break;
       }
       case 'chunk.created': {
-        const p = (e as EventOf<'chunk.created'>).payload;
+        const p = e.payload;
         await this.countChunk(e.audioId, p.chunkId, 'created', 'chunksCreated', p.endMs - p.startMs);
         break;
       }
       case 'audio.chunked': {
-        const p = (e as EventOf<'audio.chunked'>).payload;
+        const p = e.payload;
         await set({ chunkCount: p.chunkCount, durationMs: p.durationMs });
         break;
       }
       case 'audio.chunking.failed': {
-        const p = (e as EventOf<'audio.chunking.failed'>).payload;
+        const p = e.payload;
         await set({ chunkingFailed: { code: p.code, reason: p.reason, at } });
         break;
       }
@@ -163,23 +163,23 @@ export class ReadModel implements RecordingReader {
         await this.patch(e.audioId, { $max: { transcriptionRequestedAt: at, lastProgressAt: at } });
         break;
       case 'chunk.transcribed': {
-        const p = (e as EventOf<'chunk.transcribed'>).payload;
+        const p = e.payload;
         await this.patch(e.audioId, { $max: { lastProgressAt: at }, $pull: { failedChunks: p.chunkId } });
         await this.countChunk(e.audioId, p.chunkId, 'transcribed', 'chunksTranscribed');
         break;
       }
       case 'chunk.transcription.failed':
         await this.patch(e.audioId, {
-          $addToSet: { failedChunks: (e as EventOf<'chunk.transcription.failed'>).payload.chunkId },
+          $addToSet: { failedChunks: e.payload.chunkId },
         });
         break;
       case 'transcription.failed': {
-        const p = (e as EventOf<'transcription.failed'>).payload;
+        const p = e.payload;
         await this.maxFailure(e.audioId, 'transcriptionFailed', { code: p.code, reason: p.reason, at });
         break;
       }
       case 'transcript.completed': {
-        const p = (e as EventOf<'transcript.completed'>).payload;
+        const p = e.payload;
         await this.patch(e.audioId, {
           $set: { transcriptKey: p.transcriptKey, wordCount: p.wordCount, durationMs: p.durationMs },
           $min: { transcriptCompletedAt: at },
@@ -190,7 +190,7 @@ export class ReadModel implements RecordingReader {
         await this.patch(e.audioId, { $max: { analysisRequestedAt: at } });
         break;
       case 'analysis.completed': {
-        const p = (e as EventOf<'analysis.completed'>).payload;
+        const p = e.payload;
         const doc = await this.patch(e.audioId, { $max: { analysisCompletedAt: at } });
         // The newest finished analysis is the one shown.
         if (doc && doc.analysisCompletedAt === at)
@@ -198,12 +198,17 @@ export class ReadModel implements RecordingReader {
         break;
       }
       case 'analysis.failed': {
-        const p = (e as EventOf<'analysis.failed'>).payload;
+        const p = e.payload;
         await this.maxFailure(e.audioId, 'analysisFailed', { code: p.code, reason: p.reason, at });
         break;
       }
-      default:
-        return;
+      case 'chunk.range.requested':
+      case 'stt.chunk.requested':
+        return; // work items, not facts about the recording
+      default: {
+        const unhandled: never = e; // a new topic must be handled here: the compiler says so
+        return unhandled;
+      }
     }
     await this.refresh(e.audioId);
   }
