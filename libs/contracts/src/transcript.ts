@@ -1,3 +1,4 @@
+import type { ChunkCreatedPayload } from './generated/events.generated';
 /**
  * The transcript vocabulary shared by stt-worker, merger, analyzer and query.
  * All times are integer milliseconds. In a ChunkTranscript they are relative to
@@ -58,3 +59,14 @@ export interface Transcript {
 
 export const SPEAKER_BY_CHANNEL: readonly Speaker[] = ['agent', 'customer'];
 export const MONO_SPEAKER: Speaker = 'speaker';
+
+/**
+ * A chunk of a recording as every service keeps it: where it sits in the recording and where
+ * its audio is (chunk.created's payload, without the id, which is each record's `_id`).
+ */
+export type ChunkRef = Omit<ChunkCreatedPayload, 'chunkId'>;
+
+/** Where a chunk sits in its recording: the fields every chunk event carries again. */
+export function chunkPlace(c: ChunkRef): Omit<ChunkRef, 'objectKey'> {
+  return { index: c.index, channel: c.channel, speaker: c.speaker, startMs: c.startMs, endMs: c.endMs };
+}

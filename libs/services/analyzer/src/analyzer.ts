@@ -1,11 +1,23 @@
-import { objectKeys, causedBy, newEvent, type Envelope, type EventOf, type Transcript } from '@speech/contracts';
-import { afterFailure, describeError } from '@speech/kernel';
+import {
+  objectKeys,
+  causedBy,
+  newEvent,
+  type Envelope,
+  type EventOf,
+  type PayloadMap,
+  type Transcript,
+} from '@speech/contracts';
 import type { Analyst } from '@speech/analysis';
-import type { EventBus, MessageContext } from '@speech/messaging';
-import { setWithDefaults, type DocumentStore } from '@speech/persistence';
-import type { Logger } from '@speech/platform';
-import type { ObjectStore } from '@speech/storage';
-import { subscribeAll } from '@speech/service-kit';
+import {
+  afterFailure,
+  describeError,
+  getJson,
+  type MessageContext,
+  putJson,
+  type ServiceInfra,
+  setWithDefaults,
+  subscribeAll,
+} from '@speech/service-kit';
 
 export const PRODUCER = 'analyzer';
 export const GROUP = 'analyzer';
@@ -33,12 +45,8 @@ interface TranscriptRef {
   transcriptKey: string | null;
 }
 
-export interface AnalyzerDeps {
-  bus: EventBus;
-  store: ObjectStore;
-  docs: DocumentStore;
+export interface AnalyzerDeps extends Pick<ServiceInfra, 'bus' | 'store' | 'docs' | 'log'> {
   analyst: Analyst;
-  log: Logger;
   config: { maxAttempts: number };
 }
 
@@ -101,11 +109,11 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
     await analyses.update({ _id: a._id }, { $set: { status: 'running' } });
     const started = Date.now();
     try {
-      const transcript = JSON.parse((await deps.store.getBuffer(transcriptKey)).toString('utf8')) as Transcript;
+      const transcript = await getJson<Transcript>(deps.store, transcriptKey);
       const result = await deps.analyst.analyze(transcript, a.options);
       const analysisKey = objectKeys.analysis(a.audioId, a._id);
       const record = { ...result, analysisId: a._id, createdAt: Date.now(), durationMs: Date.now() - started };
-      await deps.store.putBuffer(analysisKey, JSON.stringify(record), { contentType: 'application/json' });
+      await putJson(deps.store, analysisKey, record);
       const done = await analyses.update(
         { _id: a._id },
         {
@@ -129,38 +137,30 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       if (afterFailure(d, attempt, deps.config.maxAttempts) === 'retry') throw err;
       log.warn({ err }, 'analysis failed');
       await analyses.update({ _id: a._id }, { $set: { status: 'failed', error: d.message } });
-      await deps.bus.publish(
-        newEvent(
-          'analysis.failed',
-          PRODUCER,
-          { ...causedBy(e), correlationId: a.correlationId },
-          {
-            analysisId: a._id,
-            code: d.code,
-            reason: d.message.slice(0, 500),
-          },
-        ),
-      );
+      await publish('analysis.failed', e, a, { analysisId: a._id, code: d.code, reason: d.message.slice(0, 500) });
     }
   }
 
   async function announce(e: Envelope, a: AnalysisRecord): Promise<void> {
-    await deps.bus.publish(
-      newEvent(
-        'analysis.completed',
-        PRODUCER,
-        { ...causedBy(e), correlationId: a.correlationId },
-        {
-          analysisId: a._id,
-          analysisKey: a.analysisKey ?? '',
-          analyst: a.analyst ?? deps.analyst.name,
-          model: a.model,
-          issueCount: a.issueCount,
-          sentimentScore: a.sentimentScore,
-          quizCount: a.quizCount,
-        },
-      ),
-    );
+    await publish('analysis.completed', e, a, {
+      analysisId: a._id,
+      analysisKey: a.analysisKey ?? '',
+      analyst: a.analyst ?? deps.analyst.name,
+      model: a.model,
+      issueCount: a.issueCount,
+      sentimentScore: a.sentimentScore,
+      quizCount: a.quizCount,
+    });
+  }
+
+  /** An outcome of analysis `a`, under the correlation id of the request that asked for it. */
+  async function publish<T extends 'analysis.completed' | 'analysis.failed'>(
+    type: T,
+    e: Envelope,
+    a: AnalysisRecord,
+    payload: PayloadMap[T],
+  ): Promise<void> {
+    await deps.bus.publish(newEvent(type, PRODUCER, { ...causedBy(e), correlationId: a.correlationId }, payload));
   }
 
   return {

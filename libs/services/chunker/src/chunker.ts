@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import {
+  chunkPlace,
   objectKeys,
   causedBy,
   MONO_SPEAKER,
@@ -9,14 +10,18 @@ import {
   type Cause,
   type Envelope,
   type EventOf,
+  type ChunkRef,
 } from '@speech/contracts';
-import { AppError, describeError } from '@speech/kernel';
-import type { EventBus, MessageContext } from '@speech/messaging';
-import { setWithDefaults, type DocumentStore } from '@speech/persistence';
-import type { Logger } from '@speech/platform';
-import type { ObjectStore } from '@speech/storage';
 import { needsSeekAnchors, type AudioChunk, type AudioInfo, type ChannelSpan, type SeekAnchor } from '@speech/audio';
-import { subscribeAll } from '@speech/service-kit';
+import {
+  AppError,
+  describeError,
+  type Logger,
+  type MessageContext,
+  type ServiceInfra,
+  setWithDefaults,
+  subscribeAll,
+} from '@speech/service-kit';
 
 export const PRODUCER = 'chunker';
 export const GROUP = 'chunker';
@@ -62,15 +67,9 @@ interface BoundaryRecord {
   cuts: number[];
 }
 
-interface ChunkRecord {
+interface ChunkRecord extends ChunkRef {
   _id: string; // chunkId
   audioId: string;
-  index: number;
-  channel: number;
-  speaker: string;
-  startMs: number;
-  endMs: number;
-  objectKey: string;
   /** `stored` until chunk.created is published for it; a resumed job announces the rest. */
   status: 'stored' | 'announced';
 }
@@ -81,11 +80,7 @@ interface CutResult {
   channels: number;
 }
 
-export interface ChunkerDeps {
-  bus: EventBus;
-  store: ObjectStore;
-  docs: DocumentStore;
-  log: Logger;
+export interface ChunkerDeps extends Pick<ServiceInfra, 'bus' | 'store' | 'docs' | 'log'> {
   probe: (location: string) => Promise<AudioInfo>;
   streamChunks: (
     location: string,
@@ -445,11 +440,7 @@ export async function createChunker(deps: ChunkerDeps) {
     await deps.bus.publish(
       newEvent('chunk.created', PRODUCER, cause, {
         chunkId: record._id,
-        index: record.index,
-        channel: record.channel,
-        speaker: record.speaker,
-        startMs: record.startMs,
-        endMs: record.endMs,
+        ...chunkPlace(record),
         objectKey: record.objectKey,
       }),
     );

@@ -7,14 +7,10 @@ import {
   type Envelope,
   type EventOf,
 } from '@speech/contracts';
-import type { EventBus } from '@speech/messaging';
-import { setWithDefaults, type DocumentStore } from '@speech/persistence';
-import type { Logger } from '@speech/platform';
-import type { ObjectStore } from '@speech/storage';
 import { AGENT, CUSTOMER, UtteranceSample, chunkUtterances, fitTwoSpeakers, relabelChunk } from '@speech/stt';
 import { mergeTranscript } from '@speech/transcript';
 import { writeTranscript } from './transcript-writer';
-import { subscribeAll } from '@speech/service-kit';
+import { getJson, type ServiceInfra, setWithDefaults, subscribeAll } from '@speech/service-kit';
 
 export const PRODUCER = 'merger';
 export const GROUP = 'merger';
@@ -48,12 +44,7 @@ interface TranscriptRecord {
   updatedAt: number;
 }
 
-export interface MergerDeps {
-  bus: EventBus;
-  store: ObjectStore;
-  docs: DocumentStore;
-  log: Logger;
-}
+export type MergerDeps = Pick<ServiceInfra, 'bus' | 'store' | 'docs' | 'log'>;
 
 const EMPTY: Omit<TranscriptRecord, '_id'> = {
   chunkCount: null,
@@ -200,7 +191,7 @@ export async function createMerger(deps: MergerDeps) {
     const store = deps.store;
     async function* load(list: MergeChunk[]): AsyncGenerator<ChunkTranscript> {
       for (const c of list) {
-        const t = JSON.parse((await store.getBuffer(c.transcriptKey ?? '')).toString('utf8')) as ChunkTranscript;
+        const t = await getJson<ChunkTranscript>(store, c.transcriptKey ?? '');
         language = t.language;
         engine = t.engine;
         yield t;

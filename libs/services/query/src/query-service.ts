@@ -7,7 +7,7 @@ import type { EventBus } from '@speech/messaging';
 import type { DocumentStore, Transactor } from '@speech/persistence';
 import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
 import type { ObjectStore } from '@speech/storage';
-import { ReadModel } from './read-model';
+import { ReadModel, type RecordingDoc } from './read-model';
 
 export const GROUP = 'query';
 const WORK_QUEUES = new Set<string>(['stt.chunk.requested', 'chunk.range.requested']);
@@ -65,17 +65,13 @@ export async function createQueryService(deps: QueryDeps) {
       '/audios/:audioId/transcript',
       auth,
       route(async (req, res) => {
-        const doc = await model.doc(userOf(req).id, String(req.params.audioId));
-        if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
-        if (!doc.transcriptKey)
-          throw new HttpError(404, 'TRANSCRIPT.NOT_FOUND', `the recording is ${doc.status}; it has no transcript yet`);
-        if (req.query.format === 'text') {
-          res.type('text/plain; charset=utf-8');
-          await pipeline(await deps.store.get(objectKeys.transcript(doc._id).text), res);
-          return;
-        }
-        res.type('application/json');
-        await pipeline(await deps.store.get(doc.transcriptKey), res);
+        const text = req.query.format === 'text';
+        await sendArtefact(req, res, {
+          what: 'transcript',
+          code: 'TRANSCRIPT.NOT_FOUND',
+          keyOf: (doc) => doc.transcriptKey && (text ? objectKeys.transcript(doc._id).text : doc.transcriptKey),
+          type: text ? 'text/plain; charset=utf-8' : 'application/json',
+        });
       }),
     );
 
@@ -83,12 +79,12 @@ export async function createQueryService(deps: QueryDeps) {
       '/audios/:audioId/analysis',
       auth,
       route(async (req, res) => {
-        const doc = await model.doc(userOf(req).id, String(req.params.audioId));
-        if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
-        if (!doc.analysisKey)
-          throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording is ${doc.status}; it has no analysis yet`);
-        res.type('application/json');
-        await pipeline(await deps.store.get(doc.analysisKey), res);
+        await sendArtefact(req, res, {
+          what: 'analysis',
+          code: 'ANALYSIS.NOT_FOUND',
+          keyOf: (doc) => doc.analysisKey,
+          type: 'application/json',
+        });
       }),
     );
 
@@ -112,6 +108,20 @@ export async function createQueryService(deps: QueryDeps) {
         model.changes.off('change', onChange);
       });
     });
+
+    /** Streams one of the user's recording's stored artefacts, or says why there is none yet. */
+    async function sendArtefact(
+      req: Request,
+      res: Response,
+      a: { what: string; code: string; keyOf: (doc: RecordingDoc) => string | null; type: string },
+    ): Promise<void> {
+      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+      if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+      const key = a.keyOf(doc);
+      if (!key) throw new HttpError(404, a.code, `the recording is ${doc.status}; it has no ${a.what} yet`);
+      res.type(a.type);
+      await pipeline(await deps.store.get(key), res);
+    }
 
     async function mustView(req: Request): Promise<RecordingView> {
       const view = await model.get(userOf(req).id, String(req.params.audioId));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { utteranceSpans, voiceFeatures } from '@speech/audio';
 import {
+  chunkPlace,
   objectKeys,
   causedBy,
   MONO_SPEAKER,
@@ -12,28 +13,27 @@ import {
   type Cause,
   type ChunkTranscript,
   type EventOf,
+  type ChunkRef,
 } from '@speech/contracts';
-import { afterFailure, describeError } from '@speech/kernel';
-import type { EventBus, MessageContext } from '@speech/messaging';
-import { setWithDefaults, type DocumentStore } from '@speech/persistence';
-import type { Logger } from '@speech/platform';
-import type { ObjectStore } from '@speech/storage';
 import type { SpeechToText } from '@speech/stt';
-import { subscribeAll } from '@speech/service-kit';
+import {
+  afterFailure,
+  describeError,
+  type Logger,
+  type MessageContext,
+  putJson,
+  type ServiceInfra,
+  setWithDefaults,
+  subscribeAll,
+} from '@speech/service-kit';
 
 export const PRODUCER = 'stt-worker';
 export const GROUP = 'stt-worker';
 
 /** One chunk's transcription task: the stt-worker's own collection. */
-export interface SttTask {
+export interface SttTask extends ChunkRef {
   _id: string; // chunkId
   audioId: string;
-  index: number;
-  channel: number;
-  speaker: string;
-  startMs: number;
-  endMs: number;
-  objectKey: string;
   status: 'pending' | 'queued' | 'processing' | 'completed' | 'failed';
   attempts: number;
   transcriptKey: string | null;
@@ -53,12 +53,8 @@ interface SttAudio {
   dispatchedFor: string | null;
 }
 
-export interface SttWorkerDeps {
-  bus: EventBus;
-  store: ObjectStore;
-  docs: DocumentStore;
+export interface SttWorkerDeps extends Pick<ServiceInfra, 'bus' | 'store' | 'docs' | 'log'> {
   stt: SpeechToText;
-  log: Logger;
   config: { maxAttempts: number; concurrency: number };
 }
 
@@ -130,11 +126,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       await deps.bus.publish(
         newEvent('stt.chunk.requested', PRODUCER, cause, {
           chunkId: t._id,
-          index: t.index,
-          channel: t.channel,
-          speaker: t.speaker,
-          startMs: t.startMs,
-          endMs: t.endMs,
+          ...chunkPlace(t),
           objectKey: t.objectKey,
           requestId: audio.requestId,
           attempt: 1,
@@ -157,11 +149,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     await deps.bus.publish(
       newEvent('chunk.transcribed', PRODUCER, cause, {
         chunkId: t._id,
-        index: t.index,
-        channel: t.channel,
-        speaker: t.speaker,
-        startMs: t.startMs,
-        endMs: t.endMs,
+        ...chunkPlace(t),
         transcriptKey: t.transcriptKey ?? '',
         wordCount: t.wordCount,
         engine: deps.stt.name,
@@ -207,7 +195,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
         ...(p.speaker === MONO_SPEAKER && { voice: await voiceOf(wavPath, result.words, log) }),
       };
       const transcriptKey = objectKeys.chunkTranscript(e.audioId, p.chunkId);
-      await deps.store.putBuffer(transcriptKey, JSON.stringify(transcript), { contentType: 'application/json' });
+      await putJson(deps.store, transcriptKey, transcript);
       const done = await tasks.update(
         { _id: p.chunkId },
         {

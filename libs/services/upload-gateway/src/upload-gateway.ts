@@ -86,29 +86,38 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
 
   mountMultipartUploads(app, deps, { audios, auth, limiter, read, json });
 
-  app.post(
+  /** A command on one of the user's recordings, allowed by the state the read model derives. */
+  const command = (
+    path: string,
+    allowed: (v: RecordingView) => { allowed: boolean; reason: string },
+    run: (req: Request, record: AudioRecord) => Promise<object>,
+  ) =>
+    app.post(
+      path,
+      auth,
+      limiter,
+      json,
+      route(async (req, res) => {
+        const { record, view } = await ownRecording(req, audios, deps.recordings);
+        const may = allowed(view);
+        if (!may.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', may.reason);
+        res.status(202).json({ audioId: record._id, ...(await run(req, record)) });
+      }),
+    );
+  command(
     '/transcribe/:audioId',
-    auth,
-    limiter,
-    json,
-    route(async (req, res) => {
-      const { record, view } = await ownRecording(req, audios, deps.recordings);
-      if (!view.canTranscribe.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canTranscribe.reason);
-      const requestId = await requestTranscription(deps, record, randomUUID(), phrasesOf(req.body));
-      res.status(202).json({ audioId: record._id, status: 'transcribing', requestId });
+    (v) => v.canTranscribe,
+    async (req, record) => ({
+      status: 'transcribing',
+      requestId: await requestTranscription(deps, record, randomUUID(), phrasesOf(req.body)),
     }),
   );
-
-  app.post(
+  command(
     '/analyze/:audioId',
-    auth,
-    limiter,
-    json,
-    route(async (req, res) => {
-      const { record, view } = await ownRecording(req, audios, deps.recordings);
-      if (!view.canAnalyze.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', view.canAnalyze.reason);
-      const analysisId = await requestAnalysis(deps, record, randomUUID());
-      res.status(202).json({ audioId: record._id, status: 'analyzing', analysisId });
+    (v) => v.canAnalyze,
+    async (_req, record) => ({
+      status: 'analyzing',
+      analysisId: await requestAnalysis(deps, record, randomUUID()),
     }),
   );
   return relay;
@@ -212,13 +221,11 @@ function phrasesOf(body: unknown): string[] {
   return Array.isArray(phrases) ? phrases.filter((p): p is string => typeof p === 'string').slice(0, 500) : [];
 }
 
-interface ReceivedUpload {
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  objectKey: string;
-  metadata: Record<string, unknown> | null;
+/** What a streamed upload yields: the record's fields it fills. */
+interface ReceivedUpload extends Pick<
+  AudioRecord,
+  'filename' | 'contentType' | 'sizeBytes' | 'sha256' | 'objectKey' | 'metadata'
+> {
   durationMs: number | null;
   channels: number | null;
   autoTranscribe: boolean;

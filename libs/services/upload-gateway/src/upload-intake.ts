@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AudioInfo } from '@speech/audio';
-import { newEvent, type RecordingReader } from '@speech/contracts';
+import { newEvent, type PayloadMap, type RecordingReader } from '@speech/contracts';
 import { AppError } from '@speech/kernel';
 import type { EventBus } from '@speech/messaging';
 import type { Collection, DocumentStore, Transactor } from '@speech/persistence';
@@ -45,26 +45,19 @@ export async function announceUpload(
 ): Promise<void> {
   const opts = { autoTranscribe: record.autoTranscribe === true, autoAnalyze: record.autoAnalyze === true };
   const correlationId = `upload-${record._id}`;
-  await deps.bus.publish(
-    newEvent(
-      'audio.uploaded',
-      PRODUCER,
-      { audioId: record._id, correlationId },
-      {
-        userId: record.userId,
-        filename: record.filename,
-        contentType: record.contentType,
-        sizeBytes: record.sizeBytes,
-        sha256: record.sha256,
-        objectKey: record.objectKey,
-        metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
-        autoTranscribe: opts.autoTranscribe,
-        autoAnalyze: opts.autoAnalyze,
-        durationMs: record.durationMs ?? null,
-        channels: record.channels ?? null,
-      },
-    ),
-  );
+  await publish(deps, 'audio.uploaded', record, correlationId, {
+    userId: record.userId,
+    filename: record.filename,
+    contentType: record.contentType,
+    sizeBytes: record.sizeBytes,
+    sha256: record.sha256,
+    objectKey: record.objectKey,
+    metadataJson: record.metadata ? JSON.stringify(record.metadata) : null,
+    autoTranscribe: opts.autoTranscribe,
+    autoAnalyze: opts.autoAnalyze,
+    durationMs: record.durationMs ?? null,
+    channels: record.channels ?? null,
+  });
   // Automatic processing is requested now; each consumer waits for its input to exist. The ids
   // follow from the recording, so announcing twice requests the work once.
   if (opts.autoTranscribe || opts.autoAnalyze)
@@ -72,6 +65,17 @@ export async function announceUpload(
   if (opts.autoAnalyze) await requestAnalysis(deps, record, correlationId, `auto-${record._id}`);
   await audios.update({ _id: record._id }, { $set: { announced: true } });
   deps.log.info({ audioId: record._id, userId: record.userId, sizeBytes: record.sizeBytes }, 'upload stored');
+}
+
+/** A gateway event about one of the user's recordings. */
+function publish<T extends 'audio.uploaded' | 'transcription.requested' | 'analysis.requested'>(
+  deps: GatewayDeps,
+  type: T,
+  record: AudioRecord,
+  correlationId: string,
+  payload: PayloadMap[T],
+): Promise<void> {
+  return deps.bus.publish(newEvent(type, PRODUCER, { audioId: record._id, correlationId }, payload));
 }
 
 export async function requestTranscription(
@@ -87,22 +91,12 @@ export async function requestTranscription(
     return Array.isArray(v) ? v : [];
   };
   const metaPhrases = [...listOf('vocabulary'), ...listOf('competitors'), ...listOf('phrases')];
-  await deps.bus.publish(
-    newEvent(
-      'transcription.requested',
-      PRODUCER,
-      { audioId: record._id, correlationId },
-      {
-        userId: record.userId,
-        requestId,
-        language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
-        phrases: [...new Set([...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')])].slice(
-          0,
-          500,
-        ),
-      },
-    ),
-  );
+  await publish(deps, 'transcription.requested', record, correlationId, {
+    userId: record.userId,
+    requestId,
+    language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
+    phrases: [...new Set([...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')])].slice(0, 500),
+  });
   return requestId;
 }
 
@@ -113,18 +107,11 @@ export async function requestAnalysis(
   analysisId: string = randomUUID(),
 ): Promise<string> {
   const competitors = record.metadata?.competitors;
-  await deps.bus.publish(
-    newEvent(
-      'analysis.requested',
-      PRODUCER,
-      { audioId: record._id, correlationId },
-      {
-        userId: record.userId,
-        analysisId,
-        optionsJson: Array.isArray(competitors) ? JSON.stringify({ competitors }) : null,
-      },
-    ),
-  );
+  await publish(deps, 'analysis.requested', record, correlationId, {
+    userId: record.userId,
+    analysisId,
+    optionsJson: Array.isArray(competitors) ? JSON.stringify({ competitors }) : null,
+  });
   return analysisId;
 }
 
