@@ -1,7 +1,7 @@
 import { AppError, type ErrorKind } from '@speech/kernel';
 
 /**
- * Codes raised by libs/audio. `retriable` follows the project rule (STYLE.md "Errors"):
+ * Codes raised by libs/audio. `retriable` follows the project rule (docs/ARCHITECTURE.md, "Errors"):
  * only failures that another attempt could fix (a flaky URL) are retriable; a file that
  * is not audio stays not-audio however often it is probed.
  */

@@ -4,7 +4,7 @@ import { SCHEMA_VERSIONS } from './generated/events.generated';
 
 export type TopicName = keyof PayloadMap;
 
-/** The one envelope every event carries (STYLE.md "One envelope"). */
+/** The one envelope every event carries (docs/ARCHITECTURE.md, "Events"). */
 export interface Envelope {
   eventId: string;
   type: TopicName;

@@ -1,7 +1,7 @@
 /**
  * A recording's status is derived from facts, never stored as a mutable step, so events
  * arriving late, twice or out of order across topics can never move it backwards
- * (ARCHITECTURE.md "Status of a recording").
+ * (docs/ARCHITECTURE.md, "Services", status of a recording).
  */
 export const RECORDING_STATUSES = [
   'uploading',

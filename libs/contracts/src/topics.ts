@@ -4,7 +4,7 @@ import type { EventOf, TopicName } from './envelope';
  * The topic catalogue: every topic, its message key and default partitioning.
  * Domain events are keyed by audioId (per-recording order). The two work queues are keyed by
  * their item, so one recording's work spreads over every instance: stt by chunkId over the
- * stt-workers (ARCHITECTURE.md), and a long recording's time ranges by rangeId over the chunkers.
+ * stt-workers (docs/ARCHITECTURE.md, "Services"), and a long recording's time ranges by rangeId over the chunkers.
  */
 export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId'; partitions: number }> = {
   'audio.uploaded': { key: 'audioId', partitions: 3 },

@@ -69,7 +69,7 @@ interface Sub {
   handler: Handler<TopicName>;
 }
 
-/** kafkajs logs go into pino, at the matching level (STYLE.md "Structured logs"). */
+/** kafkajs logs go into pino, at the matching level (docs/ARCHITECTURE.md, "Config and logs"). */
 function pinoLogCreator(log: Logger) {
   return () =>
     ({ namespace, level, log: entry }: LogEntry) => {
@@ -116,7 +116,7 @@ export class KafkaEventBus implements EventBus {
       ...kafkaConnectionSecurity(opts.security),
       logCreator: pinoLogCreator(opts.log),
       logLevel: logLevel.INFO,
-      // Explicit, so kafkajs's NODE_ENV=test defaults never apply (STYLE.md).
+      // Explicit, so kafkajs's NODE_ENV=test defaults never apply (docs/ARCHITECTURE.md, "Config and logs").
       retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 30_000 },
     });
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });

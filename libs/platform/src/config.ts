@@ -3,7 +3,7 @@ import { AppError } from '@speech/kernel';
 
 /**
  * Parses process.env once at start-up against a schema, reporting every bad key in one
- * error, and returns a typed object (STYLE.md "Config is parsed once").
+ * error, and returns a typed object (docs/ARCHITECTURE.md, "Config and logs").
  */
 export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);

@@ -2,7 +2,7 @@ import { AppError, type ErrorKind } from '@speech/kernel';
 
 /**
  * Codes raised by speech-to-text adapters. The stt-worker retries or dead-letters a chunk from
- * `retriable` alone (STYLE.md "Errors"): a crash or a timeout may pass on another attempt or
+ * `retriable` alone (docs/ARCHITECTURE.md, "Errors"): a crash or a timeout may pass on another attempt or
  * another worker; a missing binary, a missing model or an unreadable WAV will not.
  */
 export type SttErrorCode =

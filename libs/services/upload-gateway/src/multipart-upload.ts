@@ -46,7 +46,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 const PART_URL_TTL_MS = 6 * 3600_000;
 
 /**
- * The resumable upload (ARCHITECTURE.md): create, get a URL per part, PUT the parts (in
+ * The resumable upload (docs/ARCHITECTURE.md, "The HTTP edge"): create, get a URL per part, PUT the parts (in
  * parallel, in any order, over several sittings), ask which parts arrived, complete or abort.
  * With S3 the part URLs are pre-signed S3 URLs, so the bytes never pass through the gateway;
  * with the filesystem store the gateway signs its own part URLs.
