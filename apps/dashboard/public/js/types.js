@@ -11,7 +11,7 @@
  * @typedef {import('../../../../libs/contracts/src/transcript').Segment} Segment
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').AnalysisResult} Analysis
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').Metrics} Metrics
- * @typedef {import('../../../../libs/analysis/src/analysis.schema').Sentiment} Sentiment
+ * @typedef {Analysis['sentiment']} Sentiment
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').SentimentPoint} SentimentPoint
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').Issue} Issue
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').CoachingItem} CoachingItem
