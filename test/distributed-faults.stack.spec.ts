@@ -62,7 +62,6 @@ describe('distributed mode under faults', () => {
         LOG_LEVEL: 'warn',
         STT_CONCURRENCY: '2',
       },
-      basePort: await freePort(),
       gatewayPort: await freePort(),
       logDir: join(scratch, 'logs'),
     });

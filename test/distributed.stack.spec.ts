@@ -39,7 +39,6 @@ describe('distributed mode (six processes on Kafka, registry, MongoDB wire, S3)'
         CHUNK_RANGE_MS: '60000',
       },
       replicas: { chunker: 2 },
-      basePort: await freePort(),
       gatewayPort: await freePort(),
       logDir,
     });

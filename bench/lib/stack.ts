@@ -89,7 +89,6 @@ export async function startBenchServices(
   };
   const services = await startServices({
     env,
-    basePort: await freePort(),
     gatewayPort: await freePort(),
     logDir,
     readyTimeoutMs: 180_000,

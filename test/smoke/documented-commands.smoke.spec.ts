@@ -1,6 +1,6 @@
 /* eslint-disable jest/no-standalone-expect, jest/expect-expect -- each case in CASES asserts, and runs inside the it() made for its command below */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -229,6 +229,26 @@ const CASES: Record<string, () => Promise<void>> = {
     expect(r.out + r.err).toContain('All matched files use Prettier code style');
     expect(r.err).not.toContain('No cached ProjectGraph'); // the module-boundary rule really ran
     expect(r.err).toMatch(/Tests: +\d+ passed/);
+  },
+
+  lint: async () => {
+    // The fence must fail on a leak: a domain lib that imports an SDK and an adapter lib.
+    const leak = join(clone, 'libs/transcript/src/smoke-leak.ts');
+    writeFileSync(
+      leak,
+      "import { S3Client } from '@aws-sdk/client-s3';\nimport { SqliteDatabase } from '@speech/persistence';\nexport const leaked = [S3Client, SqliteDatabase];\n",
+    );
+    try {
+      const r = await npm(['run', 'lint'], { timeoutMs: 15 * MIN });
+      expect(r.code).not.toBe(0);
+      const out = r.out + r.err;
+      expect(out).toMatch(SETUP_RAN);
+      expect(out).toContain('smoke-leak.ts');
+      expect(out).toContain('A project tagged with "type:domain" is not allowed to import "@aws-sdk/client-s3"');
+      expect(out).toContain('A project tagged with "type:domain" can only depend on libs tagged with "type:domain"');
+    } finally {
+      rmSync(leak, { force: true });
+    }
   },
 
   test: async () => {

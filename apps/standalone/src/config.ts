@@ -11,6 +11,8 @@ const baseSchema = z.object({
   AUTH_JWKS_URL: z.url().optional(),
   /** The `sub` of the token printed at start-up. */
   DEMO_USER: env.str('demo'),
+  /** Commits between compactions of the event log (what every group has consumed is deleted). */
+  EVENT_LOG_COMPACT_EVERY: env.int(500),
   ...pipelineSettings,
   ...edgeSettings,
 });

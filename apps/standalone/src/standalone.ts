@@ -53,7 +53,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   });
   const access = accessControl(verifier, accessLimitsOf(cfg));
   let url = cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
-  const infra = await openEmbeddedInfrastructure(dataDir, log);
+  const infra = await openEmbeddedInfrastructure(dataDir, log, { compactEvery: cfg.EVENT_LOG_COMPACT_EVERY });
   const { docs, store, bus, database: tx } = infra;
   // STT_PROVIDER=whisper (the default) without WHISPER_URL: the engine runs as our supervised child.
   // Registered first, so it stops last: after the bus, with no chunk in flight.

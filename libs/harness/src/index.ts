@@ -1,3 +1,4 @@
+export * from './free-port';
 export * from './platform-process';
 export * from './root';
 export * from './services';

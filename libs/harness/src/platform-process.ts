@@ -1,8 +1,8 @@
 import { ROOT } from './root';
+import { freePort } from './free-port';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,18 +10,6 @@ import { signToken } from '@speech/platform';
 import type { RecordingStatus, RecordingView } from '@speech/contracts';
 
 export const FIXTURES = join(ROOT, 'test/fixtures');
-
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => ok(port));
-    });
-    s.once('error', fail);
-  });
-}
 
 /** The single-process platform as a user runs it: `tsx apps/standalone/src/main.ts`, as a child. */
 export class PlatformProcess {

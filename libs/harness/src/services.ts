@@ -1,4 +1,5 @@
 import { ROOT } from './root';
+import { freePort } from './free-port';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,7 +68,8 @@ export const entryOf = (service: ServiceName) => join(ROOT, `apps/${service}/src
 
 export async function startServices(opts: {
   env: Record<string, string>;
-  basePort: number;
+  /** Ports from here upwards, in instance order (a fixed layout, for `npm run stack`). Unset: each instance, and the engine, gets a port the OS says is free, so runs side by side cannot collide. */
+  basePort?: number;
   gatewayPort?: number;
   logDir: string;
   readyTimeoutMs?: number;
@@ -79,7 +81,11 @@ export async function startServices(opts: {
   const instances = instancesOf(opts.replicas);
   const names = instances.map((i) => i.name);
   const serviceOf = new Map(instances.map((i) => [i.name, i.service]));
-  const ports = portsOf(names, opts.basePort, opts.gatewayPort);
+  const ports =
+    opts.basePort !== undefined
+      ? portsOf(names, opts.basePort, opts.gatewayPort)
+      : Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
+  if (opts.basePort === undefined && opts.gatewayPort) ports['upload-gateway'] = opts.gatewayPort;
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   const setting = (key: string): string | undefined => opts.env[key] ?? process.env[key];
@@ -90,7 +96,7 @@ export async function startServices(opts: {
     const line = (level: string) => (obj: object, msg: string) =>
       engineLog.write(`${JSON.stringify({ level, time: Date.now(), ...obj, msg })}\n`);
     engine = new WhisperEngineSupervisor({
-      port: opts.whisperPort ?? opts.basePort + instances.length,
+      port: opts.whisperPort ?? (opts.basePort !== undefined ? opts.basePort + instances.length : await freePort()),
       model: (setting('WHISPER_MODEL') ?? 'tiny.en') as WhisperModelName,
       modelDir: setting('WHISPER_MODEL_DIR'),
       threads: Number(setting('WHISPER_THREADS') ?? 1),

@@ -20,13 +20,17 @@ export interface EmbeddedInfrastructure {
  * from the earlier layout (NeDB files under db/, JSONL logs under bus/) is migrated on first
  * start; the old files are kept beside, renamed, until someone deletes them.
  */
-export async function openEmbeddedInfrastructure(dataDir: string, log: Logger): Promise<EmbeddedInfrastructure> {
+export async function openEmbeddedInfrastructure(
+  dataDir: string,
+  log: Logger,
+  opts: { compactEvery?: number } = {},
+): Promise<EmbeddedInfrastructure> {
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = lockDataDir(dataDir);
   try {
     const database = new SqliteDatabase(join(dataDir, 'speech.db'));
     const docs = new SqliteDocumentStore(database);
-    const bus = new SqliteEventBus({ database, log: log.child({ component: 'bus' }) });
+    const bus = new SqliteEventBus({ database, log: log.child({ component: 'bus' }), compactEvery: opts.compactEvery });
     await migrateLegacyLayout(dataDir, docs, log);
     const store = new FsObjectStore(join(dataDir, 'objects'));
     return {
