@@ -18,6 +18,8 @@ export class PlatformProcess {
   url = '';
   /** The last 20 kB the process wrote, stdout and stderr (its pino logs, config errors included, go to stdout). */
   stderr = '';
+  /** The Whisper engine the process supervises (null: another provider, or WHISPER_URL). */
+  engineUrl: string | null = null;
 
   constructor(
     readonly dataDir = mkdtempSync(join(tmpdir(), 'speech-e2e-')),
@@ -43,6 +45,8 @@ export class PlatformProcess {
     };
     // An empty value in `env` unsets the variable (AUTH_JWT_SECRET: '' runs with a generated secret).
     for (const [k, v] of Object.entries(this.env)) if (v === '') delete env[k];
+    this.engineUrl =
+      (env.STT_PROVIDER ?? 'whisper') === 'whisper' && !env.WHISPER_URL ? `http://127.0.0.1:${env.WHISPER_PORT}` : null;
     this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/standalone/src/main.ts')], {
       cwd: ROOT,
       env,
@@ -61,6 +65,20 @@ export class PlatformProcess {
       }
       if (Date.now() > deadline) throw new Error(`platform did not answer /healthz:\n${this.stderr}`);
       await sleep(200);
+    }
+  }
+
+  /**
+   * Waits until the supervised engine has loaded its model (its /readyz answers 200), so what is
+   * measured next does not share the CPU with a model load. No engine: returns at once.
+   */
+  async engineReady(timeoutMs = 180_000): Promise<void> {
+    if (!this.engineUrl) return;
+    const deadline = Date.now() + timeoutMs;
+    while (!(await fetch(`${this.engineUrl}/readyz`).catch(() => null))?.ok) {
+      if (Date.now() > deadline)
+        throw new Error(`the Whisper engine at ${this.engineUrl} was not ready:\n${this.stderr}`);
+      await sleep(250);
     }
   }
 
