@@ -13,6 +13,43 @@ import { signToken } from '@speech/platform';
 
 jest.setTimeout(10 * 60_000);
 
+/** A live-update stream (GET /events) read as a browser's EventSource would: the views it was sent. */
+function sseViews(baseUrl: string, token: string) {
+  const views: { audioId: string; status: string }[] = [];
+  const abort = new AbortController();
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((ok) => (open = ok));
+  void (async () => {
+    const res = await fetch(`${baseUrl}/events?access_token=${token}`, { signal: abort.signal });
+    if (res.status !== 200 || !res.body) throw new Error(`GET /events → ${res.status}`);
+    open();
+    let buf = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += Buffer.from(chunk).toString('utf8');
+      let end: number;
+      while ((end = buf.indexOf('\n\n')) >= 0) {
+        const frame = buf.slice(0, end);
+        buf = buf.slice(end + 2);
+        const data = frame.split('\n').find((l) => l.startsWith('data: '));
+        if (frame.includes('event: recording') && data) views.push(JSON.parse(data.slice(6)) as (typeof views)[0]);
+      }
+    }
+  })().catch(() => undefined);
+  return {
+    views,
+    opened,
+    close: () => abort.abort(),
+    async until(cond: () => boolean, timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (!cond()) {
+        if (Date.now() > deadline)
+          throw new Error(`${baseUrl}: the stream saw only ${JSON.stringify(views.map((v) => [v.audioId, v.status]))}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+  };
+}
+
 /**
  * The distributed mode: six services as separate processes on Kafka + a schema registry,
  * a MongoDB-wire database and S3, driven through the gateway's public API.
@@ -38,7 +75,7 @@ describe('distributed mode (six processes on Kafka, registry, MongoDB wire, S3)'
         // Recordings over 90 s are cut as 1-minute time ranges, shared by the two chunkers.
         CHUNK_RANGE_MS: '60000',
       },
-      replicas: { chunker: 2 },
+      replicas: { chunker: 2, query: 2 },
       gatewayPort: await freePort(),
       logDir,
     });
@@ -70,6 +107,28 @@ describe('distributed mode (six processes on Kafka, registry, MongoDB wire, S3)'
     // The dashboard is served through the gateway too.
     const page = await fetch(`${services.gatewayUrl}/`);
     expect(await page.text()).toContain('<html');
+  });
+
+  it('tells the live clients of every query replica about every recording, whichever replica applied it', async () => {
+    // Each replica applies only its share of the partitions; both streams must see every change.
+    const token = await signToken(secret, 'live-user', '1h');
+    const streams = ['query', 'query-2'].map((name) => sseViews(`http://127.0.0.1:${services.ports[name]}`, token));
+    await Promise.all(streams.map((s) => s.opened));
+    const mine = new Api(services.gatewayUrl, token);
+    const ids: string[] = [];
+    for (const fixture of ['support-outage', 'sales-discovery', 'product-names']) {
+      const res = await mine.upload(join(FIXTURES, `${fixture}.stereo.mp3`), { autoTranscribe: 'false' });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { audioId: string }).audioId);
+    }
+    for (const id of ids) await mine.waitFor(id, 'ready', 180_000);
+    try {
+      for (const s of streams) {
+        await s.until(() => ids.every((id) => s.views.some((v) => v.audioId === id && v.status === 'ready')), 60_000);
+      }
+    } finally {
+      streams.forEach((s) => s.close());
+    }
   });
 
   it('cuts a 20-minute call as time ranges on both chunker instances, tiling each channel', async () => {

@@ -1,4 +1,5 @@
 import { defineQuery } from '@speech/query';
 import { runService } from '@speech/runtime';
 
-runService('query', ({ infra, access }) => defineQuery(infra, access()));
+// Replicas share the read model; each tells its own live clients through the bus.
+runService('query', ({ infra, access }) => defineQuery(infra, access(), 'bus'));

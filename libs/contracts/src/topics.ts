@@ -21,6 +21,7 @@ export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId';
   'analysis.requested': { key: 'audioId', partitions: 3 },
   'analysis.completed': { key: 'audioId', partitions: 3 },
   'analysis.failed': { key: 'audioId', partitions: 3 },
+  'recording.changed': { key: 'audioId', partitions: 3 },
 };
 
 export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];

@@ -98,6 +98,27 @@ export function eventBusContract(name: string, setup: () => EventBusUnderTest): 
       expect(dead[0].headers['event-id']).toBeTruthy();
     });
 
+    it('adds dead-letter subscriptions of one group instead of replacing them', async () => {
+      const bus = await sut.open(scope);
+      bus.subscribe(`g-${scope}`, 'audio.chunked', async () => {
+        throw new AppError('X.BAD', 'never works', { retriable: false });
+      });
+      bus.subscribe(`g-${scope}`, 'chunk.created', async () => {
+        throw new AppError('X.BAD', 'never works', { retriable: false });
+      });
+      // One group, two calls (as two components of one service would make them): both keep working.
+      const first: DeadLetter[] = [];
+      const second: DeadLetter[] = [];
+      bus.subscribeDeadLetters(`dl-${scope}`, ['audio.chunked'], async (dl) => void first.push(dl));
+      bus.subscribeDeadLetters(`dl-${scope}`, ['chunk.created'], async (dl) => void second.push(dl));
+      await bus.start();
+      await bus.publish(anEvent('audio.chunked', 'one'));
+      await bus.publish(anEvent('chunk.created', 'two'));
+      await wait('both dead-lettered', () => first.length > 0 && second.length > 0);
+      expect(first.map((d) => [d.topic, d.key])).toEqual([['audio.chunked', 'one']]);
+      expect(second.map((d) => [d.topic, d.key])).toEqual([['chunk.created', 'two']]);
+    });
+
     it('dead-letters a non-retriable error at once', async () => {
       const bus = await sut.open(scope);
       let calls = 0;
@@ -135,6 +156,21 @@ export function eventBusContract(name: string, setup: () => EventBusUnderTest): 
       for (let i = 0; i < 16; i++) await bus.publish(anEvent('stt.chunk.requested', 'a', { chunkId: `a-c0-${i}` }));
       await wait('drained', () => done >= 16);
       expect(peak).toBe(2);
+    });
+
+    it('gives an ephemeral subscription what is published after it started, and nothing older', async () => {
+      const bus = await sut.open(scope);
+      await bus.publish(anEvent('audio.chunked', 'before'));
+      const seen: string[] = [];
+      bus.subscribe(`live-${scope}`, 'audio.chunked', async (e) => void seen.push(e.audioId), { ephemeral: true });
+      await bus.start();
+      // Kafka assigns the group's partitions a moment after start: publish until one arrives.
+      for (let i = 0; !seen.some((s) => s.startsWith('after')); i++) {
+        if (i * 250 > sut.patienceMs) throw new Error(`nothing published after start arrived: ${seen.join(', ')}`);
+        await bus.publish(anEvent('audio.chunked', `after-${i}`));
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(seen).not.toContain('before');
     });
 
     it('keeps messages and committed positions across a restart: nothing lost, nothing handled twice once committed', async () => {

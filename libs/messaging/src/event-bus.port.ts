@@ -33,6 +33,12 @@ export interface DeadLetter {
 export interface SubscribeOptions {
   /** Messages of different partitions handled at once by this subscription (default 1). */
   concurrency?: number;
+  /**
+   * This process's own subscription, for notifications to its clients (live updates): it starts
+   * at the newest message, keeps no position and never dead-letters. Every instance that makes
+   * one receives every message published after it started; a restart misses what came meanwhile.
+   */
+  ephemeral?: boolean;
 }
 
 /**

@@ -5,10 +5,34 @@ import { AppError } from '@speech/kernel';
 import { silentLogger } from '@speech/platform';
 import { anEvent, eventually } from '@speech/testing';
 import { testStackEnv } from '@speech/harness';
+import { eventBusContract } from './event-bus.contract';
 import { KafkaEventBus } from './kafka-event-bus';
 import { SchemaRegistryCodec } from './schema-registry-codec';
 
 jest.setTimeout(120_000);
+
+// The same suite as the single process's bus (sqlite-event-bus.spec.ts): one behaviour, two adapters.
+const contractBuses: KafkaEventBus[] = [];
+eventBusContract('Kafka with a schema registry', () => ({
+  open: async (scope) => {
+    const env = testStackEnv();
+    const prefix = `contract-${scope}.`;
+    const bus = new KafkaEventBus({
+      brokers: env.KAFKA_BROKERS.split(','),
+      clientId: 'contract',
+      codec: new SchemaRegistryCodec(env.SCHEMA_REGISTRY_URL, prefix),
+      log: silentLogger(),
+      topicPrefix: prefix,
+      retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
+      topics: { partitions: 3 },
+    });
+    contractBuses.push(bus);
+    return bus;
+  },
+  closeAll: async () => void (await Promise.all(contractBuses.splice(0).map((b) => b.stop()))),
+  // A consumer group's first join and rebalance take seconds.
+  patienceMs: 60_000,
+}));
 
 describe('KafkaEventBus on Kafka with a schema registry', () => {
   const buses: KafkaEventBus[] = [];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Kafka,
@@ -7,18 +8,19 @@ import {
   type SASLOptions,
   type Consumer,
   type IHeaders,
+  type KafkaMessage,
   type LogEntry,
   type Producer,
 } from 'kafkajs';
 import { deadLetterTopic, messageKey, TOPICS, TOPIC_NAMES, type EventOf, type TopicName } from '@speech/contracts';
-import { describeError } from '@speech/kernel';
 import type { Logger } from '@speech/platform';
+import { deadLetterHeaders, deliver, eventHeaders, HEADER } from './delivery';
 import {
-  backoffMs,
   DEFAULT_RETRY,
   type DeadLetter,
   type EventBus,
   type Handler,
+  type MessageContext,
   type RetryPolicy,
   type SubscribeOptions,
 } from './event-bus.port';
@@ -64,9 +66,18 @@ export function kafkaConnectionSecurity(security: KafkaSecurityConfig | undefine
   };
 }
 
-interface Sub {
-  topic: TopicName;
-  handler: Handler<TopicName>;
+/** What a group does with the messages of one physical topic: its handlers, in order. */
+interface Route {
+  handlers: ((message: KafkaMessage, ctx: Omit<MessageContext, 'attempt'> & { attempt: number }) => Promise<void>)[];
+  /** The logical topic whose dead-letter topic takes a message that fails for good; null for dead letters. */
+  deadLetterOf: TopicName | null;
+}
+
+interface Group {
+  routes: Map<string, Route>;
+  concurrency: number;
+  /** SubscribeOptions.ephemeral: a group of this instance alone, from the newest message on. */
+  ephemeral: boolean;
 }
 
 /** kafkajs logs go into pino, at the matching level (docs/ARCHITECTURE.md, "Config and logs"). */
@@ -90,19 +101,17 @@ function headerString(v: IHeaders[string]): string {
 
 /**
  * The EventBus on Kafka (kafkajs): idempotent producer, one consumer group per service,
- * offsets committed only after the handler succeeded (at-least-once), retry with backoff
- * inside the partition (keeps per-key order), then a dead-letter topic that keeps the
- * original headers. Correlation ids travel in headers. Shutdown is graceful.
+ * offsets committed only after the handler succeeded (at-least-once). Each message goes
+ * through the same delivery engine as the single process's (delivery.ts): retry with backoff
+ * inside the partition (keeps per-key order), then a dead-letter topic with the same headers.
+ * Dead letters are followed by ordinary groups on the `.dlq` topics. Shutdown is graceful.
  */
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
-  private readonly groups = new Map<string, { subs: Sub[]; concurrency: number }>();
-  private readonly deadLetterGroups = new Map<
-    string,
-    { topics: readonly TopicName[]; handler: (dl: DeadLetter) => Promise<void> }
-  >();
+  private readonly groups = new Map<string, Group>();
+  private running = false;
   private readonly consumers: Consumer[] = [];
   private readonly retry: RetryPolicy;
   private readonly abort = new AbortController();
@@ -140,25 +149,48 @@ export class KafkaEventBus implements EventBus {
         {
           key: messageKey(event),
           value,
-          headers: { 'correlation-id': event.correlationId, 'event-type': event.type, 'event-id': event.eventId },
+          headers: eventHeaders(event),
         },
       ],
     });
   }
 
   subscribe<T extends TopicName>(groupId: string, topic: T, handler: Handler<T>, opts: SubscribeOptions = {}): void {
-    const g = this.groups.get(groupId) ?? { subs: [], concurrency: 1 };
-    g.subs.push({ topic, handler: handler as unknown as Handler<TopicName> });
+    const g = this.group(groupId, opts.ephemeral ?? false);
     g.concurrency = Math.max(g.concurrency, opts.concurrency ?? 1);
-    this.groups.set(groupId, g);
+    this.route(g, this.topicName(topic), opts.ephemeral ? null : topic).handlers.push(async (message, ctx) => {
+      // Decoded inside the delivery: a message that does not decode is a poison message, dead-lettered.
+      const event = await this.opts.codec.decode(topic, message.value ?? Buffer.alloc(0));
+      await handler(event as EventOf<T>, ctx);
+    });
   }
 
+  /** Adds to the group: several calls (one per topic set, or per consumer) all receive their letters. */
   subscribeDeadLetters(
     groupId: string,
     topics: readonly TopicName[],
     handler: (dl: DeadLetter) => Promise<void>,
   ): void {
-    this.deadLetterGroups.set(groupId, { topics, handler });
+    const g = this.group(groupId);
+    for (const topic of topics) {
+      this.route(g, this.topicName(deadLetterTopic(topic)), null).handlers.push((_message, ctx) =>
+        handler({ topic, key: ctx.key, headers: ctx.headers }),
+      );
+    }
+  }
+
+  private group(groupId: string, ephemeral = false): Group {
+    if (this.running) throw new Error('subscribe before start()');
+    const g = this.groups.get(groupId) ?? { routes: new Map(), concurrency: 1, ephemeral };
+    if (g.ephemeral !== ephemeral) throw new Error(`group ${groupId}: ephemeral and durable subscriptions do not mix`);
+    this.groups.set(groupId, g);
+    return g;
+  }
+
+  private route(g: Group, physical: string, deadLetterOf: TopicName | null): Route {
+    const r = g.routes.get(physical) ?? { handlers: [], deadLetterOf };
+    g.routes.set(physical, r);
+    return r;
   }
 
   /** Creates every topic and its dead-letter topic (idempotent). */
@@ -199,112 +231,76 @@ export class KafkaEventBus implements EventBus {
   }
 
   async start(): Promise<void> {
+    this.running = true;
     await this.ensureTopics();
     await this.connectProducer();
-    await this.startDeadLetterConsumers();
     for (const [groupId, g] of this.groups) {
       const consumer = this.kafka.consumer({
-        groupId: this.prefix + groupId,
+        // An ephemeral group is this instance's own: a fresh id each start, its offsets unused.
+        groupId: this.prefix + groupId + (g.ephemeral ? `.${randomUUID()}` : ''),
         allowAutoTopicCreation: false,
         sessionTimeout: this.opts.session?.timeoutMs ?? 30_000,
         heartbeatInterval: this.heartbeatMs,
       });
       this.consumers.push(consumer);
       await consumer.connect();
-      await consumer.subscribe({ topics: g.subs.map((s) => this.topicName(s.topic)), fromBeginning: true });
-      const byTopic = new Map(g.subs.map((s) => [this.topicName(s.topic), s]));
+      await consumer.subscribe({ topics: [...g.routes.keys()], fromBeginning: !g.ephemeral });
       await consumer.run({
         partitionsConsumedConcurrently: g.concurrency,
-        // eachMessage resolving = its offset may be committed: at-least-once.
+        // eachMessage resolving = its offset may be committed: at-least-once. Throwing (the bus
+        // is stopping) leaves it uncommitted, so it is delivered again.
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const sub = byTopic.get(topic);
-          if (!sub) return;
-          const headers = Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]),
-          );
-          const key = message.key?.toString() ?? '';
-          for (let attempt = 1; ; attempt++) {
-            try {
-              // Decode inside the guard: a poison message goes to the DLQ, not a crash loop.
-              const event = await this.opts.codec.decode(sub.topic, message.value ?? Buffer.alloc(0));
-              // A handler may run for minutes (cutting an hour of audio, listing a 100 GB file's
-              // packets): keep the group membership alive meanwhile, or the broker hands the
-              // partition to another member and the work starts over there.
-              const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatMs);
-              try {
-                await sub.handler(event, { topic, partition, offset: message.offset, key, headers, attempt });
-              } finally {
-                clearInterval(keepAlive);
-              }
-              return;
-            } catch (err) {
-              const e = describeError(err);
-              const log = this.opts.log.child({
-                topic,
-                group: groupId,
-                key,
-                attempt,
-                correlationId: headers['correlation-id'],
-              });
-              if (this.abort.signal.aborted) throw err; // shutting down: do not commit
-              if (!e.retriable || attempt >= this.retry.maxAttempts) {
-                log.error({ err }, 'handler failed for good; dead-lettering the message');
-                await this.producer.send({
-                  topic: this.topicName(deadLetterTopic(sub.topic)),
-                  messages: [
-                    {
-                      key: message.key,
-                      value: message.value,
-                      headers: {
-                        ...headers,
-                        'dlq-group': groupId,
-                        'dlq-error-code': e.code,
-                        'dlq-error': e.message.slice(0, 1000),
-                        'dlq-original-topic': topic,
-                        'dlq-original-partition': String(partition),
-                        'dlq-original-offset': message.offset,
-                      },
-                    },
-                  ],
-                });
-                return;
-              }
-              log.warn({ err }, 'handler failed; retrying');
-              // Sleep in slices with heartbeats: a backoff may be as long as the session timeout.
-              for (let left = backoffMs(this.retry, attempt); left > 0; left -= 3_000) {
-                await sleep(Math.min(left, 3_000));
-                await heartbeat();
-              }
-            }
-          }
+          const route = g.routes.get(topic);
+          if (route) await this.deliverOne(groupId, route, { topic, partition, message, heartbeat });
         },
       });
     }
   }
 
-  private async startDeadLetterConsumers(): Promise<void> {
-    for (const [groupId, { topics, handler }] of this.deadLetterGroups) {
-      const consumer = this.kafka.consumer({ groupId: this.prefix + groupId, allowAutoTopicCreation: false });
-      this.consumers.push(consumer);
-      await consumer.connect();
-      const byPhysical = new Map(topics.map((t) => [this.topicName(deadLetterTopic(t)), t]));
-      await consumer.subscribe({ topics: [...byPhysical.keys()], fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ topic, message }) => {
-          const original = byPhysical.get(topic);
-          if (!original) return;
-          const headers = Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]),
-          );
-          try {
-            await handler({ topic: original, key: message.key?.toString() ?? '', headers });
-          } catch (err) {
-            // A dead letter is not dead-lettered again: log it and move on.
-            this.opts.log.error({ err, topic }, 'dead-letter handler failed; skipping the message');
+  /** One message through the shared delivery engine (retry, backoff, dead letter): as the single process does. */
+  private async deliverOne(
+    groupId: string,
+    route: Route,
+    m: { topic: string; partition: number; message: KafkaMessage; heartbeat: () => Promise<void> },
+  ): Promise<void> {
+    const { topic, partition, message, heartbeat } = m;
+    const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, headerString(v)]));
+    const key = message.key?.toString() ?? '';
+    const deadLetterOf = route.deadLetterOf;
+    await deliver({
+      retry: this.retry,
+      signal: this.abort.signal,
+      log: this.opts.log.child({ topic, group: groupId, key, correlationId: headers[HEADER.correlationId] }),
+      handle: async (attempt) => {
+        // A handler may run for minutes (cutting an hour of audio, listing a 100 GB file's
+        // packets): keep the group membership alive meanwhile, or the broker hands the
+        // partition to another member and the work starts over there.
+        const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatMs);
+        try {
+          const ctx = { topic, partition, offset: message.offset, key, headers, attempt, signal: this.abort.signal };
+          for (const h of route.handlers) await h(message, ctx);
+        } finally {
+          clearInterval(keepAlive);
+        }
+      },
+      deadLetter: deadLetterOf
+        ? async (error) => {
+            const from = { group: groupId, topic, partition, offset: message.offset };
+            await this.producer.send({
+              topic: this.topicName(deadLetterTopic(deadLetterOf)),
+              acks: -1,
+              messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(headers, from, error) }],
+            });
           }
-        },
-      });
-    }
+        : null,
+      // A backoff may be as long as the session timeout: wait in slices, with heartbeats.
+      wait: async (ms, signal) => {
+        for (let left = ms; left > 0; left -= this.heartbeatMs) {
+          await sleep(Math.min(left, this.heartbeatMs), undefined, { signal });
+          await heartbeat();
+        }
+      },
+    });
   }
 
   async stop(): Promise<void> {

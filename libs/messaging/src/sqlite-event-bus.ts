@@ -45,6 +45,8 @@ interface Subscription {
   /** Dead letters are not dead-lettered again: they are retried, then logged and skipped. */
   deadLetterOnFailure: boolean;
   concurrency: number;
+  /** This process's alone (SubscribeOptions.ephemeral): from the head on, its position never stored. */
+  ephemeral: boolean;
   /** The next offset to handle, per partition (what is committed). */
   next: number[];
   busy: boolean[];
@@ -142,8 +144,9 @@ export class SqliteEventBus implements EventBus {
       groupId,
       topic,
       (msg, ctx) => h(this.codec.decode(topic, msg.value), ctx),
-      true,
+      !opts.ephemeral,
       opts.concurrency,
+      opts.ephemeral,
     );
   }
 
@@ -245,10 +248,12 @@ export class SqliteEventBus implements EventBus {
     handle: Subscription['handle'],
     deadLetterOnFailure: boolean,
     concurrency = 1,
+    ephemeral = false,
   ): void {
     if (this.running) throw new Error('subscribe before start()');
     const heads = this.headsOf(topic);
     const next = heads.map((head, p) => {
+      if (ephemeral) return head;
       const committed = (this.stmts.committed.get(groupId, topic, p) as { next: number } | undefined)?.next;
       if (committed !== undefined) return committed;
       // A new group starts from the earliest retained message (auto.offset.reset=earliest).
@@ -260,6 +265,7 @@ export class SqliteEventBus implements EventBus {
       handle,
       deadLetterOnFailure,
       concurrency,
+      ephemeral,
       next,
       busy: heads.map(() => false),
       active: 0,
@@ -307,8 +313,9 @@ export class SqliteEventBus implements EventBus {
   }
 
   private async deliver(sub: Subscription, p: number, msg: StoredMessage): Promise<void> {
-    const commit = (unit: UnitOfWork) =>
-      unit.addStep(() => this.stmts.commit.run(sub.groupId, sub.topic, p, msg.offset + 1));
+    const commit = (unit: UnitOfWork) => {
+      if (!sub.ephemeral) unit.addStep(() => this.stmts.commit.run(sub.groupId, sub.topic, p, msg.offset + 1));
+    };
     const outcome = await deliver({
       retry: this.retry,
       signal: this.abort.signal,

@@ -88,6 +88,7 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     quizCount: 4,
   },
   'analysis.failed': { analysisId: 'an1', code: 'ANALYSIS.FAILED', reason: 'boom' },
+  'recording.changed': { userId: 'u1' },
 };
 
 export function anEvent<T extends TopicName>(

@@ -102,6 +102,11 @@ export interface ChunkTranscriptionFailedPayload {
   attempts: number;
 }
 
+/** recording.changed v1: A recording's dashboard view changed (written by the query service's shared group): every query instance tells its live clients. A notification: the view itself is read from the read model. */
+export interface RecordingChangedPayload {
+  userId: string;
+}
+
 /** stt.chunk.requested v1: Work item: transcribe one chunk. Keyed by chunkId so work spreads over workers. */
 export interface SttChunkRequestedPayload {
   chunkId: string;
@@ -154,6 +159,7 @@ export interface PayloadMap {
   'chunk.range.requested': ChunkRangeRequestedPayload;
   'chunk.transcribed': ChunkTranscribedPayload;
   'chunk.transcription.failed': ChunkTranscriptionFailedPayload;
+  'recording.changed': RecordingChangedPayload;
   'stt.chunk.requested': SttChunkRequestedPayload;
   'transcript.completed': TranscriptCompletedPayload;
   'transcription.failed': TranscriptionFailedPayload;
@@ -171,6 +177,7 @@ export const SCHEMA_VERSIONS = {
   'chunk.range.requested': 1,
   'chunk.transcribed': 1,
   'chunk.transcription.failed': 1,
+  'recording.changed': 1,
   'stt.chunk.requested': 1,
   'transcript.completed': 1,
   'transcription.failed': 1,

@@ -7,7 +7,9 @@ import type { ReadModel } from './read-model';
 export async function defineQuery(
   infra: ServiceInfra,
   access: AccessControl,
+  /** `bus` where several query replicas run (the distributed mode); see QueryDeps.live. */
+  live: 'in-process' | 'bus' = 'in-process',
 ): Promise<ServiceDefinition & { model: ReadModel }> {
-  const query = await createQueryService({ ...infra, access, dashboardDir: DEFAULT_DASHBOARD_DIR });
+  const query = await createQueryService({ ...infra, access, dashboardDir: DEFAULT_DASHBOARD_DIR, live });
   return { name: 'query', model: query.model, subscribe: () => query.subscribe(), mount: (app) => query.mount(app) };
 }

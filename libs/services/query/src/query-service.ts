@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Express, Request, Response } from 'express';
 import express from 'express';
-import { objectKeys, TOPIC_NAMES, type RecordingView } from '@speech/contracts';
+import { EventEmitter } from 'node:events';
+import { newEvent, objectKeys, TOPIC_NAMES, type RecordingView } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { DocumentStore, Transactor } from '@speech/persistence';
 import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
@@ -10,7 +11,8 @@ import type { ObjectStore } from '@speech/storage';
 import { ReadModel, type RecordingDoc } from './read-model';
 
 export const GROUP = 'query';
-const WORK_QUEUES = new Set<string>(['stt.chunk.requested', 'chunk.range.requested']);
+/** Topics the read model does not build from: work items, and its own live notifications. */
+const NOT_FACTS = new Set<string>(['stt.chunk.requested', 'chunk.range.requested', 'recording.changed']);
 
 export interface QueryDeps {
   bus: EventBus;
@@ -23,6 +25,13 @@ export interface QueryDeps {
   /** Folder with the dashboard's static files. */
   dashboardDir: string;
   config?: { heartbeatMs?: number };
+  /**
+   * How live clients learn of changes. `in-process` (one process, the single-process mode): from
+   * the read model's own writes. `bus` (several query replicas share the read model and each
+   * applies only its partitions): the replica that wrote a change publishes `recording.changed`,
+   * and every replica, through an ephemeral subscription of its own, tells its clients.
+   */
+  live?: 'in-process' | 'bus';
 }
 
 /** Builds the read model from every lifecycle topic and serves reads, SSE and the dashboard. */
@@ -30,10 +39,34 @@ export async function createQueryService(deps: QueryDeps) {
   const model = new ReadModel(deps.docs, Date.now, deps.tx);
   await model.init();
 
+  // What the SSE route listens to: `change` (userId, view).
+  const live = deps.live === 'bus' ? new EventEmitter().setMaxListeners(0) : model.changes;
+  if (deps.live === 'bus') {
+    model.changes.on('change', (userId: string, view: RecordingView) => {
+      const cause = { audioId: view.audioId, correlationId: `live-${view.audioId}` };
+      // A notification, best effort: the change itself is stored, and a client that misses one
+      // sees it on its next read (the dashboard reloads the list when its stream reconnects).
+      deps.bus
+        .publish(newEvent('recording.changed', GROUP, cause, { userId }))
+        .catch((err: unknown) => deps.log.warn({ err, audioId: view.audioId }, 'live notification not sent'));
+    });
+  }
+
   function subscribe(): void {
     for (const topic of TOPIC_NAMES) {
-      if (WORK_QUEUES.has(topic)) continue; // work items, not lifecycle facts
+      if (NOT_FACTS.has(topic)) continue;
       deps.bus.subscribe(GROUP, topic, (e) => model.apply(e));
+    }
+    if (deps.live === 'bus') {
+      deps.bus.subscribe(
+        `${GROUP}-live`,
+        'recording.changed',
+        async (e) => {
+          const view = await model.get(e.payload.userId, e.audioId);
+          if (view) live.emit('change', e.payload.userId, view);
+        },
+        { ephemeral: true },
+      );
     }
     deps.bus.subscribeDeadLetters(`${GROUP}-dlq`, TOPIC_NAMES, (dl) => model.applyDeadLetter(dl));
   }
@@ -101,11 +134,11 @@ export async function createQueryService(deps: QueryDeps) {
       const onChange = (userId: string, view: RecordingView) => {
         if (userId === user.id) res.write(`event: recording\ndata: ${JSON.stringify(view)}\n\n`);
       };
-      model.changes.on('change', onChange);
+      live.on('change', onChange);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.config?.heartbeatMs ?? 15_000);
       req.on('close', () => {
         clearInterval(heartbeat);
-        model.changes.off('change', onChange);
+        live.off('change', onChange);
       });
     });
 

@@ -205,6 +205,8 @@ export class ReadModel implements RecordingReader {
       case 'chunk.range.requested':
       case 'stt.chunk.requested':
         return; // work items, not facts about the recording
+      case 'recording.changed':
+        return; // this model's own notification to live clients
       default: {
         const unhandled: never = e; // a new topic must be handled here: the compiler says so
         return unhandled;
