@@ -56,7 +56,7 @@ module.exports = {
       // started once: testcontainers with a Docker engine, else the native deploy/stack.
       ...common,
       displayName: 'stack',
-      testMatch: ['<rootDir>/{apps,libs,test}/**/*.stack.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.stack.spec.ts'],
       globalSetup: '<rootDir>/libs/harness/src/stack/global-setup.ts',
       globalTeardown: '<rootDir>/libs/harness/src/stack/global-teardown.ts',
     },

@@ -20,12 +20,35 @@ export function loadSchemas(
   return out;
 }
 
+/** The fields every envelope version starts with. */
+const ENVELOPE_PREFIX = avro.Type.forSchema({
+  type: 'record',
+  name: 'EnvelopePrefix',
+  fields: [
+    { name: 'eventId', type: 'string' },
+    { name: 'type', type: 'string' },
+    { name: 'version', type: 'int' },
+  ],
+});
+
+/** `<topic>@<version>` → that version's type. */
+function loadAllVersions(dir = SCHEMA_DIR): Map<string, avro.Type> {
+  const out = new Map<string, avro.Type>();
+  for (const { topic, version, file } of listSchemaFiles(dir)) {
+    out.set(`${topic}@${version}`, avro.Type.forSchema(JSON.parse(readFileSync(file, 'utf8')) as avro.Schema));
+  }
+  return out;
+}
+
 /**
  * Avro encode/decode without a registry (single-process mode). Decoding validates the
  * buffer against the reader schema, so nothing untyped crosses the message boundary.
  */
 export class AvroCodec {
   private readonly types = loadSchemas();
+  /** Every version's type, for messages written before the current schema (an upgrade's backlog). */
+  private readonly writers = loadAllVersions();
+  private readonly resolvers = new Map<string, avro.Resolver>();
 
   encode<T extends TopicName>(event: EventOf<T>): Buffer {
     const type = this.typeOf(event.type);
@@ -38,7 +61,15 @@ export class AvroCodec {
 
   decode<T extends TopicName>(topic: T, buf: Buffer): EventOf<T> {
     try {
-      const value = this.typeOf(topic).fromBuffer(buf) as EventOf<T>;
+      const reader = this.typeOf(topic);
+      // Every version begins eventId, type, version: the writer's version is read first, and a
+      // message of an older version is read through a resolver into the current shape.
+      const version = (ENVELOPE_PREFIX.decode(buf, 0).value as { version?: number } | undefined)?.version;
+      const latest = this.types.get(topic)?.version;
+      const writer = version !== undefined && version !== latest ? this.writers.get(`${topic}@${version}`) : undefined;
+      const value = (
+        writer ? reader.fromBuffer(buf, this.resolver(topic, version!, reader, writer)) : reader.fromBuffer(buf)
+      ) as EventOf<T>;
       if (value.type !== topic) throw new Error(`event type ${value.type} on topic ${topic}`);
       return value;
     } catch (cause) {
@@ -47,6 +78,13 @@ export class AvroCodec {
         cause,
       });
     }
+  }
+
+  private resolver(topic: string, version: number, reader: avro.Type, writer: avro.Type): avro.Resolver {
+    const key = `${topic}@${version}`;
+    let r = this.resolvers.get(key);
+    if (!r) this.resolvers.set(key, (r = reader.createResolver(writer)));
+    return r;
   }
 
   private typeOf(topic: TopicName): avro.Type {

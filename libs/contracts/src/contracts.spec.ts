@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import * as avro from 'avsc';
 import { ALL_TOPICS, anEvent } from '@speech/testing';
 import { AvroCodec } from './avro-codec';
+import { SCHEMA_VERSIONS } from './generated/events.generated';
 import { listSchemaFiles } from './schema-files';
 import { TOPIC_NAMES } from './topics';
 
@@ -17,7 +20,38 @@ describe('event contracts', () => {
     const decoded = codec.decode(topic, codec.encode(event));
     expect(JSON.parse(JSON.stringify(decoded))).toEqual(JSON.parse(JSON.stringify(event)));
     expect(decoded.causationId).toBeNull();
+    expect(decoded.version).toBe(SCHEMA_VERSIONS[topic]);
+  });
+
+  it('reads a message written with an older version of its schema into the current shape (an upgrade’s backlog)', () => {
+    const v1 = listSchemaFiles().find((s) => s.topic === 'analysis.completed' && s.version === 1);
+    expect(v1).toBeDefined();
+    const old = avro.Type.forSchema(JSON.parse(readFileSync(v1!.file, 'utf8')) as avro.Schema);
+    const event = anEvent('analysis.completed', 'audio-1');
+    const {
+      userId,
+      callType,
+      overallSentiment,
+      closingSentiment,
+      issueTypes,
+      agentTalkRatio,
+      analysisPath,
+      ...v1Payload
+    } = event.payload;
+    void [userId, callType, overallSentiment, closingSentiment, issueTypes, agentTalkRatio, analysisPath];
+    const buf = old.toBuffer({ ...event, version: 1, payload: v1Payload });
+    const decoded = codec.decode('analysis.completed', buf);
     expect(decoded.version).toBe(1);
+    expect(decoded.payload).toEqual({
+      ...v1Payload,
+      userId: null,
+      callType: null,
+      overallSentiment: null,
+      closingSentiment: null,
+      issueTypes: [],
+      agentTalkRatio: null,
+      analysisPath: null,
+    });
   });
 
   it('refuses to encode an event that does not match its schema', () => {

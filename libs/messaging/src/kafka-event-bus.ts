@@ -140,6 +140,7 @@ export class KafkaEventBus implements EventBus {
   }
 
   async publish<T extends TopicName>(event: EventOf<T>): Promise<void> {
+    await this.topicsOnce(); // a publish before start() finds its topic too
     await this.connectProducer();
     const value = await this.opts.codec.encode(event);
     await this.producer.send({
@@ -193,6 +194,17 @@ export class KafkaEventBus implements EventBus {
     return r;
   }
 
+  private topicsReady: Promise<void> | null = null;
+
+  /** ensureTopics, once per bus (again after a failure). */
+  private topicsOnce(): Promise<void> {
+    this.topicsReady ??= this.ensureTopics().catch((err: unknown) => {
+      this.topicsReady = null;
+      throw err;
+    });
+    return this.topicsReady;
+  }
+
   /** Creates every topic and its dead-letter topic (idempotent). */
   async ensureTopics(): Promise<void> {
     await this.admin.connect();
@@ -232,7 +244,7 @@ export class KafkaEventBus implements EventBus {
 
   async start(): Promise<void> {
     this.running = true;
-    await this.ensureTopics();
+    await this.topicsOnce();
     await this.connectProducer();
     for (const [groupId, g] of this.groups) {
       const consumer = this.kafka.consumer({

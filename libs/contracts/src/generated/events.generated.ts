@@ -1,6 +1,6 @@
 // Generated from schemas/*.avsc by `npm run gen:contracts`. Do not edit.
 
-/** analysis.completed v1: An analysis is stored. */
+/** analysis.completed v2: An analysis is stored. */
 export interface AnalysisCompletedPayload {
   analysisId: string;
   analysisKey: string;
@@ -9,6 +9,13 @@ export interface AnalysisCompletedPayload {
   issueCount: number;
   sentimentScore: number;
   quizCount: number;
+  userId: null | string;
+  callType: null | string;
+  overallSentiment: null | string;
+  closingSentiment: null | string;
+  issueTypes: string[];
+  agentTalkRatio: null | number;
+  analysisPath: null | string;
 }
 
 /** analysis.failed v1: An analysis failed. */
@@ -167,7 +174,7 @@ export interface PayloadMap {
 }
 
 export const SCHEMA_VERSIONS = {
-  'analysis.completed': 1,
+  'analysis.completed': 2,
   'analysis.failed': 1,
   'analysis.requested': 1,
   'audio.chunked': 1,

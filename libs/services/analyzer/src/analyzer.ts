@@ -7,7 +7,7 @@ import {
   type PayloadMap,
   type Transcript,
 } from '@speech/contracts';
-import type { Analyst } from '@speech/analysis';
+import type { Analyst, AnalysisResult } from '@speech/analysis';
 import {
   afterFailure,
   describeError,
@@ -37,7 +37,32 @@ export interface AnalysisRecord {
   issueCount: number;
   sentimentScore: number;
   quizCount: number;
+  /** The owner, from the request (null in records stored before it was kept). */
+  userId?: string | null;
+  /** What analysis.completed tells its consumers besides the counts (absent before v2). */
+  headline?: Headline | null;
   error: string | null;
+}
+
+/** The results a consumer of analysis.completed reacts to without fetching the analysis. */
+export interface Headline {
+  callType: string;
+  overallSentiment: string;
+  closingSentiment: string | null;
+  issueTypes: string[];
+  agentTalkRatio: number | null;
+}
+
+export function headlineOf(result: AnalysisResult): Headline {
+  const byType = new Map<string, number>();
+  for (const i of result.issues) byType.set(i.type, (byType.get(i.type) ?? 0) + 1);
+  return {
+    callType: result.callType,
+    overallSentiment: result.sentiment.overall.label,
+    closingSentiment: result.sentiment.closing?.label ?? null,
+    issueTypes: [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t),
+    agentTalkRatio: result.metrics.speakers.find((sp) => sp.speaker === 'agent')?.talkRatio ?? null,
+  };
 }
 
 interface TranscriptRef {
@@ -73,6 +98,8 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       options,
       correlationId: e.correlationId,
       requestedAt: e.occurredAt,
+      userId: e.payload.userId,
+      headline: null,
       analysisKey: null,
       analyst: null,
       model: null,
@@ -126,6 +153,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
             issueCount: result.issues.length,
             sentimentScore: result.sentiment.overall.score,
             quizCount: result.quiz.length,
+            headline: headlineOf(result),
           },
         },
       );
@@ -150,6 +178,13 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       issueCount: a.issueCount,
       sentimentScore: a.sentimentScore,
       quizCount: a.quizCount,
+      userId: a.userId ?? null,
+      callType: a.headline?.callType ?? null,
+      overallSentiment: a.headline?.overallSentiment ?? null,
+      closingSentiment: a.headline?.closingSentiment ?? null,
+      issueTypes: a.headline?.issueTypes ?? [],
+      agentTalkRatio: a.headline?.agentTalkRatio ?? null,
+      analysisPath: `/audios/${a.audioId}/analysis`,
     });
   }
 
