@@ -232,11 +232,11 @@ const CASES: Record<string, () => Promise<void>> = {
   },
 
   lint: async () => {
-    // The fence must fail on a leak: a domain lib that imports an SDK and an adapter lib.
+    // The fence must fail on a leak: a domain lib that imports an SDK, an adapter lib and an app.
     const leak = join(clone, 'libs/transcript/src/smoke-leak.ts');
     writeFileSync(
       leak,
-      "import { S3Client } from '@aws-sdk/client-s3';\nimport { SqliteDatabase } from '@speech/persistence';\nexport const leaked = [S3Client, SqliteDatabase];\n",
+      "import { S3Client } from '@aws-sdk/client-s3';\nimport { SqliteDatabase } from '@speech/persistence';\nimport * as app from '../../../apps/query/src/main';\nexport const leaked = [S3Client, SqliteDatabase, app];\n",
     );
     try {
       const r = await npm(['run', 'lint'], { timeoutMs: 15 * MIN });
@@ -246,6 +246,7 @@ const CASES: Record<string, () => Promise<void>> = {
       expect(out).toContain('smoke-leak.ts');
       expect(out).toContain('A project tagged with "type:domain" is not allowed to import "@aws-sdk/client-s3"');
       expect(out).toContain('A project tagged with "type:domain" can only depend on libs tagged with "type:domain"');
+      expect(out).toContain('Projects cannot be imported by a relative or absolute path');
     } finally {
       rmSync(leak, { force: true });
     }
