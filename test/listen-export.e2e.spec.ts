@@ -162,6 +162,18 @@ describe('listen and export (HTTP API)', () => {
       expect(speakers.length).toBeGreaterThanOrEqual(2);
     });
 
+    it('lists every recording as CSV', async () => {
+      const csv = await download('/all?format=csv');
+      expect(csv.res.headers.get('content-disposition')).toMatch(/filename="recordings\.csv"/);
+      const [header, ...rows] = csv.text.trimEnd().split('\r\n');
+      expect(header?.startsWith('audio_id,filename,status,')).toBe(true);
+      expect(rows).toEqual([expect.stringMatching(new RegExp(`^${audioId},product-names\\.stereo\\.mp3,analyzed,`))]);
+      expect(await errorOf(await api.get('/all?format=xml'))).toMatchObject({
+        status: 400,
+        code: 'EXPORT.UNKNOWN_FORMAT',
+      });
+    });
+
     it('refuses an unknown format with 400 and a JSON reason, and keeps the inline forms', async () => {
       expect(await errorOf(await api.get(`/audios/${audioId}/transcript?format=docx`))).toMatchObject({
         status: 400,

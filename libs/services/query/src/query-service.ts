@@ -22,6 +22,7 @@ import { getJson, type ObjectStore } from '@speech/storage';
 import { exportTranscript, isTranscriptFormat, TRANSCRIPT_FORMATS } from '@speech/transcript';
 import { playableMediaType } from './media-type';
 import { ReadModel, type RecordingDoc } from './read-model';
+import { recordingsCsvHeader, recordingsCsvRows } from './recordings-csv';
 
 export const GROUP = 'query';
 const WORK_QUEUES = new Set<string>(['stt.chunk.requested', 'chunk.range.requested']);
@@ -60,6 +61,29 @@ export async function createQueryService(deps: QueryDeps) {
       '/all',
       auth,
       route(async (req, res) => {
+        if (req.query.format === 'csv') {
+          // Every recording of the user, newest first, written page by page.
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', attachmentDisposition('recordings.csv'));
+          res.setHeader('Cache-Control', 'private, no-cache');
+          res.write(recordingsCsvHeader());
+          let cursor: string | undefined;
+          do {
+            const page = await model.list(userOf(req).id, { limit: 200, cursor });
+            if (res.destroyed) return;
+            res.write(recordingsCsvRows(page.items));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+          res.end();
+          return;
+        }
+        if (req.query.format !== undefined && req.query.format !== 'json') {
+          throw new HttpError(
+            400,
+            'EXPORT.UNKNOWN_FORMAT',
+            `format must be csv or json, not ${JSON.stringify(req.query.format)}`,
+          );
+        }
         const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
         const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
         const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
