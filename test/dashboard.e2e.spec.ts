@@ -239,6 +239,14 @@ describe('dashboard (browser)', () => {
     await waitForPosition(issueMs);
     expect(Math.abs((await positionMs()) - issueMs)).toBeLessThan(50);
 
+    // And the quiz's "see mm:ss" (the first question was answered above).
+    const see = page.locator('#detail [data-quiz-question="0"] [data-quiz-feedback] [data-at-ms]');
+    if ((await see.count()) > 0) {
+      const seeMs = Number(await see.first().getAttribute('data-at-ms'));
+      await see.first().click();
+      await waitForPosition(seeMs);
+    }
+
     // Speed.
     await page.selectOption('#detail [data-player-speed]', '1.5');
     expect(await page.evaluate<number>(`document.querySelector('#detail audio').playbackRate`)).toBe(1.5);
