@@ -46,12 +46,17 @@ const constraints = [
   },
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: [...libs, 'type:service', 'type:runtime', 'type:testing'] },
 ];
-/** Specs may also use the test helpers (type:testing); nothing else changes for them. */
-const specConstraints = constraints.map((c) =>
-  c.onlyDependOnLibsWithTags.includes('type:testing')
+/** Packages only specs use: a domain spec may check its output with them (the export specs' subtitle parser). */
+const specOnlyPackages = ['@plussub/srt-vtt-parser'];
+/** Specs may also use the test helpers (type:testing) and the spec-only packages; nothing else changes for them. */
+const specConstraints = constraints.map((c) => {
+  const withTesting = c.onlyDependOnLibsWithTags.includes('type:testing')
     ? c
-    : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] },
-);
+    : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] };
+  return c.allowedExternalImports
+    ? { ...withTesting, allowedExternalImports: [...c.allowedExternalImports, ...specOnlyPackages] }
+    : withTesting;
+});
 const boundaries = (depConstraints) => ['error', { allow: [], banTransitiveDependencies: false, depConstraints }];
 
 export default tseslint.config(

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from '@plussub/srt-vtt-parser';
 import { signToken } from '@speech/platform';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FIXTURES, freePort, ROOT } from '@speech/harness';
@@ -20,7 +21,8 @@ const CSP =
 
 /**
  * The dashboard as a person uses it, in a real browser against `npx tsx apps/standalone/src/main.ts`:
- * upload a call, watch it become ready, Transcribe, Analyze, and read the results.
+ * upload a call, watch it become ready, Transcribe, Analyze, read the results, listen (seeking
+ * from the transcript and the analysis) and download exports.
  * Runs real ffmpeg and the default engine (Whisper). The waits are bounds, never speed assertions.
  */
 describe('dashboard (browser)', () => {
@@ -175,6 +177,91 @@ describe('dashboard (browser)', () => {
     return (await alert.isVisible()) ? await alert.locator('.alert-text').textContent() : null;
   }
 
+  /** The player's position in ms. */
+  const positionMs = () => page.evaluate<number>(`document.querySelector('#detail audio').currentTime * 1000`);
+
+  /**
+   * Waits until a page expression is true. (page.waitForFunction compiles its string in the
+   * page, which the CSP forbids; page.evaluate does not.) A bound, never a speed assertion.
+   */
+  async function waitUntil(expression: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await page.evaluate<boolean>(expression))) {
+      if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs / 1000} s: ${expression}`);
+      await sleep(100);
+    }
+  }
+
+  /** Waits until the player's position is within 50 ms of `ms` (a seek landed). */
+  async function waitForPosition(ms: number): Promise<void> {
+    await waitUntil(`Math.abs(document.querySelector('#detail audio').currentTime * 1000 - ${ms}) < 50`, 15_000);
+  }
+
+  /**
+   * The detail panel's player and downloads: play and pause from the keyboard, seek by
+   * clicking a word and a time in the analysis, change speed, skip, and download subtitles.
+   */
+  async function listenAndExport(audioId: string): Promise<void> {
+    const audio = page.locator('#detail audio[data-player]');
+    expect(await audio.count()).toBe(1);
+    expect(await audio.getAttribute('src')).toMatch(new RegExp(`^/audios/${audioId}/audio\\?access_token=`));
+    await waitUntil(`document.querySelector('#detail audio').readyState >= 1`, 30_000);
+
+    // Space plays (focus is on the panel, not in a field), and again pauses.
+    await page.focus('#detail');
+    await page.keyboard.press('Space');
+    await waitUntil(
+      `(() => { const a = document.querySelector('#detail audio'); return !a.paused && a.currentTime > 0; })()`,
+      30_000,
+    );
+    await page.keyboard.press('Space');
+    await waitUntil(`document.querySelector('#detail audio').paused`, 10_000);
+
+    // A click on a word seeks to it, and the word is highlighted.
+    const word = page.locator('#detail .segment .word').nth(12);
+    const wordMs = Number(await word.getAttribute('data-word-start-ms'));
+    expect(wordMs).toBeGreaterThan(0);
+    await word.click();
+    await waitForPosition(wordMs);
+    await page.waitForSelector(`#detail .word.current[data-word-start-ms="${wordMs}"]`, { timeout: 10_000 });
+
+    // ← and → skip 5 s.
+    await page.focus('#detail');
+    await page.keyboard.press('ArrowRight');
+    await waitForPosition(wordMs + 5000);
+    await page.keyboard.press('ArrowLeft');
+    await waitForPosition(wordMs);
+
+    // Every time shown in the analysis seeks: an issue's timestamp.
+    const issueTime = page.locator('#detail [data-issue] .timestamp[data-at-ms]').first();
+    const issueMs = Number(await issueTime.getAttribute('data-at-ms'));
+    await issueTime.click();
+    await waitForPosition(issueMs);
+    expect(Math.abs((await positionMs()) - issueMs)).toBeLessThan(50);
+
+    // And the quiz's "see mm:ss" (the first question was answered above).
+    const see = page.locator('#detail [data-quiz-question="0"] [data-quiz-feedback] [data-at-ms]');
+    if ((await see.count()) > 0) {
+      const seeMs = Number(await see.first().getAttribute('data-at-ms'));
+      await see.first().click();
+      await waitForPosition(seeMs);
+    }
+
+    // Speed.
+    await page.selectOption('#detail [data-player-speed]', '1.5');
+    expect(await page.evaluate<number>(`document.querySelector('#detail audio').playbackRate`)).toBe(1.5);
+
+    // Downloads: SubRip subtitles with speaker names, and the metrics as CSV.
+    const [srt] = await Promise.all([page.waitForEvent('download'), page.click('#detail [data-export="srt"]')]);
+    expect(srt.suggestedFilename()).toBe('support-outage.stereo.transcript.srt');
+    const cues = parse(readFileSync(await srt.path(), 'utf8')).entries;
+    expect(cues.length).toBeGreaterThan(0);
+    expect(cues.every((c) => /^(Agent|Customer): /.test(c.text))).toBe(true);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#detail [data-export="csv"]')]);
+    expect(csv.suggestedFilename()).toBe('support-outage.stereo.metrics.csv');
+    expect(readFileSync(await csv.path(), 'utf8').split('\r\n')[0]).toMatch(/^scope,speaker,.*talk_ratio/);
+  }
+
   it('uploads, transcribes, analyses and shows the results of a support call', async () => {
     const jwt = await token('browser-user');
     const response = await page.goto(`${baseUrl}/#token=${jwt}`);
@@ -245,6 +332,8 @@ describe('dashboard (browser)', () => {
     );
     expect((await feedback.textContent())?.trim().length).toBeGreaterThan(10);
     expect(await question.locator('.quiz-option.correct').count()).toBe(1);
+
+    await listenAndExport(audioId);
 
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(await visibleAlert()).toBeNull();

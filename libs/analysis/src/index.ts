@@ -58,3 +58,4 @@ export type {
 export { labelOf } from './sentiment';
 export { UTTERANCE_PAUSE_MS, speakersOf, splitUtterances, type Utterance } from './utterances';
 export { TranscriptIndex, normalizeForEvidence, type EvidenceMatch } from './evidence';
+export { ANALYSIS_CSV_COLUMNS, analysisCsv, csvField, toCsv } from './export/analysis-csv';

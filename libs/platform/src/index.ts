@@ -4,3 +4,4 @@ export * from './http';
 export * from './lifecycle';
 export * from './logger';
 export * from './access-control';
+export * from './byte-range';

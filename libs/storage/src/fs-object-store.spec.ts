@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsObjectStore } from './fs-object-store';
+import { objectStoreRangeContract } from './object-store.contract';
 
 describe('FsObjectStore', () => {
   let root: string;
@@ -51,4 +52,9 @@ describe('FsObjectStore', () => {
     await store.completeMultipart('audio/p/source', id, [{ partNumber: 1, etag: good.etag }]);
     expect((await store.getBuffer('audio/p/source')).toString()).toBe('goodpart');
   });
+});
+
+objectStoreRangeContract('filesystem', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'fs-store-range-'));
+  return { store: new FsObjectStore(root), close: () => rmSync(root, { recursive: true, force: true }) };
 });

@@ -1,1 +1,2 @@
 export * from './merge-transcript';
+export * from './export';

@@ -50,6 +50,25 @@ export function errorFromResponse(status, text) {
 }
 
 /**
+ * The file name of a `Content-Disposition` header: RFC 8187 `filename*` first, else `filename`.
+ * @param {string | null} header
+ */
+export function filenameOf(header) {
+  if (!header) return 'download';
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star && star[1]) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // fall back to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/i.exec(header);
+  const name = plain ? (plain[1] ?? plain[2] ?? '').trim() : '';
+  return name || 'download';
+}
+
+/**
  * @param {string} token
  * @returns {Record<string, string>}
  */
@@ -133,6 +152,37 @@ export function createApi(deps) {
      */
     async start(action, audioId) {
       await request('POST', `/${action}/${id(audioId)}`, {});
+    },
+    /**
+     * The recording's audio for an <audio> element, which cannot set headers: the token goes
+     * in the query (as for SSE). Null when signed out.
+     * @param {string} audioId
+     */
+    audioUrl(audioId) {
+      const token = deps.token();
+      return token ? `/audios/${id(audioId)}/audio?access_token=${id(token)}` : null;
+    },
+    /**
+     * A download (an export): its bytes and the file name the server gave it.
+     * @param {string} path e.g. `/audios/…/transcript?format=srt`
+     * @returns {Promise<{ blob: Blob, filename: string }>}
+     */
+    async download(path) {
+      const token = deps.token();
+      if (!token) throw new ApiError(401, 'AUTH.UNAUTHORIZED', 'not signed in');
+      let res;
+      try {
+        res = await doFetch(path, { headers: { Authorization: `Bearer ${token}` } });
+      } catch {
+        throw new ApiError(0, 'NETWORK', UNREACHABLE);
+      }
+      if (!res.ok) {
+        const err = errorFromResponse(res.status, await res.text());
+        if (res.status === 401) deps.onUnauthorized(err, token);
+        throw err;
+      }
+      deps.onAccepted(token);
+      return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition')) };
     },
     /**
      * The SSE address. EventSource cannot set headers, so the token goes in the query.

@@ -103,7 +103,7 @@ detail = createDetail(
     body: byId('detail-body', HTMLElement),
     close: byId('detail-close', HTMLButtonElement),
   },
-  { api, state, recordings, table },
+  { api, state, recordings, table, onError: (message) => notices.showAlert(message) },
 );
 
 const live = createLive({

@@ -1,14 +1,29 @@
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Express, Request, Response } from 'express';
 import express from 'express';
 import { EventEmitter } from 'node:events';
-import { newEvent, objectKeys, TOPIC_NAMES, type RecordingView } from '@speech/contracts';
+import { analysisCsv, type AnalysisResult } from '@speech/analysis';
+import { newEvent, objectKeys, TOPIC_NAMES, type RecordingView, type Transcript } from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { DocumentStore, Transactor } from '@speech/persistence';
-import { HttpError, route, userOf, type AccessControl, type Logger } from '@speech/platform';
-import type { ObjectStore } from '@speech/storage';
+import {
+  attachmentDisposition,
+  HttpError,
+  parseByteRange,
+  route,
+  safeFilename,
+  sendError,
+  userOf,
+  type AccessControl,
+  type Logger,
+} from '@speech/platform';
+import { getJson, type ObjectStore } from '@speech/storage';
+import { exportTranscript, isTranscriptFormat, TRANSCRIPT_FORMATS } from '@speech/transcript';
+import { playableMediaType } from './media-type';
 import { ReadModel, type RecordingDoc } from './read-model';
+import { recordingsCsvHeader, recordingsCsvRows } from './recordings-csv';
 
 export const GROUP = 'query';
 /** Topics the read model does not build from: work items, and its own live notifications. */
@@ -79,6 +94,29 @@ export async function createQueryService(deps: QueryDeps) {
       '/all',
       auth,
       route(async (req, res) => {
+        if (req.query.format === 'csv') {
+          // Every recording of the user, newest first, written page by page.
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', attachmentDisposition('recordings.csv'));
+          res.setHeader('Cache-Control', 'private, no-cache');
+          res.write(recordingsCsvHeader());
+          let cursor: string | undefined;
+          do {
+            const page = await model.list(userOf(req).id, { limit: 200, cursor });
+            if (res.destroyed) return;
+            res.write(recordingsCsvRows(page.items));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+          res.end();
+          return;
+        }
+        if (req.query.format !== undefined && req.query.format !== 'json') {
+          throw new HttpError(
+            400,
+            'EXPORT.UNKNOWN_FORMAT',
+            `format must be csv or json, not ${JSON.stringify(req.query.format)}`,
+          );
+        }
         const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
         const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
         const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
@@ -94,30 +132,106 @@ export async function createQueryService(deps: QueryDeps) {
       }),
     );
 
+    // No format: the stored JSON; `text`: the stored plain text (both inline, as before).
+    // txt|json|srt|vtt: a download built from the transcript (TRANSCRIPT_FORMATS).
     app.get(
       '/audios/:audioId/transcript',
       auth,
       route(async (req, res) => {
-        const text = req.query.format === 'text';
-        await sendArtefact(req, res, {
-          what: 'transcript',
-          code: 'TRANSCRIPT.NOT_FOUND',
-          keyOf: (doc) => doc.transcriptKey && (text ? objectKeys.transcript(doc._id).text : doc.transcriptKey),
-          type: text ? 'text/plain; charset=utf-8' : 'application/json',
-        });
+        const format = req.query.format;
+        if (format === undefined || format === 'text') {
+          const text = format === 'text';
+          await sendArtefact(req, res, {
+            what: 'transcript',
+            code: 'TRANSCRIPT.NOT_FOUND',
+            keyOf: (doc) => doc.transcriptKey && (text ? objectKeys.transcript(doc._id).text : doc.transcriptKey),
+            type: text ? 'text/plain; charset=utf-8' : 'application/json',
+          });
+          return;
+        }
+        if (!isTranscriptFormat(format)) {
+          throw new HttpError(
+            400,
+            'EXPORT.UNKNOWN_FORMAT',
+            `format must be one of ${TRANSCRIPT_FORMATS.join(', ')} (or text), not ${JSON.stringify(format)}`,
+          );
+        }
+        const { doc, key } = await artefactOf(req, 'transcript', 'TRANSCRIPT.NOT_FOUND', (d) => d.transcriptKey);
+        const out = exportTranscript(await getJson<Transcript>(deps.store, key), format);
+        sendDownload(res, out.body, out.contentType, safeFilename(doc.filename, `.transcript.${out.extension}`));
       }),
     );
 
+    // No format: the stored JSON; `csv`: the metrics as a CSV download.
     app.get(
       '/audios/:audioId/analysis',
       auth,
       route(async (req, res) => {
-        await sendArtefact(req, res, {
-          what: 'analysis',
-          code: 'ANALYSIS.NOT_FOUND',
-          keyOf: (doc) => doc.analysisKey,
-          type: 'application/json',
-        });
+        const format = req.query.format;
+        if (format === undefined || format === 'json') {
+          await sendArtefact(req, res, {
+            what: 'analysis',
+            code: 'ANALYSIS.NOT_FOUND',
+            keyOf: (doc) => doc.analysisKey,
+            type: 'application/json',
+          });
+          return;
+        }
+        if (format !== 'csv') {
+          throw new HttpError(
+            400,
+            'EXPORT.UNKNOWN_FORMAT',
+            `format must be csv or json, not ${JSON.stringify(format)}`,
+          );
+        }
+        const { doc, key } = await artefactOf(req, 'analysis', 'ANALYSIS.NOT_FOUND', (d) => d.analysisKey);
+        const csv = analysisCsv(await getJson<AnalysisResult>(deps.store, key));
+        sendDownload(res, csv, 'text/csv; charset=utf-8', safeFilename(doc.filename, '.metrics.csv'));
+      }),
+    );
+
+    // The source recording, with byte ranges (a player seeks with them). An <audio> element
+    // cannot send headers, so this route also takes ?access_token=.
+    app.get(
+      '/audios/:audioId/audio',
+      ...deps.access.streamUser,
+      deps.access.read,
+      route(async (req, res) => {
+        const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+        if (!doc || !doc.userId) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+        const key = objectKeys.source(doc._id);
+        const info = await deps.store.head(key);
+        if (!info) throw new HttpError(404, 'AUDIO.SOURCE_NOT_FOUND', 'the recording has no stored audio');
+        const size = info.sizeBytes;
+        const etag = `"${info.etag.replaceAll('"', '')}"`;
+        const ifRange = req.headers['if-range'];
+        // If-Range with another validator: the object changed, so the whole of it.
+        const range = ifRange && ifRange !== etag ? { kind: 'full' as const } : parseByteRange(req.headers.range, size);
+        res.setHeader('Accept-Ranges', 'bytes');
+        if (range.kind === 'unsatisfiable') {
+          res.setHeader('Content-Range', `bytes */${size}`);
+          sendError(
+            res,
+            416,
+            'HTTP.RANGE_NOT_SATISFIABLE',
+            `the range ${req.headers.range} is outside the ${size} bytes of the recording`,
+          );
+          return;
+        }
+        const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+        // Opened before any header is set: a store that fails answers with a plain JSON error.
+        const body = req.method === 'HEAD' || size === 0 ? null : await deps.store.get(key, { start, end });
+        res.status(range.kind === 'partial' ? 206 : 200);
+        res.setHeader('Content-Type', playableMediaType(doc.contentType, doc.filename));
+        res.setHeader('Content-Length', String(size === 0 ? 0 : end - start + 1));
+        if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+        res.setHeader('ETag', etag);
+        res.setHeader('Cache-Control', 'private, no-cache');
+        if (!body) {
+          res.end();
+          return;
+        }
+        await streamTo(req, res, body);
       }),
     );
 
@@ -142,18 +256,52 @@ export async function createQueryService(deps: QueryDeps) {
       });
     });
 
+    /** The user's recording and the key of one of its artefacts, or why there is none yet. */
+    async function artefactOf(
+      req: Request,
+      what: string,
+      code: string,
+      keyOf: (doc: RecordingDoc) => string | null,
+    ): Promise<{ doc: RecordingDoc; key: string }> {
+      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+      if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+      const key = keyOf(doc);
+      if (!key) throw new HttpError(404, code, `the recording is ${doc.status}; it has no ${what} yet`);
+      return { doc, key };
+    }
+
+    function sendDownload(res: Response, body: string, type: string, filename: string): void {
+      res.setHeader('Content-Type', type);
+      res.setHeader('Content-Disposition', attachmentDisposition(filename));
+      res.setHeader('Cache-Control', 'private, no-cache');
+      res.send(body);
+    }
+
+    /**
+     * Streams a body to the client. A client that goes away mid-way (a player seeking elsewhere
+     * drops its request) is no error of ours.
+     */
+    async function streamTo(req: Request, res: Response, body: Readable): Promise<void> {
+      try {
+        await pipeline(body, res);
+      } catch (err) {
+        if (req.destroyed || res.destroyed || (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+          body.destroy();
+          return;
+        }
+        throw err;
+      }
+    }
+
     /** Streams one of the user's recording's stored artefacts, or says why there is none yet. */
     async function sendArtefact(
       req: Request,
       res: Response,
       a: { what: string; code: string; keyOf: (doc: RecordingDoc) => string | null; type: string },
     ): Promise<void> {
-      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
-      if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
-      const key = a.keyOf(doc);
-      if (!key) throw new HttpError(404, a.code, `the recording is ${doc.status}; it has no ${a.what} yet`);
+      const { key } = await artefactOf(req, a.what, a.code, a.keyOf);
       res.type(a.type);
-      await pipeline(await deps.store.get(key), res);
+      await streamTo(req, res, await deps.store.get(key));
     }
 
     async function mustView(req: Request): Promise<RecordingView> {

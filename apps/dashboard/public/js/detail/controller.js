@@ -8,6 +8,8 @@
 import { h } from '../dom.js';
 import { statusLabel, detailFacts, transcribingText } from '../status.js';
 import { detailBody } from './body.js';
+import { exportsPanel } from './exports.js';
+import { createPlayer } from './player.js';
 
 /**
  * @typedef {import('../types.js').RecordingView} RecordingView
@@ -53,13 +55,34 @@ const settle = (p) =>
 
 /**
  * @param {DetailEls} els
- * @param {{ api: Api, state: DashboardState, recordings: Recordings, table: Table }} deps
+ * @param {{ api: Api, state: DashboardState, recordings: Recordings, table: Table,
+ *   onError?: (message: string) => void }} deps
  */
 export function createDetail(els, deps) {
   const { api, state, recordings } = deps;
   /** @type {Shown | null} */
   let shown = null;
   let seq = 0;
+  /**
+   * The open recording's player. It lives as long as the panel shows that recording, so a
+   * reload (the analysis arrived) keeps the position and the speed.
+   * @type {import('./player.js').Player | null}
+   */
+  let player = null;
+
+  /** @param {string} audioId */
+  function playerFor(audioId) {
+    if (player && player.audioId === audioId) return player;
+    if (player) player.destroy();
+    const src = api.audioUrl(audioId);
+    player = src ? createPlayer({ audioId, src }) : null;
+    return player;
+  }
+
+  function dropPlayer() {
+    if (player) player.destroy();
+    player = null;
+  }
 
   /** @param {string} audioId */
   async function open(audioId) {
@@ -70,6 +93,7 @@ export function createDetail(els, deps) {
     recordings.rerender(audioId);
     els.section.hidden = false;
     if (previous !== audioId) {
+      dropPlayer();
       const view = recordings.get(audioId);
       els.title.textContent = (view && view.filename) || 'Recording';
       els.sub.replaceChildren();
@@ -108,7 +132,15 @@ export function createDetail(els, deps) {
     shown.callType = analysis && analysis.value ? analysis.value.callType : null;
     recordings.upsert(view);
     renderHeader(view);
-    els.body.replaceChildren(...detailBody(view, transcript, analysis));
+    // The source is stored from `uploaded` on; before that there is nothing to play.
+    const p = view.status === 'uploading' ? null : playerFor(audioId);
+    const downloads = exportsPanel(view, (path) => api.download(path), deps.onError || (() => undefined));
+    els.body.replaceChildren(
+      ...(p ? [p.element] : []),
+      ...(downloads ? [downloads] : []),
+      ...detailBody(view, transcript, analysis),
+    );
+    if (p) p.index(els.body);
     els.body.setAttribute('aria-busy', 'false');
   }
 
@@ -143,6 +175,7 @@ export function createDetail(els, deps) {
     shown = null;
     seq++;
     state.selected = null;
+    dropPlayer();
     els.section.hidden = true;
     els.body.replaceChildren();
     if (previous) {
@@ -153,13 +186,22 @@ export function createDetail(els, deps) {
 
   recordings.onChange(onRecording);
   els.close.addEventListener('click', close);
+  // Times anywhere in the panel seek the player (player.js says which clicks count).
+  els.body.addEventListener('click', (e) => {
+    if (player && shown) player.onClick(e);
+  });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && shown && els.section.contains(document.activeElement)) close();
+    else if (player && shown && !els.section.hidden) player.onKey(e);
   });
 
   return {
     open,
     close,
+    /** The open recording's player, or null. */
+    get player() {
+      return player;
+    },
     /** The recording shown, or null. */
     get audioId() {
       return shown ? shown.audioId : null;

@@ -87,7 +87,18 @@ function question(q, i, audioId) {
     options[q.answerIndex]?.classList.add('correct');
     if (v.result === 'incorrect' && index !== null) options[index]?.classList.add('incorrect');
     feedback.replaceChildren(h('span', { class: 'verdict', text: v.verdict }), h('span', { text: v.explanation }));
-    if (v.see) feedback.append(h('span', { class: 'muted', 'data-at-ms': q.atMs, text: v.see }));
+    // Added after the panel was indexed, so it says itself that it seeks (player.js).
+    if (v.see) {
+      feedback.append(
+        h('span', {
+          class: 'muted seekable',
+          'data-at-ms': q.atMs,
+          tabindex: '0',
+          title: 'Play from here',
+          text: v.see,
+        }),
+      );
+    }
   }
   return fieldset;
 }

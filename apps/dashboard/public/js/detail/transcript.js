@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The transcript panel: one block per speaker turn. Each segment carries its start and end
- * (`data-start-ms`, `data-end-ms`), the seam for a player that seeks and follows along.
+ * (`data-start-ms`, `data-end-ms`) and each word its own, which the player (player.js) seeks to
+ * and follows along.
  */
 import { h } from '../dom.js';
 import { transcriptNotice } from '../status.js';
@@ -63,6 +64,27 @@ function segmentBlock(seg, speakers) {
       'data-end-ms': String(seg.endMs),
     },
     h('div', { class: 'segment-who' }, speakerLabel(seg.speaker, speakers), timestamp(seg.startMs)),
-    h('p', { class: 'segment-text', text: seg.text }),
+    h('p', { class: 'segment-text' }, segmentWords(seg)),
   );
+}
+
+/**
+ * The turn's words, each with its times (`data-word-start-ms`, `data-word-end-ms`: the player
+ * seeks to a clicked word and highlights the one being spoken), or its text when the engine
+ * gave no words.
+ * @param {Segment} seg
+ * @returns {import('../dom.js').Child}
+ */
+export function segmentWords(seg) {
+  const words = (seg.words || []).filter((w) => w.text.trim());
+  if (!words.length) return seg.text;
+  return words.map((w, i) => [
+    i ? ' ' : null,
+    h('span', {
+      class: 'word',
+      'data-word-start-ms': String(w.startMs),
+      'data-word-end-ms': String(w.endMs),
+      text: w.text.trim(),
+    }),
+  ]);
 }
