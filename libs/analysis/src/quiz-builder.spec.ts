@@ -82,3 +82,49 @@ describe('buildQuiz', () => {
     );
   });
 });
+
+describe('keyed answers a coach can trust', () => {
+  const cased = new OfflineAnalyst();
+
+  it('never keys a day the speaker denied, nor offers the same day as a wrong option', async () => {
+    const t = aTranscript('quiz-denied-day')
+      .turn('agent', 'Could we find thirty minutes next week for a demo with your managers?')
+      .turn('customer', 'Fine. Not Monday or Friday. Tuesday, after three.')
+      .turn('agent', 'Great, I will book Tuesday at three fifteen and send the invite today.')
+      .turn('customer', 'Okay.')
+      .turn('agent', 'Anything else before I let you go?')
+      .turn('customer', 'No. Bye.')
+      .build();
+    const { quiz } = await cased.analyze(t);
+    for (const q of quiz) {
+      expect(answer(q)?.toLowerCase()).not.toMatch(/^(monday|friday)\b/);
+      if (/tuesday/i.test(answer(q) ?? '')) {
+        expect(q.options.filter((o) => /tuesday/i.test(o))).toHaveLength(1);
+      }
+    }
+  });
+
+  it('does not ask a place as a name', async () => {
+    const t = aTranscript('quiz-place')
+      .turn('customer', 'Where does our data live?')
+      .turn('agent', 'In a data center in Virginia, encrypted at rest.')
+      .turn('customer', 'Our owner, Linda, will want to read it herself before anything gets signed.')
+      .turn('agent', 'I will send the security report to Linda by Friday.')
+      .build();
+    const { quiz } = await cased.analyze(t);
+    expect(quiz.map(answer)).not.toContain('Virginia');
+  });
+
+  it('asks about the closing mood only when it is clear', async () => {
+    const t = aTranscript('quiz-close')
+      .turn('agent', 'I will send the proposal on Monday.')
+      .turn('customer', 'Sounds good.')
+      .build();
+    // Every remark just over the label threshold: positive, but not clearly.
+    const borderline = new OfflineAnalyst({ sentimentScorer: async () => () => 0.11 });
+    const { quiz } = await borderline.analyze(t);
+    expect(quiz.map((q) => q.question)).not.toContain(
+      "What best describes the customer's sentiment at the end of the call?",
+    );
+  });
+});
