@@ -86,7 +86,19 @@ const REFERENCE_CUES = new Set([
   'confirmation',
   'order',
 ]);
-const ACCOUNT_CUES = new Set(['account', 'postcode', 'zip', 'phone', 'cliente', 'customer', 'member']);
+// "The card ending four four one nine" names the customer's own card or line, not a reference given.
+const ACCOUNT_CUES = new Set([
+  'account',
+  'postcode',
+  'zip',
+  'phone',
+  'cliente',
+  'customer',
+  'member',
+  'ending',
+  'ends',
+  'card',
+]);
 const PRICE_CONTEXT = new Set([
   'price',
   'prices',
@@ -268,6 +280,26 @@ function entity(
   };
 }
 
+/** What a price is per: "per user per month", "a month", "each". */
+const RATE_NOUNS = new Set(
+  'month year week day hour user seat licence license mailbox store location site person head line truck vehicle unit room bed student clinic device pass'.split(
+    ' ',
+  ),
+);
+
+/** Extends a money span over its rate ("fifteen dollars per user per month"), at most twice. */
+function rateEnd(toks: readonly string[], end: number): number {
+  let e = end;
+  for (let k = 0; k < 2; k++) {
+    const w = toks[e];
+    const noun = (toks[e + 1] ?? '').replace(/s$/, '');
+    if ((w === 'per' || w === 'a' || w === 'an' || w === 'al' || w === 'por') && RATE_NOUNS.has(noun)) e += 2;
+    else if (w === 'each' || w === 'apiece') e += 1;
+    else break;
+  }
+  return e;
+}
+
 function numberEntities(u: Utterance, index: number): Entity[] {
   const out: Entity[] = [];
   const toks = u.tokens;
@@ -276,7 +308,7 @@ function numberEntities(u: Utterance, index: number): Entity[] {
     const next = toks[n.end] ?? '';
     const next2 = toks[n.end + 1] ?? '';
     if (CURRENCY.has(next) || hasMoneySymbol(u, n.start)) {
-      const end = CURRENCY.has(next) ? n.end + 1 : n.end;
+      const end = rateEnd(toks, CURRENCY.has(next) ? n.end + 1 : n.end);
       out.push(
         entity(u, index, 'money', n.start, end, `${n.digits} ${CURRENCY.has(next) ? next : 'dollars'}`, n.value),
       );

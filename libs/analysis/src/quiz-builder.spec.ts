@@ -128,3 +128,22 @@ describe('keyed answers a coach can trust', () => {
     );
   });
 });
+
+describe('facts the quiz keys', () => {
+  const cased = new OfflineAnalyst();
+
+  it('keeps what a price is per, and skips the digits of the card it goes back to', async () => {
+    const t = aTranscript('quiz-rate')
+      .turn('customer', 'What does this cost for twenty five users?')
+      .turn('agent', 'It is fifteen dollars per user per month, billed monthly.')
+      .turn('customer', 'And the refund for last month?')
+      .turn(
+        'agent',
+        'It goes back to the card ending four four one nine. Your reference number is C M seven seven two zero four.',
+      )
+      .build();
+    const keyed = (await cased.analyze(t)).quiz.map(answer);
+    expect(keyed).toContain('fifteen dollars per user per month');
+    expect(keyed).not.toContain('four four one nine');
+  });
+});
