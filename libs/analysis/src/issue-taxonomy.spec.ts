@@ -122,3 +122,25 @@ describe('round 2: wider patterns for every type, with their guards', () => {
     expect(typesIn('no service credits is not acceptable for a law firm')).not.toContain('product');
   });
 });
+
+describe('round 2: Spanish and service phrasings', () => {
+  it.each<[IssueType, string]>([
+    ['price', 'la prima ha subido otra vez y es demasiado cara'],
+    ['competitor', 'otra aseguradora me ha ofrecido lo mismo'],
+    ['churn-threat', 'quiero cancelar la poliza'],
+    ['churn-threat', 'no voy a renovar'],
+    ['repeat-contact', 'es la tercera vez que llamo'],
+    ['timing', 'ahora mismo no puedo estoy conduciendo'],
+    ['need', 'ya lo tenemos cubierto'],
+    ['support', 'the engineer never showed up'],
+    ['billing', 'we could not have used that much'],
+    ['trust', 'is the portal hipaa compliant'],
+    ['price', 'my premium went up again'],
+  ])('finds %s in "%s"', (type, line) => {
+    expect(typesIn(line)).toContain(type);
+  });
+
+  it('does not read a charge that happened twice as a second call', () => {
+    expect(typesIn('es la segunda vez que pasa')).not.toContain('repeat-contact');
+  });
+});
