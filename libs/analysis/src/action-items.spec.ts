@@ -74,3 +74,15 @@ describe('commitments in the present, in the third person and in contractions', 
     expect(ownersOf('customer', line)).toEqual([]);
   });
 });
+
+describe('requests the other side is asked to carry out', () => {
+  it('gives "I need you to send …" to the other party', () => {
+    const items = extractActionItems(
+      aTranscript()
+        .turn('customer', 'my bill is wrong again')
+        .turn('agent', 'I need you to send a photo of the meter by Friday.')
+        .build(),
+    );
+    expect(items.map((i) => i.owner)).toContain('customer');
+  });
+});

@@ -75,6 +75,9 @@ const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
     { role: 'other', source: '=(then|just|please)? call us back' },
     { role: 'other', source: '=please (send|email|forward|call|share|text)' },
     { role: 'other', source: '=(can|could|would) you (send|email|share|forward|call|set up|schedule|book)' },
+    // Asking the other side to act: "I need you to send the meter photo", "make sure you bring it".
+    { role: 'other', source: `=(i|we) (need|want|would need) you to ${VERBS}` },
+    { role: 'other', source: `=(make sure|be sure) (you|to) ${VERBS}` },
   ] satisfies ReadonlyArray<{ role: OwnerRole; source: string }>
 ).map(({ role, source }) => ({ role, pattern: compilePattern(source) }));
 

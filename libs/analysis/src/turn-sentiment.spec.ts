@@ -39,3 +39,9 @@ describe('turn sentiment at the close', () => {
     expect(hypothetical).toBeGreaterThan(plain);
   });
 });
+
+describe('distrust at the close', () => {
+  it('reads "I will believe it when I see it" as negative', async () => {
+    expect(await customerTurn("Fine. I'll believe it when I see it.")).toBeLessThan(-0.1);
+  });
+});

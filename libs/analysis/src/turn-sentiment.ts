@@ -83,7 +83,15 @@ const EMPATHY = [
   '=(lo siento|le pido disculpas|disculpe|lo entiendo|lo comprendo)',
 ].map(compilePattern);
 const GRUDGING = ['=(fine|whatever|if you say so|you can try)'].map(compilePattern);
-const CURT = ['=just make sure', '=(i am|we are) done', '=(do not|dont) bother'].map(compilePattern);
+const CURT = [
+  '=just make sure',
+  '=(i am|we are) done',
+  '=(do not|dont) bother',
+  // Distrust at the close: "I'll believe it when I see it", "this had better not happen again".
+  '=believe it when (i|we) see it',
+  '=(had|better) (better)? not happen again',
+  '=(i am|we are) (still)? not (happy|pleased|satisfied|impressed)',
+].map(compilePattern);
 
 const ES_POSITIVE = new Set(
   'gracias bien perfecto perfecta perfectamente mejor genial excelente encantado encantada amable estupendo claro vale correcto'.split(
