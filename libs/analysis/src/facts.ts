@@ -513,12 +513,15 @@ function peopleAndOrgs(u: Utterance, index: number, ctx: NameContext): Entity[] 
 const COMPETITOR_BEFORE = ['quoted', 'offered', 'charges', 'is cheaper', 'are cheaper', 'cotizo'].map((s) =>
   s.split(' '),
 );
+const COMPETITOR_GAP = new Set(['has', 'have', 'had', 'already', 'just', 'also', 'actually', 'recently']);
 const COMPETITOR_AFTER: readonly CompiledPattern[] = [
   '=(looked|looking|look) at',
   '=(switch|switching|switched|move|moving|go|going) (over)? to',
   '=(talking|talked|speaking) to',
-  '=(we|i) (use|used|are using|have)',
+  '=(we|i) (already|currently|still)? (use|used|are using|have)',
   '=(went|go|going) with',
+  // "We got a quote from Trackly", "an offer from …".
+  '=(quote|quotes|offer|offers|proposal|bid|price) from',
 ].map(compilePattern);
 
 function competitorEntities(
@@ -538,7 +541,10 @@ function competitorEntities(
   };
   for (let i = 0; i < toks.length; i++) {
     for (const b of COMPETITOR_BEFORE) {
-      if (!b.every((w, k) => toks[i + 1 + k] === w)) continue;
+      // "Dialforge has already offered us": an auxiliary and an adverb may come between.
+      let gap = 0;
+      while (gap < 2 && COMPETITOR_GAP.has(toks[i + 1 + gap] ?? '')) gap++;
+      if (!b.every((w, k) => toks[i + 1 + gap + k] === w)) continue;
       const name = nameAt(u, i, ctx);
       if (name && name.end === i + 1) accept(name.start, name.end, b.join(' '));
       else if (name && toks[name.start + 1] === b[0]) accept(name.start, name.start + 1, b.join(' '));
@@ -728,10 +734,18 @@ export function extractFacts(
     const numbers = numberSpans(u.tokens);
     entities.push(...numberEntities(u, index), ...dateEntities(u, index, numbers), ...peopleAndOrgs(u, index, ctx));
   });
-  // The agent's own company and people are never competitors.
+  // The agent's own company and people are never competitors: the names the agent gives in
+  // its first two turns (the introduction), not every name the agent repeats later ("so you
+  // use Rosterly today?").
+  const agentTurns = utterances.flatMap((u, i) => (u.speaker === AGENT ? [i] : []));
+  const introUntil = agentTurns[1] ?? agentTurns[0] ?? -1;
   const own = new Set(
     entities
-      .filter((e) => (e.kind === 'organisation' || e.kind === 'person') && (!agentPresent || e.speaker === AGENT))
+      .filter(
+        (e) =>
+          (e.kind === 'organisation' || e.kind === 'person') &&
+          (!agentPresent || (e.speaker === AGENT && e.utterance <= introUntil)),
+      )
       .map((e) => e.value),
   );
   utterances.forEach((u, index) => entities.push(...competitorEntities(u, index, ctx, agentPresent, own)));

@@ -147,3 +147,28 @@ describe('facts the quiz keys', () => {
     expect(keyed).not.toContain('four four one nine');
   });
 });
+
+describe('competitor names the quiz can ask about', () => {
+  const cased = new OfflineAnalyst();
+  const competitorOf = async (line: string, agentLater = ''): Promise<string[]> => {
+    let b = aTranscript('quiz-competitor')
+      .turn('agent', 'Hi, this is Leo from Shiftwise. How do you build schedules today?')
+      .turn('customer', line);
+    if (agentLater) b = b.turn('agent', agentLater).turn('customer', 'Yes.');
+    const r = await cased.analyze(b.build());
+    return r.issues.filter((i) => i.type === 'competitor').map((i) => i.quote);
+  };
+
+  it.each([
+    ['Dialforge has already offered us three months free.'],
+    ['We got a quote from Trackly a couple of weeks ago.'],
+  ])('finds the competitor in "%s"', async (line) => {
+    expect((await competitorOf(line)).length).toBeGreaterThan(0);
+  });
+
+  it('keeps a competitor the agent repeats later a competitor', async () => {
+    expect(
+      await competitorOf('And we already use Rosterly, so I do not think so.', 'So Rosterly does it today?'),
+    ).not.toEqual([]);
+  });
+});
