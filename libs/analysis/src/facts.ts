@@ -280,6 +280,8 @@ function entity(
   };
 }
 
+const CLOCK = new Set(["o'clock", 'oclock', 'am', 'pm', 'a.m', 'p.m']);
+
 /** What a price is per: "per user per month", "a month", "each". */
 const RATE_NOUNS = new Set(
   'month year week day hour user seat licence license mailbox store location site person head line truck vehicle unit room bed student clinic device pass'.split(
@@ -348,7 +350,9 @@ function numberEntities(u: Utterance, index: number): Entity[] {
       out.push(entity(u, index, 'money', n.start, n.end, n.digits, n.value));
       continue;
     }
-    // A count with what it counts: "forty trucks", "thirty bookings", "twelve no shows".
+    // A count with what it counts: "forty trucks", "thirty bookings", "twelve no shows"; a
+    // clock time ("two o'clock", "ten am") is not a count.
+    if (CLOCK.has(next)) continue;
     if (next !== '' && !NOT_NAME.has(next) && !TIME_UNITS.has(next) && n.value >= 2) {
       const end = next2 !== '' && !NOT_NAME.has(next2) && /s$/.test(next2) && !/s$/.test(next) ? n.end + 2 : n.end + 1;
       out.push(entity(u, index, 'count', n.start, end, `${n.digits} ${toks.slice(n.end, end).join(' ')}`, n.value));

@@ -172,3 +172,19 @@ describe('competitor names the quiz can ask about', () => {
     ).not.toEqual([]);
   });
 });
+
+describe('people and times the quiz asks about', () => {
+  const cased = new OfflineAnalyst();
+
+  it('gives a clock time no count distractors', async () => {
+    const t = aTranscript('quiz-role')
+      .turn('customer', 'This is the third time I am calling about my fridge.')
+      .turn('agent', 'I am so sorry. My supervisor today is Priya Sandhu.')
+      .turn('customer', 'Fine.')
+      .turn('agent', "She's on another call, so she'll call you back by two o'clock tomorrow.")
+      .turn('customer', 'Okay.')
+      .build();
+    const { quiz } = await cased.analyze(t);
+    expect(quiz.flatMap((q) => q.options)).not.toContain("twenty two o'clock");
+  });
+});
