@@ -2,11 +2,10 @@
  * Regression floor of the offline analyst on the labelled evaluation set (eval/calls), on the
  * reference transcripts of both styles (no audio, so this is the unit tier).
  *
- * The tuning half's floors are what the analyst reaches now, a little under it so that an
- * unrelated rule change is not a failure; they were not taken from the issue's goals. The
- * held-out half is skipped while eval/calls/held-out/ is empty (its calls are written on another
- * branch and kept out of rule tuning); its floors below are the issue's goals until the lead has
- * measured it, then the measured figures less the same margin.
+ * The tuning and development halves' floors are what the analyst reaches now, a little under it
+ * so that an unrelated rule change is not a failure; they were not taken from the issue's goals.
+ * The held-out half (never read while writing rules) has floors a small margin under its
+ * measured figures, never above them; it is skipped in a checkout without held-out calls.
  */
 import { OfflineAnalyst } from '@speech/analysis';
 import { halfIsPresent, loadHalf, type Half } from './src/eval-set';
@@ -25,29 +24,48 @@ interface Floors {
   maxContradictedWarnings: number;
 }
 
+// Measured 2026-12-02 after round 2 (cased / lower case): tuning recall 98 %, precision 100 %,
+// closing 90 %, owner 100 %, key facts 57–58 %, 9/10 calls with two facts, 0 wrong keys, 0
+// contradicted warnings; development 96 %, 100 %, 100 %, 98 %, 41–42 %, 12/12, 0, 0.
 const FLOORS: Readonly<Record<Half, Floors>> = {
   tuning: {
-    issueRecall: 0.9,
-    issuePrecision: 0.9,
+    issueRecall: 0.93,
+    issuePrecision: 0.95,
     closingSentiment: 0.8,
-    actionItemsWithOwner: 0.85,
-    keyFactsAsked: 0.45,
-    callsWithTwoFacts: 0.7,
-    maxWrongKeys: 2,
+    actionItemsWithOwner: 0.93,
+    keyFactsAsked: 0.52,
+    callsWithTwoFacts: 0.8,
+    maxWrongKeys: 1,
     maxContradictedWarnings: 1,
   },
-  // Regression floors at the first honest measurement (2026-12-02, 12 calls): recall 50 %,
-  // precision 79 %, closing 83 %, action items with owner 83 %, key facts 30 %, 8/12 calls with
-  // two facts, 3 wrong keys, 2 contradicted warnings. The goals are 85 / 90 / 85 / 80 / – / 12/12 / 0 / 0.
+  // The first held-out set, measured once as held-out (recall 50 %, precision 79 %, closing
+  // 83 %, owner 83 %, 8/12 calls with two facts, 2–3 wrong keys, 2 contradicted warnings) and
+  // open for tuning since.
+  development: {
+    issueRecall: 0.9,
+    issuePrecision: 0.95,
+    closingSentiment: 0.9,
+    actionItemsWithOwner: 0.93,
+    keyFactsAsked: 0.36,
+    callsWithTwoFacts: 0.9,
+    maxWrongKeys: 1,
+    maxContradictedWarnings: 1,
+  },
+  // The second held-out set (h2-*), never read while writing rules. Before round 2: recall
+  // 19 %, precision 56 %, closing 50 %, owner 44 %, key facts 34–37 %, 8/12 calls with two
+  // facts, 8–9 wrong keys, 2 contradicted warnings. After: recall 28 % (15/53), precision 58 %
+  // (15/26), closing 58 % (7/12), owner 56 % (14/25), key facts 43–45 %, 10–11/12 calls with
+  // two facts, 4 wrong keys, 2 contradicted warnings. The floors are those less a small margin;
+  // the goals are 85 / 90 / 85 / 80 / – / 12/12 / 0 / 0, far above.
   'held-out': {
-    issueRecall: 0.45,
-    issuePrecision: 0.74,
-    closingSentiment: 0.75,
-    actionItemsWithOwner: 0.75,
-    keyFactsAsked: 0.25,
-    callsWithTwoFacts: 0.6,
-    maxWrongKeys: 3,
-    maxContradictedWarnings: 2,
+    issueRecall: 0.25,
+    issuePrecision: 0.53,
+    closingSentiment: 0.5,
+    actionItemsWithOwner: 0.5,
+    keyFactsAsked: 0.38,
+    callsWithTwoFacts: 0.8,
+    maxWrongKeys: 5,
+    maxContradictedWarnings: 3,
   },
 };
 
@@ -76,7 +94,13 @@ describe.each(TRANSCRIPT_STYLES)('offline analyst on the evaluation set (%s refe
     check((await runReference(calls, analyst, style)).summary, FLOORS.tuning);
   });
 
-  // Skipped until the held-out calls are merged into eval/calls/held-out/ (see the module comment).
+  it('stays above the development half floors', async () => {
+    const calls = loadHalf('development');
+    expect(calls.length).toBeGreaterThanOrEqual(8);
+    check((await runReference(calls, analyst, style)).summary, FLOORS.development);
+  });
+
+  // Skipped if a checkout has no held-out calls (see the module comment).
   (halfIsPresent('held-out') ? it : it.skip)('stays above the held-out half floors', async () => {
     const calls = loadHalf('held-out');
     check((await runReference(calls, analyst, style)).summary, FLOORS['held-out']);

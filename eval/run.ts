@@ -2,7 +2,7 @@
  * The insight evaluation: `npm run eval:insight`.
  *
  *   npm run eval:insight                 offline analyst (and a configured LLM) on the reference
- *                                        transcripts of both halves, in both styles
+ *                                        transcripts of each half, in both styles
  *   npm run eval:insight -- --e2e        also end to end: Festival audio through the platform
  *   npm run eval:insight -- --e2e-cached the analysts on the transcripts the last --e2e run kept
  *   npm run eval:insight -- --no-write   print only; leave eval/results as it is
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { OfflineAnalyst, type Analyst } from '@speech/analysis';
 import { analystProviderEnvProblems, analystProviderEnvSchema, createAnalyst } from '@speech/llm-analyst';
 import { runCachedEndToEnd, runEndToEnd } from './src/e2e-run';
-import { EVAL_ROOT, HALVES, loadHalf, type EvalCall } from './src/eval-set';
+import { EVAL_ROOT, HALVES, OPEN_HALVES, loadHalf, type EvalCall, type Half } from './src/eval-set';
 import { runReference } from './src/reference-run';
 import { TRANSCRIPT_STYLES } from './src/reference-transcript';
 import { markdownDetails, markdownTables, type RunResult } from './src/report';
@@ -94,7 +94,9 @@ async function main(): Promise<void> {
   out('');
   out(tables);
   if (!write) return;
-  const tuning = runs.filter((r) => r.half === 'tuning');
+  const open = (r: StoredRun): boolean => OPEN_HALVES.includes(r.half as Half);
+  // Per-call details for the runs of the open halves (the held-out half stays aggregate).
+  const detailed = runs.filter(open);
   const md = [
     '# Insight evaluation: latest results',
     '',
@@ -103,14 +105,14 @@ async function main(): Promise<void> {
     llm.note,
     '',
     tables,
-    '## Per call (tuning half only; the held-out half is reported in aggregate)',
+    '## Per call (tuning and development halves only; the held-out half is reported in aggregate)',
     '',
-    ...tuning.map(markdownDetails),
+    ...detailed.map(markdownDetails),
   ].join('\n');
   writeFileSync(join(EVAL_ROOT, 'results/latest.md'), md);
   writeFileSync(
     jsonPath,
-    `${JSON.stringify({ measuredAt, runs: runs.map((r) => (r.half === 'tuning' ? r : { ...r, calls: [] })) }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt, runs: runs.map((r) => (open(r) ? r : { ...r, calls: [] })) }, null, 2)}\n`,
   );
   out(`wrote eval/results/latest.md and latest.json`);
 }

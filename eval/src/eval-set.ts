@@ -8,8 +8,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-export const HALVES = ['tuning', 'held-out'] as const;
+/**
+ * tuning: the calls the rules were first written against; development: the first held-out set,
+ * measured once and then opened for tuning; held-out: never read while writing rules, reported
+ * in aggregate only.
+ */
+export const HALVES = ['tuning', 'development', 'held-out'] as const;
 export type Half = (typeof HALVES)[number];
+
+/** The halves whose per-call misses may be printed and stored (all but the held-out one). */
+export const OPEN_HALVES: readonly Half[] = ['tuning', 'development'];
 
 export const EVAL_ROOT = join(__dirname, '..');
 export const CALLS_DIR = join(EVAL_ROOT, 'calls');

@@ -44,3 +44,45 @@ describe('extractActionItems', () => {
     expect(extractActionItems(t)).toEqual([]);
   });
 });
+
+describe('commitments in the present, in the third person and in contractions', () => {
+  const ownersOf = (speaker: 'agent' | 'customer', line: string): Array<string | null> =>
+    extractActionItems(
+      aTranscript()
+        .turn(speaker === 'agent' ? 'customer' : 'agent', 'okay')
+        .turn(speaker, line)
+        .build(),
+    ).map((i) => i.owner);
+
+  it.each<['agent' | 'customer', string]>([
+    ['agent', "I'm assigning him the ticket right now so it doesn't sit again."],
+    ['agent', "She's on another call, so she'll call you back by two o'clock tomorrow."],
+    ['agent', 'The technician will call thirty minutes before arriving.'],
+    ['agent', 'I would like a technician to check the cable.'],
+    ['agent', 'Shall I keep the Wednesday appointment for you?'],
+    ['agent', 'Ahora mismo anulo la penalización de cuarenta y cinco euros.'],
+    ['customer', "Thursday morning works. I'll be home."],
+  ])('gives the %s the item in "%s"', (speaker, line) => {
+    expect(ownersOf(speaker, line)).toContain(speaker);
+  });
+
+  it.each([
+    ["I'm calling about my refrigerator."],
+    ['I have already sent the form last week.'],
+    ['We sent you the invoice in March.'],
+  ])('finds no commitment in "%s" (a reason to call, or the past)', (line) => {
+    expect(ownersOf('customer', line)).toEqual([]);
+  });
+});
+
+describe('requests the other side is asked to carry out', () => {
+  it('gives "I need you to send …" to the other party', () => {
+    const items = extractActionItems(
+      aTranscript()
+        .turn('customer', 'my bill is wrong again')
+        .turn('agent', 'I need you to send a photo of the meter by Friday.')
+        .build(),
+    );
+    expect(items.map((i) => i.owner)).toContain('customer');
+  });
+});

@@ -15,7 +15,7 @@ import { clauseAt, clausesOf, spanText, speakersOf, splitUtterances, tokenStartM
 type OwnerRole = 'self' | 'other';
 
 const VERBS =
-  '(send|email|share|forward|follow up|set up|schedule|book|call|get back|loop|check|look into|put together|prepare|reach out|confirm|review|circle back|update|text|draft|ask|put|add|switch|turn|take|escalate|chase|mark|move|arrange|organise|organize|get|have|talk|speak|pass|bring|join|make sure|sort out|fix|replace|refund|credit|cancel|remove|change|upload)';
+  '(send|email|share|forward|follow up|set up|schedule|book|call|get back|loop|check|look into|put together|prepare|reach out|confirm|review|circle back|update|text|draft|ask|put|add|switch|turn|take|escalate|chase|mark|move|arrange|organise|organize|get|have|talk|speak|pass|bring|join|make sure|sort out|fix|replace|refund|credit|cancel|remove|change|upload|assign|process|issue|waive|reverse|apply|ship|dispatch|order|raise|log|flag|note|copy|open|run|test|reset|push|release|hold|keep|reserve|block|give|bring|walk|bump|expedite|look|sign|approve|forward|introduce|connect|invite|install|come|visit|drop)';
 /** Adverbs people put between "I will" and the verb ("I will also send"). */
 const ADVERB = '(also|just|then|definitely|personally|now|still|first|quickly|today)?';
 
@@ -25,20 +25,45 @@ const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
     { role: 'self', source: `=(i|we) (am|are) going to ${VERBS}` },
     {
       role: 'self',
-      source: `=(i|we) (am|are) (now)? (asking|marking|sending|booking|escalating|arranging|adding|chasing|putting|setting up|updating|emailing)`,
+      source: `=(i|we) (am|are) (now|just|also)? (asking|marking|sending|booking|escalating|arranging|adding|chasing|putting|setting up|updating|emailing|assigning|scheduling|forwarding|processing|issuing|crediting|refunding|waiving|removing|raising|logging|opening|flagging|noting|ordering|shipping|dispatching|reversing|applying|copying|preparing|drafting|reserving|holding|blocking|expediting|looping)`,
     },
     { role: 'self', source: `=(i|we) (can|could) ${VERBS}` },
     { role: 'self', source: '=(can|could|shall|may) i (show|send|book|set up|call|schedule|give|email|arrange)' },
+    // "Shall I keep the Wednesday appointment for you?" offers to act.
+    { role: 'self', source: `=(shall|should) (i|we) ${VERBS}` },
     { role: 'self', source: '=(i|we) would like (to)? (book|send|schedule|arrange|have|get) (a|an|the)?' },
     // The speaker's side, said in the third person: "she will call you back", "you will get a text".
     {
       role: 'self',
-      source: '=(she|he|they|someone|somebody) will (call|email|send|contact|visit|come|text|be in touch)',
+      source:
+        '=(she|he|they|someone|somebody) will (call|email|send|contact|visit|come|text|be in touch|ring|reach out|get back|bring|install|replace|check|look|review|approve|join|arrive|be there|have)',
+    },
+    {
+      role: 'self',
+      source:
+        '=(the|a|our|my) (technician|engineer|courier|team|specialist|supervisor|manager|colleague|driver|installer|account manager|adjuster|inspector) (will|is going to) (call|come|visit|arrive|be|contact|email|send|bring|install|replace|check|look|text|ring|reach out|get back|review|approve)',
+    },
+    // The speaker will be where the other side needs them: "I'll be home", "we will be there".
+    { role: 'self', source: '=(i|we) will (be) (home|there|in|around|available|ready|on site|at the office|at home)' },
+    // Arranging someone on the speaker's side: "I would like a technician to check the cable".
+    {
+      role: 'self',
+      source:
+        '=(i|we) (would like|want|will get|will have|am going to get|am going to have) (a|an|the|our|my|someone|somebody) (*)? (*)? to (check|come|look|call|visit|review|fix|replace|install|contact|send)',
+    },
+    // Spanish present for an immediate act: "ahora mismo anulo la penalización".
+    {
+      role: 'self',
+      source:
+        '=(ahora mismo|ahora|hoy mismo|en este momento) (le|se lo|se la|lo|la|te)? (anulo|envio|mando|reviso|cambio|aplico|pongo|devuelvo|hago|tramito|cancelo|quito|abro|paso|llamo|programo|reservo|dejo)',
     },
     { role: 'self', source: '=you will (get|receive|hear) (a|an|the|from)' },
     { role: 'self', source: '=it will be (back|there|done|fixed|credited|refunded|sorted|in)' },
     { role: 'self', source: '=(voy|vamos) a (dar|enviar|mandar|llamar|revisar|devolver|aplicar|cambiar|poner)' },
-    { role: 'self', source: '=le (devuelvo|envio|mando|llamo|aplico|paso)' },
+    {
+      role: 'self',
+      source: '=(le|se lo|se la) (devuelvo|envio|mando|llamo|aplico|paso|doy|dejo|reservo|programo|anulo|abono|cambio)',
+    },
     { role: 'self', source: '(i|we) (need|have) to (check|talk|ask|confirm|review|discuss|run|get|think|speak|look)' },
     { role: 'self', source: `=let me ${VERBS}` },
     { role: 'self', source: '=let me (find out|double check|get back)' },
@@ -50,6 +75,9 @@ const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
     { role: 'other', source: '=(then|just|please)? call us back' },
     { role: 'other', source: '=please (send|email|forward|call|share|text)' },
     { role: 'other', source: '=(can|could|would) you (send|email|share|forward|call|set up|schedule|book)' },
+    // Asking the other side to act: "I need you to send the meter photo", "make sure you bring it".
+    { role: 'other', source: `=(i|we) (need|want|would need) you to ${VERBS}` },
+    { role: 'other', source: `=(make sure|be sure) (you|to) ${VERBS}` },
   ] satisfies ReadonlyArray<{ role: OwnerRole; source: string }>
 ).map(({ role, source }) => ({ role, pattern: compilePattern(source) }));
 

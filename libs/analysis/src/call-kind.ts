@@ -11,12 +11,35 @@ import { AGENT, type Utterance } from './utterances';
 const DEMO_WORDS = ['=(show|showing) you', '=(here is|this is) the', '=walk you through', '=let me show', '=demo'].map(
   compilePattern,
 );
+/** Offering a demo later ("could we book a live demo?") is not giving one. */
+const DEMO_OFFER = [
+  '=(book|schedule|set up|do|arrange|organise|organize) (a|an|the)? (live|short|quick|full)? demo',
+].map(compilePattern);
 const COLD_OPEN = [
   '=(calling|called) because',
   '=do you have a (minute|moment|second)',
   '=is this',
   '=(we|i) help',
+  '=(the)? reason (i am|for my) (calling|call)',
+  '=(did i|have i) (catch|caught) you',
+  '=(i will|i promise to|i will try to) be (quick|brief)',
+  '=(this is|it is) a cold call',
 ].map(compilePattern);
+/** An agent opening that checks in with an existing customer. */
+const CHECK_IN = [
+  '=(checking|check) in',
+  '=how (is|are|has|have) (it|things|everything|the|your) (*)? (going|working|been)',
+  '=(see|hear) how (it|things|everything|the|your) (*)? (is|are|has|have) (going|working|gone|been)',
+].map(compilePattern);
+const COMPLAINT: readonly IssueType[] = [
+  'support',
+  'billing',
+  'product',
+  'churn-threat',
+  'escalation',
+  'repeat-contact',
+  'other',
+];
 const RENEWAL_WORDS = ['=(renewal|renew|renewing)'].map(compilePattern);
 const NEGOTIATION: readonly IssueType[] = ['discount', 'budget', 'tender', 'contract-term'];
 const SUPPORT_BILLING: readonly IssueType[] = ['billing'];
@@ -44,17 +67,21 @@ export function classifyCallKind(input: {
   }
   if (
     containsAny(COLD_OPEN, opening) &&
-    issues.filter((i) => i.type === 'brush-off' || i.type === 'timing').length >= 1
+    issues.filter((i) => i.type === 'brush-off' || i.type === 'timing' || i.type === 'need').length >= 1
   ) {
     return 'cold-call';
   }
+  // A check-in with a happy customer and nothing to complain about.
+  if (containsAny(CHECK_IN, opening) && count(COMPLAINT) === 0 && (input.customerMood ?? 0) > 0) return 'positive';
   if (count(SUPPORT_BILLING) > 0 && count(SUPPORT_BILLING) >= count(SUPPORT_TECH)) return 'billing-support';
   if (count(SUPPORT_TECH) > 0 && input.callType !== 'sales') return 'technical-support';
   if (
     input.callType === 'sales' ||
     issues.some((i) => ['authority', 'need', 'timing', 'competitor', 'trust', 'price'].includes(i.type))
   ) {
-    const demoTurns = agent.filter((u) => containsAny(DEMO_WORDS, u.tokens)).length;
+    const demoTurns = agent.filter(
+      (u) => containsAny(DEMO_WORDS, u.tokens) && !containsAny(DEMO_OFFER, u.tokens),
+    ).length;
     return demoTurns >= 2 ? 'demo' : 'discovery';
   }
   if (issues.length === 0 && (input.customerMood ?? 0) > 0) return 'positive';

@@ -143,3 +143,33 @@ describe('coaching', () => {
     expect(ids.some((id) => id.startsWith('objection'))).toBe(false);
   });
 });
+
+describe('no warning the call contradicts', () => {
+  it('counts an undated commitment as a resolution on a support call', async () => {
+    const t = aTranscript()
+      .turn('customer', 'my internet keeps dropping and it is not working at all')
+      .turn('agent', 'i am so sorry about that i will reset the line from here and send you a new router')
+      .turn('customer', 'okay thanks')
+      .build();
+    const r = await analyze(t);
+    expect(item(r, 'resolution').severity).toBe('info');
+  });
+
+  it('reads a slightly negative close as a note, not a warning', async () => {
+    const t = aTranscript().turn('agent', 'i will send the proposal on monday').turn('customer', 'okay').build();
+    const r = await analyze(t, () => -0.12);
+    expect(item(r, 'closing-sentiment').severity).toBe('info');
+    const clear = await analyze(t, () => -0.6);
+    expect(item(clear, 'closing-sentiment').severity).toBe('warning');
+  });
+
+  it('takes a "that is on us" or "you are right" reply as empathy', async () => {
+    const t = aTranscript()
+      .turn('customer', 'you charged me twice this month')
+      .turn('agent', 'you are right and that is on us let me fix it now')
+      .turn('customer', 'okay thank you')
+      .build();
+    const r = await analyze(t);
+    expect(item(r, 'empathy').severity).toBe('info');
+  });
+});

@@ -191,6 +191,7 @@ const discoveryCoverage: Rule = (facts) => {
     .flatMap((u) => questionStarts(u.tokens).map((q) => u.tokens.slice(q, q + 14)));
   const covered = COVERAGE.filter((c) => asked.some((q) => containsAny(c.patterns, q))).map((c) => c.topic);
   const missing = COVERAGE.map((c) => c.topic).filter((t) => !covered.includes(t));
+  const askedEnough = (speakerMetrics(facts, AGENT)?.questionsAsked ?? 0) >= BENCHMARKS.questions.min;
   return [
     {
       id: 'discovery-coverage',
@@ -199,7 +200,9 @@ const discoveryCoverage: Rule = (facts) => {
         missing.length === 0
           ? 'You asked about budget, authority, need and timeline: full discovery coverage.'
           : `You asked about ${covered.length ? covered.join(', ') : 'none of the four'}; next time also ask about ${missing.join(' and ')}.`,
-      severity: missing.length <= 1 ? 'info' : 'suggestion',
+      // Gaps in coverage are worth a suggestion only when the questioning was thin too: an
+      // agent who asked plenty may be on a call that was not discovery after all.
+      severity: missing.length <= 1 || askedEnough ? 'info' : 'suggestion',
       basis: basis({
         metric: 'agent.discoveryTopicsCovered',
         value: covered.length,
@@ -406,7 +409,10 @@ const resolution: Rule = (facts) => {
   }
   const outcome = facts.found.outcomes.find((o) => o.speaker === AGENT && RESOLVING_OUTCOMES.has(o.kind));
   if (outcome && (!found || outcome.atMs < found.atMs)) found = { atMs: outcome.atMs, quote: outcome.quote };
-  const commitment = facts.actionItems.find((a) => a.owner === AGENT && a.dueText !== null);
+  // A dated commitment first; any commitment the agent made is still one.
+  const commitment =
+    facts.actionItems.find((a) => a.owner === AGENT && a.dueText !== null) ??
+    facts.actionItems.find((a) => a.owner === AGENT);
   if (!found && commitment) found = { atMs: commitment.atMs, quote: commitment.text };
   // An unhappy close is the closing-sentiment item's to coach; this one is about the fix.
   const unhappy = facts.customerClosing?.label === 'negative';
@@ -434,6 +440,26 @@ const nextStep: Rule = (facts) => {
   if (facts.callType !== 'sales' || facts.customer === null) return [];
   const first = nextStepOf(facts.actionItems, AGENT);
   const scheduled = first ? [first] : [];
+  // A meeting or callback the call agreed is a next step even when no dated item was found.
+  const agreed = facts.found.outcomes.find((o) => o.kind === 'meeting' || o.kind === 'callback');
+  if (!first && agreed) {
+    return [
+      {
+        id: 'next-step',
+        title: 'Next step',
+        recommendation: `A follow-up was agreed at ${formatClock(agreed.atMs)} ("${agreed.quote}"). Confirm the date and time in writing.`,
+        severity: 'info',
+        basis: basis({
+          metric: 'scheduledNextSteps',
+          value: 1,
+          benchmark: BENCHMARKS.nextStep.name,
+          benchmarkValue: 1,
+          atMs: agreed.atMs,
+          quote: agreed.quote,
+        }),
+      },
+    ];
+  }
   return [
     {
       id: 'next-step',
@@ -454,10 +480,14 @@ const nextStep: Rule = (facts) => {
   ];
 };
 
+/** How far under zero a closing mood must be to be coached as negative. */
+const CLEAR_NEGATIVE_CLOSE = 0.15;
+
 const closingSentiment: Rule = (facts) => {
   const closing = facts.customerClosing;
   if (facts.customer === null || !closing) return [];
-  const negative = closing.label === 'negative';
+  // Only a clearly negative close is a warning; one just under the threshold is noted.
+  const negative = closing.label === 'negative' && closing.score <= -CLEAR_NEGATIVE_CLOSE;
   return [
     {
       id: 'closing-sentiment',

@@ -86,7 +86,19 @@ const REFERENCE_CUES = new Set([
   'confirmation',
   'order',
 ]);
-const ACCOUNT_CUES = new Set(['account', 'postcode', 'zip', 'phone', 'cliente', 'customer', 'member']);
+// "The card ending four four one nine" names the customer's own card or line, not a reference given.
+const ACCOUNT_CUES = new Set([
+  'account',
+  'postcode',
+  'zip',
+  'phone',
+  'cliente',
+  'customer',
+  'member',
+  'ending',
+  'ends',
+  'card',
+]);
 const PRICE_CONTEXT = new Set([
   'price',
   'prices',
@@ -268,6 +280,28 @@ function entity(
   };
 }
 
+const CLOCK = new Set(["o'clock", 'oclock', 'am', 'pm', 'a.m', 'p.m']);
+
+/** What a price is per: "per user per month", "a month", "each". */
+const RATE_NOUNS = new Set(
+  'month year week day hour user seat licence license mailbox store location site person head line truck vehicle unit room bed student clinic device pass'.split(
+    ' ',
+  ),
+);
+
+/** Extends a money span over its rate ("fifteen dollars per user per month"), at most twice. */
+function rateEnd(toks: readonly string[], end: number): number {
+  let e = end;
+  for (let k = 0; k < 2; k++) {
+    const w = toks[e];
+    const noun = (toks[e + 1] ?? '').replace(/s$/, '');
+    if ((w === 'per' || w === 'a' || w === 'an' || w === 'al' || w === 'por') && RATE_NOUNS.has(noun)) e += 2;
+    else if (w === 'each' || w === 'apiece') e += 1;
+    else break;
+  }
+  return e;
+}
+
 function numberEntities(u: Utterance, index: number): Entity[] {
   const out: Entity[] = [];
   const toks = u.tokens;
@@ -276,7 +310,7 @@ function numberEntities(u: Utterance, index: number): Entity[] {
     const next = toks[n.end] ?? '';
     const next2 = toks[n.end + 1] ?? '';
     if (CURRENCY.has(next) || hasMoneySymbol(u, n.start)) {
-      const end = CURRENCY.has(next) ? n.end + 1 : n.end;
+      const end = rateEnd(toks, CURRENCY.has(next) ? n.end + 1 : n.end);
       out.push(
         entity(u, index, 'money', n.start, end, `${n.digits} ${CURRENCY.has(next) ? next : 'dollars'}`, n.value),
       );
@@ -316,7 +350,9 @@ function numberEntities(u: Utterance, index: number): Entity[] {
       out.push(entity(u, index, 'money', n.start, n.end, n.digits, n.value));
       continue;
     }
-    // A count with what it counts: "forty trucks", "thirty bookings", "twelve no shows".
+    // A count with what it counts: "forty trucks", "thirty bookings", "twelve no shows"; a
+    // clock time ("two o'clock", "ten am") is not a count.
+    if (CLOCK.has(next)) continue;
     if (next !== '' && !NOT_NAME.has(next) && !TIME_UNITS.has(next) && n.value >= 2) {
       const end = next2 !== '' && !NOT_NAME.has(next2) && /s$/.test(next2) && !/s$/.test(next) ? n.end + 2 : n.end + 1;
       out.push(entity(u, index, 'count', n.start, end, `${n.digits} ${toks.slice(n.end, end).join(' ')}`, n.value));
@@ -481,12 +517,15 @@ function peopleAndOrgs(u: Utterance, index: number, ctx: NameContext): Entity[] 
 const COMPETITOR_BEFORE = ['quoted', 'offered', 'charges', 'is cheaper', 'are cheaper', 'cotizo'].map((s) =>
   s.split(' '),
 );
+const COMPETITOR_GAP = new Set(['has', 'have', 'had', 'already', 'just', 'also', 'actually', 'recently']);
 const COMPETITOR_AFTER: readonly CompiledPattern[] = [
   '=(looked|looking|look) at',
   '=(switch|switching|switched|move|moving|go|going) (over)? to',
   '=(talking|talked|speaking) to',
-  '=(we|i) (use|used|are using|have)',
+  '=(we|i) (already|currently|still)? (use|used|are using|have)',
   '=(went|go|going) with',
+  // "We got a quote from Trackly", "an offer from …".
+  '=(quote|quotes|offer|offers|proposal|bid|price) from',
 ].map(compilePattern);
 
 function competitorEntities(
@@ -506,7 +545,10 @@ function competitorEntities(
   };
   for (let i = 0; i < toks.length; i++) {
     for (const b of COMPETITOR_BEFORE) {
-      if (!b.every((w, k) => toks[i + 1 + k] === w)) continue;
+      // "Dialforge has already offered us": an auxiliary and an adverb may come between.
+      let gap = 0;
+      while (gap < 2 && COMPETITOR_GAP.has(toks[i + 1 + gap] ?? '')) gap++;
+      if (!b.every((w, k) => toks[i + 1 + gap + k] === w)) continue;
       const name = nameAt(u, i, ctx);
       if (name && name.end === i + 1) accept(name.start, name.end, b.join(' '));
       else if (name && toks[name.start + 1] === b[0]) accept(name.start, name.start + 1, b.join(' '));
@@ -696,10 +738,18 @@ export function extractFacts(
     const numbers = numberSpans(u.tokens);
     entities.push(...numberEntities(u, index), ...dateEntities(u, index, numbers), ...peopleAndOrgs(u, index, ctx));
   });
-  // The agent's own company and people are never competitors.
+  // The agent's own company and people are never competitors: the names the agent gives in
+  // its first two turns (the introduction), not every name the agent repeats later ("so you
+  // use Rosterly today?").
+  const agentTurns = utterances.flatMap((u, i) => (u.speaker === AGENT ? [i] : []));
+  const introUntil = agentTurns[1] ?? agentTurns[0] ?? -1;
   const own = new Set(
     entities
-      .filter((e) => (e.kind === 'organisation' || e.kind === 'person') && (!agentPresent || e.speaker === AGENT))
+      .filter(
+        (e) =>
+          (e.kind === 'organisation' || e.kind === 'person') &&
+          (!agentPresent || (e.speaker === AGENT && e.utterance <= introUntil)),
+      )
       .map((e) => e.value),
   );
   utterances.forEach((u, index) => entities.push(...competitorEntities(u, index, ctx, agentPresent, own)));

@@ -134,7 +134,13 @@ function matchesIn(u: Utterance, competitors: readonly string[]): TokenMatch[] {
         const clause = clauseAt(clauses, m.start);
         // A guard anywhere in the match's clause vetoes it; for the authority guard ("not
         // sure") the whole utterance counts, since the doubt usually comes first.
-        if (guarded(rule, u, rule.type === 'authority' ? { start: 0, end: u.tokens.length } : clause)) continue;
+        // The window reaches two words past the match, since a clause can end inside a phrase
+        // the guard needs ("no | service credits").
+        const window = {
+          start: Math.min(clause.start, m.start),
+          end: Math.min(u.tokens.length, Math.max(clause.end, m.end + 2)),
+        };
+        if (guarded(rule, u, rule.type === 'authority' ? { start: 0, end: u.tokens.length } : window)) continue;
         found.push({
           type: rule.type,
           start: m.start,

@@ -62,3 +62,85 @@ describe('negotiation, retention and service issue types', () => {
     expect(detectIssues(t).map((i) => i.type)).toEqual(['budget']);
   });
 });
+
+describe('round 2: wider patterns for every type, with their guards', () => {
+  it.each<[IssueType, string]>([
+    ['price', 'forty nine thousand two hundred is not going to work'],
+    ['price', 'with a five percent increase on top of last year it is hard to justify the cost'],
+    ['discount', 'can you knock something off if we pay upfront'],
+    ['budget', 'there is nothing set aside for that'],
+    ['budget', 'the money has already been allocated this year'],
+    ['authority', 'our owner will want to read it herself before anything gets signed'],
+    ['authority', 'our managing partner david hale has to sign'],
+    ['authority', 'let me take that back to the partners'],
+    ['tender', 'the board policy requires three quotes for anything this size'],
+    ['contract-term', 'we do not sign anything longer than twelve months'],
+    ['contract-term', 'and we would need service credits if you miss it'],
+    ['competitor', 'we are talking to other vendors as well'],
+    ['timing', 'you have got forty five seconds'],
+    ['timing', 'i am on a job site so make it quick'],
+    ['need', 'my wife does it on a spreadsheet'],
+    ['need', 'we already have that covered'],
+    ['trust', 'i have heard this pitch before every vendor says they cut labor costs'],
+    ['trust', 'where does our data live'],
+    ['brush-off', 'just email me the case study'],
+    ['brush-off', 'email is fine calling back we will see'],
+    ['product', 'calls drop right in the middle'],
+    ['product', 'a nightly file is going to be a problem'],
+    ['support', 'the guy told me it was fixed it is not fixed'],
+    ['support', 'that is another week without a fridge that is not acceptable'],
+    ['billing', 'you charged me one hundred seventy three dollars this month'],
+    ['billing', 'the meter reading is wrong'],
+    ['escalation', 'i want to talk to someone above you'],
+    ['repeat-contact', 'i already called about this on saturday'],
+    ['repeat-contact', 'i opened a ticket three weeks ago'],
+    ['churn-threat', 'i am cancelling this warranty'],
+    ['churn-threat', 'why should not i just take that and switch'],
+    ['churn-threat', 'we will not be renewing'],
+  ])('finds %s in "%s"', (type, line) => {
+    expect(typesIn(line)).toContain(type);
+  });
+
+  it.each([
+    ['a price that went down', 'the monthly cost is a lot less than we were paying a temp'],
+    ['a discount in the past', 'we had a discount on the first term too and that was fine'],
+    ['a question about a fault', 'so is my router broken'],
+    ['a condition, not a repeat', 'if this happens again we will talk'],
+    ['a condition, not a support failure', 'and if it is not fixed'],
+    ['time offered, not time refused', 'sure happy to i have about twenty minutes'],
+    ['a vendor claim about costs', 'they say they can cut your costs'],
+    ['not leaving', 'we do not want to cancel we like it'],
+  ])('flags nothing in %s', (_what, line) => {
+    expect(typesIn(line)).toEqual([]);
+  });
+
+  it('reads an amount that "is not going to work" as price, not a product fault', () => {
+    expect(typesIn('forty nine thousand two hundred is not going to work')).toEqual(['price']);
+  });
+
+  it('reads a service-credit demand as contract terms, not an outage', () => {
+    expect(typesIn('no service credits is not acceptable for a law firm')).not.toContain('product');
+  });
+});
+
+describe('round 2: Spanish and service phrasings', () => {
+  it.each<[IssueType, string]>([
+    ['price', 'la prima ha subido otra vez y es demasiado cara'],
+    ['competitor', 'otra aseguradora me ha ofrecido lo mismo'],
+    ['churn-threat', 'quiero cancelar la poliza'],
+    ['churn-threat', 'no voy a renovar'],
+    ['repeat-contact', 'es la tercera vez que llamo'],
+    ['timing', 'ahora mismo no puedo estoy conduciendo'],
+    ['need', 'ya lo tenemos cubierto'],
+    ['support', 'the engineer never showed up'],
+    ['billing', 'we could not have used that much'],
+    ['trust', 'is the portal hipaa compliant'],
+    ['price', 'my premium went up again'],
+  ])('finds %s in "%s"', (type, line) => {
+    expect(typesIn(line)).toContain(type);
+  });
+
+  it('does not read a charge that happened twice as a second call', () => {
+    expect(typesIn('es la segunda vez que pasa')).not.toContain('repeat-contact');
+  });
+});

@@ -54,6 +54,14 @@ export const EMPATHY_PATTERNS = [
   '=(that|this) should not have happened',
   '=(lo siento|siento mucho|le pido disculpas|mis disculpas|perdone las molestias|disculpe)',
   '=(lo entiendo|lo comprendo|tiene toda la razon|tiene razon)',
+  '=(my|our) apologies',
+  '=(that is|this is|it is) (on us|our fault|our mistake|our error|my fault|my mistake)',
+  '=(the|that) (mistake|error) (is|was) (ours|on us|our fault)',
+  '=you are (absolutely|completely|quite)? right',
+  '=(i|we) (completely|totally|fully)? (understand|get) (your|the) (frustration|concern|worry)',
+  '=(i would|anyone would|i would be|anyone would be) (frustrated|upset|annoyed|angry) (to|too|as well)?',
+  '=(that|this) is (not okay|not good enough|not acceptable|unacceptable|awful|terrible)',
+  '=(el error es nuestro|es culpa nuestra|es un error nuestro|tiene usted razon)',
 ].map(compilePattern);
 
 const ACKNOWLEDGE_PATTERNS = [
@@ -72,6 +80,10 @@ const ACKNOWLEDGE_PATTERNS = [
     '=absolutely',
     '=no problem',
     '=got it',
+    '=fair enough',
+    '=(that is|that sounds) (fair|reasonable)',
+    '=(thanks|thank you) for (flagging|bringing|pointing|explaining)',
+    '=(good|important) to know',
   ].map(compilePattern),
 ];
 

@@ -23,6 +23,10 @@ import { AGENT, spanText } from './utterances';
 export const MIN_QUIZ_QUESTIONS = 3;
 export const MAX_QUIZ_QUESTIONS = 6;
 const MAX_ISSUE_QUESTIONS = 1;
+/** How far past the label threshold a closing mood must be to be asked about. */
+const CLEAR_CLOSE = 0.12;
+/** An issue is asked about only when its finding is this sure. */
+const SURE_ISSUE = 0.7;
 const MAX_FACT_QUESTIONS = 4;
 
 export const ISSUE_LABELS: Readonly<Record<IssueType, string>> = {
@@ -68,6 +72,7 @@ function issueQuestions(facts: CallFacts): Draft[] {
   const asked: Draft[] = [];
   for (const issue of ordered) {
     if (asked.length >= MAX_ISSUE_QUESTIONS) break;
+    if (issue.confidence < SURE_ISSUE) continue;
     if (asked.some((d) => d.atMs === issue.startMs)) continue;
     // Types also found in this quote would be correct too, so they cannot be distractors.
     const sameMoment = new Set(
@@ -130,6 +135,8 @@ function nextStepQuestion(facts: CallFacts): Draft[] {
 function closingQuestion(facts: CallFacts): Draft[] {
   const c = facts.customerClosing;
   if (!facts.customer || !c) return [];
+  // Only a clear close is asked: a score near the threshold could be read either way.
+  if (c.label === 'neutral' || Math.abs(c.score) < CLEAR_CLOSE) return [];
   const labels = { positive: 'Positive', neutral: 'Neutral', negative: 'Negative' } as const;
   return [
     {
@@ -265,14 +272,15 @@ function fallbackQuestions(facts: CallFacts): Draft[] {
 }
 
 /** Which facts make quiz questions, most useful first. */
+/** Names (a competitor, a decider) are what a coach asks about first, then amounts and numbers. */
 const FACT_PRIORITY: readonly EntityKind[] = [
-  'money',
   'competitor',
-  'percent',
+  'money',
   'person',
   'reference',
-  'date',
   'count',
+  'percent',
+  'date',
   'duration',
 ];
 const FACT_NOUN: Readonly<Record<EntityKind, string>> = {
@@ -303,10 +311,27 @@ const title = (s: string): string =>
  * Is this fact worth a trainee's attention? Not the names people greet each other with, the
  * agent's own company, an acronym, or a bare "today".
  */
+/** Words that put a name in a place ("a data center in Virginia"), not a person. */
+const PLACE_BEFORE = new Set(['in', 'at', 'near', 'from', 'to', 'en', 'de']);
+/** Words that deny what follows ("not Monday or Friday"): what they deny is not the answer. */
+const DENIAL = new Set(['not', 'no', 'except', 'never', 'nunca', 'excepto', 'menos']);
+
+const DAY_WORDS =
+  /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|january|february|march|april|may|june|july|august|september|october|november|december|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)\b/g;
+
+function sharesDayWord(a: string, b: string): boolean {
+  const days = new Set(a.toLowerCase().match(DAY_WORDS) ?? []);
+  return (b.toLowerCase().match(DAY_WORDS) ?? []).some((d) => days.has(d));
+}
+
 function worthAsking(e: Entity, facts: CallFacts): boolean {
   const raw = clean(e.text);
+  const u = facts.utterances[e.utterance];
+  const before = u ? u.tokens.slice(Math.max(0, e.start - 3), e.start) : [];
+  if (before.some((t) => DENIAL.has(t))) return false;
   if (e.kind === 'person') {
     if (/^\p{Lu}{2,}s?$/u.test(raw)) return false;
+    if (PLACE_BEFORE.has(before[before.length - 1] ?? '')) return false;
     if (e.note !== null) return true;
     // A name that comes with a decision, a callback or an approval is a fact; a greeting is not.
     return (
@@ -410,6 +435,8 @@ function factQuestions(facts: CallFacts, index: TranscriptIndex): Draft[] {
     ]
       .filter((o) => far(o) && root(clean(o.text)) !== root(answer) && o.value !== e.value)
       .filter((o) => !root(clean(o.text)).startsWith(root(answer)) && !root(answer).startsWith(root(clean(o.text))))
+      // "Tuesday at three fifteen" is the same day as "Tuesday, after three": not a wrong option.
+      .filter((o) => e.kind !== 'date' || !sharesDayWord(o.value, e.value))
       .map((o) => clean(o.text));
     const pool =
       e.kind === 'person'
@@ -473,12 +500,14 @@ export function buildQuiz(facts: CallFacts): QuizQuestion[] {
   const random = seededRandom(facts.transcript.audioId);
   const index = new TranscriptIndex(facts.transcript);
   const factDrafts = factQuestions(facts, index);
+  // The call's facts come first (a trainee is tested on what was said), then the next step,
+  // then what the call was like.
   const drafts = [
-    ...factDrafts.slice(0, 2),
+    ...factDrafts.slice(0, 3),
     ...nextStepQuestion(facts),
+    ...factDrafts.slice(3),
     ...issueQuestions(facts),
     ...shiftQuestion(facts),
-    ...factDrafts.slice(2),
     ...closingQuestion(facts),
     ...responseQuestion(facts),
     ...talkShareQuestion(facts),

@@ -52,6 +52,28 @@ const COURTESY = [
 const SIGN_OFF = ['=(you too|bye|goodbye|talk soon|speak soon|take care|talk to you|hasta luego|adios)'].map(
   compilePattern,
 );
+/**
+ * "No, that's all" answers "anything else?": no mood, and no weight beside the thanks that
+ * usually follow it.
+ */
+const NOTHING_ELSE = [
+  '=(no|nope)? (that is|that was|that will be|that would be) (all|it|everything) (for now|for today)?',
+  '=(no)? (nada mas|eso es todo|es todo)',
+  '=(no|nope|nah)',
+].map(compilePattern);
+/**
+ * Thanks with a reason ("thanks for sorting it", "gracias por solucionarlo") is appreciation,
+ * warmer than the formula alone.
+ */
+const GRATITUDE = [
+  '=(thank you|thanks|many thanks|muchas gracias|gracias) (so much|very much|again|a lot)? (for|por)',
+].map(compilePattern);
+const GRATITUDE_SCORE = 0.3;
+/** A one-word verdict opening a turn ("Perfect.", "Great.", "Muy bien.") speaks for the turn. */
+const VERDICT = [
+  '=(perfect|great|excellent|brilliant|wonderful|lovely|fantastic|awesome|amazing|perfecto|perfecta|genial|estupendo|excelente|muy bien)',
+].map(compilePattern);
+const VERDICT_WEIGHT = 3;
 const EMPATHY = [
   '=(i am|we are|so|really|very|truly) sorry',
   '=sorry (about|to hear|for)',
@@ -61,7 +83,15 @@ const EMPATHY = [
   '=(lo siento|le pido disculpas|disculpe|lo entiendo|lo comprendo)',
 ].map(compilePattern);
 const GRUDGING = ['=(fine|whatever|if you say so|you can try)'].map(compilePattern);
-const CURT = ['=just make sure', '=(i am|we are) done', '=(do not|dont) bother'].map(compilePattern);
+const CURT = [
+  '=just make sure',
+  '=(i am|we are) done',
+  '=(do not|dont) bother',
+  // Distrust at the close: "I'll believe it when I see it", "this had better not happen again".
+  '=believe it when (i|we) see it',
+  '=(had|better) (better)? not happen again',
+  '=(i am|we are) (still)? not (happy|pleased|satisfied|impressed)',
+].map(compilePattern);
 
 const ES_POSITIVE = new Set(
   'gracias bien perfecto perfecta perfectamente mejor genial excelente encantado encantada amable estupendo claro vale correcto'.split(
@@ -113,17 +143,22 @@ export function turnScorer(opts: {
         patterns.flatMap((p) => findPhrase(p, tokens, 0)).find((m) => m.start === 0)?.end ?? 0;
       const courtesy = opening(COURTESY);
       const signOff = courtesy > 0 ? 0 : opening(SIGN_OFF);
+      if (opening(NOTHING_ELSE) === tokens.length && clausesOf(u).length > 1) continue;
+      const grateful = opening(GRATITUDE) > 0;
       let score: number;
       if (courtesy > 0 || signOff > 0) {
         // The formula scores as politeness (or nothing), what follows it on its own words:
         // "thank you | that helps a lot".
         const formulaEnd = courtesy || signOff;
-        const formula = courtesy > 0 ? Math.max(lexical(c.start, c.start + formulaEnd), 0.1) : 0;
+        const floor = grateful ? GRATITUDE_SCORE : 0.1;
+        const formula = courtesy > 0 ? Math.max(lexical(c.start, c.start + formulaEnd), floor) : 0;
         const restLength = tokens.length - formulaEnd;
         score =
           restLength > 0
             ? (formula * formulaEnd + lexical(c.start + formulaEnd, c.end) * restLength) / tokens.length
             : formula;
+        // What the thanks are for is the reason to be thankful, not a mood of its own.
+        if (grateful) score = Math.max(score, GRATITUDE_SCORE);
       } else {
         score = lexical(c.start, c.end);
         if (containsAny(EMPATHY, tokens)) score = Math.max(score, 0.1);
@@ -135,7 +170,12 @@ export function turnScorer(opts: {
       const to = u.words[u.tokenWord[c.end - 1] ?? 0]?.endMs ?? u.endMs;
       const raised = own.filter((i) => i.startMs <= to && i.endMs >= from);
       if (raised.length > 0) score = Math.min(0, score) + Math.min(...raised.map((i) => ISSUE_WEIGHT[i.type]));
-      const weight = tokens.length * (tokens[0] === 'but' || tokens[0] === 'pero' ? 2 : 1);
+      // A hypothetical ("if there is another outage, we are gone") is a warning, half a mood.
+      if (tokens.includes('if') || tokens.includes('si')) score *= 0.5;
+      const verdict = tokens.length <= 2 && whole(VERDICT) && score > 0;
+      const weight =
+        (verdict ? Math.max(tokens.length, VERDICT_WEIGHT) : tokens.length) *
+        (tokens[0] === 'but' || tokens[0] === 'pero' ? 2 : 1);
       sum += Math.max(-1, Math.min(1, score)) * weight;
       weights += weight;
     }
