@@ -89,6 +89,12 @@ describe('fair scheduling (single process)', () => {
     );
     expect(longAtThatMoment.status).toBe('transcribing');
     expect(longAtThatMoment.transcriptReady).toBe(false);
+    // While it waited, the short call's view had its place: second of the two being transcribed,
+    // with an estimate of the time left once the speed was measured (its value is not asserted).
+    const places = seen.filter((v) => v.status === 'transcribing' && v.queue).map((v) => v.queue);
+    expect(places).toContainEqual(expect.objectContaining({ position: 2, of: 2 }));
+    expect(places.some((q) => typeof q?.etaMs === 'number')).toBe(true);
+    expect(seen.at(-1)?.queue).toBeNull(); // done: no longer in the queue
 
     // The long call still finishes, every chunk of it.
     const longDone = await api.waitFor(longId, 'transcribed', 900_000);
