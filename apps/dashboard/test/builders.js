@@ -29,6 +29,7 @@ export function aView(overrides = {}) {
     canTranscribe: { allowed: true, reason: 'ready' },
     canAnalyze: { allowed: false, reason: 'the recording has no transcript yet; transcribe it first' },
     metadata: null,
+    queue: null,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import {
   actionButton,
   analysisNotice,
   detailFacts,
+  queueText,
   rowProgress,
   statusLabel,
   transcribingText,
@@ -31,6 +32,17 @@ describe('row progress', () => {
       label: 'Transcription',
       text: '1/17 chunks',
     });
+  });
+
+  it('shows the place in the queue and the time left', () => {
+    const queue = { position: 2, of: 3, etaMs: 4 * 60_000 };
+    expect(rowProgress(transcribing({ queue }))).toMatchObject({
+      text: '1/17 chunks · queue 2 of 3 · about 4 min left',
+    });
+    expect(queueText({ position: 1, of: 1, etaMs: 20_000 })).toBe('under a minute left');
+    expect(queueText({ position: 1, of: 2, etaMs: null })).toBe('queue 1 of 2 · estimating time left…');
+    expect(queueText({ position: 1, of: 1, etaMs: 80 * 60_000 })).toBe('about 1 h 20 min left');
+    expect(queueText(null)).toBe('');
   });
 
   it('calls a chunk the worker gave up on "failed", never "retrying"', () => {

@@ -151,6 +151,20 @@ export interface RecordingView {
   canTranscribe: Permission;
   canAnalyze: Permission;
   metadata: Record<string, unknown> | null;
+  /** While transcribing with chunks still to do: its place among the recordings being transcribed. */
+  queue: QueuePlace | null;
+}
+
+/**
+ * A transcribing recording's place in the stt-worker's queue. `position − 1` recordings were
+ * queued before it (1: the oldest); the workers interleave every recording's chunks, so
+ * `etaMs` (from the measured speed of recent chunks) counts all `of` of them, before and after.
+ */
+export interface QueuePlace {
+  position: number;
+  of: number;
+  /** Estimated time until its last chunk is transcribed; null until the speed is measured. */
+  etaMs: number | null;
 }
 
 /** How the gateway learns a recording's state: the query service's read model. */

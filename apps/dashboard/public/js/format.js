@@ -21,6 +21,19 @@ export function clock(ms) {
   return hours > 0 ? `${hours}:${pad2(m)}:${pad2(s)}` : `${pad2(m)}:${pad2(s)}`;
 }
 
+/**
+ * A rough time left: "under a minute", "about 4 min", "about 1 h 20 min"; '' when unknown.
+ * @param {number | null | undefined} ms
+ */
+export function roughly(ms) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `about ${minutes} min`;
+  const m = minutes % 60;
+  return `about ${Math.floor(minutes / 60)} h${m ? ` ${m} min` : ''}`;
+}
+
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });

@@ -142,6 +142,7 @@ export function placeholderView(audioId, file, now) {
     canTranscribe: { allowed: false, reason: 'the recording is being prepared' },
     canAnalyze: { allowed: false, reason: 'the recording has no transcript yet; transcribe it first' },
     metadata: null,
+    queue: null,
   };
 }
 

@@ -5,7 +5,7 @@
  * Pure functions of the server's view (and of the request the user just sent), so they are
  * unit-tested without a browser.
  */
-import { bytes, capital, clock, plural, sentence, when } from './format.js';
+import { bytes, capital, clock, plural, roughly, sentence, when } from './format.js';
 
 /**
  * @typedef {import('./types.js').RecordingView} RecordingView
@@ -58,7 +58,9 @@ export function rowProgress(view, request) {
       const done = p.total ? `${p.done}/${p.total} chunks` : 'Starting…';
       // A chunk the worker gave up on waits for the others, then the transcription fails and
       // can be retried: it is not retried by itself, so it is never called "retrying".
-      const text = failed ? `${done} · ${plural(failed, 'chunk')} failed` : done;
+      const head = failed ? `${done} · ${plural(failed, 'chunk')} failed` : done;
+      const queue = queueText(view.queue);
+      const text = queue ? `${head} · ${queue}` : head;
       return { kind: 'bar', value: p.done, max: Math.max(p.total, 1), label: 'Transcription', text };
     }
     case 'failed':
@@ -138,6 +140,17 @@ export function actionLabel(view, action) {
   }
   if (view.status === 'failed' && view.transcriptReady && view.canAnalyze.allowed) return 'Retry';
   return 'Analyze';
+}
+
+/**
+ * A transcribing recording's place in the queue and the time left: "queue 2 of 3 · about 4 min
+ * left" (alone: just the time left); '' when the server has no place for it.
+ * @param {RecordingView['queue']} queue
+ */
+export function queueText(queue) {
+  if (!queue) return '';
+  const left = queue.etaMs === null ? 'estimating time left…' : `${roughly(queue.etaMs)} left`;
+  return queue.of > 1 ? `queue ${queue.position} of ${queue.of} · ${left}` : left;
 }
 
 /**

@@ -37,6 +37,37 @@ describe('ReadModel', () => {
     expect(await m.get(user, a)).toMatchObject({ status: 'analyzed', analysisReady: true });
   });
 
+  it('gives a transcribing recording its place in the queue and the time left, from the measured speed', async () => {
+    let clock = 1_000_000;
+    const m = new ReadModel(SqliteDocumentStore.inMemory(), () => clock);
+    await m.init();
+    const transcribing = async (a: string, chunks: number, at: number) => {
+      await m.apply(anEvent('audio.uploaded', a, {}, at));
+      await m.apply(anEvent('audio.chunked', a, { chunkCount: chunks }, at));
+      await m.apply(anEvent('transcription.requested', a, {}, at));
+    };
+    await transcribing('long', 10, clock);
+    for (let i = 0; i < 3; i++)
+      await m.apply(anEvent('chunk.transcribed', 'long', { chunkId: `l${i}` }, clock + i * 10_000));
+    clock += 25_000;
+    await transcribing('short', 2, clock);
+    // 10 s per chunk; round-robin: the short call's 2 chunks and 2 of the long call's.
+    expect((await m.get(user, 'short'))?.queue).toEqual({ position: 2, of: 2, etaMs: 40_000 });
+    expect((await m.get(user, 'long'))?.queue).toEqual({ position: 1, of: 2, etaMs: 90_000 });
+    const listed = await m.list(user, { limit: 10 });
+    expect(listed.items.map((v) => [v.audioId, v.queue?.position])).toEqual(
+      expect.arrayContaining([
+        ['short', 2],
+        ['long', 1],
+      ]),
+    );
+    for (let i = 0; i < 2; i++)
+      await m.apply(anEvent('chunk.transcribed', 'short', { chunkId: `s${i}` }, clock + i * 10_000));
+    await m.apply(anEvent('transcript.completed', 'short', {}, clock + 20_000));
+    expect((await m.get(user, 'short'))?.queue).toBeNull();
+    expect((await m.get(user, 'long'))?.queue).toMatchObject({ position: 1, of: 1 });
+  });
+
   it('shows chunking progress against the duration found at upload, counting a redelivered chunk once', async () => {
     const m = await model();
     const a = 'a-long';

@@ -19,6 +19,7 @@ import {
   type Transactor,
   type Update,
 } from '@speech/persistence';
+import { msPerChunk, queuePlace, type Queued } from './queue-estimate';
 
 /** One recording in the read model: the facts learnt from events, and what follows from them. */
 export interface RecordingDoc extends RecordingFacts {
@@ -53,7 +54,18 @@ interface ChunkFact {
   kind: 'created' | 'transcribed';
   /** Length of the chunk (created facts). */
   ms?: number;
+  /** When it was transcribed (transcribed facts): the measured speed of the platform. */
+  at?: number;
 }
+
+/** What every transcribing recording's queue place is computed from, read once per request. */
+export interface QueueSnapshot {
+  queued: Queued[];
+  perChunkMs: number | null;
+}
+
+/** Recent completions the speed is measured over. */
+const SPEED_SAMPLE = 21;
 
 const EMPTY: Omit<RecordingDoc, '_id'> = {
   rev: 0,
@@ -115,6 +127,9 @@ export class ReadModel implements RecordingReader {
     // index; the embedded store filters by userId and sorts in memory.
     await this.docs.ensureIndex({ userId: 1, createdAt: -1, _id: -1 });
     await this.chunkFacts.ensureIndex({ audioId: 1 });
+    // The queue estimate: the recordings being transcribed, and the latest chunk completions.
+    await this.docs.ensureIndex({ status: 1 });
+    await this.chunkFacts.ensureIndex({ kind: 1, at: -1 });
   }
 
   /** One lifecycle event (work-queue topics are not lifecycle facts: query does not subscribe to them). */
@@ -165,7 +180,7 @@ export class ReadModel implements RecordingReader {
       case 'chunk.transcribed': {
         const p = e.payload;
         await this.patch(e.audioId, { $max: { lastProgressAt: at }, $pull: { failedChunks: p.chunkId } });
-        await this.countChunk(e.audioId, p.chunkId, 'transcribed', 'chunksTranscribed');
+        await this.countChunk(e.audioId, p.chunkId, 'transcribed', 'chunksTranscribed', undefined, at);
         break;
       }
       case 'chunk.transcription.failed':
@@ -228,7 +243,8 @@ export class ReadModel implements RecordingReader {
 
   async get(userId: string, audioId: string): Promise<RecordingView | null> {
     const doc = await this.docs.get(audioId);
-    return doc && doc.userId === userId ? this.view(doc) : null;
+    if (!doc || doc.userId !== userId) return null;
+    return this.view(doc, doc.status === 'transcribing' ? await this.queueSnapshot() : null);
   }
 
   async doc(userId: string, audioId: string): Promise<RecordingDoc | null> {
@@ -247,13 +263,35 @@ export class ReadModel implements RecordingReader {
     const docs = await this.docs.find(filter, { sort: { createdAt: -1, _id: -1 }, limit: opts.limit + 1 });
     const page = docs.slice(0, opts.limit);
     const last = page.at(-1);
+    const queue = page.some((d) => d.status === 'transcribing') ? await this.queueSnapshot() : null;
     return {
-      items: page.map((d) => this.view(d)),
+      items: page.map((d) => this.view(d, queue)),
       nextCursor: docs.length > opts.limit && last ? encodeCursor(last.createdAt, last._id) : null,
     };
   }
 
-  view(d: RecordingDoc): RecordingView {
+  /**
+   * The recordings being transcribed (with progress within STALL_MS: a stalled one holds no
+   * worker) and the platform's time per chunk, from the latest completions.
+   */
+  async queueSnapshot(): Promise<QueueSnapshot> {
+    const now = this.now();
+    const transcribing = await this.docs.find({ status: 'transcribing' });
+    const queued = transcribing
+      .filter((d) => now - d.lastProgressAt < STALL_MS)
+      .map((d) => ({
+        audioId: d._id,
+        requestedAt: d.transcriptionRequestedAt ?? d.createdAt,
+        remaining: Math.max(0, (d.chunkCount ?? 0) - d.chunksTranscribed - (d.failedChunks ?? []).length),
+      }));
+    const recent = await this.chunkFacts.find(
+      { kind: 'transcribed', at: { $gt: 0 } },
+      { sort: { at: -1 }, limit: SPEED_SAMPLE },
+    );
+    return { queued, perChunkMs: msPerChunk(recent.map((f) => f.at ?? 0)) };
+  }
+
+  view(d: RecordingDoc, queue: QueueSnapshot | null = null): RecordingView {
     return {
       audioId: d._id,
       filename: d.filename,
@@ -274,6 +312,7 @@ export class ReadModel implements RecordingReader {
       canTranscribe: canTranscribe(d, d.lastProgressAt, this.now(), STALL_MS),
       canAnalyze: canAnalyze(d),
       metadata: d.metadata,
+      queue: d.status === 'transcribing' && queue ? queuePlace(d._id, queue.queued, queue.perChunkMs) : null,
     };
   }
 
@@ -306,12 +345,14 @@ export class ReadModel implements RecordingReader {
     kind: ChunkFact['kind'],
     field: 'chunksCreated' | 'chunksTranscribed',
     ms?: number,
+    at?: number,
   ) {
     const fresh = await this.chunkFacts.insert({
       _id: `${kind}:${chunkId}`,
       audioId,
       kind,
       ...(ms !== undefined && { ms }),
+      ...(at !== undefined && { at }),
     });
     if (fresh) {
       await this.patch(audioId, { $inc: { [field]: 1, ...(ms !== undefined && { chunkedMs: ms }) } });
@@ -340,7 +381,7 @@ export class ReadModel implements RecordingReader {
       if (saved) {
         const userId = saved.userId;
         if (userId) {
-          const view = this.view(saved);
+          const view = this.view(saved, saved.status === 'transcribing' ? await this.queueSnapshot() : null);
           this.tx.afterCommit(() => this.changes.emit('change', userId, view));
         }
         return;

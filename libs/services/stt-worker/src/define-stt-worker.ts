@@ -18,5 +18,12 @@ export async function defineSttWorker(
     stt,
     config: { maxAttempts: settings.STT_MAX_ATTEMPTS, concurrency: Math.max(1, settings.STT_CONCURRENCY) },
   });
-  return { name: 'stt-worker', subscribe: () => worker.subscribe() };
+  return {
+    name: 'stt-worker',
+    subscribe: () => {
+      worker.subscribe();
+      worker.start();
+    },
+    stop: () => worker.stop(),
+  };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,32 +19,40 @@ import {
 import type { SpeechToText } from '@speech/stt';
 import {
   afterFailure,
+  backoffMs,
+  DEFAULT_RETRY,
   describeError,
   type Logger,
-  type MessageContext,
   putJson,
   type ServiceInfra,
   setWithDefaults,
   subscribeAll,
 } from '@speech/service-kit';
+import { FairQueue } from './fair-queue';
 
 export const PRODUCER = 'stt-worker';
 export const GROUP = 'stt-worker';
 
-/** One chunk's transcription task: the stt-worker's own collection. */
+/** One chunk's transcription task: the stt-worker's own collection, and its work queue. */
 export interface SttTask extends ChunkRef {
   _id: string; // chunkId
   audioId: string;
   status: 'pending' | 'queued' | 'processing' | 'completed' | 'failed';
+  /** Claims of this chunk since it was queued (a claim is an attempt). */
   attempts: number;
   transcriptKey: string | null;
   wordCount: number;
   lastError: string | null;
   updatedAt: number;
+  /** The worker holding the claim, and until when (it renews while it works). */
+  owner?: string | null;
+  leaseUntil?: number;
+  /** A failed attempt waits for its retry until then, without holding back any other chunk. */
+  notBefore?: number;
 }
 
-/** Per recording: how many chunks to expect, and which transcription request is served. */
-interface SttAudio {
+/** Per recording: how many chunks to expect, which request is served, and its place in the queue. */
+export interface SttAudio {
   _id: string; // audioId
   chunkCount: number | null;
   requestId: string | null;
@@ -51,17 +60,50 @@ interface SttAudio {
   language: string | null;
   phrases: string[];
   dispatchedFor: string | null;
+  /** Has chunks queued or running: the scheduler looks at active recordings only. */
+  active?: boolean;
+  /** Changes with every dispatch, so a scheduler that saw an older one cannot deactivate a newer one. */
+  activation?: string | null;
+  queuedAt?: number;
+  lastStartedAt?: number;
 }
 
 export interface SttWorkerDeps extends Pick<ServiceInfra, 'bus' | 'store' | 'docs' | 'log'> {
   stt: SpeechToText;
-  config: { maxAttempts: number; concurrency: number };
+  /** Makes a chunk's result and its event one commit (the single process); at once elsewhere. */
+  tx?: ServiceInfra['tx'];
+  config: {
+    maxAttempts: number;
+    concurrency: number;
+    /** How long a claim holds without renewal (default 30 s): a crashed worker's chunks wait this long. */
+    leaseMs?: number;
+    /** How often an idle worker looks for work others queued (default 1 s). */
+    pollMs?: number;
+    /** Attempts for faults of the infrastructure (object store, engine unreachable), default 10. */
+    infrastructureAttempts?: number;
+  };
+  now?: () => number;
 }
 
 export async function createSttWorker(deps: SttWorkerDeps) {
   const tasks = deps.docs.collection<SttTask>('stt_tasks');
   const audios = deps.docs.collection<SttAudio>('stt_audios');
   await tasks.ensureIndex({ audioId: 1 });
+  await audios.ensureIndex({ active: 1 });
+  const tx = deps.tx ?? { run: <T>(work: () => Promise<T>) => work(), afterCommit: (fn: () => void) => fn() };
+  const now = deps.now ?? Date.now;
+  const leaseMs = deps.config.leaseMs ?? 30_000;
+  const pollMs = deps.config.pollMs ?? 1000;
+  const infrastructureAttempts = deps.config.infrastructureAttempts ?? DEFAULT_RETRY.maxAttempts;
+  const queue = new FairQueue({ tasks, audios, leaseMs, now });
+  const stopping = new AbortController();
+  let wakeUp: (() => void) | null = null;
+  const slots: Promise<void>[] = [];
+
+  /** Idle workers look again at once (a commit queued chunks). */
+  function wake(): void {
+    wakeUp?.();
+  }
 
   async function onChunkCreated(e: EventOf<'chunk.created'>): Promise<void> {
     const p = e.payload;
@@ -79,7 +121,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       transcriptKey: null,
       wordCount: 0,
       lastError: null,
-      updatedAt: Date.now(),
+      updatedAt: now(),
     });
     await dispatchIfReady(e.audioId);
   }
@@ -110,39 +152,45 @@ export async function createSttWorker(deps: SttWorkerDeps) {
 
   /**
    * Once a request exists and every chunk is known, queue the chunks that are not yet
-   * transcribed, exactly once per request: a resume costs only the missing chunks.
+   * transcribed, once per request: a resume costs only the missing chunks. Queued means in
+   * stt_tasks: the workers take chunks from there, round-robin across recordings (FairQueue).
    */
   async function dispatchIfReady(audioId: string): Promise<void> {
     const audio = await audios.get(audioId);
     if (!audio?.requestId || audio.chunkCount == null || audio.dispatchedFor === audio.requestId) return;
     if ((await tasks.count({ audioId })) < audio.chunkCount) return;
-    const todo = await tasks.find({ audioId, status: { $ne: 'completed' } }, { sort: { channel: 1, index: 1 } });
+    const at = now();
+    const queued = await tasks.updateMany(
+      { audioId, status: { $ne: 'completed' } },
+      {
+        $set: {
+          status: 'queued',
+          attempts: 0,
+          lastError: null,
+          owner: null,
+          leaseUntil: 0,
+          notBefore: 0,
+          updatedAt: at,
+        },
+      },
+    );
     const cause = { audioId, correlationId: audio.correlationId ?? audio.requestId };
-    for (const t of todo) {
-      await tasks.update(
-        { _id: t._id },
-        { $set: { status: 'queued', attempts: 0, lastError: null, updatedAt: Date.now() } },
-      );
-      await deps.bus.publish(
-        newEvent('stt.chunk.requested', PRODUCER, cause, {
-          chunkId: t._id,
-          ...chunkPlace(t),
-          objectKey: t.objectKey,
-          requestId: audio.requestId,
-          attempt: 1,
-          language: audio.language,
-          phrases: audio.phrases,
-        }),
-      );
-    }
     // Chunks done earlier are announced again: consumers are idempotent and a lost
     // chunk.transcribed must not leave the merger waiting forever.
     for (const t of await tasks.find({ audioId, status: 'completed' })) await announce(t, cause);
-    // Marked only once every work item is out: a crash halfway redoes the dispatch on
-    // redelivery. Two handlers racing here may queue a chunk twice, which costs a little
-    // work but no correctness (a completed task is only announced again).
-    await audios.update({ _id: audioId }, { $set: { dispatchedFor: audio.requestId } });
-    deps.log.info({ audioId, queued: todo.length }, 'chunks queued for transcription');
+    await audios.update(
+      { _id: audioId },
+      {
+        $set: {
+          dispatchedFor: audio.requestId,
+          active: queued > 0,
+          activation: randomUUID(),
+          queuedAt: at,
+        },
+      },
+    );
+    tx.afterCommit(wake);
+    deps.log.info({ audioId, queued }, 'chunks queued for transcription');
   }
 
   async function announce(t: SttTask, cause: Cause) {
@@ -157,91 +205,186 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     );
   }
 
-  async function onSttChunkRequested(e: EventOf<'stt.chunk.requested'>, ctx: MessageContext): Promise<void> {
-    const p = e.payload;
-    const log = deps.log.child({ audioId: e.audioId, chunkId: p.chunkId, correlationId: e.correlationId });
-    const task = await tasks.get(p.chunkId);
-    if (task?.status === 'completed') {
+  /**
+   * Work items of the bus-based dispatch this worker used before (a log written by an older
+   * version): the chunk joins the queue, unless it is done.
+   */
+  async function onSttChunkRequested(e: EventOf<'stt.chunk.requested'>): Promise<void> {
+    const task = await tasks.get(e.payload.chunkId);
+    if (!task) return;
+    if (task.status === 'completed') {
       await announce(task, causedBy(e));
       return;
     }
+    if (task.status === 'processing' && (task.leaseUntil ?? 0) >= now()) return; // running now
     await tasks.update(
-      { _id: p.chunkId },
-      { $set: { status: 'processing', updatedAt: Date.now() }, $inc: { attempts: 1 } },
+      { _id: task._id },
+      { $set: { status: 'queued', owner: null, leaseUntil: 0, notBefore: 0, updatedAt: now() } },
     );
+    await audios.update(
+      { _id: e.audioId },
+      setWithDefaults({ active: true, activation: randomUUID() }, { ...EMPTY_AUDIO, queuedAt: now() }),
+      { upsert: true },
+    );
+    tx.afterCommit(wake);
+  }
+
+  /** One worker slot: claims the next chunk (round-robin across recordings), runs it, and again. */
+  async function slot(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      let task: SttTask | null = null;
+      try {
+        task = await queue.claim();
+      } catch (err) {
+        deps.log.error({ err }, 'could not read the transcription queue; trying again');
+      }
+      if (task) await runClaimed(task);
+      else await idle();
+    }
+  }
+
+  function idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stopping.signal.removeEventListener('abort', done);
+        if (wakeUp === done) wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, pollMs);
+      const previous = wakeUp;
+      wakeUp = () => {
+        previous?.();
+        done();
+      };
+      stopping.signal.addEventListener('abort', done);
+    });
+  }
+
+  async function runClaimed(task: SttTask): Promise<void> {
+    const renewal = setInterval(() => {
+      queue.renew(task._id).catch((err: unknown) => deps.log.warn({ err }, 'could not renew a chunk claim'));
+    }, leaseMs / 3);
+    try {
+      await transcribeChunk(task);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  async function transcribeChunk(task: SttTask): Promise<void> {
+    const log = deps.log.child({ audioId: task.audioId, chunkId: task._id });
+    const audio = await audios.get(task.audioId);
+    const cause = { audioId: task.audioId, correlationId: audio?.correlationId ?? audio?.requestId ?? task.audioId };
     const dir = await mkdtemp(join(tmpdir(), 'stt-'));
     try {
       const wavPath = join(dir, 'chunk.wav');
-      await pipeline(await deps.store.get(p.objectKey), createWriteStream(wavPath));
-      // The bus aborts the signal when it stops: the engine's work ends, the chunk is redelivered.
+      await pipeline(await deps.store.get(task.objectKey), createWriteStream(wavPath));
+      // Aborted when the worker stops: the engine's work ends and the chunk goes back to the queue.
       const result = await deps.stt.transcribe({
         wavPath,
-        language: p.language ?? undefined,
-        phrases: p.phrases,
-        signal: ctx.signal,
+        language: audio?.language ?? undefined,
+        phrases: audio?.phrases ?? [],
+        signal: stopping.signal,
       });
       const transcript: ChunkTranscript = {
-        audioId: e.audioId,
-        chunkId: p.chunkId,
-        index: p.index,
-        channel: p.channel,
-        speaker: p.speaker,
-        offsetMs: p.startMs,
-        durationMs: p.endMs - p.startMs,
+        audioId: task.audioId,
+        chunkId: task._id,
+        index: task.index,
+        channel: task.channel,
+        speaker: task.speaker,
+        offsetMs: task.startMs,
+        durationMs: task.endMs - task.startMs,
         engine: result.engine,
         language: result.language,
         words: result.words,
         // Mono: the voice of each utterance, for the merger to tell the two speakers apart.
-        ...(p.speaker === MONO_SPEAKER && { voice: await voiceOf(wavPath, result.words, log) }),
+        ...(task.speaker === MONO_SPEAKER && { voice: await voiceOf(wavPath, result.words, log) }),
       };
-      const transcriptKey = objectKeys.chunkTranscript(e.audioId, p.chunkId);
+      const transcriptKey = objectKeys.chunkTranscript(task.audioId, task._id);
       await putJson(deps.store, transcriptKey, transcript);
-      const done = await tasks.update(
-        { _id: p.chunkId },
-        {
-          $set: {
-            status: 'completed',
-            transcriptKey,
-            wordCount: result.words.length,
-            lastError: null,
-            updatedAt: Date.now(),
+      if (stopping.signal.aborted) throw new Error('stopping');
+      // The result and its event together (one commit in the single process; elsewhere the
+      // event goes first, so a crash between the two re-runs the chunk instead of losing it).
+      await tx.run(async () => {
+        const done: SttTask = {
+          ...task,
+          status: 'completed',
+          transcriptKey,
+          wordCount: result.words.length,
+          lastError: null,
+        };
+        await announce(done, cause);
+        await tasks.update(
+          { _id: task._id },
+          {
+            $set: {
+              status: 'completed',
+              transcriptKey,
+              wordCount: result.words.length,
+              lastError: null,
+              owner: null,
+              updatedAt: now(),
+            },
           },
-        },
-      );
-      if (done) await announce(done, causedBy(e));
+        );
+      });
       log.debug({ words: result.words.length }, 'chunk transcribed');
     } catch (err) {
-      // Stopped by a shutdown: nothing failed, the chunk is delivered again after the restart.
-      if (ctx.signal?.aborted) throw err;
-      const d = describeError(err);
-      // The engine's own failures spend the chunk's attempts (STT_MAX_ATTEMPTS); a fault of
-      // the infrastructure (object store, network, an engine restarting) is retried on the
-      // bus's longer budget, so an outage delays chunks instead of failing them.
-      if (afterFailure(d, ctx.attempt, deps.config.maxAttempts) === 'retry') {
-        await tasks.update(
-          { _id: p.chunkId },
-          { $set: { status: 'queued', lastError: d.message, updatedAt: Date.now() } },
-        );
-        throw err; // the bus retries with backoff (and dead-letters when its budget is spent)
+      // Stopped: nothing failed, the chunk is ready again for the next worker.
+      if (stopping.signal.aborted) {
+        await queue.release(task._id).catch(() => undefined);
+        return;
       }
-      log.warn({ err, attempts: ctx.attempt }, 'chunk failed for good');
-      await tasks.update(
-        { _id: p.chunkId },
-        { $set: { status: 'failed', lastError: d.message, updatedAt: Date.now() } },
-      );
-      await deps.bus.publish(
-        newEvent('chunk.transcription.failed', PRODUCER, causedBy(e), {
-          chunkId: p.chunkId,
-          index: p.index,
-          channel: p.channel,
-          code: d.code,
-          reason: d.message.slice(0, 500),
-          attempts: ctx.attempt,
-        }),
-      );
+      await failed(task, err, cause, log);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  async function failed(task: SttTask, err: unknown, cause: Cause, log: Logger): Promise<void> {
+    const d = describeError(err);
+    // The engine's own failures spend the chunk's attempts (STT_MAX_ATTEMPTS); a fault of the
+    // infrastructure (object store, network, an engine restarting) has a longer budget, so an
+    // outage delays chunks instead of failing them. A chunk waiting for its retry holds back
+    // no other: the workers take the next ready chunk meanwhile.
+    const retry =
+      afterFailure(d, task.attempts, deps.config.maxAttempts) === 'retry' &&
+      (d.kind !== 'infrastructure' || task.attempts < infrastructureAttempts);
+    if (retry) {
+      log.warn({ err, attempts: task.attempts }, 'chunk failed; retrying');
+      await tasks.update(
+        { _id: task._id, owner: queue.owner },
+        {
+          $set: {
+            status: 'queued',
+            owner: null,
+            leaseUntil: 0,
+            notBefore: now() + backoffMs(DEFAULT_RETRY, task.attempts),
+            lastError: d.message,
+            updatedAt: now(),
+          },
+        },
+      );
+      return;
+    }
+    log.warn({ err, attempts: task.attempts }, 'chunk failed for good');
+    await tx.run(async () => {
+      await deps.bus.publish(
+        newEvent('chunk.transcription.failed', PRODUCER, cause, {
+          chunkId: task._id,
+          index: task.index,
+          channel: task.channel,
+          code: d.code,
+          reason: d.message.slice(0, 500),
+          attempts: task.attempts,
+        }),
+      );
+      await tasks.update(
+        { _id: task._id },
+        { $set: { status: 'failed', owner: null, lastError: d.message, updatedAt: now() } },
+      );
+    });
   }
 
   return {
@@ -249,19 +392,24 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     onChunked,
     onTranscriptionRequested,
     onSttChunkRequested,
+    queue,
     subscribe(): void {
       subscribeAll(deps.bus, GROUP, {
         'chunk.created': onChunkCreated,
         'audio.chunked': onChunked,
         'transcription.requested': onTranscriptionRequested,
       });
-      // The work queue: several partitions at once, so chunks of one recording run in parallel.
-      subscribeAll(
-        deps.bus,
-        `${GROUP}-work`,
-        { 'stt.chunk.requested': onSttChunkRequested },
-        { concurrency: deps.config.concurrency },
-      );
+      subscribeAll(deps.bus, `${GROUP}-work`, { 'stt.chunk.requested': onSttChunkRequested });
+    },
+    /** Starts the worker slots (STT_CONCURRENCY of them), each taking chunks from the queue. */
+    start(): void {
+      if (slots.length) return;
+      for (let i = 0; i < deps.config.concurrency; i++) slots.push(slot());
+    },
+    /** Stops the slots: running chunks are aborted and given back to the queue. */
+    async stop(): Promise<void> {
+      stopping.abort();
+      await Promise.allSettled(slots);
     },
   };
 }

@@ -213,6 +213,7 @@ function justUploaded(r: AudioRecord): RecordingView {
     canTranscribe: wait,
     canAnalyze: wait,
     metadata: r.metadata,
+    queue: null,
   };
 }
 
