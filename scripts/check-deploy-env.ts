@@ -16,7 +16,6 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { createAnalyst } from '@speech/llm-analyst';
-import { TOPICS } from '@speech/contracts';
 import { createLogger, TokenVerifier } from '@speech/platform';
 import { loadDistributedConfig, type DistributedConfig } from '@speech/runtime';
 import { createSpeechToText } from '@speech/stt';
@@ -146,14 +145,6 @@ function chartWorkloads(name: string, file: string): Workload[] {
     check(`${w}: has a PodDisruptionBudget`, pdbs.includes(d.metadata.name) ? null : 'no PodDisruptionBudget');
     check(`${w}: has a ServiceAccount`, pod.serviceAccountName ? null : 'no serviceAccountName');
 
-    if (service === 'stt-worker') {
-      const partitions = Number(env.KAFKA_TOPIC_PARTITIONS || TOPICS['stt.chunk.requested'].partitions);
-      const max = (hpa?.spec as { maxReplicas?: number } | undefined)?.maxReplicas;
-      check(
-        `${w}: autoscaler max (${max ?? 'none'}) ≤ partitions of stt.chunk.requested (${partitions})`,
-        max !== undefined && max > partitions ? `maxReplicas ${max} > ${partitions} partitions` : null,
-      );
-    }
     if (APP_SERVICES.includes(service as (typeof APP_SERVICES)[number])) {
       for (const key of [
         'QUERY_URL',

@@ -12,8 +12,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{/* Partitions of stt.chunk.requested: kafka.topicPartitions, else the topic catalogue's 12. */}}
-{{- define "speech.sttWorkPartitions" -}}{{ .Values.kafka.topicPartitions | default 12 | int }}{{- end -}}
-
 {{/* Checks of values that would otherwise start pods that crash or idle. */}}
 {{- define "speech.validate" -}}
 {{- if not .Values.existingSecret }}
@@ -25,10 +23,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if ne (empty .Values.secrets.awsAccessKeyId) (empty .Values.secrets.awsSecretAccessKey) }}{{ fail "set both secrets.awsAccessKeyId and secrets.awsSecretAccessKey, or neither (IRSA / instance role)" }}{{ end }}
 {{- end }}
 {{- if and .Values.kafka.sasl.mechanism (not .Values.kafka.sasl.username) }}{{ fail "kafka.sasl.mechanism is set: kafka.sasl.username is required" }}{{ end }}
-{{- $stt := index .Values.services "stt-worker" }}
-{{- if and $stt.autoscaling $stt.autoscaling.enabled (gt (int $stt.autoscaling.maxReplicas) (int (include "speech.sttWorkPartitions" .))) }}
-{{- fail (printf "services.stt-worker.autoscaling.maxReplicas (%v) exceeds the %s partitions of stt.chunk.requested: the extra workers would get no partition (raise kafka.topicPartitions for new topics, or lower maxReplicas)" $stt.autoscaling.maxReplicas (include "speech.sttWorkPartitions" .)) }}
-{{- end }}
 {{- if and .Values.whisper.enabled (hasKey .Values.env "STT_PROVIDER") }}{{ fail "whisper.enabled sends every chunk to the Whisper service: unset env.STT_PROVIDER, or set whisper.enabled=false to use another provider" }}{{ end }}
 {{- end -}}
 
