@@ -11,7 +11,6 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
-{{/* Partitions of stt.chunk.requested: kafka.topicPartitions, else the topic catalogue's 12. */}}
 {{/* Checks of values that would otherwise start pods that crash or idle. */}}
 {{- define "speech.validate" -}}
 {{- if not .Values.existingSecret }}
