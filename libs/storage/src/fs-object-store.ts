@@ -73,15 +73,22 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
     const file = this.path(key);
     await mkdir(dirname(file), { recursive: true });
     const tmp = await this.tempFile();
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
     try {
-      await writeFile(tmp, body);
+      // The write runs on libuv's thread pool: digest the bytes meanwhile, not after it.
+      const written = writeFile(tmp, buf);
+      let etag: string;
+      try {
+        etag = createHash('md5').update(buf).digest('hex');
+      } finally {
+        await written;
+      }
       await rename(tmp, file);
+      return { sizeBytes: buf.length, etag };
     } catch (err) {
       await rm(tmp, { force: true });
       throw diskError(err);
     }
-    const buf = typeof body === 'string' ? Buffer.from(body) : body;
-    return { sizeBytes: buf.length, etag: createHash('md5').update(buf).digest('hex') };
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
