@@ -25,7 +25,9 @@ function ffprobePackets(file: string): [number, number][] {
 
 function scan(bytes: Buffer, pieceBytes = 1024 * 1024): { frames: Mp3Frame[]; scanner: Mp3FrameScanner } {
   const frames: Mp3Frame[] = [];
-  const scanner = new Mp3FrameScanner((f) => frames.push(f));
+  const scanner = new Mp3FrameScanner((byte, sample, sampleRate, frameBytes) =>
+    frames.push({ byte, sample, sampleRate, frameBytes }),
+  );
   for (let at = 0; at < bytes.length; at += pieceBytes) scanner.push(bytes.subarray(at, at + pieceBytes));
   scanner.end();
   return { frames, scanner };

@@ -74,11 +74,31 @@ export function parseMp3Header(b0: number, b1: number, b2: number, b3: number): 
   };
 }
 
+/**
+ * The scan's hot path, as tables indexed by header bytes 1–2 (byte 0 is 0xFF): frame length
+ * (0 = not a header this scanner follows) and sample rate. No object per frame.
+ */
+const FRAME_BYTES = new Int32Array(65536);
+const FRAME_RATE = new Int32Array(65536);
+for (let k = 0; k < 65536; k++) {
+  const h = parseMp3Header(0xff, k >> 8, k & 0xff, 0);
+  if (h) {
+    FRAME_BYTES[k] = h.frameBytes;
+    FRAME_RATE[k] = h.sampleRate;
+  }
+}
+/** Bits of header bytes 1–2 every frame of one stream shares: version, layer, sample rate. */
+const STREAM_KEY_MASK = 0xfe0c;
+
 /** Where a Xing/Info or VBRI tag would sit in a frame with this header. */
 function infoTagAt(h: Mp3FrameHeader): { xing: number; vbri: number } {
   const sideInfo = h.version === 1 ? (h.mono ? 17 : 32) : h.mono ? 9 : 17;
   return { xing: 4 + (h.unprotected ? 0 : 2) + sideInfo, vbri: 4 + 32 };
 }
+
+/** Of a new piece, how much is joined to the carried bytes: more than any frame's lookahead needs. */
+const SEAM_BYTES = 8192;
+const EMPTY = Buffer.alloc(0);
 
 /** Bytes of the frame needed to recognise an info frame. */
 const INFO_PROBE_BYTES = 4 + 2 + 32 + 4;
@@ -100,12 +120,16 @@ export interface Mp3Frame {
 
 /** Key fields two frames of one stream share (version bits, layer, sample rate); the rest may vary (VBR). */
 function streamKey(b1: number, b2: number): number {
-  return ((b1 & 0xfe) << 8) | (b2 & 0x0c);
+  return ((b1 << 8) | b2) & STREAM_KEY_MASK;
 }
+
+/** Called for each audio frame: its header's file offset, the samples (per channel) before it, its rate and length. */
+export type Mp3FrameCallback = (byte: number, sample: number, sampleRate: number, frameBytes: number) => void;
 
 /**
  * The scanner. Feed it the file from its first byte with `push`, then `end()`; `onFrame` is
- * called, in order, for each audio frame (not the info frame).
+ * called, in order, for each audio frame (not the info frame), with plain numbers: a 100 GB file has
+ * hundreds of millions of frames, so the hot path allocates nothing.
  */
 export class Mp3FrameScanner {
   /** The Xing/Info/VBRI frame, if the stream starts with one. */
@@ -114,7 +138,7 @@ export class Mp3FrameScanner {
   skippedBytes = 0;
   frames = 0;
 
-  private carry: Buffer = Buffer.alloc(0);
+  private carry: Buffer = EMPTY;
   /** File offset of carry[0] / of the buffer being scanned. */
   private base = 0;
   /** File offset where the next header is expected (or the scan goes on from). */
@@ -129,19 +153,34 @@ export class Mp3FrameScanner {
     return this.skipUntil;
   }
 
-  constructor(private readonly onFrame: (f: Mp3Frame) => void) {}
+  constructor(private readonly onFrame: Mp3FrameCallback) {}
 
   push(chunk: Buffer): void {
-    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    let buf = chunk;
+    if (this.carry.length) {
+      // Across the seam: the carried bytes joined to the chunk's head only (never a copy of the
+      // whole chunk), then the chunk itself from where that scan stopped.
+      const head = chunk.subarray(0, Math.min(chunk.length, SEAM_BYTES));
+      const joined = Buffer.concat([this.carry, head]);
+      const end = this.scan(joined, false);
+      if (end < this.carry.length || head.length === chunk.length) {
+        this.carry = Buffer.concat([joined.subarray(end), chunk.subarray(head.length)]);
+        this.base += end;
+        return;
+      }
+      buf = chunk.subarray(end - this.carry.length);
+      this.base += end;
+      this.carry = EMPTY;
+    }
     const end = this.scan(buf, false);
-    // Keep only what is still needed: from the next position to look at.
-    this.carry = end < buf.length ? Buffer.from(buf.subarray(end)) : Buffer.alloc(0);
+    // Keep only what is still needed: from the next position to look at (a few KB at most).
+    this.carry = end < buf.length ? Buffer.from(buf.subarray(end)) : EMPTY;
     this.base += end;
   }
 
   end(): void {
     if (this.carry.length) this.scan(this.carry, true);
-    this.carry = Buffer.alloc(0);
+    this.carry = EMPTY;
   }
 
   /** Scans `buf` (at file offset this.base); returns the index up to which it is done. */
@@ -151,6 +190,19 @@ export class Mp3FrameScanner {
     if (this.skipUntil > base) at = Math.max(at, this.skipUntil - base);
     const len = buf.length;
     while (at < len) {
+      // Hot path: the header is where the previous frame said, of the same stream.
+      if (at === this.next - base && at + 4 <= len && buf[at] === 0xff && !this.atStart) {
+        const k = (buf[at + 1]! << 8) | buf[at + 2]!;
+        const frameBytes = FRAME_BYTES[k]!;
+        if (frameBytes > 0 && (k & STREAM_KEY_MASK) === this.locked && (buf[at + 3]! & 3) !== 2) {
+          this.onFrame(base + at, this.sample, FRAME_RATE[k]!, frameBytes);
+          this.frames++;
+          this.sample += (k & 0x1800) === 0x1800 ? 1152 : 576;
+          this.next += frameBytes;
+          at += frameBytes;
+          continue;
+        }
+      }
       if (this.skipUntil > base + at) {
         at = this.skipUntil - base;
         continue;
@@ -214,7 +266,7 @@ export class Mp3FrameScanner {
             continue;
           }
         }
-        this.onFrame({ byte: base + at, sample: this.sample, sampleRate: h.sampleRate, frameBytes: h.frameBytes });
+        this.onFrame(base + at, this.sample, h.sampleRate, h.frameBytes);
         this.frames++;
         this.sample += h.samples;
         this.next = base + afterFrame;

@@ -54,15 +54,18 @@ export async function scanMp3Anchors(input: string, timesMs: number[], startMs: 
   const wanted = timesMs.map((ms, i) => ({ ms, i })).sort((a, b) => a.ms - b.ms);
   const out: SeekAnchor[] = new Array<SeekAnchor>(timesMs.length);
   let next = 0;
-  let last: SeekAnchor | null = null;
-  const scanner = new Mp3FrameScanner((f) => {
+  // Per frame: a comparison, and an object only for the frames an answer may name.
+  let lastByte = -1;
+  let lastMs = 0;
+  const scanner = new Mp3FrameScanner((byte, sample, sampleRate) => {
     if (next === wanted.length) return;
-    const frame = { ms: (f.sample * 1000) / f.sampleRate - startMs, byte: f.byte };
-    while (next < wanted.length && frame.ms > wanted[next]!.ms) {
-      out[wanted[next]!.i] = last ?? frame;
+    const ms = (sample * 1000) / sampleRate - startMs;
+    while (next < wanted.length && ms > wanted[next]!.ms) {
+      out[wanted[next]!.i] = lastByte < 0 ? { ms, byte } : { ms: lastMs, byte: lastByte };
       next++;
     }
-    last = frame;
+    lastByte = byte;
+    lastMs = ms;
   });
   const stream = createReadStream(input, { highWaterMark: SCAN_READ_BYTES });
   let read = 0;
@@ -80,8 +83,8 @@ export async function scanMp3Anchors(input: string, timesMs: number[], startMs: 
   } finally {
     stream.destroy();
   }
-  if (scanner.frames === 0 || !last) return null;
-  for (; next < wanted.length; next++) out[wanted[next]!.i] = last;
+  if (scanner.frames === 0 || lastByte < 0) return null;
+  for (; next < wanted.length; next++) out[wanted[next]!.i] = { ms: lastMs, byte: lastByte };
   return out;
 }
 
