@@ -116,7 +116,10 @@ export function offThreadHash(algorithm: 'sha256' | 'md5'): OffThreadHash {
   const wake = () => {
     const ws = waiters;
     waiters = [];
-    for (const x of ws) failure ? x.reject(failure) : x.resolve();
+    for (const x of ws) {
+      if (failure) x.reject(failure);
+      else x.resolve();
+    }
   };
   track(w, id, {
     onAck(bytes) {
