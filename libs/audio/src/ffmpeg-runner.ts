@@ -62,6 +62,8 @@ export interface PcmDecoderOptions {
 }
 
 const STDERR_LINES = 40;
+/** How far (bytes of PCM) ffmpeg may decode ahead of a consumer that is not reading. */
+export const PCM_HIGH_WATER_MARK = 1024 * 1024;
 
 export function spawnPcmDecoder(opts: PcmDecoderOptions): PcmDecoder {
   // emitClose:false: fluent-ffmpeg treats a 'close' of its output stream as a failure
@@ -69,7 +71,12 @@ export function spawnPcmDecoder(opts: PcmDecoderOptions): PcmDecoder {
   // A fully-read PassThrough closes itself, so on a loaded machine a clean run could be
   // reported as an error. We kill ffmpeg ourselves when we stop reading, so we need no
   // 'close' signal at all.
-  const out = new PassThrough({ emitClose: false });
+  //
+  // highWaterMark: ffmpeg's stdout is a 64 KiB pipe; with a PassThrough of 16 KiB on top, a
+  // consumer busy for a moment (writing a chunk) stops ffmpeg within ~0.5 s of stereo audio and
+  // the decoder idles. 1 MiB each side lets it run ~16 s of 16 kHz stereo ahead: still bounded,
+  // and the consumer's pauses overlap decoding instead of adding to it.
+  const out = new PassThrough({ emitClose: false, highWaterMark: PCM_HIGH_WATER_MARK });
   // From a byte offset: the subfile protocol (64-bit offsets; `-skip_initial_bytes` is a 32-bit
   // int in ffmpeg 5, so it fails past 2 GiB). It wraps files and http(s) URLs alike.
   const source = opts.startByte !== undefined ? `subfile,,start,${opts.startByte},end,0,,:${opts.input}` : opts.input;

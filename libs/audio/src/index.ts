@@ -16,7 +16,8 @@ export {
   type StreamChunksOptions,
 } from './chunk-stream';
 export { findCuts, type FindCutsOptions } from './range-cut';
-export { findSeekAnchors, needsSeekAnchors, type SeekAnchor } from './seek-index';
+export { findSeekAnchors, needsSeekAnchors, probeSeekAnchors, scanMp3Anchors, type SeekAnchor } from './seek-index';
+export { Mp3FrameScanner, parseMp3Header, type Mp3Frame, type Mp3FrameHeader } from './mp3-frames';
 export { WAV_HEADER_BYTES, pcmToWav, wavHeader } from './wav';
 export {
   MIN_VOICE_MS,

@@ -1,9 +1,10 @@
 import { objectKeys } from '@speech/contracts';
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AudioInfo } from '@speech/audio';
 import type { Collection } from '@speech/persistence';
+import { offThreadHash } from '@speech/storage';
 import { HttpError, route, userOf } from '@speech/platform';
 import type { AudioRecord } from './audio-repository';
 import { announceUpload, checkDecodable, checkMetadataKeys, truthy, type GatewayDeps } from './upload-intake';
@@ -232,9 +233,16 @@ export function mountMultipartUploads(
       }
       // The whole file's SHA-256, as POST /upload records it: parts carry only their own MD5.
       // One streaming read of the stored file (on disk at disk speed; on S3 through the gateway).
-      const sha = createHash('sha256');
-      for await (const chunk of await deps.store.get(record.objectKey)) sha.update(chunk as Buffer);
-      const sha256 = sha.digest('hex');
+      // The digest runs on a worker thread, so reading and hashing overlap.
+      const sha = offThreadHash('sha256');
+      let sha256: string;
+      try {
+        for await (const chunk of await deps.store.get(record.objectKey))
+          if (!sha.update(chunk as Buffer)) await sha.drained();
+        sha256 = await sha.digest();
+      } finally {
+        sha.abandon();
+      }
       const done = await deps.tx.run(async () => {
         const completed = await audios.update(
           { _id: record._id, status: 'uploading' },

@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import type { Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
 import type { Express, Request } from 'express';
 import express from 'express';
 import { objectKeys, type RecordingReader, type RecordingView } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
+import { hashTap, offThreadHash } from '@speech/storage';
 import { HttpError, route, userOf } from '@speech/platform';
 import { audiosCollection, type AudioRecord } from './audio-repository';
 import {
@@ -274,7 +275,8 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
         file.resume();
         return;
       }
-      const sha = createHash('sha256');
+      // SHA-256 on a worker thread beside the store's write (and its MD5), not in series with them.
+      const sha = offThreadHash('sha256');
       let sizeBytes = 0;
       let head = Buffer.alloc(0);
       let sniffed = false;
@@ -282,37 +284,26 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
       // see "premature close" once the tap is destroyed.
       let refusal: Error | null = null;
       const refuse = (err: Error) => (refusal ??= err);
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
+      const tap = hashTap(
+        sha,
+        (chunk) => {
           sizeBytes += chunk.length;
-          sha.update(chunk);
-          if (!sniffed) {
-            head = Buffer.concat([head, chunk]);
-            if (head.length >= SNIFF_BYTES) {
-              sniffed = true;
-              if (!sniffAudio(head)) {
-                cb(
-                  refuse(
-                    new HttpError(
-                      415,
-                      'UPLOAD.NOT_AUDIO',
-                      `${info.filename || 'the file'} is not a recognised audio format`,
-                    ),
-                  ),
-                );
-                return;
-              }
-            }
-          }
-          cb(null, chunk);
+          if (sniffed) return null;
+          head = Buffer.concat([head, chunk]);
+          if (head.length < SNIFF_BYTES) return null;
+          sniffed = true;
+          if (sniffAudio(head)) return null;
+          return refuse(
+            new HttpError(415, 'UPLOAD.NOT_AUDIO', `${info.filename || 'the file'} is not a recognised audio format`),
+          );
         },
-        flush(cb) {
-          if (sizeBytes === 0) cb(refuse(new HttpError(422, 'UPLOAD.EMPTY', 'the file is empty')));
-          else if (!sniffed && !sniffAudio(head))
-            cb(refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio')));
-          else cb();
+        () => {
+          if (sizeBytes === 0) return refuse(new HttpError(422, 'UPLOAD.EMPTY', 'the file is empty'));
+          if (!sniffed && !sniffAudio(head))
+            return refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio'));
+          return null;
         },
-      });
+      );
       into = tap;
       // The store attaches its own listeners a tick later (after creating folders, say):
       // until then an error must not go unheard and crash the process.
@@ -330,13 +321,14 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
       );
       file.on('error', (e) => tap.destroy(e));
       stored = deps.store.put(objectKey, (file as Readable).pipe(tap) as Readable, { contentType: info.mimeType }).then(
-        () => ({
+        async () => ({
           sizeBytes,
-          sha256: sha.digest('hex'),
+          sha256: await sha.digest(),
           filename: info.filename || 'recording',
           contentType: info.mimeType,
         }),
         (err: unknown) => {
+          sha.abandon();
           throw refusal ?? err;
         },
       );
