@@ -166,6 +166,7 @@ const NOT_NAME = new Set(
     'many hi hello hey thanks thank please sorry bye good great nice new old calling call called going trying ' +
     'looking glad happy here speaking back sir madam maam mister miss gonna wanna still actually currently right ' +
     'what who why how when where which whose one two three four five six seven eight nine ten zero oh ' +
+    'mr mrs ms dr mister prof ' +
     'monday tuesday wednesday thursday friday saturday sunday ' +
     [...MONTHS].join(' ')
   ).split(' '),
@@ -210,7 +211,6 @@ const WEAK_NAME_CUES: readonly string[][] = [
   'thank you',
   'bye',
   'dear',
-  'with',
 ].map((c) => c.split(' '));
 
 const ADDRESS_CUES: readonly string[][] = [
@@ -322,6 +322,13 @@ function isSpokenDigitWord(w: string): boolean {
   return w in UNIT || w in TEEN || w in TENS || w in REPEAT || w === 'hundred';
 }
 
+/** Did someone else say more than a backchannel ("mhm", "okay, go on") between tokens a and b? */
+function otherTurnBetween(tokens: readonly Token[], a: number, b: number): boolean {
+  if (b - a - 1 > 3) return true;
+  for (let k = a + 1; k < b; k++) if (/\?/.test(tokens[k]?.raw ?? '')) return true;
+  return false;
+}
+
 /** Reads the digit items of one speaker's token stream positions `idx` (indices into tokens). */
 function digitRuns(tokens: readonly Token[], idx: readonly number[], covered: ReadonlySet<number>): RunItem[][] {
   const runs: RunItem[][] = [];
@@ -338,8 +345,11 @@ function digitRuns(tokens: readonly Token[], idx: readonly number[], covered: Re
     pendingRepeat = 1;
     lastWasTens = false;
   };
+  let prev = -1;
   for (const i of idx) {
     const t = tokens[i] as Token;
+    if (run.length && prev >= 0 && i - prev > 1 && otherTurnBetween(tokens, prev, i)) close();
+    prev = i;
     if (covered.has(i) || (run.length && t.startMs - lastEnd > RUN_GAP_MS)) close();
     if (covered.has(i)) continue;
     const written = writtenDigits(t.raw);
@@ -409,10 +419,17 @@ function cueBefore(tokens: readonly Token[], at: number): { cue: Cue; index: num
       if (next === 'code') return { cue: 'card-code', index: k };
       continue;
     }
-    for (const [re, cue] of CUE_WORDS) if (re.test(w)) return { cue, index: k };
+    for (const [re, cue] of CUE_WORDS) {
+      if (!re.test(w)) continue;
+      // "order 200 units" is a quantity; "order number …" a reference.
+      if (cue === 'reference' && !/^(reference|ref|confirmation)$/.test(w) && !REF_NOUNS.has(tokens[k + 1]?.norm ?? ''))
+        break;
+      return { cue, index: k };
+    }
   }
   return null;
 }
+const REF_NOUNS = new Set(['number', 'numbers', 'no', 'id', 'code', '#', 'is']);
 
 interface Classified {
   kind: PiiKind | null;
@@ -478,15 +495,19 @@ function classifyRun(tokens: readonly Token[], run: RunItem[]): Classified[] {
   return whole(null);
 }
 
+/** Card lengths, most common first: a longer Luhn-valid run is likelier a card plus its code. */
+const CARD_LENGTH_RANK = [16, 15, 19, 13, 14, 17, 18];
+
 function findCard(run: RunItem[]): { from: number; to: number } | null {
   let best: { from: number; to: number; len: number } | null = null;
+  const rank = (len: number): number => CARD_LENGTH_RANK.indexOf(len);
   for (let a = 0; a < run.length; a++) {
     let digits = '';
     for (let b = a; b < run.length; b++) {
       digits += run[b]?.piece.digits ?? '';
       if (digits.length > 19) break;
       if (digits.length >= 13 && luhnValid(digits) && !/^(\d)\1+$/.test(digits)) {
-        if (!best || digits.length > best.len) best = { from: a, to: b + 1, len: digits.length };
+        if (!best || rank(digits.length) < rank(best.len)) best = { from: a, to: b + 1, len: digits.length };
       }
     }
   }
