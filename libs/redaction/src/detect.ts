@@ -558,10 +558,9 @@ function findEmails(tokens: readonly Token[], from: number, covered: Set<number>
     const end = domainEnd(tokens, i + 1);
     if (end < 0) continue;
     // The local part: words joined by "dot"/"underscore", or letters spelled one by one.
-    let start = i;
     let k = i - 1;
     if (!isLocalWord(tokens[k]) || covered.has(k) || tokens[k]?.speaker !== t.speaker) continue;
-    start = k;
+    let start = k;
     k--;
     while (k >= from && start - k <= 12) {
       const w = tokens[k] as Token;
