@@ -424,11 +424,14 @@ function cueBefore(tokens: readonly Token[], at: number): { cue: Cue; index: num
       // "order 200 units" is a quantity; "order number …" a reference.
       if (cue === 'reference' && !/^(reference|ref|confirmation)$/.test(w) && !REF_NOUNS.has(tokens[k + 1]?.norm ?? ''))
         break;
+      // "the second account holder": the person, not the number.
+      if (cue === 'account' && HOLDER_NOUNS.has(tokens[k + 1]?.norm ?? '')) break;
       return { cue, index: k };
     }
   }
   return null;
 }
+const HOLDER_NOUNS = new Set(['holder', 'holders', 'owner', 'owners', 'name', 'manager', 'team']);
 const REF_NOUNS = new Set(['number', 'numbers', 'no', 'id', 'code', '#', 'is']);
 
 interface Classified {
