@@ -90,7 +90,13 @@ describe.each([
   let result: AnalysisResult;
 
   beforeAll(async () => {
-    server = await startFakeOpenAiServer(scriptedModel);
+    // Long notes, so that a call cut into many windows needs digest requests too.
+    server = await startFakeOpenAiServer((req, i) => {
+      const answer = scriptedModel(req, i);
+      if (req.schemaName !== 'call_window_findings' || !('content' in answer)) return answer;
+      const content = answer.content as { notes: string };
+      return { content: { ...content, notes: `${content.notes} ${'The customer asked about the bill. '.repeat(6)}` } };
+    });
     const analyst = createAnalyst(
       analystProviderEnvSchema.parse({
         LLM_PROVIDER: 'openai',
