@@ -453,14 +453,14 @@ function classifyRun(tokens: readonly Token[], run: RunItem[]): Classified[] {
     case 'keep':
       return whole(null);
     case 'card':
-      if (n >= 12) return whole('card');
+      if (n >= 12 && n <= 19) return whole('card');
       if (n >= 3 && n <= 4) return whole('card'); // "the last four on the card", a code
       break;
     case 'card-code':
       if (n >= 3 && n <= 6) return whole('card');
       break;
     case 'ssn':
-      if (n === 9 || n === 4 || n >= 6) return whole('ssn');
+      if (n === 9 || n === 4) return whole('ssn');
       break;
     case 'phone':
       if (n >= 7 && n <= 15) return whole('phone');
