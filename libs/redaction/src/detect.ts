@@ -214,10 +214,8 @@ const WEAK_NAME_CUES: readonly string[][] = [
 ].map((c) => c.split(' '));
 
 const ADDRESS_CUES: readonly string[][] = [
-  'i live at',
-  'i live on',
-  'we live at',
-  'we live on',
+  'live at',
+  'live on',
   'my address is',
   'address is',
   'the address is',
@@ -231,6 +229,7 @@ const ADDRESS_CUES: readonly string[][] = [
   'deliver it to',
 ].map((c) => c.split(' '));
 
+const TLD_END = /\.(com|org|net|edu|gov|io|co|uk|us|info|biz|me|ca|de)[.,;:!?]*$/i;
 const TLDS = new Set('com org net edu gov io co uk us info biz me ca de fr au in ai app dev mil'.split(' '));
 
 // ---------------------------------------------------------------------------------------------
@@ -291,8 +290,8 @@ interface DigitPiece {
 function writtenDigits(raw: string): DigitPiece | null {
   const core = raw
     .trim()
-    .replace(/[.,;:!?"')\]]+$/, '')
-    .replace(/^["'([]+/, '');
+    .replace(/[.,;:!?"')\]-]+$/, '')
+    .replace(/^["'([-]+/, '');
   if (core === '' || /^[$€£¥]/.test(core) || /[:/%]/.test(core)) return null;
   if (!/^\+?\(?\d[\d\-.() ]*$/.test(core)) return null;
   // 89,000 (handled above: comma not allowed), 3.5 or 12.99: an amount, not a digit string.
@@ -397,7 +396,7 @@ function digitRuns(tokens: readonly Token[], idx: readonly number[], covered: Re
       lastEnd = t.endMs;
       continue;
     }
-    if (run.length && RUN_FILLERS.has(t.norm)) {
+    if (run.length && (RUN_FILLERS.has(t.norm) || t.norm === '')) {
       lastEnd = t.endMs;
       continue;
     }
@@ -407,27 +406,39 @@ function digitRuns(tokens: readonly Token[], idx: readonly number[], covered: Re
   return runs;
 }
 
-/** The nearest cue word before token `at` (within CUE_WINDOW tokens), with what it is. */
+/**
+ * The cue for the span at token `at`: among the cue words of the CUE_WINDOW tokens before it, one
+ * followed by "number" ("the card number on the account") if any, else the nearest.
+ */
 function cueBefore(tokens: readonly Token[], at: number): { cue: Cue; index: number } | null {
+  let nearest: { cue: Cue; index: number } | null = null;
   for (let k = at - 1; k >= 0 && k >= at - CUE_WINDOW; k--) {
-    const w = tokens[k]?.norm ?? '';
-    if (MONTHS.has(w) && k === at - 1) return { cue: 'keep', index: k };
-    if (w === 'security') {
-      const prev = tokens[k - 1]?.norm;
-      const next = tokens[k + 1]?.norm;
-      if (prev === 'social') return { cue: 'ssn', index: k };
-      if (next === 'code') return { cue: 'card-code', index: k };
-      continue;
-    }
-    for (const [re, cue] of CUE_WORDS) {
-      if (!re.test(w)) continue;
-      // "order 200 units" is a quantity; "order number …" a reference.
-      if (cue === 'reference' && !/^(reference|ref|confirmation)$/.test(w) && !REF_NOUNS.has(tokens[k + 1]?.norm ?? ''))
-        break;
-      // "the second account holder": the person, not the number.
-      if (cue === 'account' && HOLDER_NOUNS.has(tokens[k + 1]?.norm ?? '')) break;
-      return { cue, index: k };
-    }
+    const c = cueAt(tokens, k, at);
+    if (!c) continue;
+    if (c.cue === 'keep') return nearest ?? c;
+    if (NUMBER_NOUNS.has(tokens[k + 1]?.norm ?? '')) return c;
+    nearest ??= c;
+  }
+  return nearest;
+}
+const NUMBER_NOUNS = new Set(['number', 'numbers', 'no', '#']);
+
+function cueAt(tokens: readonly Token[], k: number, at: number): { cue: Cue; index: number } | null {
+  const w = tokens[k]?.norm ?? '';
+  if (MONTHS.has(w) && k === at - 1) return { cue: 'keep', index: k };
+  if (w === 'security') {
+    if (tokens[k - 1]?.norm === 'social') return { cue: 'ssn', index: k };
+    if (tokens[k + 1]?.norm === 'code') return { cue: 'card-code', index: k };
+    return null;
+  }
+  for (const [re, cue] of CUE_WORDS) {
+    if (!re.test(w)) continue;
+    // "order 200 units" is a quantity; "order number …" a reference.
+    if (cue === 'reference' && !/^(reference|ref|confirmation)$/.test(w) && !REF_NOUNS.has(tokens[k + 1]?.norm ?? ''))
+      return null;
+    // "the second account holder": the person, not the number.
+    if (cue === 'account' && HOLDER_NOUNS.has(tokens[k + 1]?.norm ?? '')) return null;
+    return { cue, index: k };
   }
   return null;
 }
@@ -495,11 +506,27 @@ function classifyRun(tokens: readonly Token[], run: RunItem[]): Classified[] {
   if (n === 11 && digits.startsWith('1')) return whole('phone');
   if (n === 7 && groups.length === 2 && groups[0] === 3 && groups[1] === 4) return whole('phone');
   if (n >= 9) return whole(cue === 'reference' && speaker === 'agent' ? null : 'account');
+  // What ASR made of a number asked for ("my phone number is 555 - IDs amplifier 3 -8849"): the
+  // pieces after "card/phone/account/social number" are still redacted.
+  const strong = cueBefore(tokens, first);
+  if (strong && n >= 3 && (NUMBER_NOUNS.has(tokens[strong.index + 1]?.norm ?? '') || strong.cue === 'ssn')) {
+    const kind = PARTIAL_KIND[strong.cue];
+    if (kind && !(strong.cue === 'reference' && speaker === 'agent')) return whole(kind);
+  }
   return whole(null);
 }
 
 /** Card lengths, most common first: a longer Luhn-valid run is likelier a card plus its code. */
 const CARD_LENGTH_RANK = [16, 15, 19, 13, 14, 17, 18];
+
+const PARTIAL_KIND: Partial<Record<Cue, PiiKind>> = {
+  card: 'card',
+  'card-code': 'card',
+  ssn: 'ssn',
+  phone: 'phone',
+  account: 'account',
+  reference: 'account',
+};
 
 function findCard(run: RunItem[]): { from: number; to: number } | null {
   let best: { from: number; to: number; len: number } | null = null;
@@ -557,6 +584,26 @@ function findEmails(tokens: readonly Token[], from: number, covered: Set<number>
       add(out, covered, 'email', [i]);
       continue;
     }
+    // What ASR writes of a spoken address: "john .smith .com", "smith at gmail.com".
+    if (
+      TLD_END.test(t.raw) &&
+      !/^(www\.|https?:)/i.test(t.raw) &&
+      !/^(visit|website|site|www|go)$/.test(tokens[i - 1]?.norm ?? '')
+    ) {
+      let start = i;
+      while (
+        start > from &&
+        /^[.@]/.test(tokens[start]?.raw ?? '') &&
+        !covered.has(start - 1) &&
+        tokens[start - 1]?.speaker === t.speaker
+      )
+        start--;
+      if (start < i || /@/.test(t.raw) || tokens[i - 1]?.norm === 'at') {
+        if (tokens[i - 1]?.norm === 'at' && start === i && isLocalWord(tokens[i - 2])) start = i - 2;
+        add(out, covered, 'email', range(start, i + 1));
+        continue;
+      }
+    }
     if (t.norm !== 'at' && t.norm !== '@') continue;
     const end = domainEnd(tokens, i + 1);
     if (end < 0) continue;
@@ -587,7 +634,7 @@ function findEmails(tokens: readonly Token[], from: number, covered: Set<number>
 
 function isHouseNumber(t: Token | undefined): boolean {
   if (!t) return false;
-  if (/^\d{1,6}[a-z]?$/.test(t.norm)) return true;
+  if (/^\d[\da-z]{0,5}$/.test(t.norm) && /^\d+[a-z]?$|^\d[a-z]\d$/.test(t.norm)) return true;
   return (
     spokenParts(t.norm).length > 0 &&
     spokenParts(t.norm).every((p) => p in UNIT || p in TEEN || p in TENS || p === 'hundred')
@@ -712,6 +759,8 @@ function findNames(
     const strong = STRONG_NAME_CUES.some((c) => phraseEndsAt(tokens, i, c));
     const weak = !strong && WEAK_NAME_CUES.some((c) => phraseEndsAt(tokens, i, c));
     if (!strong && !weak) continue;
+    // "Thank you. Visit …": a cue ends where its sentence does.
+    if (weak && endsSentence(tokens[i - 1] as Token)) continue;
     if (weak && !cased) {
       // lower case: "this is laura from cedar cloud" still names laura
       if (!(alpha(tokens[i]) && !NOT_NAME.has(tokens[i]?.norm ?? '') && tokens[i + 1]?.norm === 'from')) continue;

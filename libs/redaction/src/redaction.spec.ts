@@ -211,6 +211,37 @@ describe('redactTranscript', () => {
   });
 });
 
+describe('what Whisper tiny.en wrote of the planted-PII call (test/fixtures/planted-pii.txt)', () => {
+  const heard = turns(
+    ['agent', 'Thank you. What is the card number in the account?'],
+    ['customer', 'it is 4 -11 -11 -11 -11 -11 -11 -11.'],
+    ['agent', 'And your social security number?'],
+    ['customer', '1 -2 -3 -4 -5 -6 -7 -8 -9'],
+    ['agent', 'What is the best phone number to reach you?'],
+    ['customer', 'My phone number is 555 - IDs amplifier 3 -8849'],
+    ['agent', 'And your mail address?'],
+    ['customer', 'It is John .smitholyot .com'],
+    ['agent', 'And your account number?'],
+    ['customer', 'My account number is 9 -8765332 I'],
+    ['agent', 'And the address on file?'],
+    ['customer', 'live at 4T2 Elm Street Spring Field.'],
+    ['agent', 'Thank you. Visit cedarcloud.com for the invoice.'],
+  );
+  it('redacts digits written with dashes, fragments of a number asked for, and half-heard emails', () => {
+    const { transcript, counts } = redactTranscript(heard);
+    expect(counts).toEqual({ card: 1, ssn: 1, account: 1, phone: 2, email: 1, name: 0, address: 1 });
+    expect(transcript.segments.map((s) => s.text).filter((_, i) => i % 2 === 1)).toEqual([
+      'it is [CARD].',
+      '[SSN]',
+      'My phone number is [PHONE] - IDs amplifier [PHONE]',
+      'It is [EMAIL]',
+      'My account number is [ACCOUNT] I',
+      'live at [ADDRESS].',
+    ]);
+    expect(transcript.segments[12]?.text).toBe('Thank you. Visit cedarcloud.com for the invoice.');
+  });
+});
+
 describe('redactSegmentStream', () => {
   it('redacts like the whole-transcript function and fills the counts', async () => {
     const t = turns(
