@@ -494,7 +494,8 @@ function classifyRun(tokens: readonly Token[], run: RunItem[]): Classified[] {
     let to = card.to;
     const rest = run.slice(to);
     const restDigits = rest.map((r) => r.piece.digits).join('').length;
-    if (rest.length && restDigits <= 4) to = run.length;
+    // A code or expiry read after it, or (asked for a card) the rest of what was read.
+    if (rest.length && (restDigits <= 4 || cue === 'card' || cue === 'card-code')) to = run.length;
     out.push({ kind: 'card', items: run.slice(card.from, to) });
     if (to < run.length) out.push(...classifyRun(tokens, run.slice(to)));
     return out;

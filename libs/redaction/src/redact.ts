@@ -72,7 +72,16 @@ function redactBatch(
   // segment → word → [kind, span id]
   const marks = new Map<number, Map<number, { kind: PiiKind; span: number }>>();
   spans.forEach((span, id) => {
-    counts[span.kind]++;
+    // A span right after one of its kind by the same speaker (a card's code, the rest of a number
+    // ASR split with a dash) is the same item: redacted, counted once.
+    const prev = spans[id - 1];
+    const last = prev?.tokens[prev.tokens.length - 1] ?? -Infinity;
+    const same =
+      prev !== undefined &&
+      prev.kind === span.kind &&
+      (span.tokens[0] as number) - last <= 3 &&
+      located[last]?.token.speaker === located[span.tokens[0] as number]?.token.speaker;
+    if (!same) counts[span.kind]++;
     for (const t of span.tokens) {
       const l = located[t] as Located;
       const m = marks.get(l.segment) ?? new Map<number, { kind: PiiKind; span: number }>();

@@ -58,6 +58,12 @@ describe('redactText: what is redacted', () => {
     // cards
     ['card digits', 'my card number is 4111 1111 1111 1111.', only('card')],
     ['card one word', 'it is 4111111111111111', only('card')],
+    [
+      'card and its expiry, counted once',
+      'my card number is 4111 1111 1111 1111, expiry twelve twenty seven',
+      only('card'),
+    ],
+    ['card with its security code', 'visa 4111 1111 1111 1111 security code 123', only('card')],
     ['card with dashes', 'sure 5500-0055-5555-5559 okay', only('card')],
     ['amex 15 digits', 'the amex is 3782 822463 10005', only('card')],
     ['card spoken', 'four one one one one one one one one one one one one one one one', only('card')],
