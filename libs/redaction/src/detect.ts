@@ -451,13 +451,19 @@ interface Classified {
 }
 
 /** Which PII a digit run is, if any; a run may hold a card and its code, or be split. */
-function classifyRun(tokens: readonly Token[], run: RunItem[]): Classified[] {
+function classifyRun(
+  tokens: readonly Token[],
+  run: RunItem[],
+  inherited?: { cue: Cue; index: number } | null,
+): Classified[] {
   const first = run[0]?.tokens[0] as number;
   const digits = run.map((r) => r.piece.digits).join('');
   const n = digits.length;
   const groups = run.flatMap((r) => r.piece.groups);
   const speaker = tokens[first]?.speaker ?? '';
-  const cue = cueBefore(tokens, first)?.cue ?? null;
+  // A piece of a longer run takes the cue of the whole run (the words before it are digits).
+  const found = inherited === undefined ? cueBefore(tokens, first) : inherited;
+  const cue = found?.cue ?? null;
   const whole = (kind: PiiKind | null): Classified[] => [{ kind, items: run }];
 
   switch (cue) {
@@ -490,15 +496,18 @@ function classifyRun(tokens: readonly Token[], run: RunItem[]): Classified[] {
   const card = findCard(run);
   if (card) {
     const out: Classified[] = [];
-    if (card.from > 0) out.push(...classifyRun(tokens, run.slice(0, card.from)));
+    if (card.from > 0) out.push(...classifyRun(tokens, run.slice(0, card.from), found));
     let to = card.to;
     const rest = run.slice(to);
     const restDigits = rest.map((r) => r.piece.digits).join('').length;
     // A code or expiry read after it, or (asked for a card) the rest of what was read.
     if (rest.length && (restDigits <= 4 || cue === 'card' || cue === 'card-code')) to = run.length;
     out.push({ kind: 'card', items: run.slice(card.from, to) });
-    if (to < run.length) out.push(...classifyRun(tokens, run.slice(to)));
-    return out;
+    if (to < run.length) out.push(...classifyRun(tokens, run.slice(to), found));
+    // What is left of a long read-out around a card (ASR repeating digits) goes with it.
+    return out.map((c) =>
+      c.kind === null && c.items.map((r) => r.piece.digits).join('').length >= 3 ? { ...c, kind: 'card' } : c,
+    );
   }
   if (n === 9 && groups.length === 3 && groups[0] === 3 && groups[1] === 2 && groups[2] === 4 && ssnValid(digits))
     return whole('ssn');
@@ -509,7 +518,7 @@ function classifyRun(tokens: readonly Token[], run: RunItem[]): Classified[] {
   if (n >= 9) return whole(cue === 'reference' && speaker === 'agent' ? null : 'account');
   // What ASR made of a number asked for ("my phone number is 555 - IDs amplifier 3 -8849"): the
   // pieces after "card/phone/account/social number" are still redacted.
-  const strong = cueBefore(tokens, first);
+  const strong = found;
   if (strong && n >= 3 && (NUMBER_NOUNS.has(tokens[strong.index + 1]?.norm ?? '') || strong.cue === 'ssn')) {
     const kind = PARTIAL_KIND[strong.cue];
     if (kind && !(strong.cue === 'reference' && speaker === 'agent')) return whole(kind);

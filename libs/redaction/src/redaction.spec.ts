@@ -225,6 +225,9 @@ describe('what Whisper tiny.en wrote of the planted-PII call (test/fixtures/plan
     ['customer', '1 -2 -3 -4 -5 -6 -7 -8 -9'],
     ['agent', 'What is the best phone number to reach you?'],
     ['customer', 'My phone number is 555 - IDs amplifier 3 -8849'],
+    // another run: Whisper repeated the social in the next answer, around a Luhn-valid stretch
+    ['agent', 'What is the best phone number to reach you?'],
+    ['customer', '-1 -2 -3 -4 -5 -6 -7 -8 -9 -4 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -4 -5 -6 -7 -8 -7 -8 -9.'],
     ['agent', 'And your mail address?'],
     ['customer', 'It is John .smitholyot .com'],
     ['agent', 'And your account number?'],
@@ -235,16 +238,17 @@ describe('what Whisper tiny.en wrote of the planted-PII call (test/fixtures/plan
   );
   it('redacts digits written with dashes, fragments of a number asked for, and half-heard emails', () => {
     const { transcript, counts } = redactTranscript(heard);
-    expect(counts).toEqual({ card: 1, ssn: 1, account: 1, phone: 2, email: 1, name: 0, address: 1 });
+    expect(counts).toEqual({ card: 2, ssn: 1, account: 1, phone: 4, email: 1, name: 0, address: 1 });
     expect(transcript.segments.map((s) => s.text).filter((_, i) => i % 2 === 1)).toEqual([
       'it is [CARD].',
       '[SSN]',
       'My phone number is [PHONE] - IDs amplifier [PHONE]',
+      expect.not.stringMatching(/\d/),
       'It is [EMAIL]',
       'My account number is [ACCOUNT] I',
       'live at [ADDRESS].',
     ]);
-    expect(transcript.segments[12]?.text).toBe('Thank you. Visit cedarcloud.com for the invoice.');
+    expect(transcript.segments[14]?.text).toBe('Thank you. Visit cedarcloud.com for the invoice.');
   });
 });
 
