@@ -609,7 +609,11 @@ function findEmails(tokens: readonly Token[], from: number, covered: Set<number>
       )
         start--;
       if (start < i || /@/.test(t.raw) || tokens[i - 1]?.norm === 'at') {
-        if (tokens[i - 1]?.norm === 'at' && start === i && isLocalWord(tokens[i - 2])) start = i - 2;
+        if (tokens[i - 1]?.norm === 'at' && start === i && isLocalWord(tokens[i - 2]) && !covered.has(i - 2)) {
+          start = i - 2;
+          // "john .smith at gmail.com"
+          while (start > from && /^[.@_]/.test(tokens[start]?.raw ?? '') && !covered.has(start - 1)) start--;
+        }
         add(out, covered, 'email', range(start, i + 1));
         continue;
       }

@@ -113,6 +113,7 @@ describe('redactText: what is redacted', () => {
     ['email spoken', 'it is john dot smith at gmail dot com', only('email')],
     ['email spoken co uk', 'send it to mary underscore jones at example dot co dot uk', only('email')],
     ['email spelled', 'j o h n at yahoo dot com', only('email')],
+    ['email as Whisper half heard it', 'it is john .smuth at gmail.com', only('email')],
     // names
     ['name cue', 'My name is Priya Raman.', only('name')],
     ['name cue lower case', 'my name is priya raman', only('name')],
