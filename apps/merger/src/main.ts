@@ -1,4 +1,4 @@
 import { defineMerger } from '@speech/merger';
 import { runService } from '@speech/runtime';
 
-runService('merger', ({ infra }) => defineMerger(infra));
+runService('merger', ({ infra, cfg }) => defineMerger(infra, cfg));

@@ -71,7 +71,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const services: ServiceDefinition[] = [
     await defineChunker(infraOf('chunker'), cfg),
     await defineSttWorker(infraOf('stt-worker'), stt, cfg),
-    await defineMerger(infraOf('merger')),
+    await defineMerger(infraOf('merger'), cfg),
     await defineAnalyzer(infraOf('analyzer'), analyst, cfg),
     query,
     // Read-your-writes: the gateway reads the read model in process.

@@ -235,6 +235,11 @@ export const ProvenanceSchema = z.object({
   dropped: z
     .array(z.object({ part: z.string(), reason: z.string(), action: z.enum(['dropped', 'repaired']) }))
     .default([]),
+  /**
+   * LLM analysts: PII spans replaced by placeholders ([CARD], [NAME] …) in what was sent to the
+   * model, per kind (libs/redaction). Absent for the offline analyst and older analyses.
+   */
+  piiRedacted: z.record(z.string(), count).optional(),
 });
 
 export const AnalysisResultSchema = z.object({

@@ -55,6 +55,13 @@ export interface Transcript {
   segments: Segment[];
   /** Plain text: one "speaker: text" line per segment. */
   text: string;
+  /**
+   * Present when the merger redacted PII (REDACT_PII=true): PII spans were replaced by
+   * placeholders ([CARD], [SSN], [ACCOUNT], [PHONE], [EMAIL], [NAME], [ADDRESS]) before the
+   * transcript was stored; counts per kind (libs/redaction PiiKind). Absent on transcripts stored
+   * unredacted or before it existed.
+   */
+  redaction?: { applied: boolean; counts: Record<string, number> };
 }
 
 export const SPEAKER_BY_CHANNEL: readonly Speaker[] = ['agent', 'customer'];

@@ -22,6 +22,7 @@ import {
   type Responder,
 } from './testing/fake-openai-server';
 import { renderLine, transcriptLines, maxLineCharsFor } from './windows';
+import { redactTranscript } from '@speech/redaction';
 
 const dialogue = readFileSync(join(__dirname, '../../../test/fixtures/sales-discovery.txt'), 'utf8');
 const sales = (): Transcript => transcriptFromDialogue(dialogue, { audioId: 'sales-discovery' });
@@ -104,7 +105,11 @@ describe('LLM analyst over the OpenAI wire format', () => {
     const user = h.server.requests[0]?.body.messages[1]?.content ?? '';
     expect(user).toContain('Competitors to flag as "competitor" issues when mentioned: Stormvault.');
     expect(user).toContain('Part 1 of 1');
-    for (const line of transcriptLines(t, maxLineCharsFor(8000))) expect(user).toContain(renderLine(line));
+    // The transcript as redacted before any request (the names of agent and customer).
+    const redacted = redactTranscript(t).transcript;
+    for (const line of transcriptLines(redacted, maxLineCharsFor(8000))) expect(user).toContain(renderLine(line));
+    expect(user).toContain('[NAME]');
+    expect(user).not.toMatch(/\blaura\b/);
   });
 
   it('returns a valid AnalysisResult with issues, summary and action items from the model', () => {

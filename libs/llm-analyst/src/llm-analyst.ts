@@ -2,7 +2,11 @@
  * An Analyst backed by an LLM (OpenAI or Azure OpenAI), producing the same AnalysisResult as
  * the offline analyst.
  *
- *  1. Metrics: computeMetrics(), always ours, never the model's.
+ *  0. Redaction: PII (cards, SSNs, accounts, phones, emails, names, addresses; libs/redaction)
+ *     is replaced by placeholders ([CARD] …) in the transcript before anything is built from it,
+ *     always, whatever REDACT_PII says: every request (map, digest, reduce, repair) carries only
+ *     redacted text, facts and quotes. Counts per kind go to provenance.piiRedacted.
+ *  1. Metrics: computeMetrics(), always ours, never the model's (on the words as spoken).
  *  2. Map: the transcript as timestamped lines, cut into windows of at most LLM_WINDOW_TOKENS
  *     (≈ chars / 4); each window → findings with verbatim evidence (WindowFindingsSchema),
  *     a few windows at a time.
@@ -20,6 +24,7 @@
  * to LLM_MAX_REPAIRS times; then the analysis fails with ANALYSIS.INVALID_OUTPUT (not retriable).
  */
 import type { Transcript } from '@speech/contracts';
+import { redactTranscript, totalOf } from '@speech/redaction';
 import { z } from 'zod';
 import {
   type ActionItem,
@@ -234,13 +239,19 @@ export class LlmAnalyst implements Analyst {
 
   async analyze(input: Transcript, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const started = this.now();
-    const transcript = sanitize(input);
+    const original = sanitize(input);
+    // PII never reaches a model: everything sent (lines, facts, notes, findings) and every quote
+    // checked comes from the redacted transcript. Only the metrics (numbers) read the original,
+    // where a card number read out is sixteen words, not one placeholder.
+    const { transcript, counts: piiRedacted } = redactTranscript(original);
     const lines = transcriptLines(transcript, maxLineCharsFor(this.windowTokens));
     // A recording without speech: nothing to ask a model about (and nothing to pay for).
     if (lines.length === 0) return this.silentFallback.analyze(input, options);
+    if (totalOf(piiRedacted) > 0)
+      this.log?.debug?.({ audioId: transcript.audioId, piiRedacted }, 'PII redacted before the model requests');
 
     const run = new Run();
-    const metrics = computeMetrics(transcript, splitUtterances(transcript));
+    const metrics = computeMetrics(original, splitUtterances(original));
     const speakers = speakersOf(transcript);
     const index = new TranscriptIndex(transcript);
     const windows = windowsOf(lines, this.windowTokens);
@@ -317,6 +328,7 @@ export class LlmAnalyst implements Analyst {
       llmRequests: run.requests,
       rejectedEvidence: run.rejected,
       dropped: run.dropped,
+      piiRedacted,
     };
     const result: AnalysisResult = {
       analyst: this.name,

@@ -13,6 +13,12 @@ export const pipelineSettings = {
   STT_CONCURRENCY: env.int(availableParallelism()),
   STT_MAX_ATTEMPTS: env.int(3),
   ANALYSIS_MAX_ATTEMPTS: env.int(3),
+  /**
+   * The merger stores the transcript with PII replaced by placeholders ([CARD], [NAME] …), so the
+   * transcript API, exports, the dashboard and the offline analyst only ever see the redacted
+   * one. LLM requests are redacted whatever this says.
+   */
+  REDACT_PII: env.bool(false),
 };
 
 type Settings = typeof pipelineSettings;

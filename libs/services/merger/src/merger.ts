@@ -8,6 +8,7 @@ import {
   type EventOf,
 } from '@speech/contracts';
 import { AGENT, CUSTOMER, UtteranceSample, chunkUtterances, fitTwoSpeakers, relabelChunk } from '@speech/stt';
+import { redactSegmentStream, zeroCounts } from '@speech/redaction';
 import { mergeTranscript } from '@speech/transcript';
 import { writeTranscript } from './transcript-writer';
 import { getJson, type ServiceInfra, setWithDefaults, subscribeAll } from '@speech/service-kit';
@@ -46,6 +47,15 @@ interface TranscriptRecord {
 
 export type MergerDeps = Pick<ServiceInfra, 'bus' | 'store' | 'docs' | 'log'>;
 
+export interface MergerOptions {
+  /**
+   * REDACT_PII: the merged transcript is stored with PII replaced by placeholders (libs/redaction),
+   * redacted as it streams to the store, so no unredacted merged transcript is ever written; its
+   * counts per kind are recorded in the transcript (`redaction`).
+   */
+  redactPii?: boolean;
+}
+
 const EMPTY: Omit<TranscriptRecord, '_id'> = {
   chunkCount: null,
   durationMs: 0,
@@ -66,7 +76,7 @@ const EMPTY: Omit<TranscriptRecord, '_id'> = {
  * one time-ordered transcript. When every chunk has an outcome but some failed, the
  * transcription fails with the list of failed chunks (a new request retries only those).
  */
-export async function createMerger(deps: MergerDeps) {
+export async function createMerger(deps: MergerDeps, options: MergerOptions = {}) {
   const chunks = deps.docs.collection<MergeChunk>('merge_chunks');
   const transcripts = deps.docs.collection<TranscriptRecord>('transcripts');
   await chunks.ensureIndex({ audioId: 1 });
@@ -218,13 +228,18 @@ export async function createMerger(deps: MergerDeps) {
       }
     }
     const keys = objectKeys.transcript(audioId);
+    const counts = zeroCounts();
+    const segments = options.redactPii
+      ? redactSegmentStream(mergeTranscript(streams), counts)
+      : mergeTranscript(streams);
     const stats = await writeTranscript(
       deps.store,
       keys,
       { audioId, durationMs: rec.durationMs, speakers },
-      mergeTranscript(streams),
-      () => ({ language, engine }),
+      segments,
+      () => ({ language, engine, ...(options.redactPii && { redaction: { applied: true, counts } }) }),
     );
+    if (options.redactPii) deps.log.info({ audioId, redacted: counts }, 'transcript redacted');
     const merged = await transcripts.update(
       { _id: audioId },
       {

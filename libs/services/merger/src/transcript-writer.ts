@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import type { Segment } from '@speech/contracts';
+import type { Segment, Transcript } from '@speech/contracts';
 import type { ObjectStore } from '@speech/storage';
 
 export interface WrittenTranscript {
@@ -23,7 +23,7 @@ export async function writeTranscript(
   keys: { json: string; text: string },
   head: { audioId: string; durationMs: number; speakers: string[] },
   segments: AsyncIterable<Segment>,
-  describe: () => { language: string; engine: string },
+  describe: () => { language: string; engine: string; redaction?: Transcript['redaction'] },
 ): Promise<WrittenTranscript> {
   const dir = await mkdtemp(join(tmpdir(), 'merge-'));
   const txtPath = join(dir, 'transcript.txt');
@@ -44,8 +44,9 @@ export async function writeTranscript(
       for await (const line of createInterface({ input: createReadStream(txtPath), crlfDelay: Infinity })) {
         yield JSON.stringify(`${line}\n`).slice(1, -1);
       }
-      const { language, engine } = describe();
-      yield `","language":${JSON.stringify(language)},"engine":${JSON.stringify(engine)}}`;
+      const { language, engine, redaction } = describe();
+      const tail = redaction ? `,"redaction":${JSON.stringify(redaction)}` : '';
+      yield `","language":${JSON.stringify(language)},"engine":${JSON.stringify(engine)}${tail}}`;
     }
     await store.put(keys.json, Readable.from(json()), { contentType: 'application/json' });
     await store.put(keys.text, createReadStream(txtPath), { contentType: 'text/plain; charset=utf-8' });
