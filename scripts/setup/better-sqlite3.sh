@@ -65,7 +65,9 @@ node_gyp() {
   command -v g++ >/dev/null || tools+=(g++)
   command -v python3 >/dev/null || tools+=(python3)
   [ ${#tools[@]} = 0 ] || apt_install "${tools[@]}"
-  node "$gyp" rebuild --release --jobs=2 --nodedir="$nodedir" >&2
+  # Under `npm run`, npm exports its own config as npm_config_* (Debian's npm: nodedir=/usr, the
+  # machine's Node 20 headers), and node-gyp lets that win over --nodedir: set both.
+  npm_config_nodedir="$nodedir" node "$gyp" rebuild --release --jobs=2 --nodedir="$nodedir" >&2
 }
 
 # build DIR: compiles the package copy in DIR for the Node whose headers are under $nodedir.
