@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Transcript } from '@speech/contracts';
 import { wordErrorRate } from '@speech/stt';
-import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
+import { Api, FIXTURES, joinFixtureCalls, PlatformProcess } from '@speech/harness';
 
 jest.setTimeout(15 * 60_000);
 
@@ -31,23 +30,7 @@ describe('crash recovery (single process, kill -9)', () => {
 
   beforeAll(() => {
     // An 8-minute stereo call (the issue's size): the two sample calls, three times each.
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-y',
-      ...PARTS.flatMap((name) => ['-i', join(FIXTURES, `${name}.stereo.mp3`)]),
-      '-filter_complex',
-      `concat=n=${PARTS.length}:v=0:a=1`,
-      '-ar',
-      '16000',
-      '-ac',
-      '2',
-      '-codec:a',
-      'libmp3lame',
-      '-b:a',
-      '64k',
-      call,
-    ]);
+    joinFixtureCalls(PARTS, call);
   });
   afterAll(async () => {
     for (const p of platforms) await p.cleanup();

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { signToken } from '@speech/platform';
 import type { Transcript } from '@speech/contracts';
 import { startServices, type RunningServices } from '@speech/harness';
-import { Api, FIXTURES, freePort } from '@speech/harness';
+import { Api, freePort, joinFixtureCalls } from '@speech/harness';
 import { startNativeStack, TEST_STACK_DIR, testStackEnv } from '@speech/harness';
 
 jest.setTimeout(20 * 60_000);
@@ -32,26 +31,7 @@ describe('distributed mode under faults', () => {
   let reference: string[];
 
   beforeAll(async () => {
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-y',
-      '-i',
-      join(FIXTURES, 'sales-discovery.stereo.mp3'),
-      '-i',
-      join(FIXTURES, 'support-outage.stereo.mp3'),
-      '-filter_complex',
-      'concat=n=2:v=0:a=1',
-      '-ar',
-      '16000',
-      '-ac',
-      '2',
-      '-codec:a',
-      'libmp3lame',
-      '-b:a',
-      '64k',
-      call,
-    ]);
+    joinFixtureCalls(['sales-discovery', 'support-outage'], call);
     services = await startServices({
       env: {
         ...testStackEnv(),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordingView } from '@speech/contracts';
-import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
+import { Api, CALL_ENCODING, FIXTURES, joinFixtureCalls, PlatformProcess } from '@speech/harness';
 
 jest.setTimeout(20 * 60_000);
 
@@ -29,18 +29,8 @@ describe('fair scheduling (single process)', () => {
   let api: Api;
 
   beforeAll(async () => {
-    const encode = ['-ar', '16000', '-ac', '2', '-codec:a', 'libmp3lame', '-b:a', '64k'];
     // About 8 minutes of stereo: the two sample calls, three times each.
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-y',
-      ...PARTS.flatMap((name) => ['-i', join(FIXTURES, `${name}.stereo.mp3`)]),
-      '-filter_complex',
-      `concat=n=${PARTS.length}:v=0:a=1`,
-      ...encode,
-      long,
-    ]);
+    joinFixtureCalls(PARTS, long);
     // About 70 seconds: the first 70 s of a sample call.
     execFileSync('ffmpeg', [
       '-loglevel',
@@ -50,7 +40,7 @@ describe('fair scheduling (single process)', () => {
       join(FIXTURES, 'sales-discovery.stereo.mp3'),
       '-t',
       '70',
-      ...encode,
+      ...CALL_ENCODING,
       short,
     ]);
     await platform.start();

@@ -1,4 +1,5 @@
 export * from './free-port';
+export * from './fixture-calls';
 export * from './platform-process';
 export * from './root';
 export * from './services';
