@@ -37,7 +37,7 @@ eventBusContract('Kafka with a schema registry', () => ({
 describe('KafkaEventBus on Kafka with a schema registry', () => {
   const buses: KafkaEventBus[] = [];
   // Each test has its own topics (a random prefix), groups and subjects.
-  const newBus = (prefix: string, session?: { timeoutMs: number; heartbeatMs: number }) => {
+  const newBus = (prefix: string, session?: { timeoutMs: number; heartbeatMs: number }, partitions = 2) => {
     const env = testStackEnv();
     const bus = new KafkaEventBus({
       brokers: env.KAFKA_BROKERS.split(','),
@@ -46,7 +46,7 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
       log: silentLogger(),
       topicPrefix: prefix,
       retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50 },
-      topics: { partitions: 2 },
+      topics: { partitions },
       ...(session && { session }),
     });
     buses.push(bus);
@@ -80,6 +80,49 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
     await admin.disconnect();
     expect(groups).toContain(`${prefix}${group}`);
     expect(groups).not.toContain(group);
+  });
+
+  it('gives the events of one recording, on every topic, to the same member of a group', async () => {
+    // Two replicas of one service: each key must be handled by one of them on all three topics
+    // (the read model's single writer per recording; the round-robin assignor splits them).
+    const prefix = `t${randomUUID().slice(0, 8)}.`;
+    const group = `g-${randomUUID()}`;
+    const topics = ['audio.uploaded', 'chunk.created', 'audio.chunked'] as const;
+    const handledBy = new Map<string, Set<string>>();
+    const seen = { count: 0 };
+    const replicas = ['r1', 'r2'].map((name) => {
+      // Three partitions: with two, round robin over the topics' partitions happens to co-partition.
+      const bus = newBus(prefix, undefined, 3);
+      for (const topic of topics)
+        bus.subscribe(group, topic, async (e) => {
+          handledBy.set(e.audioId, (handledBy.get(e.audioId) ?? new Set()).add(name));
+          seen.count++;
+        });
+      return bus;
+    });
+    await Promise.all(replicas.map((b) => b.start()));
+    // Publish once the group has settled with both members, so no rebalance moves a key meanwhile.
+    const { Kafka } = await import('kafkajs');
+    const admin = new Kafka({ brokers: testStackEnv().KAFKA_BROKERS.split(','), logLevel: 0 }).admin();
+    await admin.connect();
+    try {
+      await eventually(
+        'both members in a stable group',
+        async () => {
+          const [g] = (await admin.describeGroups([`${prefix}${group}`])).groups;
+          return g?.state === 'Stable' && g.members.length === 2 && g.protocol === 'CoPartitionedAssigner';
+        },
+        60_000,
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    const keys = [...Array(12).keys()].map((i) => `rec-${i}`);
+    for (const topic of topics) for (const k of keys) await replicas[0]!.publish(anEvent(topic, k));
+    await eventually('every event handled', () => seen.count >= keys.length * topics.length, 60_000);
+    const members = new Set([...handledBy.values()].flatMap((s) => [...s]));
+    expect(members).toEqual(new Set(['r1', 'r2']));
+    expect(keys.filter((k) => handledBy.get(k)!.size !== 1)).toEqual([]);
   });
 
   it('keeps its group membership through a handler that runs longer than the session timeout', async () => {

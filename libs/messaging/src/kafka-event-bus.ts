@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Kafka,
   logLevel,
+  PartitionAssigners,
   type Admin,
   type KafkaConfig,
   type SASLOptions,
@@ -14,6 +15,7 @@ import {
 } from 'kafkajs';
 import { deadLetterTopic, messageKey, TOPICS, TOPIC_NAMES, type EventOf, type TopicName } from '@speech/contracts';
 import type { Logger } from '@speech/platform';
+import { coPartitionedAssigner } from './co-partitioned-assigner';
 import { deadLetterHeaders, deliver, eventHeaders, HEADER } from './delivery';
 import {
   DEFAULT_RETRY,
@@ -253,6 +255,9 @@ export class KafkaEventBus implements EventBus {
         allowAutoTopicCreation: false,
         sessionTimeout: this.opts.session?.timeoutMs ?? 30_000,
         heartbeatInterval: this.heartbeatMs,
+        // One recording's events on every topic to one member (co-partitioned-assigner.ts);
+        // round robin only while members of an older release are still in the group.
+        partitionAssigners: [coPartitionedAssigner, PartitionAssigners.roundRobin],
       });
       this.consumers.push(consumer);
       await consumer.connect();
