@@ -3,6 +3,5 @@ export * from './kafka-event-bus';
 export * from './partition';
 export * from './schema-registry-codec';
 export * from './delivery';
-export * from './co-partitioned-assigner';
 export * from './sqlite-event-bus';
 export * from './jsonl-log-migration';

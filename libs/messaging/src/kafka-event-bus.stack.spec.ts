@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Kafka, type Admin } from 'kafkajs';
 import { type EventOf } from '@speech/contracts';
 import { AppError } from '@speech/kernel';
 import { silentLogger } from '@speech/platform';
 import { anEvent, eventually } from '@speech/testing';
 import { testStackEnv } from '@speech/harness';
 import { eventBusContract } from './event-bus.contract';
+import { CO_PARTITIONED } from './co-partitioned-assigner';
 import { KafkaEventBus } from './kafka-event-bus';
 import { SchemaRegistryCodec } from './schema-registry-codec';
 
@@ -55,6 +57,15 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
   afterEach(async () => {
     await Promise.all(buses.splice(0).map((b) => b.stop()));
   });
+  const withAdmin = async <T>(work: (admin: Admin) => Promise<T>): Promise<T> => {
+    const admin = new Kafka({ brokers: testStackEnv().KAFKA_BROKERS.split(','), logLevel: 0 }).admin();
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  };
 
   it('delivers Avro events with the correlation id in headers, in order per key', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}.`;
@@ -73,11 +84,7 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
     }
     expect(seen[0].corr).toBe(`corr-${seen[0].audioId}`);
     // The consumer group carries the deployment's prefix too, so deployments never share one.
-    const { Kafka } = await import('kafkajs');
-    const admin = new Kafka({ brokers: testStackEnv().KAFKA_BROKERS.split(','), logLevel: 0 }).admin();
-    await admin.connect();
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
-    await admin.disconnect();
+    const groups = await withAdmin(async (admin) => (await admin.listGroups()).groups.map((g) => g.groupId));
     expect(groups).toContain(`${prefix}${group}`);
     expect(groups).not.toContain(group);
   });
@@ -102,21 +109,16 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
     });
     await Promise.all(replicas.map((b) => b.start()));
     // Publish once the group has settled with both members, so no rebalance moves a key meanwhile.
-    const { Kafka } = await import('kafkajs');
-    const admin = new Kafka({ brokers: testStackEnv().KAFKA_BROKERS.split(','), logLevel: 0 }).admin();
-    await admin.connect();
-    try {
-      await eventually(
+    await withAdmin((admin) =>
+      eventually(
         'both members in a stable group',
         async () => {
           const [g] = (await admin.describeGroups([`${prefix}${group}`])).groups;
-          return g?.state === 'Stable' && g.members.length === 2 && g.protocol === 'CoPartitionedAssigner';
+          return g?.state === 'Stable' && g.members.length === 2 && g.protocol === CO_PARTITIONED;
         },
         60_000,
-      );
-    } finally {
-      await admin.disconnect();
-    }
+      ),
+    );
     const keys = [...Array(12).keys()].map((i) => `rec-${i}`);
     for (const topic of topics) for (const k of keys) await replicas[0]!.publish(anEvent(topic, k));
     await eventually('every event handled', () => seen.count >= keys.length * topics.length, 60_000);
@@ -155,7 +157,6 @@ describe('KafkaEventBus on Kafka with a schema registry', () => {
     await bus.publish(anEvent('audio.chunked', 'fine'));
     await eventually('the good event', () => ok.includes('fine'), 60_000);
 
-    const { Kafka } = await import('kafkajs');
     const kafka = new Kafka({ brokers: testStackEnv().KAFKA_BROKERS.split(','), logLevel: 0 });
     const consumer = kafka.consumer({ groupId: `dlq-${randomUUID()}` });
     const dead: { key: string; headers: Record<string, string> }[] = [];
