@@ -50,6 +50,10 @@ export const failedTranscription = (overrides = {}) =>
     failure: { code: 'STT.ENGINE_TIMEOUT', reason: '1 of 17 chunks failed: pocketsphinx timed out', at: 1 },
     progress: { done: 16, total: 17 },
     failedChunks: ['a1-c0-000003'],
-    canTranscribe: { allowed: true, reason: 'retrying the failed chunks' },
+    canTranscribe: {
+      allowed: true,
+      reason:
+        'failed: 1 of 17 chunks failed: pocketsphinx timed out; press Retry to transcribe the failed chunks again',
+    },
     ...overrides,
   });

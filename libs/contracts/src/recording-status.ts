@@ -100,15 +100,21 @@ export interface Permission {
  * A transcription is stalled when it has made no progress for `stallMs`.
  */
 export function canTranscribe(f: RecordingFacts, lastProgressAt: number, now: number, stallMs: number): Permission {
-  const { status } = deriveState(f);
+  const { status, failure } = deriveState(f);
   if (f.transcriptCompletedAt !== undefined) return { allowed: false, reason: 'the recording is already transcribed' };
   switch (status) {
     case 'ready':
       return { allowed: true, reason: 'ready' };
-    case 'failed':
-      return f.chunkCount === undefined
-        ? { allowed: false, reason: `the recording could not be chunked: ${f.chunkingFailed?.reason ?? 'unknown'}` }
-        : { allowed: true, reason: 'retrying the failed chunks' };
+    case 'failed': {
+      if (f.chunkCount === undefined)
+        return {
+          allowed: false,
+          reason: `the recording could not be chunked: ${f.chunkingFailed?.reason ?? 'unknown'}`,
+        };
+      // Nothing retries a failed transcription by itself: the reason says so, and what does.
+      const what = f.failedChunks.length ? 'the failed chunks again' : 'it again';
+      return { allowed: true, reason: `failed: ${failure?.reason ?? 'unknown'}; press Retry to transcribe ${what}` };
+    }
     case 'transcribing':
       return now - lastProgressAt >= stallMs
         ? { allowed: true, reason: 'resuming a stalled transcription' }

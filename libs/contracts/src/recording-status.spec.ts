@@ -1,0 +1,46 @@
+import { canTranscribe, deriveState, type RecordingFacts } from './recording-status';
+
+const facts = (over: Partial<RecordingFacts> = {}): RecordingFacts => ({
+  uploadedAt: 1,
+  chunksCreated: 3,
+  chunkCount: 3,
+  chunksTranscribed: 0,
+  failedChunks: [],
+  ...over,
+});
+
+describe('canTranscribe', () => {
+  it('says a failed transcription failed, why, and that a retry is the user’s to start (nothing retries it)', () => {
+    const f = facts({
+      transcriptionRequestedAt: 10,
+      chunksTranscribed: 2,
+      failedChunks: ['a-c2'],
+      transcriptionFailed: { code: 'STT.CHUNK_FAILED', reason: '1 chunk could not be transcribed', at: 20 },
+    });
+    expect(deriveState(f).status).toBe('failed');
+    const p = canTranscribe(f, 20, 30, 600_000);
+    expect(p).toEqual({
+      allowed: true,
+      reason: 'failed: 1 chunk could not be transcribed; press Retry to transcribe the failed chunks again',
+    });
+    expect(p.reason).not.toMatch(/retrying/i);
+  });
+
+  it('names a dead letter’s reason, and a whole new run when no chunk failed', () => {
+    const f = facts({
+      deadLettered: { code: 'MESSAGING.DEAD_LETTER', reason: 'a message could not be processed', at: 5 },
+    });
+    expect(canTranscribe(f, 5, 6, 600_000)).toEqual({
+      allowed: true,
+      reason: 'failed: a message could not be processed; press Retry to transcribe it again',
+    });
+  });
+
+  it('refuses a recording that could not be chunked, with the reason', () => {
+    const f = facts({ chunkCount: undefined, chunkingFailed: { code: 'AUDIO.X', reason: 'not audio', at: 2 } });
+    expect(canTranscribe(f, 0, 3, 600_000)).toEqual({
+      allowed: false,
+      reason: 'the recording could not be chunked: not audio',
+    });
+  });
+});
