@@ -68,6 +68,41 @@ describe('ReadModel', () => {
     expect((await m.get(user, 'long'))?.queue).toMatchObject({ position: 1, of: 1 });
   });
 
+  it('offers Resume only for a stalled transcription, never for one that waits for its chunks or its turn', async () => {
+    const min = 60_000;
+    let clock = 0;
+    const m = new ReadModel(SqliteDocumentStore.inMemory(), () => clock);
+    await m.init();
+    // Requested at upload (auto): a long chunking takes 15 minutes, then it is queued.
+    await m.apply(anEvent('audio.uploaded', 'auto', {}, 0));
+    await m.apply(anEvent('transcription.requested', 'auto', {}, 0));
+    clock = 15 * min;
+    expect((await m.get(user, 'auto'))?.canTranscribe.allowed).toBe(false); // chunking
+    await m.apply(anEvent('audio.chunked', 'auto', { chunkCount: 17 }, clock));
+    expect(await m.get(user, 'auto')).toMatchObject({ status: 'transcribing', canTranscribe: { allowed: false } });
+
+    // Six calls share the queue at 2 minutes a chunk: a round takes 12 minutes. Only the
+    // first call's chunks have been served yet, so the others wait longer than STALL_MS.
+    for (const a of ['q1', 'q2', 'q3', 'q4', 'q5']) {
+      await m.apply(anEvent('audio.uploaded', a, {}, clock));
+      await m.apply(anEvent('audio.chunked', a, { chunkCount: 10 }, clock));
+      await m.apply(anEvent('transcription.requested', a, {}, clock));
+    }
+    for (let i = 0; i < 6; i++)
+      await m.apply(anEvent('chunk.transcribed', 'q1', { chunkId: `q1-${i}` }, clock + (i + 1) * 2 * min));
+    clock += 12 * min;
+    const waiting = await m.get(user, 'q5');
+    expect(waiting).toMatchObject({ status: 'transcribing', canTranscribe: { allowed: false } });
+    expect(waiting?.queue).toMatchObject({ of: 6 });
+
+    // With no progress for longer than that (the round and STALL_MS), it is stalled.
+    clock += 12 * min;
+    expect((await m.get(user, 'q5'))?.canTranscribe).toMatchObject({
+      allowed: true,
+      reason: 'resuming a stalled transcription',
+    });
+  });
+
   it('shows chunking progress against the duration found at upload, counting a redelivered chunk once', async () => {
     const m = await model();
     const a = 'a-long';

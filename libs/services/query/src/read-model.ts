@@ -62,6 +62,8 @@ interface ChunkFact {
 export interface QueueSnapshot {
   queued: Queued[];
   perChunkMs: number | null;
+  /** How long a transcribing recording may go without progress before it counts as stalled. */
+  stallMs: number;
 }
 
 /** Recent completions the speed is measured over. */
@@ -98,7 +100,21 @@ export interface Page {
   nextCursor: string | null;
 }
 
+/**
+ * A transcription with no progress for this long (counted from its request, from the moment its
+ * chunks exist, or from its latest transcribed chunk) is stalled and may be resumed, plus one
+ * round of the queue: the workers serve every queued recording a chunk in turn, so a call that is
+ * merely waiting behind others is not offered Resume (see stallAllowance).
+ */
 export const STALL_MS = 10 * 60_000;
+
+/**
+ * The stall allowance while `waiting` recordings share the queue at `perChunkMs` each: STALL_MS
+ * plus the time a round-robin round takes, so one waiting its turn never looks stalled.
+ */
+export function stallAllowance(waiting: number, perChunkMs: number | null): number {
+  return STALL_MS + Math.max(0, waiting) * (perChunkMs ?? 0);
+}
 
 /**
  * The dashboard read model. Every event only adds facts with atomic operators ($set of its
@@ -166,7 +182,9 @@ export class ReadModel implements RecordingReader {
       }
       case 'audio.chunked': {
         const p = e.payload;
-        await set({ chunkCount: p.chunkCount, durationMs: p.durationMs });
+        // The chunks exist from now: nothing could be transcribed before, so a transcription
+        // requested at upload starts its stall clock here, not during a long chunking.
+        await set({ chunkCount: p.chunkCount, durationMs: p.durationMs }, { $max: { lastProgressAt: at } });
         break;
       }
       case 'audio.chunking.failed': {
@@ -271,24 +289,28 @@ export class ReadModel implements RecordingReader {
   }
 
   /**
-   * The recordings being transcribed (with progress within STALL_MS: a stalled one holds no
+   * The recordings being transcribed (with progress within the stall allowance: a stalled one holds no
    * worker) and the platform's time per chunk, from the latest completions.
    */
   async queueSnapshot(): Promise<QueueSnapshot> {
     const now = this.now();
     const transcribing = await this.docs.find({ status: 'transcribing' });
-    const queued = transcribing
-      .filter((d) => now - d.lastProgressAt < STALL_MS)
-      .map((d) => ({
-        audioId: d._id,
-        requestedAt: d.transcriptionRequestedAt ?? d.createdAt,
-        remaining: Math.max(0, (d.chunkCount ?? 0) - d.chunksTranscribed - (d.failedChunks ?? []).length),
-      }));
     const recent = await this.chunkFacts.find(
       { kind: 'transcribed', at: { $gt: 0 } },
       { sort: { at: -1 }, limit: SPEED_SAMPLE },
     );
-    return { queued, perChunkMs: msPerChunk(recent.map((f) => f.at ?? 0)) };
+    const perChunkMs = msPerChunk(recent.map((f) => f.at ?? 0));
+    const remaining = (d: RecordingDoc) =>
+      Math.max(0, (d.chunkCount ?? 0) - d.chunksTranscribed - (d.failedChunks ?? []).length);
+    const stallMs = stallAllowance(transcribing.filter((d) => remaining(d) > 0).length, perChunkMs);
+    const queued = transcribing
+      .filter((d) => now - d.lastProgressAt < stallMs)
+      .map((d) => ({
+        audioId: d._id,
+        requestedAt: d.transcriptionRequestedAt ?? d.createdAt,
+        remaining: remaining(d),
+      }));
+    return { queued, perChunkMs, stallMs };
   }
 
   view(d: RecordingDoc, queue: QueueSnapshot | null = null): RecordingView {
@@ -309,7 +331,7 @@ export class ReadModel implements RecordingReader {
       wordCount: d.wordCount,
       transcriptReady: d.transcriptCompletedAt !== undefined && d.transcriptCompletedAt !== null,
       analysisReady: Boolean(d.analysisKey),
-      canTranscribe: canTranscribe(d, d.lastProgressAt, this.now(), STALL_MS),
+      canTranscribe: canTranscribe(d, d.lastProgressAt, this.now(), queue?.stallMs ?? STALL_MS),
       canAnalyze: canAnalyze(d),
       metadata: d.metadata,
       queue: d.status === 'transcribing' && queue ? queuePlace(d._id, queue.queued, queue.perChunkMs) : null,
