@@ -86,6 +86,13 @@ describe('a request the user sent', () => {
     expect(requestSettled(sent, running, 2000)).toBe(true);
   });
 
+  it('ends when the retry ran and failed again between two views (another failure, same status)', () => {
+    const retry = { ...sent, failureAt: 1 };
+    expect(requestSettled(retry, failedTranscription(), 2000)).toBe(false);
+    const again = failedTranscription({ failure: { code: 'STT.ENGINE_TIMEOUT', reason: 'timed out again', at: 5 } });
+    expect(requestSettled(retry, again, 2000)).toBe(true);
+  });
+
   it('ends when the server stays silent for too long', () => {
     expect(requestSettled(sent, failedTranscription(), 1000 + REQUEST_PATIENCE_MS)).toBe(true);
   });

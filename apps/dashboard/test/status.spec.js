@@ -5,6 +5,7 @@ import {
   detailFacts,
   queueText,
   rowProgress,
+  statusBadge,
   statusLabel,
   transcribingText,
   transcriptNotice,
@@ -97,6 +98,23 @@ describe('row progress', () => {
     });
     expect(rowProgress(aView(), { action: 'analyze', phase: 'sent', status: 'transcribed', at: 0 })).toMatchObject({
       text: 'Analysis requested; waiting for the server…',
+    });
+  });
+});
+
+describe('the status badge', () => {
+  it('shows the server’s status, and a pending request in its place until the server shows it', () => {
+    expect(statusBadge(failedTranscription(), null)).toEqual({ status: 'failed', label: 'Failed', title: '' });
+    /** @type {PendingRequest} */
+    const retry = { action: 'transcribe', phase: 'sending', status: 'failed', at: 0, failureAt: 1 };
+    expect(statusBadge(failedTranscription(), retry)).toEqual({
+      status: 'requested',
+      label: 'Requesting…',
+      title: 'Requesting the transcription… (was failed)',
+    });
+    expect(statusBadge(failedTranscription(), { ...retry, phase: 'sent' })).toMatchObject({
+      status: 'requested',
+      label: 'Requested',
     });
   });
 });

@@ -146,12 +146,13 @@ export function createRecordings(deps) {
     const key = requestKey(action, audioId);
     const view = state.recordings.get(audioId);
     if (!view || state.requests.has(key)) return;
-    state.requests.set(key, { action, phase: 'sending', status: view.status, at: now() });
+    const failureAt = view.failure ? view.failure.at : null;
+    state.requests.set(key, { action, phase: 'sending', status: view.status, at: now(), failureAt });
     rerender(audioId);
     notices.hideAlert('general');
     try {
       await api.start(action, audioId);
-      state.requests.set(key, { action, phase: 'sent', status: view.status, at: now() });
+      state.requests.set(key, { action, phase: 'sent', status: view.status, at: now(), failureAt });
       announce(`${WORDS[action].step} requested for ${view.filename || 'the recording'}`);
       // If no update comes, the row follows the server again after the patience runs out.
       setTimeout(() => {

@@ -14,8 +14,10 @@
 /**
  * A Transcribe or Analyze click the server has not answered (`sending`) or answered but not
  * yet reflected in the recording's view (`sent`). `status` is the recording's status when the
- * user clicked; `at` is when the server accepted the request.
- * @typedef {{ action: ProcessingAction, phase: 'sending' | 'sent', status: RecordingStatus, at: number }} PendingRequest
+ * user clicked; `at` is when the server accepted the request; `failureAt` is the time of the failure
+ * the recording showed then (null: none), so a retry that failed again at once is seen as an answer.
+ * @typedef {{ action: ProcessingAction, phase: 'sending' | 'sent', status: RecordingStatus, at: number,
+ *   failureAt?: number | null }} PendingRequest
  */
 
 export const PAGE_SIZE = 50;
@@ -102,6 +104,7 @@ export const requestKey = (action, audioId) => `${action}:${audioId}`;
 /**
  * Whether the server has taken over from an accepted request: the recording moved on from
  * the status it had when the user clicked, or the step is no longer allowed (it is running),
+ * or it shows another failure than then (the retry ran and failed again between two views),
  * or the server has been silent for longer than REQUEST_PATIENCE_MS.
  * @param {PendingRequest} request
  * @param {RecordingView} view
@@ -111,6 +114,7 @@ export function requestSettled(request, view, now) {
   if (request.phase === 'sending') return false;
   if (now - request.at >= REQUEST_PATIENCE_MS) return true;
   const permission = request.action === 'transcribe' ? view.canTranscribe : view.canAnalyze;
+  if (request.failureAt !== undefined && (view.failure ? view.failure.at : null) !== request.failureAt) return true;
   return view.status !== request.status || !permission.allowed;
 }
 

@@ -35,6 +35,23 @@ export function statusLabel(status) {
     : status;
 }
 
+/**
+ * A row's status badge. While the user's request is on its way or accepted but not yet shown by
+ * the server, the badge says so instead of the status it replaces (a Retry click must not leave
+ * "Failed" standing as if nothing happened); `status` is the badge's tone (data-status).
+ * @param {RecordingView} view
+ * @param {PendingRequest | null} [request]
+ * @returns {{ status: string, label: string, title: string }}
+ */
+export function statusBadge(view, request) {
+  if (!request) return { status: view.status, label: statusLabel(view.status), title: '' };
+  return {
+    status: 'requested',
+    label: request.phase === 'sending' ? 'Requesting…' : 'Requested',
+    title: `${requestText(request)} (was ${statusLabel(request.status).toLowerCase()})`,
+  };
+}
+
 /** @type {Record<ProcessingAction, string>} */
 const STEP = { transcribe: 'transcription', analyze: 'analysis' };
 

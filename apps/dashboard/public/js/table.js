@@ -7,7 +7,7 @@
 import { h } from './dom.js';
 import { bytes, clock, day, timeOfDay, when } from './format.js';
 import { newestFirst } from './state.js';
-import { actionButton, rowProgress, statusLabel } from './status.js';
+import { actionButton, rowProgress, statusBadge } from './status.js';
 
 /**
  * @typedef {import('./types.js').RecordingView} RecordingView
@@ -169,10 +169,12 @@ function fill({ row, view, refs }, context) {
     refs.time.title = when(view.createdAt);
   } else refs.time.textContent = '—';
   refs.duration.textContent = view.durationMs ? clock(view.durationMs) : '—';
-  refs.status.dataset.status = view.status;
-  refs.status.textContent = statusLabel(view.status);
-
   const request = context.requests.transcribe || context.requests.analyze || null;
+  const badge = statusBadge(view, request);
+  refs.status.dataset.status = badge.status;
+  refs.status.textContent = badge.label;
+  refs.status.title = badge.title;
+
   refs.progress.replaceChildren(...progressNodes(view, request));
   for (const action of /** @type {const} */ (['transcribe', 'analyze'])) {
     const button = refs.buttons.get(action);
