@@ -377,6 +377,14 @@ describe('dashboard (browser)', () => {
       expect(await other.evaluate('window.localStorage.length')).toBe(0);
       await other.close();
 
+      // The automatic-processing choice outlives the page: turned off, it stays off after a reload.
+      expect(await tab.isChecked('#auto-input')).toBe(true);
+      await tab.uncheck('#auto-input');
+      await tab.reload();
+      await tab.waitForSelector('#app:not([hidden])');
+      expect(await tab.isChecked('#auto-input')).toBe(false);
+      expect(await tab.evaluate('window.localStorage.getItem("speechCoach.token")')).toBeNull();
+
       // Sign out forgets the token.
       await tab.getByRole('button', { name: 'Sign out' }).click();
       await tab.waitForSelector('#auth-card:not([hidden])');

@@ -10,6 +10,7 @@ import { createDetail } from './detail/controller.js';
 import { byId, within } from './dom.js';
 import { createLive } from './live.js';
 import { createNotices } from './notices.js';
+import { AUTO_PROCESS_KEY, createFlag } from './prefs.js';
 import { createRecordings } from './recordings.js';
 import { createTokenStore, takeTokenFromAddress } from './session.js';
 import { createState } from './state.js';
@@ -131,7 +132,19 @@ const upload = createUpload(
     bar: byId('upload-bar', HTMLProgressElement),
     progressText: byId('upload-progress-text', HTMLElement),
   },
-  { token: () => tokens.get(), notices, recordings, signedIn: () => signedIn, onUnauthorized, onAccepted },
+  {
+    token: () => tokens.get(),
+    notices,
+    recordings,
+    signedIn: () => signedIn,
+    onUnauthorized,
+    onAccepted,
+    autoProcess: createFlag(
+      storage(() => window.localStorage),
+      AUTO_PROCESS_KEY,
+      true,
+    ),
+  },
 );
 
 const auth = createAuthView(

@@ -30,11 +30,15 @@ import { uploadProgressText } from './status.js';
 /**
  * @param {UploadEls} els
  * @param {{ token: () => string | null, notices: Notices, recordings: Recordings, signedIn: () => boolean,
- *   onUnauthorized: (err: ApiError, token: string) => void, onAccepted: (token: string) => void }} deps
+ *   onUnauthorized: (err: ApiError, token: string) => void, onAccepted: (token: string) => void,
+ *   autoProcess: import('./prefs.js').Flag }} deps
  */
 export function createUpload(els, deps) {
   /** @type {XMLHttpRequest | null} */
   let xhr = null;
+  // Automatic processing is on by default; a user who turned it off finds it off next time.
+  els.auto.checked = deps.autoProcess.get();
+  els.auto.addEventListener('change', () => deps.autoProcess.set(els.auto.checked));
 
   /**
    * @param {boolean} active
@@ -120,9 +124,8 @@ export function createUpload(els, deps) {
       // a 201 without a body: the stream or the next poll shows the row
     }
     // The user's choice of automatic processing stays for the next upload.
-    const auto = els.auto.checked;
     els.form.reset();
-    els.auto.checked = auto;
+    els.auto.checked = deps.autoProcess.get();
     deps.notices.announce(`${file.name} uploaded`);
     if (typeof body.audioId !== 'string') return;
     if (!deps.recordings.get(body.audioId)) deps.recordings.upsert(placeholderView(body.audioId, file, Date.now()));
