@@ -49,15 +49,19 @@ export function networkReason(err: unknown, timeoutMs: number): string {
     if (Array.isArray(x.errors)) x.errors.forEach(walk);
   };
   walk(err);
-  const has = (...c: string[]) => codes.some((k) => c.includes(k));
+  // The plain words, then the system's code (ECONNREFUSED …) for a search or a bug report.
+  const has = (...c: string[]) => codes.find((k) => c.includes(k));
+  const coded = (words: string, code: string) => `${words} (${code})`;
   const secs = Math.round(timeoutMs / 100) / 10;
   if (names.includes('TimeoutError') || has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'CLI_TIMEOUT'))
     return `no answer within ${secs} s`;
-  if (has('ECONNREFUSED')) return 'connection refused';
-  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME')) return 'host not found';
-  if (has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT')) return 'connection timed out';
-  if (has('EHOSTUNREACH', 'ENETUNREACH')) return 'host unreachable';
-  if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET')) return 'the connection was closed before an answer';
+  let code: string | undefined;
+  if ((code = has('ECONNREFUSED'))) return coded('connection refused', code);
+  if ((code = has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME'))) return coded('host not found', code);
+  if ((code = has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT'))) return coded('connection timed out', code);
+  if ((code = has('EHOSTUNREACH', 'ENETUNREACH'))) return coded('host unreachable', code);
+  if ((code = has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET')))
+    return coded('the connection was closed before an answer', code);
   if (codes.some((c) => c.startsWith('HPE_'))) return 'the answer was not HTTP';
   if (codes.some((c) => c.startsWith('ERR_SSL') || c === 'EPROTO')) return 'TLS failed: is it http:// or https://?';
   return messages.filter((m) => m !== 'fetch failed').pop() ?? messages[0] ?? String(err);
@@ -77,7 +81,8 @@ export function unreachable(target: Target, what: string, err: unknown): CliErro
   const from = target.source === 'the default' ? 'the default' : `from ${target.source}`;
   return new CliError(
     `could not reach ${target.url} (${networkReason(err, target.timeoutMs)}; ${what}). ` +
-      `Is the platform running there? ${HOW_TO_CHANGE_URL} to its address (this one is ${from}).`,
+      `Is the platform running there? Start it with \`npm start\` (it prints the address and a token), ` +
+      `or set SPEECH_URL or pass --url to its address (this one is ${from}).`,
   );
 }
 

@@ -149,8 +149,12 @@ describe('speech CLI: where it connects, and what it says when it cannot', () =>
     const port = await closedPort();
     const r = await cli(['upload', MP3, '--url', `http://127.0.0.1:${port}`]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`could not reach http://127.0.0.1:${port} (connection refused; POST /uploads)`);
-    expect(r.err).toContain('Is the platform running there? Set SPEECH_URL or pass --url');
+    expect(r.err).toContain(
+      `could not reach http://127.0.0.1:${port} (connection refused (ECONNREFUSED); POST /uploads)`,
+    );
+    expect(r.err).toContain(
+      'Is the platform running there? Start it with `npm start` (it prints the address and a token), or set SPEECH_URL or pass --url to its address',
+    );
     expect(r.err).toContain('(this one is from --url)');
     expect(r.err).not.toContain('fetch failed');
   });
@@ -158,7 +162,9 @@ describe('speech CLI: where it connects, and what it says when it cannot', () =>
   it('says the address came from SPEECH_URL, or is the default, when that is where it came from', async () => {
     const port = await closedPort();
     const fromEnv = await cli(['status', 'some-id'], { SPEECH_URL: `http://127.0.0.1:${port}/` });
-    expect(fromEnv.err).toContain(`could not reach http://127.0.0.1:${port} (connection refused; GET /audios/some-id)`);
+    expect(fromEnv.err).toContain(
+      `could not reach http://127.0.0.1:${port} (connection refused (ECONNREFUSED); GET /audios/some-id)`,
+    );
     expect(fromEnv.err).toContain('(this one is from SPEECH_URL)');
 
     const usage = await cli(['--help']);
@@ -233,7 +239,7 @@ describe('speech CLI: where it connects, and what it says when it cannot', () =>
       const r = await cli(['upload', MP3, '--url', s.url, '--parallel', '1']);
       expect(r.code).toBe(1);
       expect(r.err).toContain(
-        `part 1 failed 5 times; the last: http://127.0.0.1:${port}/bucket/p1: connection refused`,
+        `part 1 failed 5 times; the last: http://127.0.0.1:${port}/bucket/p1: connection refused (ECONNREFUSED)`,
       );
       expect(r.err).not.toContain('s3cret');
     } finally {
