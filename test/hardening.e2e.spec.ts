@@ -151,6 +151,33 @@ describe('the single process at its edges (hostile and careless clients)', () =>
     expect((await res.json()) as unknown).toMatchObject({ error: { code: expect.any(String) } });
   });
 
+  it('records the media type the bytes show when the client names none (curl, a bare Blob, a script)', async () => {
+    // Api.upload sends a Blob without a type: application/octet-stream, as curl -F does.
+    const posted = await api.upload({ name: 'call-without-type', bytes: readFileSync(SALES) });
+    expect(posted.status).toBe(201);
+    const one = ((await posted.json()) as { audioId: string }).audioId;
+    // The resumable upload with no contentType at all.
+    const bytes = readFileSync(SALES);
+    const created = await api.post('/uploads', { filename: 'resumed-without-type', sizeBytes: bytes.length });
+    expect(created.status).toBe(201);
+    const two = ((await created.json()) as { audioId: string }).audioId;
+    const part = await api.json<{ url: string }>(`/uploads/${two}/parts/1`);
+    const put = await fetch(part.url.replace('http://speech.example.test:8080', platform.url), {
+      method: 'PUT',
+      body: bytes,
+    });
+    expect(put.status).toBe(200);
+    const etag = ((await put.json()) as { etag: string }).etag;
+    expect((await api.post(`/uploads/${two}/complete`, { parts: [{ partNumber: 1, etag }] })).status).toBe(201);
+    for (const audioId of [one, two]) {
+      const view = await eventually(`${audioId} in the read model`, async () => {
+        const res = await api.get(`/audios/${audioId}`);
+        return res.status === 200 ? ((await res.json()) as { contentType: string }) : undefined;
+      });
+      expect(view.contentType).toBe('audio/mpeg');
+    }
+  });
+
   it('keeps a UTF-8 file name as it was sent', async () => {
     const res = await api.upload({ name: 'звонок-äöü.mp3', bytes: readFileSync(SALES) });
     expect(res.status).toBe(201);

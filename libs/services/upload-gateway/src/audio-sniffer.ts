@@ -22,3 +22,28 @@ export function sniffAudio(head: Buffer): string | null {
   }
   return null;
 }
+
+/** The media type of each format sniffAudio names, as a browser names such a file. */
+const MEDIA_TYPES: Record<string, string> = {
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  ogg: 'audio/ogg',
+  aiff: 'audio/aiff',
+  mp4: 'audio/mp4',
+  webm: 'audio/webm',
+  amr: 'audio/amr',
+  aac: 'audio/aac',
+};
+
+/**
+ * The media type recorded for an upload: the client's when it names audio or video (a browser's
+ * `audio/mpeg`), else the one its first bytes show. curl, fetch with a bare Blob and scripts send
+ * `application/octet-stream` or nothing, and a recording must not be listed that way when its
+ * bytes say what it is. `sniffed` is sniffAudio's answer.
+ */
+export function recordedMediaType(declared: string | null | undefined, sniffed: string | null): string {
+  const type = (declared ?? '').trim().toLowerCase();
+  if (/^(audio|video)\/[a-z0-9.+-]+$/.test(type)) return type;
+  return (sniffed && MEDIA_TYPES[sniffed]) || type || 'application/octet-stream';
+}

@@ -7,6 +7,7 @@ import type { Collection } from '@speech/persistence';
 import { offThreadHash } from '@speech/storage';
 import { HttpError, route, userOf } from '@speech/platform';
 import type { AudioRecord } from './audio-repository';
+import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
 import { announceUpload, checkDecodable, checkMetadataKeys, truthy, type GatewayDeps } from './upload-intake';
 
 const MiB = 1024 * 1024;
@@ -234,11 +235,15 @@ export function mountMultipartUploads(
       // The whole file's SHA-256, as POST /upload records it: parts carry only their own MD5.
       // One streaming read of the stored file (on disk at disk speed; on S3 through the gateway).
       // The digest runs on a worker thread, so reading and hashing overlap.
+      // Its first bytes name the media type when the client named none (see recordedMediaType).
       const sha = offThreadHash('sha256');
       let sha256: string;
+      let head = Buffer.alloc(0);
       try {
-        for await (const chunk of await deps.store.get(record.objectKey))
+        for await (const chunk of await deps.store.get(record.objectKey)) {
+          if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk as Buffer]);
           if (!sha.update(chunk as Buffer)) await sha.drained();
+        }
         sha256 = await sha.digest();
       } finally {
         sha.abandon();
@@ -251,6 +256,7 @@ export function mountMultipartUploads(
               status: 'uploaded',
               upload: null,
               sha256,
+              contentType: recordedMediaType(record.contentType, sniffAudio(head.subarray(0, SNIFF_BYTES))),
               durationMs: audio.durationMs,
               channels: audio.channels,
               uploadedAt: Date.now(),

@@ -18,7 +18,7 @@ import {
   type GatewayDeps,
 } from './upload-intake';
 import { mountMultipartUploads } from './multipart-upload';
-import { SNIFF_BYTES, sniffAudio } from './audio-sniffer';
+import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
 
 /**
  * The write side of the HTTP API: uploads, and the Transcribe/Analyze commands.
@@ -280,6 +280,7 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
       let sizeBytes = 0;
       let head = Buffer.alloc(0);
       let sniffed = false;
+      let format: string | null = null;
       // The first error the tap raises is the reason we answer with; the store may only
       // see "premature close" once the tap is destroyed.
       let refusal: Error | null = null;
@@ -292,15 +293,16 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
           head = Buffer.concat([head, chunk]);
           if (head.length < SNIFF_BYTES) return null;
           sniffed = true;
-          if (sniffAudio(head)) return null;
+          format = sniffAudio(head);
+          if (format) return null;
           return refuse(
             new HttpError(415, 'UPLOAD.NOT_AUDIO', `${info.filename || 'the file'} is not a recognised audio format`),
           );
         },
         () => {
           if (sizeBytes === 0) return refuse(new HttpError(422, 'UPLOAD.EMPTY', 'the file is empty'));
-          if (!sniffed && !sniffAudio(head))
-            return refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio'));
+          if (!sniffed) format = sniffAudio(head);
+          if (!format) return refuse(new HttpError(415, 'UPLOAD.NOT_AUDIO', 'the file is not audio'));
           return null;
         },
       );
@@ -325,7 +327,7 @@ function receiveUpload(req: Request, deps: GatewayDeps, audioId: string): Promis
           sizeBytes,
           sha256: await sha.digest(),
           filename: info.filename || 'recording',
-          contentType: info.mimeType,
+          contentType: recordedMediaType(info.mimeType, format),
         }),
         (err: unknown) => {
           sha.abandon();
