@@ -1,0 +1,4 @@
+export * from './api-docs';
+export * from './openapi-document';
+export * from './schemas';
+export * from './openapi-types';

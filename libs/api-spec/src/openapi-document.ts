@@ -1,0 +1,634 @@
+import { z } from 'zod';
+import { TRANSCRIPT_CONTENT_TYPES, TRANSCRIPT_FORMATS } from '@speech/transcript';
+import { COMPONENT_SCHEMAS, type ComponentName } from './schemas';
+import type {
+  Header,
+  OpenApiDocument,
+  Operation,
+  Parameter,
+  Response,
+  Schema,
+  SecurityRequirement,
+} from './openapi-types';
+
+/**
+ * The OpenAPI 3.1 document of every HTTP route the platform serves, in both modes (the single
+ * process, and the upload-gateway in front of query in the distributed mode). Served at
+ * `GET /openapi.json`, shown at `GET /docs`.
+ *
+ * Kept honest by three specs: openapi-document.spec.ts validates it as OpenAPI 3.1,
+ * apps/standalone/src/api-routes.spec.ts compares its operations with the routes the express
+ * apps register, and test/openapi.e2e.spec.ts checks real answers against it.
+ */
+
+/** The platform's version (package.json; openapi-document.spec.ts keeps them equal). */
+export const API_VERSION = '0.1.0';
+
+type Responses = Record<string, Response>;
+
+const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (name: ComponentName, description: string, headers?: Response['headers']): Response => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: ref(name) } },
+});
+/** An error answer: the codes the route really sends with this status. */
+const error = (description: string, ...codes: string[]): Response => ({
+  description: `${description}. Codes: ${codes.map((c) => `\`${c}\``).join(', ')}.`,
+  content: { 'application/json': { schema: ref('Error') } },
+});
+const header = (description: string, type: 'string' | 'integer' = 'string'): Header => ({
+  description,
+  schema: { type },
+});
+
+const retryAfter = { 'Retry-After': header('seconds to wait', 'integer') };
+const unauthorized = {
+  ...error('No token, or one that is invalid, expired or lives too long', 'AUTH.UNAUTHORIZED'),
+  headers: { 'WWW-Authenticate': header('`Bearer` (with `error="invalid_token"` for a refused one)') },
+};
+const rateLimited = (...extra: string[]): Response => ({
+  ...error(
+    'Too many requests from this user (RATE_LIMIT_*), or too many failed sign-ins from this address',
+    'HTTP.RATE_LIMITED',
+    ...extra,
+  ),
+  headers: retryAfter,
+});
+/** What every route behind a bearer token may answer besides its own results. */
+const authenticated = (...extra429: string[]): Responses => ({
+  '401': unauthorized,
+  '429': rateLimited(...extra429),
+});
+const unavailable = error(
+  'A dependency of the platform (the store, the database, the broker, the query service) does not answer',
+  'STORAGE.UNAVAILABLE',
+  'QUERY.UNAVAILABLE',
+);
+const diskFull = error('The disk is full (the filesystem store); earlier data stays intact', 'STORAGE.FULL');
+
+const audioIdParam: Parameter = {
+  name: 'audioId',
+  in: 'path',
+  required: true,
+  description: 'the recording id, as `POST /upload` or `POST /uploads` returned it',
+  schema: { type: 'string' },
+};
+const partNumberParam: Parameter = {
+  name: 'n',
+  in: 'path',
+  required: true,
+  description: 'the part number, 1 … partCount',
+  schema: { type: 'integer', minimum: 1 },
+};
+const formatParam = (formats: readonly string[], description: string): Parameter => ({
+  name: 'format',
+  in: 'query',
+  required: false,
+  description,
+  schema: { type: 'string', enum: [...formats] },
+});
+
+const unknownFormat = error('A format the route does not have', 'EXPORT.UNKNOWN_FORMAT');
+const recordingNotFound = error('No such recording, or another user’s', 'AUDIO.NOT_FOUND');
+const uploadNotFound = error('No such upload, or another user’s', 'UPLOAD.NOT_FOUND');
+const uploadClosed = error('The upload is already complete (or not open)', 'UPLOAD.INVALID_STATE');
+const attachment = {
+  'Content-Disposition': header('`attachment; filename="<name>…"; filename*=UTF-8\'\'…` (the recording’s file name)'),
+};
+const text = (description: string) => ({ schema: { type: 'string', description } });
+
+/** The bearer token or, for the two routes a browser element opens without headers, `?access_token=`. */
+const BEARER: SecurityRequirement[] = [{ bearerAuth: [] }];
+const BEARER_OR_QUERY: SecurityRequirement[] = [{ bearerAuth: [] }, { accessTokenQuery: [] }];
+
+const upload: Operation = {
+  tags: ['uploads'],
+  operationId: 'upload',
+  summary: 'Upload a recording (multipart, streamed to storage)',
+  description:
+    'The `file` part is streamed through an audio sniffer and a SHA-256 into the object store, then ' +
+    'probed with ffprobe. `autoTranscribe` and `autoAnalyze` may also be query parameters or metadata keys.',
+  parameters: [
+    { name: 'autoTranscribe', in: 'query', schema: { type: 'string', enum: ['true', '1', 'false', '0'] } },
+    { name: 'autoAnalyze', in: 'query', schema: { type: 'string', enum: ['true', '1', 'false', '0'] } },
+  ],
+  requestBody: {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['file'],
+          properties: {
+            file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'the recording' },
+            metadata: { type: 'string', description: 'a JSON object (e.g. `{"competitors":["Stormvault"]}`)' },
+            autoTranscribe: { type: 'string', enum: ['true', '1', 'false', '0'] },
+            autoAnalyze: { type: 'string', enum: ['true', '1', 'false', '0'] },
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    '201': jsonBody('Uploaded', 'Stored; the chunker picks it up'),
+    '400': error(
+      'Not a multipart body, no `file` field, a malformed body, metadata that is not a JSON object or has a forbidden key',
+      'UPLOAD.BAD_REQUEST',
+      'UPLOAD.BAD_METADATA',
+    ),
+    ...authenticated(),
+    '413': error('Larger than MAX_UPLOAD_BYTES', 'UPLOAD.TOO_LARGE'),
+    '415': error('Not audio, or not decodable', 'UPLOAD.NOT_AUDIO'),
+    '422': error('An empty file, or audio of zero duration', 'UPLOAD.EMPTY'),
+    '503': unavailable,
+    '507': diskFull,
+  },
+};
+
+const getRecording: Operation = {
+  tags: ['recordings'],
+  operationId: 'getRecording',
+  summary: 'A recording’s status, progress and what may be done next',
+  description:
+    'Right after an upload the read model may not have seen it yet: the gateway then answers from its own ' +
+    'record, so a client never gets a 404 for a recording it just made.',
+  parameters: [audioIdParam],
+  responses: {
+    '200': jsonBody('RecordingView', 'The recording'),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '503': unavailable,
+  },
+};
+
+const createUpload: Operation = {
+  tags: ['uploads'],
+  operationId: 'createUpload',
+  summary: 'Start a resumable upload (large files, in parts)',
+  requestBody: { required: true, content: { 'application/json': { schema: ref('CreateUpload') } } },
+  responses: {
+    '201': jsonBody('UploadCreated', 'Created: the part size fits the file in at most 10,000 parts'),
+    '400': error(
+      'A body that is not JSON or does not match',
+      'UPLOAD.BAD_REQUEST',
+      'UPLOAD.BAD_METADATA',
+      'HTTP.BAD_REQUEST',
+    ),
+    ...authenticated(),
+    '413': error('Larger than MAX_UPLOAD_BYTES, or a body over 256 kB', 'UPLOAD.TOO_LARGE', 'HTTP.TOO_LARGE'),
+    '503': unavailable,
+    '507': diskFull,
+  },
+};
+
+const getUpload: Operation = {
+  tags: ['uploads'],
+  operationId: 'getUpload',
+  summary: 'The parts a resumable upload has received (where a client resumes from)',
+  parameters: [audioIdParam],
+  responses: {
+    '200': jsonBody('UploadState', 'The open upload'),
+    ...authenticated(),
+    '404': uploadNotFound,
+    '409': uploadClosed,
+  },
+};
+
+const abortUpload: Operation = {
+  tags: ['uploads'],
+  operationId: 'abortUpload',
+  summary: 'Abort a resumable upload and remove its parts',
+  parameters: [audioIdParam],
+  responses: { '204': { description: 'Aborted' }, ...authenticated(), '404': uploadNotFound, '409': uploadClosed },
+};
+
+const getPartUrl: Operation = {
+  tags: ['uploads'],
+  operationId: 'getPartUrl',
+  summary: 'Where to PUT one part',
+  description:
+    'With S3 a pre-signed S3 URL (the bytes never pass through the gateway); with the filesystem store the ' +
+    'gateway’s own signed `/uploads/{audioId}/parts/{n}/data` URL.',
+  parameters: [audioIdParam, partNumberParam],
+  responses: {
+    '200': jsonBody('PartUrl', 'The URL, valid for 6 hours'),
+    '400': error('A part number outside 1 … partCount', 'UPLOAD.BAD_REQUEST'),
+    ...authenticated(),
+    '404': uploadNotFound,
+    '409': uploadClosed,
+  },
+};
+
+const putPart: Operation = {
+  tags: ['uploads'],
+  operationId: 'putPart',
+  summary: 'The bytes of one part (a URL the gateway signed)',
+  description:
+    'No bearer token: the signature in the URL is the grant. Only the filesystem store (the single process) ' +
+    'hands out these URLs; with S3 the parts go to S3.',
+  security: [],
+  parameters: [
+    audioIdParam,
+    partNumberParam,
+    { name: 'expires', in: 'query', required: true, schema: { type: 'integer' }, description: 'epoch ms' },
+    { name: 'signature', in: 'query', required: true, schema: { type: 'string' } },
+    {
+      name: 'Content-MD5',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', pattern: '^[A-Za-z0-9+/]{22}==$' },
+      description: 'the base64 MD5 of the part; a part whose bytes do not match is refused',
+    },
+  ],
+  requestBody: {
+    required: true,
+    content: {
+      'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+    },
+  },
+  responses: {
+    '200': jsonBody('UploadPart', 'Stored', { ETag: header('the part’s MD5, quoted') }),
+    '400': error(
+      'A malformed Content-MD5, bytes that do not match it, a part number outside 1 … partCount',
+      'UPLOAD.BAD_REQUEST',
+      'UPLOAD.BAD_DIGEST',
+    ),
+    '403': error('The URL is invalid or has expired', 'UPLOAD.FORBIDDEN'),
+    '409': error('The upload is not open', 'UPLOAD.INVALID_STATE'),
+    '507': diskFull,
+  },
+};
+
+const completeUpload: Operation = {
+  tags: ['uploads'],
+  operationId: 'completeUpload',
+  summary: 'Complete a resumable upload: processing then goes on as for POST /upload',
+  parameters: [audioIdParam],
+  requestBody: { required: true, content: { 'application/json': { schema: ref('CompleteUpload') } } },
+  responses: {
+    '201': jsonBody('Uploaded', 'Complete; the whole file’s SHA-256 recorded'),
+    '400': error('A body that is not JSON or does not match', 'UPLOAD.BAD_REQUEST', 'HTTP.BAD_REQUEST'),
+    ...authenticated(),
+    '404': uploadNotFound,
+    '409': error('Already complete, or parts missing or not matching', 'UPLOAD.INVALID_STATE'),
+    '415': error('The assembled file is not decodable audio', 'UPLOAD.NOT_AUDIO'),
+    '422': error('The stored file has another size, or no audio', 'UPLOAD.UNPROCESSABLE', 'UPLOAD.EMPTY'),
+  },
+};
+
+const command = (
+  operationId: string,
+  summary: string,
+  accepted: ComponentName,
+  when: string,
+  body?: ComponentName,
+): Operation => ({
+  tags: ['recordings'],
+  operationId,
+  summary,
+  parameters: [audioIdParam],
+  ...(body ? { requestBody: { required: false, content: { 'application/json': { schema: ref(body) } } } } : {}),
+  responses: {
+    '202': jsonBody(accepted, 'Requested; follow the status on GET /audios/{audioId} or /events'),
+    '400': error('A body that is not JSON', 'HTTP.BAD_REQUEST'),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '409': error(`Not allowed in this state (${when}); the message says why`, 'AUDIO.INVALID_STATE'),
+    '503': unavailable,
+  },
+});
+
+const listRecordings: Operation = {
+  tags: ['recordings'],
+  operationId: 'listRecordings',
+  summary: 'The user’s recordings, newest first (or all of them as CSV)',
+  parameters: [
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+    { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'the previous page’s nextCursor' },
+    { name: 'status', in: 'query', schema: ref('RecordingStatus'), description: 'only recordings in this status' },
+    formatParam(['json', 'csv'], '`csv`: every recording of the user as `recordings.csv` (limit and cursor ignored)'),
+  ],
+  responses: {
+    '200': {
+      description: 'A page of recordings, or the CSV download',
+      headers: attachment,
+      content: {
+        'application/json': { schema: ref('RecordingPage') },
+        'text/csv': text('id, file name, status, upload time, duration, size, chunks, words, ready flags, failure'),
+      },
+    },
+    '400': {
+      ...unknownFormat,
+      description: `${unknownFormat.description} Or a malformed cursor (\`QUERY.BAD_REQUEST\`).`,
+    },
+    ...authenticated(),
+  },
+};
+
+const exportedTranscriptTypes = Object.fromEntries(
+  TRANSCRIPT_FORMATS.filter((f) => f !== 'json').map((f) => [
+    essence(TRANSCRIPT_CONTENT_TYPES[f]),
+    text(`?format=${f}: <name>.transcript.${f}`),
+  ]),
+);
+
+const getTranscript: Operation = {
+  tags: ['results'],
+  operationId: 'getTranscript',
+  summary: 'The merged transcript, or an export of it',
+  parameters: [
+    audioIdParam,
+    formatParam(
+      ['text', ...TRANSCRIPT_FORMATS],
+      'None: the stored JSON (inline). `text`: the stored plain text (inline). `txt`, `json`, `srt`, `vtt`: a ' +
+        'download named `<name>.transcript.<format>`.',
+    ),
+  ],
+  responses: {
+    '200': {
+      description:
+        'The transcript. `application/json` is the stored transcript without a format and the export (with ' +
+        '`speakerNames`, as an attachment) with `format=json`; `text/plain` is the stored text (`text`) or ' +
+        'one `[mm:ss] Speaker: …` line per turn (`txt`).',
+      headers: attachment,
+      content: {
+        'application/json': { schema: { oneOf: [ref('Transcript'), ref('TranscriptExport')] } },
+        ...exportedTranscriptTypes,
+      },
+    },
+    '400': unknownFormat,
+    ...authenticated(),
+    '404': error('No such recording, or no transcript yet', 'AUDIO.NOT_FOUND', 'TRANSCRIPT.NOT_FOUND'),
+    '503': unavailable,
+  },
+};
+
+const getAnalysis: Operation = {
+  tags: ['results'],
+  operationId: 'getAnalysis',
+  summary: 'The latest analysis, or its metrics as CSV',
+  parameters: [
+    audioIdParam,
+    formatParam(['json', 'csv'], '`csv`: `<name>.metrics.csv`, a `call` row and one row per speaker'),
+  ],
+  responses: {
+    '200': {
+      description: 'The analysis (metrics, sentiment, issues, coaching, quiz …), or the metrics CSV download',
+      headers: attachment,
+      content: {
+        'application/json': { schema: ref('Analysis') },
+        'text/csv': text('the metrics: a call row and one row per speaker'),
+      },
+    },
+    '400': unknownFormat,
+    ...authenticated(),
+    '404': error('No such recording, or no analysis yet', 'AUDIO.NOT_FOUND', 'ANALYSIS.NOT_FOUND'),
+    '503': unavailable,
+  },
+};
+
+const audioParams: Parameter[] = [
+  audioIdParam,
+  {
+    name: 'Range',
+    in: 'header',
+    required: false,
+    description:
+      '`bytes=a-b`, `bytes=a-` or `bytes=-n` get 206; anything else (several ranges, a malformed one) the whole file',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'If-Range',
+    in: 'header',
+    required: false,
+    description: 'with another ETag, the whole file',
+    schema: { type: 'string' },
+  },
+];
+const audioHeaders = {
+  'Accept-Ranges': header('`bytes`'),
+  'Content-Length': header('bytes in this answer', 'integer'),
+  ETag: header('the stored object’s ETag'),
+};
+const audioContent = {
+  'audio/*': {
+    schema: {
+      type: 'string',
+      contentMediaType: 'audio/*',
+      description: 'the type recorded at upload, else the one the file name implies (`.mp3` → `audio/mpeg`)',
+    },
+  },
+};
+const audioResponses = (withBody: boolean): Responses => ({
+  '200': { description: 'The whole recording', headers: audioHeaders, ...(withBody ? { content: audioContent } : {}) },
+  '206': {
+    description: 'The range asked for',
+    headers: { ...audioHeaders, 'Content-Range': header('`bytes a-b/size`') },
+    ...(withBody ? { content: audioContent } : {}),
+  },
+  ...authenticated(),
+  '404': error('No such recording, or no stored audio', 'AUDIO.NOT_FOUND', 'AUDIO.SOURCE_NOT_FOUND'),
+  '416': {
+    ...error('The range starts past the end', 'HTTP.RANGE_NOT_SATISFIABLE'),
+    headers: { 'Content-Range': header('`bytes */size`') },
+  },
+  '503': unavailable,
+});
+const audioDescription =
+  'Streams the recording as uploaded, from the object store. An `<audio>` element cannot send headers, so the ' +
+  'token may also be `?access_token=`; it counts against the read limit.';
+
+const events: Operation = {
+  tags: ['recordings'],
+  operationId: 'events',
+  summary: 'Live updates (Server-Sent Events)',
+  description:
+    'An `event: recording` with the RecordingView as `data` whenever one of the user’s recordings changes; ' +
+    '`: keep-alive` comments every 15 s; `retry: 2000`. EventSource cannot send headers, so the token may be ' +
+    '`?access_token=`. At most SSE_STREAMS_PER_USER streams per user. A missed event costs nothing stored: ' +
+    'reload the list when the stream (re)opens.',
+  security: BEARER_OR_QUERY,
+  responses: {
+    '200': {
+      description: 'The stream, open until the client goes',
+      content: {
+        'text/event-stream': {
+          schema: {
+            type: 'string',
+            description: 'events `recording`, each `data` a RecordingView (#/components/schemas/RecordingView) as JSON',
+          },
+        },
+      },
+    },
+    ...authenticated('HTTP.TOO_MANY_STREAMS'),
+  },
+};
+
+const healthz: Operation = {
+  tags: ['operations'],
+  operationId: 'healthz',
+  summary: 'The process is alive',
+  security: [],
+  responses: { '200': jsonBody('Health', 'Alive') },
+};
+const readyz: Operation = {
+  tags: ['operations'],
+  operationId: 'readyz',
+  summary: 'The process’s dependencies answer',
+  security: [],
+  responses: { '200': jsonBody('Readiness', 'Ready'), '503': jsonBody('Readiness', 'A dependency does not answer') },
+};
+const metrics: Operation = {
+  tags: ['operations'],
+  operationId: 'metrics',
+  summary: 'Prometheus metrics (only with METRICS_TOKEN set)',
+  security: [{ metricsToken: [] }],
+  responses: {
+    '200': {
+      description: 'Prometheus text format',
+      content: { 'text/plain': text('process_uptime_seconds, process_resident_memory_bytes, http_responses_total') },
+    },
+    '401': {
+      ...error('Not the METRICS_TOKEN', 'AUTH.UNAUTHORIZED'),
+      headers: { 'WWW-Authenticate': header('Bearer') },
+    },
+    '404': error('Metrics are off: METRICS_TOKEN is not set', 'HTTP.NOT_FOUND'),
+  },
+};
+const openapi: Operation = {
+  tags: ['operations'],
+  operationId: 'openapi',
+  summary: 'This document',
+  security: [],
+  responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } },
+};
+const docs: Operation = {
+  tags: ['operations'],
+  operationId: 'docs',
+  summary: 'This document as a page (Swagger UI, served from the platform itself: nothing is loaded from elsewhere)',
+  security: [],
+  responses: { '200': { description: 'The page', content: { 'text/html': text('HTML') } } },
+};
+
+function components(): Record<string, Schema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { io: 'output', uri: (id) => `#/components/schemas/${id}` });
+  return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, tidy(s) as Schema]));
+}
+
+/** Drops what only clutters the document: each schema's own `$schema` and `$id`, and zod's safe-integer bounds. */
+function tidy(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tidy);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node as Record<string, unknown>)
+      .filter(
+        ([k, v]) =>
+          k !== '$schema' && k !== '$id' && !(k.endsWith('imum') && Math.abs(Number(v)) === Number.MAX_SAFE_INTEGER),
+      )
+      .map(([k, v]) => [k, tidy(v)]),
+  );
+}
+
+/** `text/plain; charset=utf-8` → `text/plain`. */
+export function essence(mediaType: string): string {
+  return (mediaType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+export function openApiDocument(): OpenApiDocument {
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'Speech Coach API',
+      version: API_VERSION,
+      summary: 'Upload call recordings; get speaker-labelled transcripts and coaching analyses.',
+      description:
+        'Every route but the operational ones carries `Authorization: Bearer <JWT>` (HS256 with AUTH_JWT_SECRET, ' +
+        'or RS256/ES256 from AUTH_JWKS_URL; `sub` is the user, `exp` is required). Each user sees only their own ' +
+        'recordings: another user’s id is a 404. Every error is JSON, `{"error":{"code","message"}}`; an unknown ' +
+        'route is a 404 with `HTTP.NOT_FOUND`. Authenticated routes are rate-limited per user (429 with ' +
+        '`Retry-After`). The dashboard (static files at `/`) is served beside the API. In the distributed mode the ' +
+        'upload-gateway is the one address: it answers the write routes and `GET /audios/{audioId}`, and passes ' +
+        'every other GET and HEAD to the query service.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: '/', description: 'this platform' }],
+    tags: [
+      { name: 'uploads', description: 'whole and resumable uploads' },
+      { name: 'recordings', description: 'status, commands and live updates' },
+      { name: 'results', description: 'transcripts, analyses, the audio, and their exports' },
+      { name: 'operations', description: 'health, readiness, metrics, this document' },
+    ],
+    security: BEARER,
+    paths: {
+      '/upload': { post: upload },
+      '/uploads': { post: createUpload },
+      '/uploads/{audioId}': { get: getUpload, delete: abortUpload },
+      '/uploads/{audioId}/parts/{n}': { get: getPartUrl },
+      '/uploads/{audioId}/parts/{n}/data': { put: putPart },
+      '/uploads/{audioId}/complete': { post: completeUpload },
+      '/transcribe/{audioId}': {
+        post: command(
+          'transcribe',
+          'Transcribe the recording (or resume: only chunks not yet transcribed are queued)',
+          'TranscriptionAccepted',
+          'allowed from `ready`, and to retry failed chunks or resume a stalled transcription',
+          'TranscribeRequest',
+        ),
+      },
+      '/analyze/{audioId}': {
+        post: command(
+          'analyze',
+          'Analyse the transcript (again: earlier versions are kept)',
+          'AnalysisAccepted',
+          'allowed once transcribed, not while an analysis runs',
+        ),
+      },
+      '/all': { get: listRecordings },
+      '/audios/{audioId}': { get: getRecording },
+      '/audios/{audioId}/transcript': { get: getTranscript },
+      '/audios/{audioId}/analysis': { get: getAnalysis },
+      '/audios/{audioId}/audio': {
+        get: {
+          tags: ['results'],
+          operationId: 'getAudio',
+          summary: 'The source recording, with byte ranges',
+          description: audioDescription,
+          security: BEARER_OR_QUERY,
+          parameters: audioParams,
+          responses: audioResponses(true),
+        },
+        head: {
+          tags: ['results'],
+          operationId: 'headAudio',
+          summary: 'The source recording’s headers (size, type, ETag)',
+          description: audioDescription,
+          security: BEARER_OR_QUERY,
+          parameters: audioParams,
+          responses: audioResponses(false),
+        },
+      },
+      '/events': { get: events },
+      '/healthz': { get: healthz },
+      '/readyz': { get: readyz },
+      '/metrics': { get: metrics },
+      '/openapi.json': { get: openapi },
+      '/docs': { get: docs },
+    },
+    components: {
+      schemas: components(),
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        accessTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'access_token',
+          description: 'the same JWT, for /events and /audios/{audioId}/audio only (RFC 6750 §2.3)',
+        },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
+      },
+    },
+  };
+}

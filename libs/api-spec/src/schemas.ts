@@ -1,0 +1,188 @@
+/**
+ * The HTTP API's bodies as zod schemas: the OpenAPI document's components are generated from
+ * them (openapi-document.ts), and each one is checked at compile time against the type the code
+ * returns (libs/contracts, libs/storage), so a field added to RecordingView or Transcript without
+ * its schema here fails `tsc`. The analysis is libs/analysis's own schema, reused as it is.
+ */
+import { z } from 'zod';
+import { AnalysisResultSchema } from '@speech/analysis';
+import { RECORDING_STATUSES, type RecordingView, type Transcript } from '@speech/contracts';
+
+/** True when A and B are assignable both ways (same fields, same optionality, same types). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only when its argument is `true`. */
+const sameShape = <T extends true>(_proof: T): void => void _proof;
+
+const ms = z.number().int().min(0);
+const epochMs = z.number().int().describe('milliseconds since 1970-01-01 UTC');
+const audioId = z.string().describe('the recording id (a UUID)');
+
+export const ApiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('namespaced, stable: AUDIO.NOT_FOUND, EXPORT.UNKNOWN_FORMAT, AUTH.UNAUTHORIZED …'),
+      message: z.string().describe('what was wrong, in words'),
+    }),
+  })
+  .describe('Every error: a 4xx for a bad request, 5xx only for the platform’s own trouble.');
+
+export const RecordingStatusSchema = z.enum(RECORDING_STATUSES);
+
+const FailureSchema = z.object({ code: z.string(), reason: z.string(), at: epochMs });
+const PermissionSchema = z.object({ allowed: z.boolean(), reason: z.string() });
+
+export const RecordingViewSchema = z.object({
+  audioId,
+  filename: z.string(),
+  contentType: z.string(),
+  sizeBytes: z.number().int().min(0),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  status: RecordingStatusSchema,
+  failure: FailureSchema.nullable(),
+  progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }).nullable(),
+  chunking: z.object({ doneMs: ms, totalMs: ms }).nullable(),
+  chunkCount: z.number().int().min(0).nullable(),
+  durationMs: ms.nullable(),
+  failedChunks: z.array(z.string()),
+  wordCount: z.number().int().min(0).nullable(),
+  transcriptReady: z.boolean(),
+  analysisReady: z.boolean(),
+  canTranscribe: PermissionSchema,
+  canAnalyze: PermissionSchema,
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  queue: z.object({ position: z.number().int().min(1), of: z.number().int().min(1), etaMs: ms.nullable() }).nullable(),
+});
+sameShape<Same<z.output<typeof RecordingViewSchema>, RecordingView>>(true);
+
+export const RecordingPageSchema = z.object({
+  items: z.array(RecordingViewSchema),
+  nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
+});
+
+const WordSchema = z.object({ text: z.string(), startMs: ms, endMs: ms, confidence: z.number().min(0).max(1) });
+const SegmentSchema = z.object({
+  startMs: ms,
+  endMs: ms,
+  speaker: z.string(),
+  text: z.string(),
+  words: z.array(WordSchema),
+});
+export const TranscriptSchema = z.object({
+  audioId,
+  durationMs: ms,
+  language: z.string(),
+  engine: z.string().describe('e.g. faster-whisper/tiny.en@sha256:…'),
+  speakers: z.array(z.string()),
+  segments: z.array(SegmentSchema),
+  text: z.string(),
+  redaction: z
+    .object({ applied: z.boolean(), counts: z.record(z.string(), z.number().int().min(0)) })
+    .optional()
+    .describe('present when the transcript was stored with PII redacted (REDACT_PII=true)'),
+});
+sameShape<Same<z.output<typeof TranscriptSchema>, Transcript>>(true);
+
+/** `?format=json`: the transcript plus each speaker's display name (libs/transcript toJson). */
+export const TranscriptExportSchema = TranscriptSchema.extend({
+  speakerNames: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+
+export const UploadedSchema = z.object({
+  audioId,
+  status: z.literal('uploaded'),
+  sizeBytes: z.number().int().min(0),
+  sha256: z.string().describe('hex SHA-256 of the whole file'),
+});
+
+const metadata = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'free-form; keys may not contain "." or start with "$". vocabulary, competitors, phrases, language are read',
+  );
+
+export const CreateUploadSchema = z.object({
+  filename: z.string().min(1).max(512),
+  sizeBytes: z.number().int().positive(),
+  contentType: z.string().min(1).max(200).optional().describe('default application/octet-stream'),
+  metadata: metadata.optional(),
+  autoTranscribe: z.boolean().optional(),
+  autoAnalyze: z.boolean().optional(),
+});
+
+export const UploadCreatedSchema = z.object({
+  audioId,
+  status: z.literal('uploading'),
+  partSizeBytes: z.number().int().positive(),
+  partCount: z.number().int().positive(),
+});
+
+export const UploadPartSchema = z.object({
+  partNumber: z.number().int().positive(),
+  etag: z.string().describe('the hex MD5 of the part'),
+  sizeBytes: z.number().int().min(0),
+});
+
+export const UploadStateSchema = z.object({
+  audioId,
+  status: z.literal('uploading'),
+  filename: z.string(),
+  sizeBytes: z.number().int().positive(),
+  partSizeBytes: z.number().int().positive(),
+  partCount: z.number().int().positive(),
+  receivedParts: z.array(UploadPartSchema),
+});
+
+export const PartUrlSchema = z.object({
+  url: z.string().describe('a pre-signed S3 URL, or the gateway’s own signed …/parts/{n}/data URL'),
+  method: z.literal('PUT'),
+  expiresAt: z.string().describe('ISO 8601'),
+});
+
+export const CompleteUploadSchema = z.object({
+  parts: z.array(z.object({ partNumber: z.number().int().positive(), etag: z.string().min(1) })).min(1),
+});
+
+export const TranscribeRequestSchema = z.object({
+  phrases: z.array(z.string()).optional().describe('names the engine should spell right (at most 500 kept)'),
+});
+
+export const TranscriptionAcceptedSchema = z.object({
+  audioId,
+  status: z.literal('transcribing'),
+  requestId: z.string(),
+});
+
+export const AnalysisAcceptedSchema = z.object({ audioId, status: z.literal('analyzing'), analysisId: z.string() });
+
+export const HealthSchema = z.object({ status: z.literal('ok'), service: z.string() });
+
+export const ReadinessSchema = z.object({
+  service: z.string(),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), error: z.string().optional() })),
+});
+
+/** The components of the document, by name: `#/components/schemas/<name>`. */
+export const COMPONENT_SCHEMAS = {
+  Error: ApiErrorSchema,
+  RecordingStatus: RecordingStatusSchema,
+  RecordingView: RecordingViewSchema,
+  RecordingPage: RecordingPageSchema,
+  Transcript: TranscriptSchema,
+  TranscriptExport: TranscriptExportSchema,
+  Analysis: AnalysisResultSchema,
+  Uploaded: UploadedSchema,
+  CreateUpload: CreateUploadSchema,
+  UploadCreated: UploadCreatedSchema,
+  UploadState: UploadStateSchema,
+  UploadPart: UploadPartSchema,
+  PartUrl: PartUrlSchema,
+  CompleteUpload: CompleteUploadSchema,
+  TranscribeRequest: TranscribeRequestSchema,
+  TranscriptionAccepted: TranscriptionAcceptedSchema,
+  AnalysisAccepted: AnalysisAcceptedSchema,
+  Health: HealthSchema,
+  Readiness: ReadinessSchema,
+} satisfies Record<string, z.ZodType>;
+
+export type ComponentName = keyof typeof COMPONENT_SCHEMAS;
