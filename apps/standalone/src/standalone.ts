@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { join, resolve } from 'node:path';
 import { createAnalyst } from '@speech/llm-analyst';
 import type { SqliteEventBus } from '@speech/messaging';
@@ -30,6 +31,8 @@ export interface RunningPlatform {
   /** The supervised Whisper engine's pid, when this process runs one. */
   enginePid: () => number | null;
   server: Server;
+  /** The HTTP app, every route mounted (api-routes.spec.ts compares them with the OpenAPI document). */
+  app: Express;
   bus: SqliteEventBus;
   demoToken: string | null;
   stop(): Promise<void>;
@@ -110,7 +113,15 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   // A ready token only where this process made its own secret: a laptop, not a deployment that
   // configured one or an identity provider. Short-lived; `npm run token` mints another.
   const demoToken = !cfg.AUTH_JWT_SECRET && secret ? await signToken(secret, cfg.DEMO_USER, '12h') : null;
-  return { url, server, bus, demoToken, enginePid: () => speech.engine?.pid ?? null, stop: () => lifecycle.stop() };
+  return {
+    url,
+    server,
+    app,
+    bus,
+    demoToken,
+    enginePid: () => speech.engine?.pid ?? null,
+    stop: () => lifecycle.stop(),
+  };
 }
 
 /** A secret generated once and kept in DATA_DIR (the JWT secret when none is configured). */

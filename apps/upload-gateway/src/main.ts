@@ -1,9 +1,6 @@
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { HttpRecordingReader, runService } from '@speech/runtime';
+import { HttpRecordingReader, isQueryRead, runService } from '@speech/runtime';
 import { defineUploadGateway } from '@speech/upload-gateway';
-
-/** Operational routes answer for the gateway itself; every other read goes to query. */
-const OWN_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 runService('upload-gateway', async ({ infra, cfg, access }) => {
   const gateway = await defineUploadGateway(
@@ -24,7 +21,7 @@ runService('upload-gateway', async ({ infra, cfg, access }) => {
         createProxyMiddleware({
           target: cfg.QUERY_URL,
           changeOrigin: true,
-          pathFilter: (path, req) => req.method === 'GET' && !OWN_ROUTES.has(path),
+          pathFilter: (path, req) => isQueryRead(req.method, path),
         }),
       );
     },

@@ -2,3 +2,4 @@ export * from './api-docs';
 export * from './openapi-document';
 export * from './schemas';
 export * from './openapi-types';
+export * from './route-coverage';

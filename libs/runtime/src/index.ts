@@ -5,3 +5,4 @@ export * from './model-providers-config';
 export * from './pipeline-settings';
 export * from './embedded-infrastructure';
 export * from './edge-settings';
+export * from './public-edge';

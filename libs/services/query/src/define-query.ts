@@ -1,9 +1,14 @@
+import { mountApiDocs } from '@speech/api-spec';
 import type { AccessControl } from '@speech/platform';
 import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
 import { createQueryService, DEFAULT_DASHBOARD_DIR } from './query-service';
 import type { ReadModel } from './read-model';
 
-/** The query service: the read model of every lifecycle event, the read routes, SSE and the dashboard. */
+/**
+ * The query service: the read model of every lifecycle event, the read routes, SSE, the dashboard,
+ * and the API's document (/openapi.json, /docs). In the distributed mode the gateway passes these
+ * GETs on to it, so both modes serve them at the public address.
+ */
 export async function defineQuery(
   infra: ServiceInfra,
   access: AccessControl,
@@ -11,5 +16,13 @@ export async function defineQuery(
   live: 'in-process' | 'bus' = 'in-process',
 ): Promise<ServiceDefinition & { model: ReadModel }> {
   const query = await createQueryService({ ...infra, access, dashboardDir: DEFAULT_DASHBOARD_DIR, live });
-  return { name: 'query', model: query.model, subscribe: () => query.subscribe(), mount: (app) => query.mount(app) };
+  return {
+    name: 'query',
+    model: query.model,
+    subscribe: () => query.subscribe(),
+    mount: (app) => {
+      mountApiDocs(app);
+      query.mount(app);
+    },
+  };
 }
