@@ -88,6 +88,18 @@ export const TranscriptExportSchema = TranscriptSchema.extend({
   speakerNames: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 
+/**
+ * The analysis as the analyzer stores and query serves it: AnalysisResultSchema (libs/analysis),
+ * plus the analyzer's own record of the run (libs/services/analyzer, `analysisId`, `createdAt`,
+ * `durationMs`). Analyses stored by an older version may lack fields added since (callKind,
+ * outcomes, sentiment.closing): AnalysisResultSchema reads them with defaults.
+ */
+export const StoredAnalysisSchema = AnalysisResultSchema.extend({
+  analysisId: z.string(),
+  createdAt: epochMs,
+  durationMs: ms.describe('how long the analysis took'),
+});
+
 export const UploadedSchema = z.object({
   audioId,
   status: z.literal('uploaded'),
@@ -170,7 +182,7 @@ export const COMPONENT_SCHEMAS = {
   RecordingPage: RecordingPageSchema,
   Transcript: TranscriptSchema,
   TranscriptExport: TranscriptExportSchema,
-  Analysis: AnalysisResultSchema,
+  Analysis: StoredAnalysisSchema,
   Uploaded: UploadedSchema,
   CreateUpload: CreateUploadSchema,
   UploadCreated: UploadCreatedSchema,

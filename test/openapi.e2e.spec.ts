@@ -1,0 +1,290 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openApiDocument, type HttpMethod, type OpenApiDocument } from '@speech/api-spec';
+import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
+import { OpenApiChecker, type Checked } from './support/openapi-check';
+
+jest.setTimeout(10 * 60_000);
+
+/**
+ * The OpenAPI document against the real single process: every documented operation is called
+ * (successes and the errors a client can cause), and each answer's status, media type and JSON
+ * body must be what the document says. Real ffmpeg and Whisper; the waits are bounds.
+ */
+describe('the API answers as its OpenAPI document says', () => {
+  const METRICS_TOKEN = 'metrics-token-for-the-e2e';
+  const platform = new PlatformProcess(undefined, { METRICS_TOKEN });
+  const file = join(FIXTURES, 'product-names.stereo.mp3');
+  const bytes = readFileSync(file);
+  let doc: OpenApiDocument;
+  let checker: OpenApiChecker;
+  let api: Api;
+  let token: string;
+  /** Uploaded with POST /upload, transcribed and analysed by the test's own commands. */
+  let audioId: string;
+  /** Uploaded in parts (POST /uploads …), never transcribed: the "not yet" answers. */
+  let partedId: string;
+
+  /** Calls `method url` and checks the answer against `method template` in the document. */
+  async function call(
+    method: HttpMethod,
+    template: string,
+    url: string,
+    init: { headers?: Record<string, string>; body?: RequestInit['body']; auth?: boolean } = {},
+  ): Promise<Checked> {
+    const headers = { ...(init.auth === false ? {} : { authorization: `Bearer ${token}` }), ...init.headers };
+    const res = await fetch(url.startsWith('http') ? url : `${platform.url}${url}`, {
+      method: method.toUpperCase(),
+      headers,
+      body: init.body,
+    });
+    const checked = await checker.check(method, template, res);
+    if (checked.problems.length)
+      throw new Error(`${method.toUpperCase()} ${url} → ${checked.status}:\n  ${checked.problems.join('\n  ')}`);
+    return checked;
+  }
+  const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const codeOf = (c: Checked) => (c.body as { error?: { code?: string } }).error?.code;
+
+  beforeAll(async () => {
+    await platform.start();
+    token = await platform.token('alice');
+    api = new Api(platform.url, token);
+    doc = (await (await fetch(`${platform.url}/openapi.json`)).json()) as OpenApiDocument;
+    checker = new OpenApiChecker(doc);
+  });
+  afterAll(() => platform.cleanup());
+
+  it('serves the document it was built from, and the docs page', async () => {
+    expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+    const served = await call('get', '/openapi.json', '/openapi.json', { auth: false });
+    expect(served.body).toEqual(doc);
+    const page = await call('get', '/docs', '/docs', { auth: false });
+    expect(page.text).toContain('/docs/assets/swagger-ui-bundle.js');
+  });
+
+  it('answers the operational routes', async () => {
+    await call('get', '/healthz', '/healthz', { auth: false });
+    expect((await call('get', '/readyz', '/readyz', { auth: false })).status).toBe(200);
+    expect((await call('get', '/metrics', '/metrics', { auth: false })).status).toBe(401);
+    const metrics = await call('get', '/metrics', '/metrics', {
+      auth: false,
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(metrics.text).toMatch(/^# TYPE process_uptime_seconds gauge/);
+  });
+
+  it('checks what it should: a body that breaks the schema is caught', async () => {
+    const view = await call('get', '/audios/{audioId}', `/audios/does-not-exist`);
+    expect(view.status).toBe(404);
+    const schema = doc.paths['/audios/{audioId}']?.get?.responses['200']?.content?.['application/json']?.schema;
+    expect(schema).toBeDefined();
+    if (!schema) return;
+    expect(checker.validate(schema, { audioId: 'x', status: 'bogus' })).not.toEqual([]);
+    expect(checker.validate(doc.components.schemas.Error ?? {}, { error: { code: 'X' } })).not.toEqual([]);
+  });
+
+  it('uploads, and refuses bad uploads with the documented errors', async () => {
+    const form = (parts: [string, Blob | string, string?][]) => {
+      const f = new FormData();
+      for (const [k, v, name] of parts)
+        if (typeof v === 'string') f.append(k, v);
+        else f.append(k, v, name);
+      return f;
+    };
+    const up = await call('post', '/upload', '/upload', { body: form([['file', new Blob([bytes]), 'call.mp3']]) });
+    expect(up.status).toBe(201);
+    audioId = (up.body as { audioId: string }).audioId;
+
+    const cases: [FormData, number, string][] = [
+      [form([['metadata', '{}']]), 400, 'UPLOAD.BAD_REQUEST'],
+      [
+        form([
+          ['metadata', '[1]'],
+          ['file', new Blob([bytes]), 'call.mp3'],
+        ]),
+        400,
+        'UPLOAD.BAD_REQUEST',
+      ],
+      [
+        form([
+          ['metadata', '{"a.b":1}'],
+          ['file', new Blob([bytes]), 'call.mp3'],
+        ]),
+        400,
+        'UPLOAD.BAD_METADATA',
+      ],
+      [form([['file', new Blob([Buffer.alloc(8192, 7)]), 'noise.mp3']]), 415, 'UPLOAD.NOT_AUDIO'],
+      [form([['file', new Blob([]), 'empty.mp3']]), 422, 'UPLOAD.EMPTY'],
+    ];
+    for (const [body, status, code] of cases) {
+      const refused = await call('post', '/upload', '/upload', { body });
+      expect([refused.status, codeOf(refused)]).toEqual([status, code]);
+    }
+    const anonymous = await call('post', '/upload', '/upload', {
+      auth: false,
+      body: form([['file', new Blob([bytes]), 'a.mp3']]),
+    });
+    expect([anonymous.status, codeOf(anonymous)]).toEqual([401, 'AUTH.UNAUTHORIZED']);
+  });
+
+  it('takes a resumable upload part by part', async () => {
+    const created = await call(
+      'post',
+      '/uploads',
+      '/uploads',
+      json({ filename: 'parted.mp3', sizeBytes: bytes.length, contentType: 'audio/mpeg' }),
+    );
+    expect(created.status).toBe(201);
+    partedId = (created.body as { audioId: string }).audioId;
+    expect((await call('post', '/uploads', '/uploads', json({ filename: '' }))).status).toBe(400);
+    const bad = await call('post', '/uploads', '/uploads', {
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect([bad.status, codeOf(bad)]).toEqual([400, 'HTTP.BAD_REQUEST']);
+
+    expect((await call('get', '/uploads/{audioId}', `/uploads/${partedId}`)).status).toBe(200);
+    expect((await call('get', '/uploads/{audioId}', '/uploads/nope')).status).toBe(404);
+    expect((await call('get', '/uploads/{audioId}/parts/{n}', `/uploads/${partedId}/parts/99`)).status).toBe(400);
+    const part = await call('get', '/uploads/{audioId}/parts/{n}', `/uploads/${partedId}/parts/1`);
+    const { url } = part.body as { url: string };
+    const data = '/uploads/{audioId}/parts/{n}/data';
+    const forged = await call('put', data, url.replace(/signature=[^&]+/, 'signature=forged'), {
+      auth: false,
+      body: bytes,
+    });
+    expect([forged.status, codeOf(forged)]).toEqual([403, 'UPLOAD.FORBIDDEN']);
+    const wrongMd5 = await call('put', data, url, {
+      auth: false,
+      body: bytes,
+      headers: { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' },
+    });
+    expect([wrongMd5.status, codeOf(wrongMd5)]).toEqual([400, 'UPLOAD.BAD_DIGEST']);
+    const put = await call('put', data, url, { auth: false, body: bytes });
+    expect(put.status).toBe(200);
+    const { etag } = put.body as { etag: string };
+
+    const done = await call(
+      'post',
+      '/uploads/{audioId}/complete',
+      `/uploads/${partedId}/complete`,
+      json({ parts: [{ partNumber: 1, etag }] }),
+    );
+    expect(done.status).toBe(201);
+    const again = await call(
+      'post',
+      '/uploads/{audioId}/complete',
+      `/uploads/${partedId}/complete`,
+      json({ parts: [{ partNumber: 1, etag }] }),
+    );
+    expect([again.status, codeOf(again)]).toEqual([409, 'UPLOAD.INVALID_STATE']);
+    expect((await call('get', '/uploads/{audioId}', `/uploads/${partedId}`)).status).toBe(409);
+
+    const abandoned = await call('post', '/uploads', '/uploads', json({ filename: 'gone.mp3', sizeBytes: 10 }));
+    const goneId = (abandoned.body as { audioId: string }).audioId;
+    expect((await call('delete', '/uploads/{audioId}', `/uploads/${goneId}`)).status).toBe(204);
+    expect((await call('delete', '/uploads/{audioId}', `/uploads/${goneId}`)).status).toBe(404);
+  });
+
+  it('runs the commands, refusing them in the wrong state', async () => {
+    await api.waitFor(audioId, 'ready', 3 * 60_000);
+    const early = await call('post', '/analyze/{audioId}', `/analyze/${audioId}`);
+    expect([early.status, codeOf(early)]).toEqual([409, 'AUDIO.INVALID_STATE']);
+    expect((await call('post', '/transcribe/{audioId}', '/transcribe/nope')).status).toBe(404);
+    expect(
+      (await call('post', '/transcribe/{audioId}', `/transcribe/${audioId}`, json({ phrases: ['Stormvault'] }))).status,
+    ).toBe(202);
+    await api.waitFor(audioId, 'transcribed', 8 * 60_000);
+    const twice = await call('post', '/transcribe/{audioId}', `/transcribe/${audioId}`);
+    expect([twice.status, codeOf(twice)]).toEqual([409, 'AUDIO.INVALID_STATE']);
+    expect((await call('post', '/analyze/{audioId}', `/analyze/${audioId}`)).status).toBe(202);
+    await api.waitFor(audioId, 'analyzed', 5 * 60_000);
+  });
+
+  it('reads recordings, transcripts and analyses in every format', async () => {
+    const ok = async (template: string, url: string, type: string) => {
+      const c = await call('get', template, url);
+      expect([c.status, c.contentType.split(';')[0]]).toEqual([200, type]);
+      return c;
+    };
+    expect((await ok('/audios/{audioId}', `/audios/${audioId}`, 'application/json')).body).toMatchObject({
+      status: 'analyzed',
+    });
+    const page = await ok('/all', '/all?limit=1', 'application/json');
+    expect((page.body as { nextCursor: string | null }).nextCursor).not.toBeNull();
+    await ok('/all', `/all?cursor=${(page.body as { nextCursor: string }).nextCursor}`, 'application/json');
+    await ok('/all', '/all?status=analyzed', 'application/json');
+    await ok('/all', '/all?format=csv', 'text/csv');
+    const transcript = '/audios/{audioId}/transcript';
+    await ok(transcript, `/audios/${audioId}/transcript`, 'application/json');
+    await ok(transcript, `/audios/${audioId}/transcript?format=text`, 'text/plain');
+    await ok(transcript, `/audios/${audioId}/transcript?format=txt`, 'text/plain');
+    expect((await ok(transcript, `/audios/${audioId}/transcript?format=json`, 'application/json')).body).toHaveProperty(
+      'speakerNames',
+    );
+    await ok(transcript, `/audios/${audioId}/transcript?format=srt`, 'application/x-subrip');
+    await ok(transcript, `/audios/${audioId}/transcript?format=vtt`, 'text/vtt');
+    const analysis = '/audios/{audioId}/analysis';
+    await ok(analysis, `/audios/${audioId}/analysis`, 'application/json');
+    await ok(analysis, `/audios/${audioId}/analysis?format=json`, 'application/json');
+    await ok(analysis, `/audios/${audioId}/analysis?format=csv`, 'text/csv');
+  });
+
+  it('answers bad reads with the documented errors', async () => {
+    const refused = async (template: string, url: string, status: number, code: string, auth = true) => {
+      const c = await call('get', template, url, { auth });
+      expect([c.status, codeOf(c)]).toEqual([status, code]);
+    };
+    await refused('/all', '/all?format=xml', 400, 'EXPORT.UNKNOWN_FORMAT');
+    await refused('/all', '/all?cursor=garbage', 400, 'QUERY.BAD_REQUEST');
+    await refused('/all', '/all', 401, 'AUTH.UNAUTHORIZED', false);
+    await refused('/audios/{audioId}', `/audios/${audioId}`, 401, 'AUTH.UNAUTHORIZED', false);
+    await refused(
+      '/audios/{audioId}/transcript',
+      `/audios/${audioId}/transcript?format=docx`,
+      400,
+      'EXPORT.UNKNOWN_FORMAT',
+    );
+    await refused('/audios/{audioId}/transcript', '/audios/nope/transcript', 404, 'AUDIO.NOT_FOUND');
+    await refused('/audios/{audioId}/transcript', `/audios/${partedId}/transcript`, 404, 'TRANSCRIPT.NOT_FOUND');
+    await refused('/audios/{audioId}/analysis', `/audios/${audioId}/analysis?format=pdf`, 400, 'EXPORT.UNKNOWN_FORMAT');
+    await refused('/audios/{audioId}/analysis', '/audios/nope/analysis', 404, 'AUDIO.NOT_FOUND');
+    await refused('/audios/{audioId}/analysis', `/audios/${partedId}/analysis`, 404, 'ANALYSIS.NOT_FOUND');
+    await refused('/audios/{audioId}/audio', '/audios/nope/audio', 404, 'AUDIO.NOT_FOUND');
+  });
+
+  it('streams the audio with ranges, by header or ?access_token=', async () => {
+    const audio = '/audios/{audioId}/audio';
+    const whole = await call('get', audio, `/audios/${audioId}/audio`);
+    expect([whole.status, whole.contentType]).toEqual([200, 'audio/mpeg']);
+    const part = await call('get', audio, `/audios/${audioId}/audio?access_token=${token}`, {
+      auth: false,
+      headers: { range: 'bytes=0-99' },
+    });
+    expect(part.status).toBe(206);
+    const past = await call('get', audio, `/audios/${audioId}/audio`, { headers: { range: `bytes=${bytes.length}-` } });
+    expect([past.status, codeOf(past)]).toEqual([416, 'HTTP.RANGE_NOT_SATISFIABLE']);
+    expect((await call('head', audio, `/audios/${audioId}/audio`)).status).toBe(200);
+    expect((await call('head', audio, `/audios/${audioId}/audio`, { headers: { range: 'bytes=0-0' } })).status).toBe(
+      206,
+    );
+  });
+
+  it('opens the live stream with ?access_token=', async () => {
+    const ctl = new AbortController();
+    const res = await fetch(`${platform.url}/events?access_token=${token}`, { signal: ctl.signal });
+    expect(res.status).toBe(200);
+    const op = doc.paths['/events']?.get;
+    expect(Object.keys(op?.responses['200']?.content ?? {})).toContain(res.headers.get('content-type'));
+    const first = await res.body?.getReader().read();
+    expect(Buffer.from(first?.value ?? new Uint8Array()).toString()).toMatch(/^retry: /);
+    ctl.abort();
+    checker.seen.add('GET /events 200');
+    expect((await call('get', '/events', '/events', { auth: false })).status).toBe(401);
+  });
+
+  it('has reached every documented operation', () => {
+    expect(checker.unreached()).toEqual([]);
+  });
+});
