@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
@@ -95,6 +96,22 @@ describe('the OpenAPI document covers every route', () => {
         (r: RouteKey) => isQueryRead(r.method.toUpperCase(), r.path) && !ownKeys.has(`${r.method} ${r.path}`),
       );
       expect(format(routeCoverageProblems([...own, ...passedOn], doc, 'distributed'))).toBe('');
+    });
+
+    it('refuses a part URL it never signed with a 403, not a 500 (no signing key: S3 takes the parts)', async () => {
+      const server = gatewayApp.listen(0, '127.0.0.1');
+      await new Promise((ok) => server.once('listening', ok));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const res = await fetch(
+          `http://127.0.0.1:${port}/uploads/x/parts/1/data?expires=${Date.now() + 60_000}&signature=abc`,
+          { method: 'PUT', body: 'bytes' },
+        );
+        expect(res.status).toBe(403);
+        expect(await res.json()).toMatchObject({ error: { code: 'UPLOAD.FORBIDDEN' } });
+      } finally {
+        await new Promise((ok) => server.close(ok));
+      }
     });
 
     it('has query serve only reads: a write it mounted would never be reached through the gateway', () => {
