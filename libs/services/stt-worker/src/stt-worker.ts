@@ -79,11 +79,21 @@ export interface SttWorkerDeps extends Pick<ServiceInfra, 'bus' | 'store' | 'doc
     leaseMs?: number;
     /** How often an idle worker looks for work others queued (default 1 s). */
     pollMs?: number;
-    /** Attempts for faults of the infrastructure (object store, engine unreachable), default 10. */
+    /**
+     * Attempts for faults of the infrastructure (object store, broker or engine unreachable),
+     * default INFRASTRUCTURE_ATTEMPTS: about 9 minutes of backoff, so an outage delays chunks.
+     */
     infrastructureAttempts?: number;
   };
   now?: () => number;
 }
+
+/**
+ * Infrastructure attempts of a chunk by default: with the bus's backoff (250 ms doubling to a
+ * 30 s cap, half of it jitter) about 9 minutes. Ten attempts (about 70 s) was shorter than a
+ * broker restart on a loaded machine: chunks failed with ECONNREFUSED while it came back.
+ */
+export const INFRASTRUCTURE_ATTEMPTS = 30;
 
 export async function createSttWorker(deps: SttWorkerDeps) {
   const tasks = deps.docs.collection<SttTask>('stt_tasks');
@@ -94,7 +104,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   const now = deps.now ?? Date.now;
   const leaseMs = deps.config.leaseMs ?? 30_000;
   const pollMs = deps.config.pollMs ?? 1000;
-  const infrastructureAttempts = deps.config.infrastructureAttempts ?? DEFAULT_RETRY.maxAttempts;
+  const infrastructureAttempts = deps.config.infrastructureAttempts ?? INFRASTRUCTURE_ATTEMPTS;
   const queue = new FairQueue({ tasks, audios, leaseMs, now });
   const stopping = new AbortController();
   let wakeUp: (() => void) | null = null;
