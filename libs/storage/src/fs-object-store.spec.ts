@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsObjectStore } from './fs-object-store';
-import { objectStoreRangeContract } from './object-store.contract';
+import { objectStorePrefixContract, objectStoreRangeContract } from './object-store.contract';
 
 describe('FsObjectStore', () => {
   let root: string;
@@ -56,5 +56,10 @@ describe('FsObjectStore', () => {
 
 objectStoreRangeContract('filesystem', async () => {
   const root = mkdtempSync(join(tmpdir(), 'fs-store-range-'));
+  return { store: new FsObjectStore(root), close: () => rmSync(root, { recursive: true, force: true }) };
+});
+
+objectStorePrefixContract('filesystem', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'fs-store-prefix-'));
   return { store: new FsObjectStore(root), close: () => rmSync(root, { recursive: true, force: true }) };
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, opendir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -119,6 +119,74 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    for await (const { key } of this.walk(prefix)) yield key;
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    let removed = 0;
+    for await (const { file } of this.walk(prefix)) {
+      await unlink(file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      removed++;
+    }
+    // The folders the walk emptied, deepest first (a folder a writer refilled meanwhile stays).
+    if (prefix.endsWith('/')) await this.removeEmptyDirs(this.path(prefix));
+    // Resumable uploads in progress for a key under the prefix (their meta names the key).
+    const uploads = join(this.root, '.multipart');
+    const dir = await opendir(uploads).catch(() => null);
+    if (dir) {
+      for await (const entry of dir) {
+        if (!entry.isDirectory()) continue;
+        const meta = await readFile(join(uploads, entry.name, 'meta.json'), 'utf8').catch(() => null);
+        if (meta === null) continue;
+        let key = '';
+        try {
+          key = (JSON.parse(meta) as MultipartMeta).key;
+        } catch {
+          continue;
+        }
+        if (key.startsWith(prefix)) await rm(join(uploads, entry.name), { recursive: true, force: true });
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * The files under `prefix`, one directory entry at a time (opendir streams them), so a
+   * folder of 200,000 chunks is never read into one array.
+   */
+  private async *walk(prefix: string): AsyncGenerator<{ key: string; file: string }> {
+    const base = prefix.endsWith('/') ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const start = base ? this.path(base) : this.root;
+    const visit = async function* (dir: string, keyDir: string): AsyncGenerator<{ key: string; file: string }> {
+      const handle = await opendir(dir).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+        throw err;
+      });
+      if (!handle) return;
+      for await (const entry of handle) {
+        const key = keyDir + entry.name;
+        if (!base && entry.name.startsWith('.')) continue; // .tmp and .multipart are not objects
+        if (entry.isDirectory()) {
+          if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`))
+            yield* visit(join(dir, entry.name), `${key}/`);
+        } else if (entry.isFile() && key.startsWith(prefix)) {
+          yield { key, file: join(dir, entry.name) };
+        }
+      }
+    };
+    yield* visit(start, base);
+  }
+
+  private async removeEmptyDirs(dir: string): Promise<void> {
+    const handle = await opendir(dir).catch(() => null);
+    if (!handle) return;
+    for await (const entry of handle) if (entry.isDirectory()) await this.removeEmptyDirs(join(dir, entry.name));
+    await rmdir(dir).catch(() => undefined); // not empty: a writer came back; its own cleanup removes it
   }
 
   async locate(key: string): Promise<string> {

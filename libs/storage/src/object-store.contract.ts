@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { ObjectStore } from './object-store.port';
+import type { MultipartUploads, ObjectStore } from './object-store.port';
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -57,6 +57,68 @@ export function objectStoreRangeContract(
       await expect(store.get('audio/none/source', { start: 0, end: 1 })).rejects.toMatchObject({
         code: 'STORAGE.NOT_FOUND',
       });
+    });
+  });
+}
+
+/**
+ * Listing and deleting under a prefix, the same for every adapter: a recording's deletion
+ * (audio.deleted) removes everything under `objectKeys.prefix(audioId)` with it.
+ */
+export function objectStorePrefixContract(
+  name: string,
+  open: () => Promise<{ store: ObjectStore & MultipartUploads; close?: () => Promise<void> | void }>,
+): void {
+  describe(`ObjectStore prefixes: ${name}`, () => {
+    let store: ObjectStore & MultipartUploads;
+    let close: (() => Promise<void> | void) | undefined;
+    beforeEach(async () => {
+      ({ store, close } = await open());
+    });
+    afterEach(async () => {
+      await close?.();
+    });
+
+    it('lists every key under a prefix (nested too) and no other, and deletes just those', async () => {
+      const mine = [
+        'audio/p1/source',
+        'audio/p1/chunks/0-000000.wav',
+        'audio/p1/chunks/1-000001.wav',
+        'audio/p1/x.json',
+      ];
+      const others = ['audio/p10/source', 'audio/p2/chunks/0-000000.wav'];
+      for (const k of [...mine, ...others]) await store.putBuffer(k, k);
+      const listed: string[] = [];
+      for await (const k of store.list('audio/p1/')) listed.push(k);
+      expect(listed.sort()).toEqual([...mine].sort());
+
+      expect(await store.deletePrefix('audio/p1/')).toBe(mine.length);
+      for (const k of mine) expect(await store.head(k)).toBeNull();
+      for (const k of others) expect(await store.head(k)).not.toBeNull();
+      const after: string[] = [];
+      for await (const k of store.list('audio/p1/')) after.push(k);
+      expect(after).toEqual([]);
+      // Idempotent: a second delete finds nothing and is no error.
+      expect(await store.deletePrefix('audio/p1/')).toBe(0);
+    });
+
+    it('pages through more keys than one listing returns (S3: 1000)', async () => {
+      const keys = Array.from({ length: 1203 }, (_, i) => `audio/many/chunks/0-${String(i).padStart(6, '0')}.wav`);
+      for (let i = 0; i < keys.length; i += 50)
+        await Promise.all(keys.slice(i, i + 50).map((k) => store.putBuffer(k, 'x')));
+      let n = 0;
+      for await (const k of store.list('audio/many/')) if (k.startsWith('audio/many/chunks/')) n++;
+      expect(n).toBe(keys.length);
+      expect(await store.deletePrefix('audio/many/')).toBe(keys.length);
+      expect(await store.head(keys[1202] as string)).toBeNull();
+    });
+
+    it('aborts a multipart upload in progress under the prefix', async () => {
+      const key = 'audio/up1/source';
+      const uploadId = await store.createMultipart(key, { sizeBytes: 5, partSizeBytes: 5 });
+      await store.putPart(key, uploadId, 1, Readable.from([Buffer.from('hello')]));
+      await store.deletePrefix('audio/up1/');
+      await expect(store.listParts(key, uploadId)).rejects.toBeTruthy();
     });
   });
 }

@@ -23,6 +23,17 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | null>;
   delete(key: string): Promise<void>;
   /**
+   * The keys under `prefix`, streamed page by page (S3: 1000 a request; on disk: one directory
+   * entry at a time), so listing a recording's 200,000 chunks never holds them all in memory.
+   */
+  list(prefix: string): AsyncIterable<string>;
+  /**
+   * Deletes every object under `prefix`, page by page, and aborts the multipart uploads in
+   * progress for keys under it. Idempotent: nothing there is not an error. Returns how many
+   * objects went.
+   */
+  deletePrefix(prefix: string): Promise<number>;
+  /**
    * A location ffmpeg can open and seek in: a file path for the filesystem store, a
    * pre-signed URL for S3 (ffmpeg reads it with HTTP range requests).
    */

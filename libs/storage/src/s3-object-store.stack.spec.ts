@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { testStackEnv } from '@speech/harness';
-import { objectStoreRangeContract } from './object-store.contract';
+import { objectStorePrefixContract, objectStoreRangeContract } from './object-store.contract';
 import { S3ObjectStore } from './s3-object-store';
 
 async function text(stream: Readable): Promise<string> {
@@ -76,6 +76,19 @@ describe('S3ObjectStore on an S3-compatible server', () => {
 });
 
 objectStoreRangeContract('S3', async () => {
+  const env = testStackEnv();
+  const store = new S3ObjectStore({
+    bucket: `test-${randomUUID()}`,
+    region: env.AWS_REGION,
+    endpoint: env.S3_ENDPOINT,
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+  });
+  await store.ensureBucket();
+  return { store, close: () => store.close() };
+});
+
+objectStorePrefixContract('S3', async () => {
   const env = testStackEnv();
   const store = new S3ObjectStore({
     bucket: `test-${randomUUID()}`,

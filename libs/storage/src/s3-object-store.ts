@@ -4,10 +4,12 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -148,6 +150,80 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (err) {
       throw storageError(err, `delete ${key}`);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    for await (const page of this.pages(prefix)) yield* page;
+  }
+
+  /** A page of keys (up to 1000) at a time, deleted with one DeleteObjects request each. */
+  async deletePrefix(prefix: string): Promise<number> {
+    let removed = 0;
+    for await (const keys of this.pages(prefix)) {
+      if (!keys.length) continue;
+      let out;
+      try {
+        out = await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
+      } catch (err) {
+        throw storageError(err, `delete under ${prefix}`);
+      }
+      const failed = (out.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+      if (failed.length) {
+        throw new AppError(
+          'STORAGE.UNAVAILABLE',
+          `delete under ${prefix}: ${failed.length} objects not deleted (${failed[0]?.Code}: ${failed[0]?.Message})`,
+          { retriable: true },
+        );
+      }
+      removed += keys.length;
+    }
+    // Multipart uploads in progress under the prefix hold parts that no listing of objects shows.
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const out = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
+      for (const u of out.Uploads ?? []) {
+        if (!u.Key || !u.UploadId) continue;
+        await this.client
+          .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }))
+          .catch((err: unknown) => {
+            if (!notFound(err)) throw storageError(err, `abort the upload of ${u.Key}`);
+          });
+      }
+      if (!out.IsTruncated) return removed;
+      keyMarker = out.NextKeyMarker;
+      uploadIdMarker = out.NextUploadIdMarker;
+    }
+  }
+
+  /** ListObjectsV2, one page of keys at a time, following the continuation token. */
+  private async *pages(prefix: string): AsyncGenerator<string[]> {
+    let token: string | undefined;
+    for (;;) {
+      let out;
+      try {
+        out = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+      } catch (err) {
+        throw storageError(err, `list ${prefix}`);
+      }
+      yield (out.Contents ?? []).map((o) => o.Key).filter((k): k is string => typeof k === 'string');
+      if (!out.IsTruncated || !out.NextContinuationToken) return;
+      token = out.NextContinuationToken;
     }
   }
 
