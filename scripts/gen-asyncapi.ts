@@ -23,6 +23,8 @@ export const PUBLIC_TOPICS: readonly TopicName[] = [
   'analysis.requested',
   'analysis.completed',
   'analysis.failed',
+  'audio.details.changed',
+  'audio.deleted',
 ];
 
 const AVRO_FORMAT = 'application/vnd.apache.avro;version=1.9.0';

@@ -157,9 +157,22 @@ export interface RecordingView {
   canTranscribe: Permission;
   canAnalyze: Permission;
   metadata: Record<string, unknown> | null;
+  /** What the owner wrote about it (PATCH /audios/:id): title, tags, agent, customer, notes. */
+  details: RecordingDetails;
   /** While transcribing with chunks still to do: its place among the recordings being transcribed. */
   queue: QueuePlace | null;
 }
+
+/** The editable details of a recording, owned by the upload gateway's record. */
+export interface RecordingDetails {
+  title: string | null;
+  tags: string[];
+  agent: string | null;
+  customer: string | null;
+  notes: string | null;
+}
+
+export const NO_DETAILS: RecordingDetails = { title: null, tags: [], agent: null, customer: null, notes: null };
 
 /**
  * A transcribing recording's place in the stt-worker's queue. `position − 1` recordings were

@@ -22,6 +22,8 @@ export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId';
   'analysis.completed': { key: 'audioId', partitions: 3 },
   'analysis.failed': { key: 'audioId', partitions: 3 },
   'recording.changed': { key: 'audioId', partitions: 3 },
+  'audio.details.changed': { key: 'audioId', partitions: 3 },
+  'audio.deleted': { key: 'audioId', partitions: 3 },
 };
 
 export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];

@@ -143,13 +143,7 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
         if (!entry.isDirectory()) continue;
         const meta = await readFile(join(uploads, entry.name, 'meta.json'), 'utf8').catch(() => null);
         if (meta === null) continue;
-        let key = '';
-        try {
-          key = (JSON.parse(meta) as MultipartMeta).key;
-        } catch {
-          continue;
-        }
-        if (key.startsWith(prefix)) await rm(join(uploads, entry.name), { recursive: true, force: true });
+        if (keyOfMeta(meta).startsWith(prefix)) await rm(join(uploads, entry.name), { recursive: true, force: true });
       }
     }
     return removed;
@@ -388,5 +382,15 @@ export class FsObjectStore implements ObjectStore, MultipartUploads {
     // Keys come from our own code, but a key must never escape the root.
     if (!file.startsWith(this.root + sep)) throw new AppError('STORAGE.BAD_KEY', `bad object key ${key}`);
     return file;
+  }
+}
+
+/** The key a multipart upload's meta.json names ('' when it is unreadable). */
+function keyOfMeta(meta: string): string {
+  try {
+    const key = (JSON.parse(meta) as Partial<MultipartMeta>).key;
+    return typeof key === 'string' ? key : '';
+  } catch {
+    return '';
   }
 }

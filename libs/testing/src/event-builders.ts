@@ -95,7 +95,17 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     analysisPath: '/audios/a/analysis',
   },
   'analysis.failed': { analysisId: 'an1', code: 'ANALYSIS.FAILED', reason: 'boom' },
-  'recording.changed': { userId: 'u1' },
+  'recording.changed': { userId: 'u1', deleted: false },
+  'audio.details.changed': {
+    userId: 'u1',
+    revision: 1,
+    title: 'Renewal call',
+    tags: ['renewal'],
+    agent: 'Laura',
+    customer: 'Acme',
+    notes: null,
+  },
+  'audio.deleted': { userId: 'u1' },
 };
 
 export function anEvent<T extends TopicName>(

@@ -45,6 +45,22 @@ export interface AudioChunkingFailedPayload {
   reason: string;
 }
 
+/** audio.deleted v1: The owner deleted the recording: every service removes what it holds of it (documents and objects under audio/<audioId>/) and keeps nothing that would bring it back. Keyed by audioId; handlers are idempotent. */
+export interface AudioDeletedPayload {
+  userId: string;
+}
+
+/** audio.details.changed v1: The owner edited the recording's details (title, tags, agent, customer, notes) on the gateway's record. Carries all of them, with the record's revision: a reader keeps the highest revision. */
+export interface AudioDetailsChangedPayload {
+  userId: string;
+  revision: number;
+  title: null | string;
+  tags: string[];
+  agent: null | string;
+  customer: null | string;
+  notes: null | string;
+}
+
 /** audio.uploaded v1: An upload finished and the source object is stored. */
 export interface AudioUploadedPayload {
   userId: string;
@@ -109,9 +125,10 @@ export interface ChunkTranscriptionFailedPayload {
   attempts: number;
 }
 
-/** recording.changed v1: A recording's dashboard view changed (written by the query service's shared group): every query instance tells its live clients. A notification: the view itself is read from the read model. */
+/** recording.changed v2: A recording's dashboard view changed (written by the query service's shared group): every query instance tells its live clients. A notification: the view itself is read from the read model. */
 export interface RecordingChangedPayload {
   userId: string;
+  deleted: boolean;
 }
 
 /** stt.chunk.requested v1: Work item: transcribe one chunk. Keyed by chunkId so work spreads over workers. */
@@ -161,6 +178,8 @@ export interface PayloadMap {
   'analysis.requested': AnalysisRequestedPayload;
   'audio.chunked': AudioChunkedPayload;
   'audio.chunking.failed': AudioChunkingFailedPayload;
+  'audio.deleted': AudioDeletedPayload;
+  'audio.details.changed': AudioDetailsChangedPayload;
   'audio.uploaded': AudioUploadedPayload;
   'chunk.created': ChunkCreatedPayload;
   'chunk.range.requested': ChunkRangeRequestedPayload;
@@ -179,12 +198,14 @@ export const SCHEMA_VERSIONS = {
   'analysis.requested': 1,
   'audio.chunked': 1,
   'audio.chunking.failed': 1,
+  'audio.deleted': 1,
+  'audio.details.changed': 1,
   'audio.uploaded': 1,
   'chunk.created': 1,
   'chunk.range.requested': 1,
   'chunk.transcribed': 1,
   'chunk.transcription.failed': 1,
-  'recording.changed': 1,
+  'recording.changed': 2,
   'stt.chunk.requested': 1,
   'transcript.completed': 1,
   'transcription.failed': 1,

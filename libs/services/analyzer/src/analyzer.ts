@@ -10,6 +10,7 @@ import {
 import type { Analyst, AnalysisResult } from '@speech/analysis';
 import {
   afterFailure,
+  deletionsOf,
   describeError,
   getJson,
   type MessageContext,
@@ -17,6 +18,7 @@ import {
   type ServiceInfra,
   setWithDefaults,
   subscribeAll,
+  withDeletion,
 } from '@speech/service-kit';
 
 export const PRODUCER = 'analyzer';
@@ -83,6 +85,14 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   const analyses = deps.docs.collection<AnalysisRecord>('analyses');
   const refs = deps.docs.collection<TranscriptRef>('analyzer_transcripts');
   await analyses.ensureIndex({ audioId: 1 });
+  const deletions = deletionsOf(deps.docs);
+
+  /** A deleted recording: every analysis version (records and objects) and its transcript reference. */
+  async function purge(audioId: string): Promise<void> {
+    await analyses.delete({ audioId });
+    await refs.delete({ _id: audioId });
+    await deps.store.deletePrefix(objectKeys.analysesPrefix(audioId));
+  }
 
   async function onRequested(e: EventOf<'analysis.requested'>, ctx: MessageContext): Promise<void> {
     let options: AnalysisRecord['options'];
@@ -199,10 +209,15 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   }
 
   return {
+    purge,
     onRequested,
     onTranscript,
     subscribe(): void {
-      subscribeAll(deps.bus, GROUP, { 'analysis.requested': onRequested, 'transcript.completed': onTranscript });
+      subscribeAll(
+        deps.bus,
+        GROUP,
+        withDeletion(deletions, purge, { 'analysis.requested': onRequested, 'transcript.completed': onTranscript }),
+      );
     },
   };
 }

@@ -15,12 +15,16 @@ import {
 import { needsSeekAnchors, type AudioChunk, type AudioInfo, type ChannelSpan, type SeekAnchor } from '@speech/audio';
 import {
   AppError,
+  deletionsOf,
   describeError,
   type Logger,
   type MessageContext,
+  RecordingDeleted,
   type ServiceInfra,
   setWithDefaults,
+  skipDeleted,
   subscribeAll,
+  withDeletion,
 } from '@speech/service-kit';
 
 export const PRODUCER = 'chunker';
@@ -143,6 +147,17 @@ export async function createChunker(deps: ChunkerDeps) {
   const boundaries = deps.docs.collection<BoundaryRecord>('range_boundaries');
   await chunks.ensureIndex({ audioId: 1 });
   await ranges.ensureIndex({ audioId: 1 });
+  await boundaries.ensureIndex({ audioId: 1 });
+  const deletions = deletionsOf(deps.docs);
+
+  /** A deleted recording: the job, its chunks, ranges and boundaries, and every chunk's audio. */
+  async function purge(audioId: string): Promise<void> {
+    await jobs.delete({ _id: audioId });
+    await chunks.delete({ audioId });
+    await ranges.delete({ audioId });
+    await boundaries.delete({ audioId });
+    await deps.store.deletePrefix(objectKeys.chunksPrefix(audioId));
+  }
 
   async function onUploaded(event: EventOf<'audio.uploaded'>, ctx?: MessageContext): Promise<void> {
     const audioId = event.audioId;
@@ -295,6 +310,9 @@ export async function createChunker(deps: ChunkerDeps) {
       return true;
     } catch (err) {
       if (signal?.aborted) throw err; // stopped by a shutdown: redelivered after the restart
+      // Deleted meanwhile (its source went from under ffmpeg, say): nothing failed, nothing to say.
+      if (err instanceof RecordingDeleted || (await deletions.isDeleted(cause.audioId)))
+        throw new RecordingDeleted(cause.audioId);
       const e = describeError(err);
       if (e.retriable) throw err; // the bus retries; the object store may be back soon
       log.warn({ err }, 'recording cannot be chunked');
@@ -427,6 +445,9 @@ export async function createChunker(deps: ChunkerDeps) {
         status: 'stored',
       };
       await chunks.replace(record);
+      // Deleted while cutting: stop here. The chunk and its record were written before this
+      // look, so either the deletion's removal (after its tombstone) finds them, or the guard's does.
+      if (await deletions.isDeleted(audioId)) throw new RecordingDeleted(audioId);
       chunkCount++;
       endMs = Math.max(endMs, c.endMs);
       await announce(record, causedBy(event));
@@ -448,14 +469,16 @@ export async function createChunker(deps: ChunkerDeps) {
   }
 
   return {
+    purge,
     onUploaded,
     onRangeRequested,
     subscribe(): void {
-      subscribeAll(deps.bus, GROUP, { 'audio.uploaded': onUploaded });
+      subscribeAll(deps.bus, GROUP, withDeletion(deletions, purge, { 'audio.uploaded': onUploaded }));
       subscribeAll(
         deps.bus,
         `${GROUP}-ranges`,
-        { 'chunk.range.requested': onRangeRequested },
+        // audio.deleted is handled once, by the main group: the ranges group only skips.
+        { 'chunk.range.requested': skipDeleted(deletions, purge, onRangeRequested) },
         { concurrency: Math.max(1, deps.config.concurrency) },
       );
     },

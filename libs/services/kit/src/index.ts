@@ -7,3 +7,4 @@ export { setWithDefaults } from '@speech/persistence';
 export type { Collection, Filter } from '@speech/persistence';
 export type { Logger } from '@speech/platform';
 export { getJson, putJson } from '@speech/storage';
+export * from './deletion';

@@ -11,7 +11,14 @@ import { AGENT, CUSTOMER, UtteranceSample, chunkUtterances, fitTwoSpeakers, rela
 import { redactSegmentStream, zeroCounts } from '@speech/redaction';
 import { mergeTranscript } from '@speech/transcript';
 import { writeTranscript } from './transcript-writer';
-import { getJson, type ServiceInfra, setWithDefaults, subscribeAll } from '@speech/service-kit';
+import {
+  deletionsOf,
+  getJson,
+  type ServiceInfra,
+  setWithDefaults,
+  subscribeAll,
+  withDeletion,
+} from '@speech/service-kit';
 
 export const PRODUCER = 'merger';
 export const GROUP = 'merger';
@@ -80,6 +87,16 @@ export async function createMerger(deps: MergerDeps, options: MergerOptions = {}
   const chunks = deps.docs.collection<MergeChunk>('merge_chunks');
   const transcripts = deps.docs.collection<TranscriptRecord>('transcripts');
   await chunks.ensureIndex({ audioId: 1 });
+  const deletions = deletionsOf(deps.docs);
+
+  /** A deleted recording: its chunk outcomes, its transcript record and the merged transcript. */
+  async function purge(audioId: string): Promise<void> {
+    await chunks.delete({ audioId });
+    await transcripts.delete({ _id: audioId });
+    const keys = objectKeys.transcript(audioId);
+    await deps.store.delete(keys.json);
+    await deps.store.delete(keys.text);
+  }
 
   async function onChunked(e: EventOf<'audio.chunked'>): Promise<void> {
     await transcripts.update(
@@ -274,15 +291,20 @@ export async function createMerger(deps: MergerDeps, options: MergerOptions = {}
   }
 
   return {
+    purge,
     onChunked,
     onChunkTranscribed,
     onChunkFailed,
     subscribe(): void {
-      subscribeAll(deps.bus, GROUP, {
-        'audio.chunked': onChunked,
-        'chunk.transcribed': onChunkTranscribed,
-        'chunk.transcription.failed': onChunkFailed,
-      });
+      subscribeAll(
+        deps.bus,
+        GROUP,
+        withDeletion(deletions, purge, {
+          'audio.chunked': onChunked,
+          'chunk.transcribed': onChunkTranscribed,
+          'chunk.transcription.failed': onChunkFailed,
+        }),
+      );
     },
   };
 }

@@ -5,7 +5,14 @@ import type { Express, Request, Response } from 'express';
 import express from 'express';
 import { EventEmitter } from 'node:events';
 import { analysisCsv, type AnalysisResult } from '@speech/analysis';
-import { newEvent, objectKeys, TOPIC_NAMES, type RecordingView, type Transcript } from '@speech/contracts';
+import {
+  audioIdOfKey,
+  newEvent,
+  objectKeys,
+  TOPIC_NAMES,
+  type RecordingView,
+  type Transcript,
+} from '@speech/contracts';
 import type { EventBus } from '@speech/messaging';
 import type { DocumentStore, Transactor } from '@speech/persistence';
 import {
@@ -20,6 +27,7 @@ import {
   type Logger,
 } from '@speech/platform';
 import { getJson, type ObjectStore } from '@speech/storage';
+import { deletionsOf, onAudioDeleted, skipDeleted } from '@speech/service-kit';
 import { exportTranscript, isTranscriptFormat, TRANSCRIPT_FORMATS } from '@speech/transcript';
 import { playableMediaType } from './media-type';
 import { ReadModel, type RecordingDoc } from './read-model';
@@ -62,28 +70,59 @@ export async function createQueryService(deps: QueryDeps) {
       // A notification, best effort: the change itself is stored, and a client that misses one
       // sees it on its next read (the dashboard reloads the list when its stream reconnects).
       deps.bus
-        .publish(newEvent('recording.changed', GROUP, cause, { userId }))
+        .publish(newEvent('recording.changed', GROUP, cause, { userId, deleted: false }))
         .catch((err: unknown) => deps.log.warn({ err, audioId: view.audioId }, 'live notification not sent'));
     });
+    model.changes.on('deleted', (userId: string, audioId: string) => {
+      deps.bus
+        .publish(
+          newEvent(
+            'recording.changed',
+            GROUP,
+            { audioId, correlationId: `live-${audioId}` },
+            { userId, deleted: true },
+          ),
+        )
+        .catch((err: unknown) => deps.log.warn({ err, audioId }, 'live notification not sent'));
+    });
   }
+
+  // A deleted recording's late events (and dead letters) must not bring its row back.
+  const deletions = deletionsOf(deps.docs);
+  const purge = (audioId: string) => model.remove(audioId);
 
   function subscribe(): void {
     for (const topic of TOPIC_NAMES) {
       if (NOT_FACTS.has(topic)) continue;
-      deps.bus.subscribe(GROUP, topic, (e) => model.apply(e));
+      if (topic === 'audio.deleted') continue;
+      // A row removed by the guard (a late event raced the deletion) was already announced gone.
+      deps.bus.subscribe(
+        GROUP,
+        topic,
+        skipDeleted(deletions, purge, (e) => model.apply(e)),
+      );
     }
+    deps.bus.subscribe(GROUP, 'audio.deleted', (e, ctx) =>
+      onAudioDeleted(deletions, (audioId) => model.remove(audioId, e.payload.userId))(e, ctx),
+    );
     if (deps.live === 'bus') {
       deps.bus.subscribe(
         `${GROUP}-live`,
         'recording.changed',
         async (e) => {
+          if (e.payload.deleted) {
+            live.emit('deleted', e.payload.userId, e.audioId);
+            return;
+          }
           const view = await model.get(e.payload.userId, e.audioId);
           if (view) live.emit('change', e.payload.userId, view);
         },
         { ephemeral: true },
       );
     }
-    deps.bus.subscribeDeadLetters(`${GROUP}-dlq`, TOPIC_NAMES, (dl) => model.applyDeadLetter(dl));
+    deps.bus.subscribeDeadLetters(`${GROUP}-dlq`, TOPIC_NAMES, async (dl) => {
+      if (!(await deletions.isDeleted(audioIdOfKey(dl.topic, dl.key)))) await model.applyDeadLetter(dl);
+    });
   }
 
   function mount(app: Express): void {
@@ -248,11 +287,16 @@ export async function createQueryService(deps: QueryDeps) {
       const onChange = (userId: string, view: RecordingView) => {
         if (userId === user.id) res.write(`event: recording\ndata: ${JSON.stringify(view)}\n\n`);
       };
+      const onDeleted = (userId: string, audioId: string) => {
+        if (userId === user.id) res.write(`event: deleted\ndata: ${JSON.stringify({ audioId })}\n\n`);
+      };
       live.on('change', onChange);
+      live.on('deleted', onDeleted);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), deps.config?.heartbeatMs ?? 15_000);
       req.on('close', () => {
         clearInterval(heartbeat);
         live.off('change', onChange);
+        live.off('deleted', onDeleted);
       });
     });
 

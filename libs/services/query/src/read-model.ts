@@ -3,6 +3,8 @@ import {
   audioIdOfKey,
   canAnalyze,
   canTranscribe,
+  NO_DETAILS,
+  type RecordingDetails,
   deriveState,
   type AnyEvent,
   type Failure,
@@ -46,6 +48,8 @@ export interface RecordingDoc extends RecordingFacts {
   status: RecordingView['status'];
   failure: Failure | null;
   progress: RecordingView['progress'];
+  /** The gateway's details, at the highest revision seen (audio.details.changed). */
+  details?: (RecordingDetails & { revision: number }) | null;
 }
 
 interface ChunkFact {
@@ -235,6 +239,35 @@ export class ReadModel implements RecordingReader {
         await this.maxFailure(e.audioId, 'analysisFailed', { code: p.code, reason: p.reason, at });
         break;
       }
+      case 'audio.details.changed': {
+        const p = e.payload;
+        // The gateway's record is the truth; its revision orders edits that arrive out of order.
+        await this.patch(e.audioId, {});
+        await this.docs.update(
+          {
+            _id: e.audioId,
+            $or: [{ 'details.revision': { $lt: p.revision } }, { details: { $exists: false } }, { details: null }],
+          },
+          {
+            $set: {
+              details: {
+                revision: p.revision,
+                title: p.title,
+                tags: p.tags,
+                agent: p.agent,
+                customer: p.customer,
+                notes: p.notes,
+              },
+              updatedAt: this.now(),
+            },
+            $inc: { rev: 1 },
+          },
+        );
+        break;
+      }
+      case 'audio.deleted':
+        await this.remove(e.audioId, e.payload.userId);
+        return;
       case 'chunk.range.requested':
       case 'stt.chunk.requested':
         return; // work items, not facts about the recording
@@ -257,6 +290,17 @@ export class ReadModel implements RecordingReader {
       $set: { deadLettered: { code: dl.headers['dlq-error-code'] ?? 'MESSAGING.DEAD_LETTER', reason, at } },
     });
     await this.refresh(audioId);
+  }
+
+  /**
+   * A deleted recording leaves the read model: its row and its chunk facts. Live clients are
+   * told (`deleted`, userId, audioId) once the removal has committed.
+   */
+  async remove(audioId: string, userId?: string): Promise<void> {
+    const owner = userId ?? (await this.docs.get(audioId))?.userId ?? null;
+    await this.docs.delete({ _id: audioId });
+    await this.chunkFacts.delete({ audioId });
+    if (owner) this.tx.afterCommit(() => this.changes.emit('deleted', owner, audioId));
   }
 
   async get(userId: string, audioId: string): Promise<RecordingView | null> {
@@ -334,6 +378,7 @@ export class ReadModel implements RecordingReader {
       canTranscribe: canTranscribe(d, d.lastProgressAt, this.now(), queue?.stallMs ?? STALL_MS),
       canAnalyze: canAnalyze(d),
       metadata: d.metadata,
+      details: d.details ? detailsOf(d.details) : NO_DETAILS,
       queue: d.status === 'transcribing' && queue ? queuePlace(d._id, queue.queued, queue.perChunkMs) : null,
     };
   }
@@ -440,4 +485,8 @@ function chunkingProgress(d: RecordingDoc): RecordingView['chunking'] {
   if (!totalMs) return null;
   const channels = d.channels === 2 ? 2 : 1;
   return { doneMs: Math.min(totalMs, Math.round((d.chunkedMs ?? 0) / channels)), totalMs };
+}
+
+function detailsOf(d: RecordingDetails): RecordingDetails {
+  return { title: d.title, tags: d.tags, agent: d.agent, customer: d.customer, notes: d.notes };
 }

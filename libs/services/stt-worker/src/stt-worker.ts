@@ -21,12 +21,15 @@ import {
   afterFailure,
   backoffMs,
   DEFAULT_RETRY,
+  deletionsOf,
   describeError,
   type Logger,
   putJson,
   type ServiceInfra,
   setWithDefaults,
+  skipDeleted,
   subscribeAll,
+  withDeletion,
 } from '@speech/service-kit';
 import { FairQueue } from './fair-queue';
 
@@ -109,6 +112,17 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   const stopping = new AbortController();
   let wakeUp: (() => void) | null = null;
   const slots: Promise<void>[] = [];
+  const deletions = deletionsOf(deps.docs);
+  /** Transcriptions running in this process, by chunk: a deleted recording's are aborted. */
+  const running = new Map<string, { audioId: string; cancel: AbortController }>();
+
+  /** A deleted recording: its queue entries, its request, its chunk transcripts; its running chunks stop. */
+  async function purge(audioId: string): Promise<void> {
+    for (const r of running.values()) if (r.audioId === audioId) r.cancel.abort();
+    await tasks.delete({ audioId });
+    await audios.delete({ _id: audioId });
+    await deps.store.deletePrefix(objectKeys.chunkTranscriptsPrefix(audioId));
+  }
 
   /** Idle workers look again at once (a commit queued chunks). */
   function wake(): void {
@@ -287,6 +301,8 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     const audio = await audios.get(task.audioId);
     const cause = { audioId: task.audioId, correlationId: audio?.correlationId ?? audio?.requestId ?? task.audioId };
     const dir = await mkdtemp(join(tmpdir(), 'stt-'));
+    const cancel = new AbortController();
+    running.set(task._id, { audioId: task.audioId, cancel });
     try {
       const wavPath = join(dir, 'chunk.wav');
       await pipeline(await deps.store.get(task.objectKey), createWriteStream(wavPath));
@@ -295,7 +311,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
         wavPath,
         language: audio?.language ?? undefined,
         phrases: audio?.phrases ?? [],
-        signal: stopping.signal,
+        signal: AbortSignal.any([stopping.signal, cancel.signal]),
       });
       const transcript: ChunkTranscript = {
         audioId: task.audioId,
@@ -317,6 +333,12 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       // The result and its event together (one commit in the single process; elsewhere the
       // event goes first, so a crash between the two re-runs the chunk instead of losing it).
       await tx.run(async () => {
+        // Deleted meanwhile: the transcript just written goes too, and nothing is announced. It
+        // was written before this look, so the deletion's own removal finds it otherwise.
+        if (cancel.signal.aborted || (await deletions.isDeleted(task.audioId))) {
+          await purge(task.audioId);
+          return;
+        }
         const done: SttTask = {
           ...task,
           status: 'completed',
@@ -346,8 +368,15 @@ export async function createSttWorker(deps: SttWorkerDeps) {
         await queue.release(task._id).catch(() => undefined);
         return;
       }
+      // Its recording was deleted (the chunk's audio went from under it, or it was aborted).
+      if (cancel.signal.aborted || (await deletions.isDeleted(task.audioId))) {
+        log.info('recording deleted; its chunk is dropped');
+        await purge(task.audioId);
+        return;
+      }
       await failed(task, err, cause, log);
     } finally {
+      running.delete(task._id);
       await rm(dir, { recursive: true, force: true });
     }
   }
@@ -398,18 +427,25 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   }
 
   return {
+    purge,
     onChunkCreated,
     onChunked,
     onTranscriptionRequested,
     onSttChunkRequested,
     queue,
     subscribe(): void {
-      subscribeAll(deps.bus, GROUP, {
-        'chunk.created': onChunkCreated,
-        'audio.chunked': onChunked,
-        'transcription.requested': onTranscriptionRequested,
+      subscribeAll(
+        deps.bus,
+        GROUP,
+        withDeletion(deletions, purge, {
+          'chunk.created': onChunkCreated,
+          'audio.chunked': onChunked,
+          'transcription.requested': onTranscriptionRequested,
+        }),
+      );
+      subscribeAll(deps.bus, `${GROUP}-work`, {
+        'stt.chunk.requested': skipDeleted(deletions, purge, onSttChunkRequested),
       });
-      subscribeAll(deps.bus, `${GROUP}-work`, { 'stt.chunk.requested': onSttChunkRequested });
     },
     /** Starts the worker slots (STT_CONCURRENCY of them), each taking chunks from the queue. */
     start(): void {

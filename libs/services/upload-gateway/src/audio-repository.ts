@@ -1,3 +1,4 @@
+import type { RecordingDetails } from '@speech/contracts';
 import type { Collection, DocumentStore } from '@speech/persistence';
 
 /** Upload metadata: the gateway's own collection. */
@@ -27,11 +28,18 @@ export interface AudioRecord {
   uploadedAt?: number;
   autoTranscribe?: boolean;
   autoAnalyze?: boolean;
+  /** The owner's details (PATCH /audios/:id) and their revision, bumped by every edit. */
+  details?: RecordingDetails;
+  detailsRevision?: number;
+  /** DELETE accepted: the recording answers 404 until audio.deleted removes this record too. */
+  deleting?: boolean;
+  deleteRequestedAt?: number;
 }
 
 export async function audiosCollection(docs: DocumentStore): Promise<Collection<AudioRecord>> {
   const c = docs.collection<AudioRecord>('audios');
   await c.ensureIndex({ userId: 1 });
   await c.ensureIndex({ announced: 1, uploadedAt: 1 });
+  await c.ensureIndex({ deleting: 1, deleteRequestedAt: 1 });
   return c;
 }

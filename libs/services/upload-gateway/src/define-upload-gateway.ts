@@ -1,8 +1,11 @@
 import { probeAudio } from '@speech/audio';
 import type { RecordingReader } from '@speech/contracts';
 import type { AccessControl } from '@speech/platform';
-import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
+import { subscribeAll, type ServiceDefinition, type ServiceInfra } from '@speech/service-kit';
+import { audiosCollection } from './audio-repository';
+import { recordingManagement } from './manage';
 import { mountUploadGateway } from './upload-gateway';
+import type { GatewayDeps } from './upload-intake';
 
 export interface UploadGatewaySettings {
   MAX_UPLOAD_BYTES: number;
@@ -26,22 +29,25 @@ export async function defineUploadGateway(
   settings: UploadGatewaySettings,
 ): Promise<ServiceDefinition> {
   let relay: { close(): void } | null = null;
+  const deps: GatewayDeps = {
+    ...infra,
+    recordings: parts.recordings,
+    access: parts.access,
+    probe: probeAudio,
+    config: {
+      maxUploadBytes: settings.MAX_UPLOAD_BYTES,
+      publicUrl: parts.publicUrl,
+      uploadSigningKey: parts.uploadSigningKey,
+      uploadExpiryMs: settings.UPLOAD_EXPIRY_HOURS * 3600_000,
+    },
+  };
+  const manage = recordingManagement(deps, await audiosCollection(infra.docs));
   return {
     name: 'upload-gateway',
-    subscribe: () => undefined, // it consumes nothing: it publishes
+    // It publishes, and consumes only audio.deleted: its share of a deletion (the objects, its record).
+    subscribe: () => subscribeAll(infra.bus, 'upload-gateway', manage.handlers),
     mount: async (app) => {
-      relay = await mountUploadGateway(app, {
-        ...infra,
-        recordings: parts.recordings,
-        access: parts.access,
-        probe: probeAudio,
-        config: {
-          maxUploadBytes: settings.MAX_UPLOAD_BYTES,
-          publicUrl: parts.publicUrl,
-          uploadSigningKey: parts.uploadSigningKey,
-          uploadExpiryMs: settings.UPLOAD_EXPIRY_HOURS * 3600_000,
-        },
-      });
+      relay = await mountUploadGateway(app, deps, manage);
     },
     stop: async () => relay?.close(),
   };

@@ -2,3 +2,4 @@ export * from './upload-gateway';
 export * from './audio-repository';
 export * from './define-upload-gateway';
 export * from './upload-intake';
+export * from './manage';

@@ -62,14 +62,16 @@ export function mountMultipartUploads(
     limiter: RequestHandler;
     read: RequestHandler;
     json: RequestHandler;
+    /** The gateway's share of a deletion (manage.ts), for a completion that raced one. */
+    purge: (audioId: string) => Promise<void>;
   },
 ): void {
-  const { audios, auth, limiter, read, json } = mw;
+  const { audios, auth, limiter, read, json, purge } = mw;
 
   async function openUpload(req: Request): Promise<AudioRecord & { upload: NonNullable<AudioRecord['upload']> }> {
     const user = userOf(req);
     const record = await audios.get(String(req.params.audioId));
-    if (!record || record.userId !== user.id)
+    if (!record || record.userId !== user.id || record.deleting)
       throw new HttpError(404, 'UPLOAD.NOT_FOUND', `no upload ${req.params.audioId}`);
     if (record.status !== 'uploading' || !record.upload) {
       throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload is already complete');
@@ -190,7 +192,7 @@ export function mountMultipartUploads(
         throw new HttpError(403, 'UPLOAD.FORBIDDEN', 'the part URL is invalid or has expired; ask for a new one');
       }
       const record = await audios.get(audioId);
-      if (!record || record.status !== 'uploading' || !record.upload)
+      if (!record || record.status !== 'uploading' || !record.upload || record.deleting)
         throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload is not open');
       const md5 = req.headers['content-md5'];
       if (md5 !== undefined && (typeof md5 !== 'string' || !/^[A-Za-z0-9+/]{22}==$/.test(md5)))
@@ -252,6 +254,8 @@ export function mountMultipartUploads(
         sha.abandon();
       }
       const done = await deps.tx.run(async () => {
+        const now = await audios.get(record._id);
+        if (!now || now.deleting) return null; // deleted while completing
         const completed = await audios.update(
           { _id: record._id, status: 'uploading' },
           {
@@ -272,6 +276,13 @@ export function mountMultipartUploads(
         if (completed) await announceUpload(deps, audios, completed);
         return completed;
       });
+      // Deleted while the file was being completed: the file just made goes too (the deletion may
+      // have listed the prefix before it existed).
+      const after = await audios.get(record._id);
+      if (!after || after.deleting) {
+        await purge(record._id);
+        throw new HttpError(404, 'UPLOAD.NOT_FOUND', `no upload ${record._id}`);
+      }
       if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
       res.status(201).json({ audioId: record._id, status: 'uploaded', sizeBytes: record.sizeBytes, sha256 });
     }),

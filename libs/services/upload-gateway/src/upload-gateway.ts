@@ -3,7 +3,7 @@ import type { Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
 import type { Express, Request } from 'express';
 import express from 'express';
-import { objectKeys, type RecordingReader, type RecordingView } from '@speech/contracts';
+import { NO_DETAILS, objectKeys, type RecordingReader, type RecordingView } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
 import { hashTap, offThreadHash } from '@speech/storage';
 import { HttpError, route, userOf } from '@speech/platform';
@@ -18,15 +18,21 @@ import {
   type GatewayDeps,
 } from './upload-intake';
 import { mountMultipartUploads } from './multipart-upload';
+import { recordingManagement } from './manage';
 import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
 
 /**
  * The write side of the HTTP API: uploads, and the Transcribe/Analyze commands.
  * It mounts on the app it is given, so the single process serves it beside the query routes.
  */
-export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promise<{ close(): void }> {
+export async function mountUploadGateway(
+  app: Express,
+  deps: GatewayDeps,
+  manage?: ReturnType<typeof recordingManagement>,
+): Promise<{ close(): void }> {
   const audios = await audiosCollection(deps.docs);
-  const relay = startAnnouncementRelay(deps, audios);
+  const management = manage ?? recordingManagement(deps, audios);
+  const relay = startAnnouncementRelay(deps, audios, management);
   const { user: auth, write: limiter, read } = deps.access;
   const json = express.json({ limit: '256kb' });
 
@@ -74,18 +80,22 @@ export async function mountUploadGateway(app: Express, deps: GatewayDeps): Promi
     route(async (req, res) => {
       const user = userOf(req);
       const audioId = String(req.params.audioId);
+      const [record, deleted] = await Promise.all([audios.get(audioId), management.deletions.isDeleted(audioId)]);
+      // Deleted (or being deleted): gone at once here, whatever the read model still holds.
+      if (deleted || record?.deleting) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
       const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
       if (view) {
-        res.json(view);
+        // The details are the gateway's: an edit is shown at once, before the read model has it.
+        res.json(record?.details ? { ...view, details: { ...NO_DETAILS, ...record.details } } : view);
         return;
       }
-      const record = await audios.get(audioId);
       if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
       res.json(justUploaded(record));
     }),
   );
 
-  mountMultipartUploads(app, deps, { audios, auth, limiter, read, json });
+  mountMultipartUploads(app, deps, { audios, auth, limiter, read, json, purge: management.purge });
+  management.mount(app, { auth, limiter, json });
 
   /** A command on one of the user's recordings, allowed by the state the read model derives. */
   const command = (
@@ -135,7 +145,11 @@ const SWEEP_EVERY_MS = 30_000;
  * start and then every half minute; the events carry deterministic request ids, so a
  * re-announcement that races the original costs nothing downstream.
  */
-function startAnnouncementRelay(deps: GatewayDeps, audios: Collection<AudioRecord>): { close(): void } {
+function startAnnouncementRelay(
+  deps: GatewayDeps,
+  audios: Collection<AudioRecord>,
+  management: ReturnType<typeof recordingManagement>,
+): { close(): void } {
   let running: Promise<void> | null = null;
   const sweep = async () => {
     const due = await audios.find(
@@ -143,9 +157,11 @@ function startAnnouncementRelay(deps: GatewayDeps, audios: Collection<AudioRecor
       { sort: { uploadedAt: 1 }, limit: 100 },
     );
     for (const record of due) {
+      if (record.deleting) continue; // deleted before it was announced: nothing to announce
       deps.log.warn({ audioId: record._id }, 'upload was stored but not announced; announcing it now');
       await deps.tx.run(() => announceUpload(deps, audios, record));
     }
+    await management.reannounceDeletions(Date.now() - ANNOUNCE_GRACE_MS);
     await expireAbandonedUploads(deps, audios);
   };
   const tick = () => {
@@ -214,6 +230,7 @@ function justUploaded(r: AudioRecord): RecordingView {
     canTranscribe: wait,
     canAnalyze: wait,
     metadata: r.metadata,
+    details: { ...NO_DETAILS, ...r.details },
     queue: null,
   };
 }
