@@ -78,6 +78,11 @@ export interface SqliteEventBusOptions {
   log: Logger;
   /** Commits between compactions of the log (deleting what every group has consumed). */
   compactEvery?: number;
+  /**
+   * Topics after whose messages the log is compacted at once, whatever the count: after a
+   * recording's deletion (audio.deleted) what every group has read of it leaves the file.
+   */
+  compactAfter?: readonly string[];
 }
 
 /**
@@ -308,7 +313,8 @@ export class SqliteEventBus implements EventBus {
         throw err;
       }
       sub.next[p] = msg.offset + 1;
-      if (++this.commits % (this.opts.compactEvery ?? 500) === 0) this.compact();
+      if (++this.commits % (this.opts.compactEvery ?? 500) === 0 || this.opts.compactAfter?.includes(sub.topic))
+        this.compact();
     }
   }
 

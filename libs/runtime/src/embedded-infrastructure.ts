@@ -30,7 +30,13 @@ export async function openEmbeddedInfrastructure(
   try {
     const database = new SqliteDatabase(join(dataDir, 'speech.db'));
     const docs = new SqliteDocumentStore(database);
-    const bus = new SqliteEventBus({ database, log: log.child({ component: 'bus' }), compactEvery: opts.compactEvery });
+    const bus = new SqliteEventBus({
+      database,
+      log: log.child({ component: 'bus' }),
+      compactEvery: opts.compactEvery,
+      // A deleted recording's messages go from the log as soon as every group has read them.
+      compactAfter: ['audio.deleted'],
+    });
     await migrateLegacyLayout(dataDir, docs, log);
     const store = new FsObjectStore(join(dataDir, 'objects'));
     return {
