@@ -29,6 +29,7 @@ export function aView(overrides = {}) {
     canTranscribe: { allowed: true, reason: 'ready' },
     canAnalyze: { allowed: false, reason: 'the recording has no transcript yet; transcribe it first' },
     metadata: null,
+    details: { title: null, tags: [], agent: null, customer: null, notes: null },
     queue: null,
     ...overrides,
   };

@@ -87,7 +87,7 @@ export function createApi(deps) {
   const doFetch = deps.fetch || ((input, init) => fetch(input, init));
 
   /**
-   * @param {'GET' | 'POST'} method
+   * @param {'GET' | 'POST' | 'PATCH' | 'DELETE'} method
    * @param {string} path
    * @param {unknown} [body]
    * @returns {Promise<unknown>}
@@ -152,6 +152,13 @@ export function createApi(deps) {
      */
     async start(action, audioId) {
       await request('POST', `/${action}/${id(audioId)}`, {});
+    },
+    /**
+     * Deletes the recording with everything made from it (202: the services finish it).
+     * @param {string} audioId
+     */
+    async remove(audioId) {
+      await request('DELETE', `/audios/${id(audioId)}`);
     },
     /**
      * The recording's audio for an <audio> element, which cannot set headers: the token goes

@@ -30,6 +30,7 @@ export const RECONNECT_MS = 5000;
  * @typedef {object} LiveDeps
  * @property {() => string | null} url the stream's address for the current token, or null
  * @property {(view: RecordingView) => void} onRecording
+ * @property {(audioId: string) => void} [onDeleted] a recording was deleted: drop it
  * @property {(mode: ConnectionMode) => void} onMode
  * @property {() => Promise<void>} poll reads the list; it must not throw
  * @property {() => void} onCatchUp the stream opened: read what it may have missed
@@ -92,6 +93,10 @@ export function createLive(deps) {
       const view = parseRecordingEvent(String(event.data));
       if (view) deps.onRecording(view);
     });
+    es.addEventListener('deleted', (event) => {
+      const audioId = deletedIdOf(String(event.data));
+      if (audioId) deps.onDeleted?.(audioId);
+    });
     es.onopen = () => {
       if (stream !== es) return;
       deps.onMode('live');
@@ -132,3 +137,16 @@ export function createLive(deps) {
 }
 
 /** @typedef {ReturnType<typeof createLive>} Live */
+
+/**
+ * The id in a `deleted` event (`{"audioId": …}`), or null when it is not one.
+ * @param {string} data
+ */
+export function deletedIdOf(data) {
+  try {
+    const v = JSON.parse(data);
+    return v && typeof v === 'object' && typeof v.audioId === 'string' && v.audioId ? v.audioId : null;
+  } catch {
+    return null;
+  }
+}

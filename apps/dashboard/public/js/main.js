@@ -103,6 +103,7 @@ detail = createDetail(
     sub: byId('detail-sub', HTMLElement),
     body: byId('detail-body', HTMLElement),
     close: byId('detail-close', HTMLButtonElement),
+    remove: byId('detail-delete', HTMLButtonElement),
   },
   { api, state, recordings, table, onError: (message) => notices.showAlert(message) },
 );
@@ -113,6 +114,10 @@ const live = createLive({
     return token ? api.eventsUrl(token) : null;
   },
   onRecording: (view) => recordings.upsert(view),
+  onDeleted: (audioId) => {
+    if (detail.audioId === audioId) detail.close();
+    recordings.remove(audioId);
+  },
   onMode: (mode) => notices.setConnection(mode),
   poll: () => recordings.poll(),
   onCatchUp: () => {

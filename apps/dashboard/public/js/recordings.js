@@ -171,8 +171,22 @@ export function createRecordings(deps) {
     if (deps.signedIn()) await refreshOne(audioId);
   }
 
+  /**
+   * A deleted recording leaves the page (the stream said so, or this page deleted it).
+   * @param {string} audioId
+   */
+  function remove(audioId) {
+    const view = state.recordings.get(audioId);
+    state.recordings.delete(audioId);
+    for (const action of /** @type {const} */ (['transcribe', 'analyze']))
+      state.requests.delete(requestKey(action, audioId));
+    table.remove(audioId);
+    if (view) announce(`${view.filename || 'Recording'}: deleted`);
+  }
+
   return {
     upsert,
+    remove,
     rerender,
     loadFirstPage,
     loadMore,

@@ -146,6 +146,7 @@ export function placeholderView(audioId, file, now) {
     canTranscribe: { allowed: false, reason: 'the recording is being prepared' },
     canAnalyze: { allowed: false, reason: 'the recording has no transcript yet; transcribe it first' },
     metadata: null,
+    details: { title: null, tags: [], agent: null, customer: null, notes: null },
     queue: null,
   };
 }

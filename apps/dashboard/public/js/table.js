@@ -96,6 +96,15 @@ export function createTable(els, handlers) {
 
   return {
     render,
+    /**
+     * Drops the row of a deleted recording.
+     * @param {string} audioId
+     */
+    remove(audioId) {
+      rows.get(audioId)?.row.remove();
+      rows.delete(audioId);
+      els.empty.hidden = rows.size > 0;
+    },
     clear() {
       rows.clear();
       els.tbody.replaceChildren();

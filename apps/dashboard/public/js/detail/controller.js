@@ -33,6 +33,7 @@ import { createPlayer } from './player.js';
  * @property {HTMLElement} sub
  * @property {HTMLElement} body
  * @property {HTMLButtonElement} close
+ * @property {HTMLButtonElement} [remove] deletes the recording shown, after a confirmation
  */
 
 /**
@@ -56,7 +57,7 @@ const settle = (p) =>
 /**
  * @param {DetailEls} els
  * @param {{ api: Api, state: DashboardState, recordings: Recordings, table: Table,
- *   onError?: (message: string) => void }} deps
+ *   onError?: (message: string) => void, confirm?: (question: string) => boolean }} deps
  */
 export function createDetail(els, deps) {
   const { api, state, recordings } = deps;
@@ -184,8 +185,28 @@ export function createDetail(els, deps) {
     }
   }
 
+  /** Delete, once the user confirmed: the recording and everything made from it go. */
+  async function removeShown() {
+    if (!shown) return;
+    const audioId = shown.audioId;
+    const name = state.recordings.get(audioId)?.filename || 'this recording';
+    const ask = deps.confirm ?? ((q) => window.confirm(q));
+    if (!ask(`Delete ${name}? Its audio, transcript and every analysis are removed for good.`)) return;
+    if (els.remove) els.remove.disabled = true;
+    try {
+      await api.remove(audioId);
+      if (shown && shown.audioId === audioId) close();
+      recordings.remove(audioId);
+    } catch (err) {
+      deps.onError?.(`Delete failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      if (els.remove) els.remove.disabled = false;
+    }
+  }
+
   recordings.onChange(onRecording);
   els.close.addEventListener('click', close);
+  els.remove?.addEventListener('click', () => void removeShown());
   // Times anywhere in the panel seek the player (player.js says which clicks count).
   els.body.addEventListener('click', (e) => {
     if (player && shown) player.onClick(e);
@@ -198,6 +219,7 @@ export function createDetail(els, deps) {
   return {
     open,
     close,
+    removeShown,
     /** The open recording's player, or null. */
     get player() {
       return player;
