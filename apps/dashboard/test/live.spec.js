@@ -48,10 +48,13 @@ function setup({ withEventSource = true } = {}) {
   const modes = [];
   /** @type {string[]} */
   const received = [];
+  /** @type {string[]} */
+  const deleted = [];
   const counts = { polls: 0, catchUps: 0 };
   const live = createLive({
     url: () => '/events?access_token=t',
     onRecording: (view) => void received.push(view.audioId),
+    onDeleted: (audioId) => void deleted.push(audioId),
     onMode: (mode) => void modes.push(mode),
     poll: async () => void counts.polls++,
     onCatchUp: () => void counts.catchUps++,
@@ -63,7 +66,7 @@ function setup({ withEventSource = true } = {}) {
         }
       : null,
   });
-  return { live, streams, modes, received, counts };
+  return { live, streams, modes, received, deleted, counts };
 }
 
 describe('live updates', () => {
@@ -78,6 +81,19 @@ describe('live updates', () => {
     streams[0].send('{"broken"');
     streams[0].send(JSON.stringify(aView({ audioId: 'a2' })));
     expect(received).toEqual(['a1', 'a2']);
+    live.stop();
+  });
+
+  it('passes on the stream’s deleted events (the row goes) and skips malformed ones', () => {
+    const { live, streams, deleted } = setup();
+    live.start();
+    streams[0].open();
+    const send = (/** @type {string} */ data) =>
+      streams[0].listeners.get('deleted')?.(new MessageEvent('deleted', { data }));
+    send(JSON.stringify({ audioId: 'a1' }));
+    send('{"audioId": 42}');
+    send('not json');
+    expect(deleted).toEqual(['a1']);
     live.stop();
   });
 
