@@ -284,6 +284,21 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('get', '/events', '/events', { auth: false })).status).toBe(401);
   });
 
+  it('edits and deletes a recording, refusing bad edits with the documented errors', async () => {
+    const one = '/audios/{audioId}';
+    const edited = await call('patch', one, `/audios/${audioId}`, json({ title: 'Renewal call', tags: ['renewal'] }));
+    expect([edited.status, edited.body]).toMatchObject([
+      200,
+      { details: { title: 'Renewal call', tags: ['renewal'] } },
+    ]);
+    const unknown = await call('patch', one, `/audios/${audioId}`, json({ owner: 'bob' }));
+    expect([unknown.status, codeOf(unknown)]).toEqual([400, 'AUDIO.BAD_DETAILS']);
+    expect((await call('patch', one, '/audios/nope', json({ title: 'x' }))).status).toBe(404);
+    const gone = await call('delete', one, `/audios/${partedId}`);
+    expect([gone.status, gone.body]).toEqual([202, { audioId: partedId, status: 'deleting' }]);
+    expect((await call('delete', one, '/audios/nope')).status).toBe(404);
+  });
+
   it('has reached every documented operation', () => {
     expect(checker.unreached()).toEqual([]);
   });

@@ -162,6 +162,39 @@ const getRecording: Operation = {
   },
 };
 
+const updateRecording: Operation = {
+  tags: ['recordings'],
+  operationId: 'updateRecording',
+  summary: 'Change a recording’s title, tags, agent, customer or notes',
+  parameters: [audioIdParam],
+  requestBody: { required: true, content: { 'application/json': { schema: ref('DetailsChange') } } },
+  responses: {
+    '200': jsonBody('DetailsChanged', 'Saved; the list shows it once the read model has the event'),
+    '400': error('Not a JSON object, an unknown field, or a value too long', 'AUDIO.BAD_DETAILS', 'HTTP.BAD_REQUEST'),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '409': error('Another edit was saved meanwhile; send it again', 'AUDIO.CONFLICT'),
+    '503': unavailable,
+  },
+};
+
+const deleteRecording: Operation = {
+  tags: ['recordings'],
+  operationId: 'deleteRecording',
+  summary: 'Delete a recording and every artefact of it, in every service',
+  description:
+    'Asynchronous: each service removes its share (the source, chunks, engine results, transcripts, every ' +
+    'analysis, uploads in progress, its documents) when it reads `audio.deleted`. The recording answers 404 ' +
+    'from then on, and `/events` sends `deleted`.',
+  parameters: [audioIdParam],
+  responses: {
+    '202': jsonBody('DeletionAccepted', 'Accepted: the deletion is under way'),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '503': unavailable,
+  },
+};
+
 const createUpload: Operation = {
   tags: ['uploads'],
   operationId: 'createUpload',
@@ -587,7 +620,7 @@ export function openApiDocument(): OpenApiDocument {
         ),
       },
       '/all': { get: listRecordings },
-      '/audios/{audioId}': { get: getRecording },
+      '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
       '/audios/{audioId}/analysis': { get: getAnalysis },
       '/audios/{audioId}/audio': {

@@ -6,7 +6,13 @@
  */
 import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
-import { RECORDING_STATUSES, type RecordingView, type Transcript } from '@speech/contracts';
+import {
+  DETAIL_LIMITS,
+  RECORDING_STATUSES,
+  type RecordingDetails,
+  type RecordingView,
+  type Transcript,
+} from '@speech/contracts';
 
 /** True when A and B are assignable both ways (same fields, same optionality, same types). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -31,6 +37,30 @@ export const RecordingStatusSchema = z.enum(RECORDING_STATUSES);
 const FailureSchema = z.object({ code: z.string(), reason: z.string(), at: epochMs });
 const PermissionSchema = z.object({ allowed: z.boolean(), reason: z.string() });
 
+const optionalText = (max: number) => z.string().max(max).nullable();
+export const RecordingDetailsSchema = z
+  .object({
+    title: optionalText(DETAIL_LIMITS.title),
+    tags: z.array(z.string().min(1).max(DETAIL_LIMITS.tag)).max(DETAIL_LIMITS.tags),
+    agent: optionalText(DETAIL_LIMITS.agent),
+    customer: optionalText(DETAIL_LIMITS.customer),
+    notes: optionalText(DETAIL_LIMITS.notes),
+  })
+  .describe('What the owner wrote about the recording (PATCH /audios/{audioId})');
+sameShape<Same<z.output<typeof RecordingDetailsSchema>, RecordingDetails>>(true);
+
+export const DetailsChangeSchema = RecordingDetailsSchema.partial()
+  .strict()
+  .describe('Only the fields to change; null clears one. Text is trimmed, duplicate tags dropped.');
+
+export const DetailsChangedSchema = z.object({
+  audioId,
+  details: RecordingDetailsSchema,
+  revision: z.number().int().min(1).describe('one more on every edit'),
+});
+
+export const DeletionAcceptedSchema = z.object({ audioId, status: z.literal('deleting') });
+
 export const RecordingViewSchema = z.object({
   audioId,
   filename: z.string(),
@@ -51,6 +81,7 @@ export const RecordingViewSchema = z.object({
   canTranscribe: PermissionSchema,
   canAnalyze: PermissionSchema,
   metadata: z.record(z.string(), z.unknown()).nullable(),
+  details: RecordingDetailsSchema,
   queue: z.object({ position: z.number().int().min(1), of: z.number().int().min(1), etaMs: ms.nullable() }).nullable(),
 });
 sameShape<Same<z.output<typeof RecordingViewSchema>, RecordingView>>(true);
@@ -180,6 +211,10 @@ export const COMPONENT_SCHEMAS = {
   RecordingStatus: RecordingStatusSchema,
   RecordingView: RecordingViewSchema,
   RecordingPage: RecordingPageSchema,
+  RecordingDetails: RecordingDetailsSchema,
+  DetailsChange: DetailsChangeSchema,
+  DetailsChanged: DetailsChangedSchema,
+  DeletionAccepted: DeletionAcceptedSchema,
   Transcript: TranscriptSchema,
   TranscriptExport: TranscriptExportSchema,
   Analysis: StoredAnalysisSchema,

@@ -172,6 +172,9 @@ export interface RecordingDetails {
   notes: string | null;
 }
 
+/** Limits of the editable details (PATCH /audios/:id): characters per field, tag count and length. */
+export const DETAIL_LIMITS = { title: 200, agent: 120, customer: 120, notes: 5000, tags: 20, tag: 40 } as const;
+
 export const NO_DETAILS: RecordingDetails = { title: null, tags: [], agent: null, customer: null, notes: null };
 
 /**

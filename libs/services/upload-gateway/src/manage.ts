@@ -1,13 +1,10 @@
 import type { Express, RequestHandler } from 'express';
-import { newEvent, NO_DETAILS, objectKeys, type RecordingDetails } from '@speech/contracts';
+import { DETAIL_LIMITS, newEvent, NO_DETAILS, objectKeys, type RecordingDetails } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
 import { HttpError, route, userOf } from '@speech/platform';
 import { deletionsOf, onAudioDeleted, type Deletions, type HandlerMap } from '@speech/service-kit';
 import type { AudioRecord } from './audio-repository';
 import { PRODUCER, type GatewayDeps } from './upload-intake';
-
-/** Limits of the editable details (PATCH /audios/:id). */
-export const DETAIL_LIMITS = { title: 200, agent: 120, customer: 120, notes: 5000, tags: 20, tag: 40 } as const;
 
 /**
  * Managing a recording: DELETE /audios/:id (every artefact in every service, through
