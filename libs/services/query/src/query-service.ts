@@ -201,34 +201,46 @@ export async function createQueryService(deps: QueryDeps) {
       }),
     );
 
-    // No format: the stored JSON; `csv`: the metrics as a CSV download.
+    // No format: the stored JSON; `csv`: the metrics as a CSV download. The latest analysis.
     app.get(
       '/audios/:audioId/analysis',
       auth,
       route(async (req, res) => {
-        const format = req.query.format;
-        if (format === undefined || format === 'json') {
-          await sendArtefact(req, res, {
-            what: 'analysis',
-            code: 'ANALYSIS.NOT_FOUND',
-            keyOf: (doc) => doc.analysisKey,
-            type: 'application/json',
-          });
-          return;
-        }
-        if (format !== 'csv') {
-          throw new HttpError(
-            400,
-            'EXPORT.UNKNOWN_FORMAT',
-            `format must be csv or json, not ${JSON.stringify(format)}`,
-          );
-        }
+        const format = analysisFormat(req);
         const { doc, key } = await artefactOf(req, 'analysis', 'ANALYSIS.NOT_FOUND', (d) => d.analysisKey);
-        const csv = analysisCsv(await getJson<AnalysisResult>(deps.store, key));
-        sendDownload(res, csv, 'text/csv; charset=utf-8', safeFilename(doc.filename, '.metrics.csv'));
+        await sendAnalysis(req, res, format, key, safeFilename(doc.filename, '.metrics.csv'));
       }),
     );
 
+    // Every analysis of the recording, newest first (a re-analysis keeps the earlier ones).
+    app.get(
+      '/audios/:audioId/analyses',
+      auth,
+      route(async (req, res) => {
+        const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
+        const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
+        const page = await model.analysisVersions(userOf(req).id, String(req.params.audioId), { limit, cursor });
+        if (!page) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+        res.json(page);
+      }),
+    );
+
+    // One analysis of the recording, in the formats of /analysis.
+    app.get(
+      '/audios/:audioId/analyses/:analysisId',
+      auth,
+      route(async (req, res) => {
+        const format = analysisFormat(req);
+        const audioId = String(req.params.audioId);
+        const analysisId = String(req.params.analysisId);
+        const doc = await model.doc(userOf(req).id, audioId);
+        if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+        const found = await model.analysis(doc, analysisId);
+        if (!found) throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording has no analysis ${analysisId}`);
+        const filename = safeFilename(doc.filename, `.metrics-${analysisId.slice(0, 8)}.csv`);
+        await sendAnalysis(req, res, format, found.analysisKey, filename);
+      }),
+    );
     // The source recording, with byte ranges (a player seeks with them). An <audio> element
     // cannot send headers, so this route also takes ?access_token=.
     app.get(
@@ -299,6 +311,31 @@ export async function createQueryService(deps: QueryDeps) {
         live.off('deleted', onDeleted);
       });
     });
+
+    /** `json` (also no format: the stored JSON, inline) or `csv`; anything else is a 400. */
+    function analysisFormat(req: Request): 'json' | 'csv' {
+      const format = req.query.format;
+      if (format === undefined || format === 'json') return 'json';
+      if (format === 'csv') return 'csv';
+      throw new HttpError(400, 'EXPORT.UNKNOWN_FORMAT', `format must be csv or json, not ${JSON.stringify(format)}`);
+    }
+
+    /** A stored analysis: its JSON as stored, or its metrics as a CSV download. */
+    async function sendAnalysis(
+      req: Request,
+      res: Response,
+      format: 'json' | 'csv',
+      key: string,
+      csvFilename: string,
+    ): Promise<void> {
+      if (format === 'json') {
+        res.type('application/json');
+        await streamTo(req, res, await deps.store.get(key));
+        return;
+      }
+      const csv = analysisCsv(await getJson<AnalysisResult>(deps.store, key));
+      sendDownload(res, csv, 'text/csv; charset=utf-8', csvFilename);
+    }
 
     /** The user's recording and the key of one of its artefacts, or why there is none yet. */
     async function artefactOf(

@@ -219,4 +219,148 @@ describe('ReadModel', () => {
     expect(p3.nextCursor).toBeNull();
     expect(await m.get(user, 'other')).toBeNull();
   });
+
+  describe('analysis versions', () => {
+    const analysed = async (m: ReadModel, a: string) => {
+      await m.apply(anEvent('audio.uploaded', a, {}, 1));
+      await m.apply(anEvent('transcript.completed', a, {}, 2));
+    };
+    const completed = (a: string, analysisId: string, at: number, extra: Record<string, unknown> = {}) =>
+      anEvent(
+        'analysis.completed',
+        a,
+        { analysisId, analysisKey: `audio/${a}/analysis/${analysisId}.json`, ...extra },
+        at,
+      );
+    const ids = async (m: ReadModel, a: string) =>
+      (await m.analysisVersions(user, a, { limit: 10 }))?.items.map((v) => [v.analysisId, v.latest]);
+
+    it('lists every analysis newest first with who made it, and shows the newest', async () => {
+      const m = await model();
+      await analysed(m, 'v1');
+      await m.apply(anEvent('analysis.requested', 'v1', { analysisId: 'first' }, 3));
+      await m.apply(completed('v1', 'first', 4));
+      await m.apply(anEvent('analysis.requested', 'v1', { analysisId: 'second' }, 5));
+      await m.apply(completed('v1', 'second', 6, { analyst: 'llm:openai', model: 'gpt-4o-mini', callType: 'demo' }));
+      const page = await m.analysisVersions(user, 'v1', { limit: 10 });
+      expect(page).toEqual({
+        items: [
+          {
+            analysisId: 'second',
+            completedAt: 6,
+            analyst: 'llm:openai',
+            model: 'gpt-4o-mini',
+            issueCount: 2,
+            quizCount: 4,
+            callType: 'demo',
+            overallSentiment: 'positive',
+            latest: true,
+            path: '/audios/v1/analyses/second',
+          },
+          expect.objectContaining({ analysisId: 'first', completedAt: 4, analyst: 'offline', latest: false }),
+        ],
+        nextCursor: null,
+      });
+      expect((await m.doc(user, 'v1'))?.analysisKey).toBe('audio/v1/analysis/second.json');
+      expect((await m.get(user, 'v1'))?.analysisReady).toBe(true);
+      const first = await m.analysis((await m.doc(user, 'v1'))!, 'first');
+      expect(first).toMatchObject({ analysisKey: 'audio/v1/analysis/first.json', version: { latest: false } });
+    });
+
+    it('keeps one entry per analysis when an event comes twice, and the first announcement’s time', async () => {
+      const m = await model();
+      await analysed(m, 'v2');
+      await m.apply(completed('v2', 'first', 4));
+      await m.apply(completed('v2', 'second', 6));
+      // A redelivered request for the first analysis announces it again, later: it is not newer.
+      await m.apply(completed('v2', 'first', 9));
+      await m.apply(completed('v2', 'second', 6));
+      expect(await ids(m, 'v2')).toEqual([
+        ['second', true],
+        ['first', false],
+      ]);
+      expect((await m.analysisVersions(user, 'v2', { limit: 10 }))?.items[1]?.completedAt).toBe(4);
+      expect((await m.doc(user, 'v2'))?.latestAnalysisId).toBe('second');
+    });
+
+    it('shows the newest analysis whatever order the events arrive in', async () => {
+      const m = await model();
+      await m.apply(completed('v3', 'second', 6)); // before the upload, even
+      await m.apply(completed('v3', 'first', 4));
+      await analysed(m, 'v3');
+      expect(await ids(m, 'v3')).toEqual([
+        ['second', true],
+        ['first', false],
+      ]);
+      expect((await m.doc(user, 'v3'))?.analysisKey).toBe('audio/v3/analysis/second.json');
+    });
+
+    it('pages with a cursor, and shows nothing of another user’s recording', async () => {
+      const m = await model();
+      await analysed(m, 'v4');
+      for (let i = 0; i < 5; i++) await m.apply(completed('v4', `an${i}`, 10 + i));
+      const p1 = await m.analysisVersions(user, 'v4', { limit: 2 });
+      const p2 = await m.analysisVersions(user, 'v4', { limit: 2, cursor: p1?.nextCursor ?? undefined });
+      const p3 = await m.analysisVersions(user, 'v4', { limit: 2, cursor: p2?.nextCursor ?? undefined });
+      expect([p1, p2, p3].flatMap((p) => p?.items.map((v) => v.analysisId))).toEqual([
+        'an4',
+        'an3',
+        'an2',
+        'an1',
+        'an0',
+      ]);
+      expect(p3?.nextCursor).toBeNull();
+      expect(await m.analysisVersions('user-2', 'v4', { limit: 2 })).toBeNull();
+      expect(await m.analysisVersions(user, 'nothing', { limit: 2 })).toBeNull();
+    });
+
+    it('lists the latest analysis of a recording analysed before versions were kept, and a v1 event', async () => {
+      const store = SqliteDocumentStore.inMemory();
+      const m = new ReadModel(store);
+      await m.init();
+      await analysed(m, 'old');
+      await m.apply(completed('old', 'before', 4));
+      await store.collection('dashboard_analyses').delete({ audioId: 'old' }); // as an older version stored it
+      expect((await m.analysisVersions(user, 'old', { limit: 10 }))?.items).toEqual([
+        {
+          analysisId: 'before',
+          completedAt: 4,
+          analyst: null,
+          model: null,
+          issueCount: null,
+          quizCount: null,
+          callType: null,
+          overallSentiment: null,
+          latest: true,
+          path: '/audios/old/analyses/before',
+        },
+      ]);
+      const doc = (await m.doc(user, 'old'))!;
+      expect((await m.analysis(doc, 'before'))?.analysisKey).toBe('audio/old/analysis/before.json');
+      expect(await m.analysis(doc, 'missing')).toBeNull();
+      // A v1 event (decoded with the v2 fields' defaults) after it: the newer one is shown, both are listed.
+      const v1 = { userId: null, callType: null, overallSentiment: null, closingSentiment: null, issueTypes: [] };
+      await m.apply(completed('old', 'after', 8, { ...v1, agentTalkRatio: null, analysisPath: null }));
+      expect(await ids(m, 'old')).toEqual([
+        ['after', true],
+        ['before', false],
+      ]);
+      // A late event of an analysis older than the shown one does not replace it.
+      await m.apply(completed('old', 'older', 2));
+      expect((await m.doc(user, 'old'))?.latestAnalysisId).toBe('after');
+      expect(await ids(m, 'old')).toEqual([
+        ['after', true],
+        ['before', false],
+        ['older', false],
+      ]);
+    });
+
+    it('does not serve another recording’s analysis under this one', async () => {
+      const m = await model();
+      await analysed(m, 'x1');
+      await analysed(m, 'x2');
+      await m.apply(completed('x2', 'theirs', 4));
+      expect(await m.analysis((await m.doc(user, 'x1'))!, 'theirs')).toBeNull();
+    });
+  });
 });

@@ -6,7 +6,10 @@ import {
   NO_DETAILS,
   type RecordingDetails,
   deriveState,
+  type AnalysisVersion,
+  type AnalysisVersionPage,
   type AnyEvent,
+  type EventOf,
   type Failure,
   type RecordingFacts,
   type RecordingReader,
@@ -60,6 +63,33 @@ interface ChunkFact {
   ms?: number;
   /** When it was transcribed (transcribed facts): the measured speed of the platform. */
   at?: number;
+}
+
+/**
+ * One finished analysis of a recording (collection `dashboard_analyses`, one document per
+ * analysisId, indexed by audioId): the query service's own record of what analysis.completed
+ * said, so the versions are listed without reading the analyzer's collection, and a recording
+ * analysed many times grows the collection, never one document.
+ */
+export interface AnalysisVersionDoc {
+  _id: string; // analysisId
+  audioId: string;
+  analysisKey: string;
+  /** The earliest announcement seen (a redelivered request announces it again, later). */
+  completedAt: number;
+  /** Null for an analysis recorded from a recording analysed before versions were kept. */
+  analyst: string | null;
+  model: string | null;
+  issueCount: number | null;
+  quizCount: number | null;
+  callType: string | null;
+  overallSentiment: string | null;
+}
+
+/** One analysis of a recording and where it is stored. */
+export interface StoredAnalysis {
+  version: AnalysisVersion;
+  analysisKey: string;
 }
 
 /** What every transcribing recording's queue place is computed from, read once per request. */
@@ -129,6 +159,7 @@ export class ReadModel implements RecordingReader {
   readonly changes = new EventEmitter();
   private readonly docs: Collection<RecordingDoc>;
   private readonly chunkFacts: Collection<ChunkFact>;
+  private readonly analyses: Collection<AnalysisVersionDoc>;
 
   constructor(
     store: DocumentStore,
@@ -138,6 +169,7 @@ export class ReadModel implements RecordingReader {
   ) {
     this.docs = store.collection<RecordingDoc>('dashboard');
     this.chunkFacts = store.collection<ChunkFact>('dashboard_chunks');
+    this.analyses = store.collection<AnalysisVersionDoc>('dashboard_analyses');
     this.changes.setMaxListeners(0);
   }
 
@@ -150,6 +182,8 @@ export class ReadModel implements RecordingReader {
     // The queue estimate: the recordings being transcribed, and the latest chunk completions.
     await this.docs.ensureIndex({ status: 1 });
     await this.chunkFacts.ensureIndex({ kind: 1, at: -1 });
+    // GET /audios/:id/analyses: one recording's versions, newest first (and a deletion by audioId).
+    await this.analyses.ensureIndex({ audioId: 1, completedAt: -1, _id: -1 });
   }
 
   /** One lifecycle event (work-queue topics are not lifecycle facts: query does not subscribe to them). */
@@ -226,14 +260,9 @@ export class ReadModel implements RecordingReader {
       case 'analysis.requested':
         await this.patch(e.audioId, { $max: { analysisRequestedAt: at } });
         break;
-      case 'analysis.completed': {
-        const p = e.payload;
-        const doc = await this.patch(e.audioId, { $max: { analysisCompletedAt: at } });
-        // The newest finished analysis is the one shown.
-        if (doc && doc.analysisCompletedAt === at)
-          await set({ analysisKey: p.analysisKey, latestAnalysisId: p.analysisId });
+      case 'analysis.completed':
+        await this.addAnalysis(e);
         break;
-      }
       case 'analysis.failed': {
         const p = e.payload;
         await this.maxFailure(e.audioId, 'analysisFailed', { code: p.code, reason: p.reason, at });
@@ -314,6 +343,43 @@ export class ReadModel implements RecordingReader {
     return doc && doc.userId === userId ? doc : null;
   }
 
+  /**
+   * The user's recording's analyses, newest first (null: no such recording of theirs); the
+   * cursor is the (completedAt, analysisId) of the last item. A recording analysed before
+   * versions were kept lists its latest analysis from the recording's own facts.
+   */
+  async analysisVersions(
+    userId: string,
+    audioId: string,
+    opts: { limit: number; cursor?: string },
+  ): Promise<AnalysisVersionPage | null> {
+    const doc = await this.doc(userId, audioId);
+    if (!doc) return null;
+    const after = opts.cursor ? decodeCursor(opts.cursor) : null;
+    const filter: Filter = { audioId };
+    if (after) filter.$or = [{ completedAt: { $lt: after[0] } }, { completedAt: after[0], _id: { $lt: after[1] } }];
+    const stored = await this.analyses.find(filter, { sort: { completedAt: -1, _id: -1 }, limit: opts.limit + 1 });
+    const found: StoredAnalysis[] = stored.map((v) => this.storedAnalysis(doc, v));
+    const legacy = await this.legacyAnalysis(doc);
+    const key = (a: StoredAnalysis): [number, string] => [a.version.completedAt ?? 0, a.version.analysisId];
+    if (legacy && (!after || compareKeys(key(legacy), after) < 0)) found.push(legacy);
+    found.sort((a, b) => compareKeys(key(b), key(a)));
+    const page = found.slice(0, opts.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((a) => a.version),
+      nextCursor: found.length > opts.limit && last ? encodeCursor(...key(last)) : null,
+    };
+  }
+
+  /** One analysis of a recording (`doc`, from doc(): the user's own), or null if it has no such analysis. */
+  async analysis(doc: RecordingDoc, analysisId: string): Promise<StoredAnalysis | null> {
+    const v = await this.analyses.get(analysisId);
+    if (v && v.audioId === doc._id) return this.storedAnalysis(doc, v);
+    const legacy = await this.legacyAnalysis(doc);
+    return legacy && legacy.version.analysisId === analysisId ? legacy : null;
+  }
+
   /** Newest first; the cursor is the (createdAt, audioId) of the last item. */
   async list(userId: string, opts: { limit: number; cursor?: string; status?: string }): Promise<Page> {
     const filter: Filter = { userId };
@@ -380,6 +446,95 @@ export class ReadModel implements RecordingReader {
       metadata: d.metadata,
       details: d.details ? detailsOf(d.details) : NO_DETAILS,
       queue: d.status === 'transcribing' && queue ? queuePlace(d._id, queue.queued, queue.perChunkMs) : null,
+    };
+  }
+
+  /**
+   * Records one finished analysis (a set insert keyed by analysisId: a redelivery changes
+   * nothing but may lower its time to the first announcement), then shows the newest of them:
+   * the one with the latest first announcement, whatever order they arrived in.
+   */
+  private async addAnalysis(e: EventOf<'analysis.completed'>): Promise<void> {
+    const p = e.payload;
+    // A recording analysed before versions were kept has its latest on the document only:
+    // recorded first, so that it stays listed once a newer one is shown.
+    const before = await this.docs.get(e.audioId);
+    const legacy = before && (await this.legacyAnalysis(before));
+    if (legacy) {
+      const v = legacy.version;
+      await this.analyses.insert({
+        _id: v.analysisId,
+        audioId: e.audioId,
+        analysisKey: legacy.analysisKey,
+        completedAt: v.completedAt ?? 0,
+        analyst: null,
+        model: null,
+        issueCount: null,
+        quizCount: null,
+        callType: null,
+        overallSentiment: null,
+      });
+    }
+    await this.analyses.update(
+      { _id: p.analysisId },
+      {
+        $set: {
+          audioId: e.audioId,
+          analysisKey: p.analysisKey,
+          analyst: p.analyst,
+          model: p.model,
+          issueCount: p.issueCount,
+          quizCount: p.quizCount,
+          callType: p.callType,
+          overallSentiment: p.overallSentiment,
+        },
+        $min: { completedAt: e.occurredAt },
+      },
+      { upsert: true },
+    );
+    const [newest] = await this.analyses.find({ audioId: e.audioId }, { sort: { completedAt: -1, _id: -1 }, limit: 1 });
+    const doc = await this.patch(e.audioId, { $max: { analysisCompletedAt: e.occurredAt } });
+    if (!newest || !doc || doc.latestAnalysisId === newest._id) return;
+    await this.patch(e.audioId, { $set: { analysisKey: newest.analysisKey, latestAnalysisId: newest._id } });
+  }
+
+  private storedAnalysis(doc: RecordingDoc, v: AnalysisVersionDoc): StoredAnalysis {
+    return {
+      analysisKey: v.analysisKey,
+      version: {
+        analysisId: v._id,
+        completedAt: v.completedAt,
+        analyst: v.analyst,
+        model: v.model,
+        issueCount: v.issueCount,
+        quizCount: v.quizCount,
+        callType: v.callType,
+        overallSentiment: v.overallSentiment,
+        latest: v._id === doc.latestAnalysisId,
+        path: versionPath(doc._id, v._id),
+      },
+    };
+  }
+
+  /** The recording's shown analysis when it has no record of its own (analysed before versions were kept). */
+  private async legacyAnalysis(doc: RecordingDoc): Promise<StoredAnalysis | null> {
+    if (!doc.analysisKey) return null;
+    const analysisId = doc.latestAnalysisId ?? analysisIdOfKey(doc.analysisKey);
+    if (!analysisId || (await this.analyses.get(analysisId))) return null;
+    return {
+      analysisKey: doc.analysisKey,
+      version: {
+        analysisId,
+        completedAt: doc.analysisCompletedAt ?? null,
+        analyst: null,
+        model: null,
+        issueCount: null,
+        quizCount: null,
+        callType: null,
+        overallSentiment: null,
+        latest: true,
+        path: versionPath(doc._id, analysisId),
+      },
     };
   }
 
@@ -462,6 +617,19 @@ function withoutKeys(defaults: Record<string, unknown>, update: Update): Record<
   for (const op of Object.values(update))
     if (op && typeof op === 'object') for (const k of Object.keys(op)) used.add(k.split('.')[0]);
   return Object.fromEntries(Object.entries(defaults).filter(([k]) => !used.has(k)));
+}
+
+const versionPath = (audioId: string, analysisId: string) =>
+  `/audios/${encodeURIComponent(audioId)}/analyses/${encodeURIComponent(analysisId)}`;
+
+/** The analysisId in an analysis's object key (`audio/<audioId>/analysis/<analysisId>.json`). */
+function analysisIdOfKey(key: string): string | null {
+  const m = /\/analysis\/([^/]+)\.json$/.exec(key);
+  return m?.[1] ?? null;
+}
+
+function compareKeys(a: [number, string], b: [number, string]): number {
+  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 }
 
 export function encodeCursor(createdAt: number, id: string): string {
