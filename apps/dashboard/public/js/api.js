@@ -10,6 +10,7 @@
  * @typedef {import('./types.js').RecordingPage} RecordingPage
  * @typedef {import('./types.js').Transcript} Transcript
  * @typedef {import('./types.js').Analysis} Analysis
+ * @typedef {import('./types.js').AnalysisVersionPage} AnalysisVersionPage
  * @typedef {import('./types.js').ProcessingAction} ProcessingAction
  */
 
@@ -144,6 +145,21 @@ export function createApi(deps) {
     /** @param {string} audioId */
     async analysis(audioId) {
       return /** @type {Analysis} */ (await request('GET', `/audios/${id(audioId)}/analysis`));
+    },
+    /**
+     * Every analysis of the recording, newest first.
+     * @param {string} audioId
+     */
+    async analyses(audioId) {
+      return /** @type {AnalysisVersionPage} */ (await request('GET', `/audios/${id(audioId)}/analyses`));
+    },
+    /**
+     * One analysis of the recording (an earlier version, or the latest).
+     * @param {string} audioId
+     * @param {string} analysisId
+     */
+    async analysisVersion(audioId, analysisId) {
+      return /** @type {Analysis} */ (await request('GET', `/audios/${id(audioId)}/analyses/${id(analysisId)}`));
     },
     /**
      * Asks for a transcription or an analysis (202 when accepted).

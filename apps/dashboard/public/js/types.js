@@ -7,6 +7,9 @@
  * @typedef {import('../../../../libs/contracts/src/recording-status').RecordingView} RecordingView
  * @typedef {import('../../../../libs/contracts/src/recording-status').RecordingStatus} RecordingStatus
  * @typedef {import('../../../../libs/contracts/src/recording-status').Permission} Permission
+ * @typedef {import('../../../../libs/contracts/src/recording-status').AnalysisVersion} AnalysisVersion
+ * @typedef {import('../../../../libs/contracts/src/recording-status').AnalysisVersionPage} AnalysisVersionPage
+ *   `GET /audios/:id/analyses`, newest first.
  * @typedef {import('../../../../libs/contracts/src/transcript').Transcript} Transcript
  * @typedef {import('../../../../libs/contracts/src/transcript').Segment} Segment
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').AnalysisResult} Analysis

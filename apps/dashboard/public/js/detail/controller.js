@@ -10,6 +10,7 @@ import { statusLabel, detailFacts, transcribingText } from '../status.js';
 import { detailBody } from './body.js';
 import { exportsPanel } from './exports.js';
 import { createPlayer } from './player.js';
+import { versionPicker } from './versions.js';
 
 /**
  * @typedef {import('../types.js').RecordingView} RecordingView
@@ -37,10 +38,11 @@ import { createPlayer } from './player.js';
  */
 
 /**
- * What the open panel shows: its load's sequence number, and the view flags it was rendered
- * from (status null while the first load runs).
+ * What the open panel shows: its load's sequence number, the view flags it was rendered
+ * from (status null while the first load runs), and the analysis version the user picked
+ * (null: the latest).
  * @typedef {{ audioId: string, seq: number, status: string | null, transcriptReady: boolean,
- *   analysisReady: boolean, callType: string | null }} Shown
+ *   analysisReady: boolean, callType: string | null, analysisId: string | null }} Shown
  */
 
 /**
@@ -70,6 +72,8 @@ export function createDetail(els, deps) {
    * @type {import('./player.js').Player | null}
    */
   let player = null;
+  /** The user just picked a version: the next render puts the focus back on the picker. */
+  let repick = false;
 
   /** @param {string} audioId */
   function playerFor(audioId) {
@@ -88,7 +92,15 @@ export function createDetail(els, deps) {
   /** @param {string} audioId */
   async function open(audioId) {
     const previous = shown && shown.audioId;
-    shown = { audioId, seq: ++seq, status: null, transcriptReady: false, analysisReady: false, callType: null };
+    shown = {
+      audioId,
+      seq: ++seq,
+      status: null,
+      transcriptReady: false,
+      analysisReady: false,
+      callType: null,
+      analysisId: null,
+    };
     state.selected = audioId;
     if (previous && previous !== audioId) recordings.rerender(previous);
     recordings.rerender(audioId);
@@ -121,9 +133,13 @@ export function createDetail(els, deps) {
       }
       return;
     }
-    const [transcript, analysis] = await Promise.all([
+    const picked = shown.analysisId;
+    const [transcript, analysis, versions] = await Promise.all([
       view.transcriptReady ? settle(api.transcript(audioId)) : Promise.resolve(null),
-      view.analysisReady ? settle(api.analysis(audioId)) : Promise.resolve(null),
+      !view.analysisReady
+        ? Promise.resolve(null)
+        : settle(picked ? api.analysisVersion(audioId, picked) : api.analysis(audioId)),
+      view.analysisReady ? settle(api.analyses(audioId)) : Promise.resolve(null),
     ]);
     if (!shown || shown.seq !== mySeq) return; // another recording was opened meanwhile
     // The view's flags, not the fetches' outcome: a failed fetch must not reload in a loop.
@@ -136,13 +152,33 @@ export function createDetail(els, deps) {
     // The source is stored from `uploaded` on; before that there is nothing to play.
     const p = view.status === 'uploading' ? null : playerFor(audioId);
     const downloads = exportsPanel(view, (path) => api.download(path), deps.onError || (() => undefined));
+    // Without the list (it failed to load) the panel shows the analysis alone, as before.
+    const picker = versions && versions.value ? versionPicker(versions.value.items, picked, pick) : null;
     els.body.replaceChildren(
       ...(p ? [p.element] : []),
       ...(downloads ? [downloads] : []),
+      ...(picker ? [picker] : []),
       ...detailBody(view, transcript, analysis),
     );
     if (p) p.index(els.body);
+    if (picker && repick) {
+      repick = false;
+      const select = picker.querySelector('select');
+      if (select) select.focus();
+    }
     els.body.setAttribute('aria-busy', 'false');
+  }
+
+  /**
+   * Opens another analysis version in the panels (the latest is shown as the default).
+   * @param {string} analysisId
+   */
+  function pick(analysisId) {
+    if (!shown) return;
+    shown.analysisId = analysisId;
+    shown.seq = ++seq;
+    repick = true; // the picker is built anew: keep the keyboard on it
+    void load(shown.seq);
   }
 
   /** @param {RecordingView} view */
@@ -162,6 +198,8 @@ export function createDetail(els, deps) {
     const gained = (view.transcriptReady && !shown.transcriptReady) || (view.analysisReady && !shown.analysisReady);
     const moved = view.status !== shown.status;
     shown.status = view.status;
+    // A new analysis (the status moved on): it is shown, not the version picked before.
+    if (moved) shown.analysisId = null;
     if (gained || moved) {
       shown.seq = ++seq;
       void load(shown.seq);
