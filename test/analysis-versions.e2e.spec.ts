@@ -1,10 +1,14 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import type { AnalysisResult } from '@speech/analysis';
 import type { AnalysisVersionPage } from '@speech/contracts';
-import { Api, errorOf, FIXTURES, PlatformProcess } from '@speech/harness';
+import { Api, errorOf, FIXTURES, PlatformProcess, ROOT } from '@speech/harness';
 import { eventually } from '@speech/testing';
 
 jest.setTimeout(10 * 60_000);
+
+const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Versions of an analysis, end to end on the single process: a recording analysed twice lists
@@ -14,13 +18,15 @@ jest.setTimeout(10 * 60_000);
 describe('analysis versions (HTTP API)', () => {
   const platform = new PlatformProcess();
   let api: Api;
+  let token: string;
   let audioId: string;
   let first: string;
   let second: string;
 
   beforeAll(async () => {
     await platform.start();
-    api = new Api(platform.url, await platform.token('alice'));
+    token = await platform.token('alice');
+    api = new Api(platform.url, token);
     const res = await api.upload(join(FIXTURES, 'product-names.stereo.mp3'), {
       autoTranscribe: 'true',
       autoAnalyze: 'true',
@@ -115,5 +121,46 @@ describe('analysis versions (HTTP API)', () => {
       status: 404,
       code: 'AUDIO.NOT_FOUND',
     });
+  });
+
+  it('offers the versions in the dashboard’s detail view and opens the older one there', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "bash scripts/setup.sh --test"`);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(`${platform.url}/#token=${token}`);
+      await page.locator(`tr[data-audio-id="${audioId}"] [data-action="view"]`).click();
+      const picker = page.locator('#detail [data-section="versions"] select');
+      await picker.waitFor({ timeout: 30_000 });
+      const options = picker.locator('option');
+      const values = await page.evaluate<string[]>(
+        `[...document.querySelectorAll('#detail [data-section="versions"] option')].map((o) => o.value)`,
+      );
+      expect(values).toEqual([second, first]);
+      expect(await options.first().textContent()).toMatch(/ · offline · latest$/);
+      expect(await picker.inputValue()).toBe(second);
+
+      const opened = page.waitForResponse((r) => r.url().endsWith(`/audios/${audioId}/analyses/${first}`));
+      await picker.selectOption(first);
+      expect((await opened).status()).toBe(200);
+      const select = `document.querySelector('#detail [data-section="versions"] select')`;
+      await page.waitForFunction(
+        `${select}?.value === ${JSON.stringify(first)} && !!document.querySelector('#detail [data-section="summary"]')`,
+        undefined,
+        { timeout: 15_000 },
+      );
+      expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('analysis-version');
+      const artifacts = join(ROOT, 'test/artifacts');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'analysis-versions.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,6 +1,5 @@
 // @ts-check
-import { when } from '../public/js/format.js';
-import { versionChoices, versionLabel } from '../public/js/detail/versions.js';
+import { versionChoices, versionLabel, versionTime } from '../public/js/detail/versions.js';
 
 /** @typedef {import('../public/js/types.js').AnalysisVersion} AnalysisVersion */
 
@@ -29,12 +28,18 @@ describe('analysis versions', () => {
     const at = 1_700_000_500_000;
     expect(
       versionLabel(aVersion('b', { completedAt: at, analyst: 'llm:openai', model: 'gpt-4o-mini', latest: true })),
-    ).toBe(`${when(at)} · llm:openai (gpt-4o-mini) · latest`);
-    expect(versionLabel(aVersion('a', { completedAt: at }))).toBe(`${when(at)} · offline`);
+    ).toBe(`${versionTime(at)} · llm:openai (gpt-4o-mini) · latest`);
+    expect(versionLabel(aVersion('a', { completedAt: at }))).toBe(`${versionTime(at)} · offline`);
     // Listed from before versions were kept: no analyst on record, and perhaps no time.
     expect(versionLabel(aVersion('old', { completedAt: null, analyst: null, latest: true }))).toBe(
       '— · analyst not recorded · latest',
     );
+  });
+
+  it('tells apart two analyses made within one minute', () => {
+    const minute = Date.UTC(2025, 2, 12, 14, 5, 0);
+    expect(versionTime(minute + 9_000)).not.toBe(versionTime(minute + 39_000));
+    expect(versionTime(null)).toBe('—');
   });
 
   it('offers a choice only when there are two analyses or more, in the server’s order', () => {

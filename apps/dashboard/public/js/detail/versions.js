@@ -5,21 +5,29 @@
  * panels. Newest first, labelled by time and analyst; the latest is the default.
  */
 import { h } from '../dom.js';
-import { when } from '../format.js';
 
 /**
  * @typedef {import('../types.js').AnalysisVersion} AnalysisVersion
  * @typedef {{ value: string, label: string, selected: boolean }} VersionChoice
  */
 
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
 /**
- * "12 Mar 2025, 14:05 · llm:openai (gpt-4o-mini) · latest"; an analysis from before versions
+ * When a version was made, to the second (two analyses a minute apart must read apart); '—'
+ * when unknown.
+ * @param {number | null} epochMs
+ */
+export const versionTime = (epochMs) => (epochMs ? timeFormat.format(new Date(epochMs)) : '—');
+
+/**
+ * "12 Mar 2025, 14:05:09 · llm:openai (gpt-4o-mini) · latest"; an analysis from before versions
  * were kept names no analyst.
  * @param {AnalysisVersion} v
  */
 export function versionLabel(v) {
   const analyst = v.analyst ? `${v.analyst}${v.model ? ` (${v.model})` : ''}` : 'analyst not recorded';
-  return [when(v.completedAt), analyst, v.latest ? 'latest' : null].filter(Boolean).join(' · ');
+  return [versionTime(v.completedAt), analyst, v.latest ? 'latest' : null].filter(Boolean).join(' · ');
 }
 
 /**
