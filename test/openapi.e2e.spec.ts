@@ -229,6 +229,12 @@ describe('the API answers as its OpenAPI document says', () => {
     await ok(analysis, `/audios/${audioId}/analysis`, 'application/json');
     await ok(analysis, `/audios/${audioId}/analysis?format=json`, 'application/json');
     await ok(analysis, `/audios/${audioId}/analysis?format=csv`, 'text/csv');
+    const versions = await ok('/audios/{audioId}/analyses', `/audios/${audioId}/analyses`, 'application/json');
+    const [latest] = (versions.body as { items: { analysisId: string; latest: boolean }[] }).items;
+    expect(latest?.latest).toBe(true);
+    const version = '/audios/{audioId}/analyses/{analysisId}';
+    await ok(version, `/audios/${audioId}/analyses/${latest?.analysisId}`, 'application/json');
+    await ok(version, `/audios/${audioId}/analyses/${latest?.analysisId}?format=csv`, 'text/csv');
   });
 
   it('answers bad reads with the documented errors', async () => {
@@ -252,6 +258,11 @@ describe('the API answers as its OpenAPI document says', () => {
     await refused('/audios/{audioId}/analysis', '/audios/nope/analysis', 404, 'AUDIO.NOT_FOUND');
     await refused('/audios/{audioId}/analysis', `/audios/${partedId}/analysis`, 404, 'ANALYSIS.NOT_FOUND');
     await refused('/audios/{audioId}/audio', '/audios/nope/audio', 404, 'AUDIO.NOT_FOUND');
+    await refused('/audios/{audioId}/analyses', '/audios/nope/analyses', 404, 'AUDIO.NOT_FOUND');
+    await refused('/audios/{audioId}/analyses', `/audios/${audioId}/analyses?cursor=garbage`, 400, 'QUERY.BAD_REQUEST');
+    const version = '/audios/{audioId}/analyses/{analysisId}';
+    await refused(version, `/audios/${audioId}/analyses/nope`, 404, 'ANALYSIS.NOT_FOUND');
+    await refused(version, `/audios/${audioId}/analyses/nope?format=pdf`, 400, 'EXPORT.UNKNOWN_FORMAT');
   });
 
   it('streams the audio with ranges, by header or ?access_token=', async () => {

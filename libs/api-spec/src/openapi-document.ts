@@ -421,6 +421,55 @@ const getAnalysis: Operation = {
   },
 };
 
+const listAnalyses: Operation = {
+  tags: ['results'],
+  operationId: 'listAnalyses',
+  summary: 'Every analysis of the recording, newest first (re-analysing keeps the earlier ones)',
+  parameters: [
+    audioIdParam,
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+    { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'the previous page’s nextCursor' },
+  ],
+  responses: {
+    '200': jsonBody('AnalysisVersionPage', 'The versions; empty before the first analysis'),
+    '400': error('A malformed cursor', 'QUERY.BAD_REQUEST'),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '503': unavailable,
+  },
+};
+
+const getAnalysisVersion: Operation = {
+  tags: ['results'],
+  operationId: 'getAnalysisVersion',
+  summary: 'One analysis of the recording, or its metrics as CSV',
+  parameters: [
+    audioIdParam,
+    {
+      name: 'analysisId',
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      description: 'from GET /audios/{audioId}/analyses',
+    },
+    formatParam(['json', 'csv'], '`csv`: `<name>.metrics-<first 8 characters of the id>.csv`'),
+  ],
+  responses: {
+    '200': {
+      description: 'That analysis, or its metrics CSV download',
+      headers: attachment,
+      content: {
+        'application/json': { schema: ref('Analysis') },
+        'text/csv': text('the metrics: a call row and one row per speaker'),
+      },
+    },
+    '400': unknownFormat,
+    ...authenticated(),
+    '404': error('No such recording, or no such analysis of it', 'AUDIO.NOT_FOUND', 'ANALYSIS.NOT_FOUND'),
+    '503': unavailable,
+  },
+};
+
 const audioParams: Parameter[] = [
   audioIdParam,
   {
@@ -623,6 +672,8 @@ export function openApiDocument(): OpenApiDocument {
       '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
       '/audios/{audioId}/analysis': { get: getAnalysis },
+      '/audios/{audioId}/analyses': { get: listAnalyses },
+      '/audios/{audioId}/analyses/{analysisId}': { get: getAnalysisVersion },
       '/audios/{audioId}/audio': {
         get: {
           tags: ['results'],

@@ -9,6 +9,8 @@ import { AnalysisResultSchema } from '@speech/analysis';
 import {
   DETAIL_LIMITS,
   RECORDING_STATUSES,
+  type AnalysisVersion,
+  type AnalysisVersionPage,
   type RecordingDetails,
   type RecordingView,
   type Transcript,
@@ -198,6 +200,26 @@ export const TranscriptionAcceptedSchema = z.object({
 
 export const AnalysisAcceptedSchema = z.object({ audioId, status: z.literal('analyzing'), analysisId: z.string() });
 
+export const AnalysisVersionSchema = z.object({
+  analysisId: z.string(),
+  completedAt: epochMs.nullable().describe('when it was first announced; null if not known'),
+  analyst: z.string().nullable().describe('offline, llm:openai …; null for one listed from before versions were kept'),
+  model: z.string().nullable(),
+  issueCount: z.number().int().min(0).nullable(),
+  quizCount: z.number().int().min(0).nullable(),
+  callType: z.string().nullable(),
+  overallSentiment: z.string().nullable(),
+  latest: z.boolean().describe('the one GET /audios/{audioId}/analysis serves'),
+  path: z.string().describe('where it is served: /audios/{audioId}/analyses/{analysisId}'),
+});
+sameShape<Same<z.output<typeof AnalysisVersionSchema>, AnalysisVersion>>(true);
+
+export const AnalysisVersionPageSchema = z.object({
+  items: z.array(AnalysisVersionSchema),
+  nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
+});
+sameShape<Same<z.output<typeof AnalysisVersionPageSchema>, AnalysisVersionPage>>(true);
+
 export const HealthSchema = z.object({ status: z.literal('ok'), service: z.string() });
 
 export const ReadinessSchema = z.object({
@@ -218,6 +240,8 @@ export const COMPONENT_SCHEMAS = {
   Transcript: TranscriptSchema,
   TranscriptExport: TranscriptExportSchema,
   Analysis: StoredAnalysisSchema,
+  AnalysisVersion: AnalysisVersionSchema,
+  AnalysisVersionPage: AnalysisVersionPageSchema,
   Uploaded: UploadedSchema,
   CreateUpload: CreateUploadSchema,
   UploadCreated: UploadCreatedSchema,

@@ -267,6 +267,21 @@ describe('ReadModel', () => {
       expect(first).toMatchObject({ analysisKey: 'audio/v1/analysis/first.json', version: { latest: false } });
     });
 
+    it('forgets every version when the recording is deleted', async () => {
+      const store = SqliteDocumentStore.inMemory();
+      const m = new ReadModel(store);
+      await m.init();
+      await analysed(m, 'gone');
+      await m.apply(completed('gone', 'first', 4));
+      await m.apply(completed('gone', 'second', 6));
+      await analysed(m, 'kept');
+      await m.apply(completed('kept', 'third', 7));
+      await m.remove('gone', user);
+      expect(await m.analysisVersions(user, 'gone', { limit: 10 })).toBeNull();
+      expect(await store.collection('dashboard_analyses').find({ audioId: 'gone' })).toEqual([]);
+      expect(await ids(m, 'kept')).toEqual([['third', true]]);
+    });
+
     it('keeps one entry per analysis when an event comes twice, and the first announcement’s time', async () => {
       const m = await model();
       await analysed(m, 'v2');

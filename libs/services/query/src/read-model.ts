@@ -329,6 +329,7 @@ export class ReadModel implements RecordingReader {
     const owner = userId ?? (await this.docs.get(audioId))?.userId ?? null;
     await this.docs.delete({ _id: audioId });
     await this.chunkFacts.delete({ audioId });
+    await this.analyses.delete({ audioId });
     if (owner) this.tx.afterCommit(() => this.changes.emit('deleted', owner, audioId));
   }
 
