@@ -25,6 +25,7 @@ import { pipelineBench } from './pipeline.bench';
 import { queryBench } from './query.bench';
 import { rssBench } from './rss.bench';
 import { scalingBench } from './scaling.bench';
+import { searchBench } from './search.bench';
 import { sttEnginesBench } from './stt-engines.bench';
 import { uploadBench } from './upload.bench';
 import { werBench } from './wer.bench';
@@ -34,6 +35,7 @@ export const BENCHMARKS: Benchmark[] = [
   chunkerBench,
   rssBench,
   queryBench,
+  searchBench,
   uploadBench,
   sttEnginesBench,
   werBench,

@@ -21,6 +21,7 @@ import { defineAnalyzer } from '@speech/analyzer';
 import { defineChunker } from '@speech/chunker';
 import { defineMerger } from '@speech/merger';
 import { defineQuery } from '@speech/query';
+import { SqliteSearchIndex } from '@speech/search';
 import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
 import { defineSttWorker } from '@speech/stt-worker';
 import { defineUploadGateway } from '@speech/upload-gateway';
@@ -70,7 +71,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
 
   // The six services, defined as each one's own process defines it, sharing one database.
   const infraOf = (service: string): ServiceInfra => ({ bus, store, docs, tx, log: log.child({ service }) });
-  const query = await defineQuery(infraOf('query'), access);
+  const query = await defineQuery(infraOf('query'), access, 'in-process', new SqliteSearchIndex(tx));
   const services: ServiceDefinition[] = [
     await defineChunker(infraOf('chunker'), cfg),
     await defineSttWorker(infraOf('stt-worker'), stt, cfg),

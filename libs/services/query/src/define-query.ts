@@ -1,5 +1,6 @@
 import { mountApiDocs } from '@speech/api-spec';
 import type { AccessControl } from '@speech/platform';
+import type { SearchIndex } from '@speech/search';
 import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
 import { createQueryService, DEFAULT_DASHBOARD_DIR } from './query-service';
 import type { ReadModel } from './read-model';
@@ -14,8 +15,10 @@ export async function defineQuery(
   access: AccessControl,
   /** `bus` where several query replicas run (the distributed mode); see QueryDeps.live. */
   live: 'in-process' | 'bus' = 'in-process',
+  /** GET /search's index (the single process: SQLite FTS5 in its database). */
+  search?: SearchIndex,
 ): Promise<ServiceDefinition & { model: ReadModel }> {
-  const query = await createQueryService({ ...infra, access, dashboardDir: DEFAULT_DASHBOARD_DIR, live });
+  const query = await createQueryService({ ...infra, access, dashboardDir: DEFAULT_DASHBOARD_DIR, live, search });
   return {
     name: 'query',
     model: query.model,

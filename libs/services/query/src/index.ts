@@ -1,3 +1,5 @@
 export * from './query-service';
 export * from './read-model';
 export * from './define-query';
+export * from './search-indexer';
+export * from './search-params';

@@ -26,12 +26,15 @@ import {
   type AccessControl,
   type Logger,
 } from '@speech/platform';
+import type { SearchIndex } from '@speech/search';
 import { getJson, type ObjectStore } from '@speech/storage';
 import { deletionsOf, onAudioDeleted, skipDeleted } from '@speech/service-kit';
 import { exportTranscript, isTranscriptFormat, TRANSCRIPT_FORMATS } from '@speech/transcript';
 import { playableMediaType } from './media-type';
 import { ReadModel, type RecordingDoc } from './read-model';
 import { recordingsCsvHeader, recordingsCsvRows } from './recordings-csv';
+import { SearchIndexer } from './search-indexer';
+import { searchQueryOf } from './search-params';
 
 export const GROUP = 'query';
 /** Topics the read model does not build from: work items, and its own live notifications. */
@@ -55,12 +58,16 @@ export interface QueryDeps {
    * and every replica, through an ephemeral subscription of its own, tells its clients.
    */
   live?: 'in-process' | 'bus';
+  /** The full-text index behind GET /search, kept by the read model's handlers; none: a 503. */
+  search?: SearchIndex;
 }
 
 /** Builds the read model from every lifecycle topic and serves reads, SSE and the dashboard. */
 export async function createQueryService(deps: QueryDeps) {
   const model = new ReadModel(deps.docs, Date.now, deps.tx);
   await model.init();
+  await deps.search?.init();
+  const indexer = deps.search ? new SearchIndexer(deps.search, model, deps.store) : null;
 
   // What the SSE route listens to: `change` (userId, view).
   const live = deps.live === 'bus' ? new EventEmitter().setMaxListeners(0) : model.changes;
@@ -99,7 +106,10 @@ export async function createQueryService(deps: QueryDeps) {
       deps.bus.subscribe(
         GROUP,
         topic,
-        skipDeleted(deletions, purge, (e) => model.apply(e)),
+        skipDeleted(deletions, purge, async (e, ctx) => {
+          await model.apply(e);
+          await indexer?.apply(e, ctx);
+        }),
       );
     }
     deps.bus.subscribe(GROUP, 'audio.deleted', (e, ctx) =>
@@ -160,6 +170,18 @@ export async function createQueryService(deps: QueryDeps) {
         const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
         const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
         res.json(await model.list(userOf(req).id, { limit, cursor, status }));
+      }),
+    );
+
+    // Full-text search over the user's titles, tags and transcripts (libs/search).
+    app.get(
+      '/search',
+      auth,
+      route(async (req, res) => {
+        const q = searchQueryOf(userOf(req).id, req.query);
+        if (!deps.search) throw new HttpError(503, 'SEARCH.UNAVAILABLE', 'search is not configured here');
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.json(await deps.search.search(q));
       }),
     );
 

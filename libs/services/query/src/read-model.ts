@@ -48,6 +48,9 @@ export interface RecordingDoc extends RecordingFacts {
   transcriptKey: string | null;
   analysisKey: string | null;
   latestAnalysisId: string | null;
+  /** From the newest analysis (analysis.completed v2): what search filters by. */
+  callType?: string | null;
+  issueTypes?: string[];
   status: RecordingView['status'];
   failure: Failure | null;
   progress: RecordingView['progress'];
@@ -84,6 +87,8 @@ export interface AnalysisVersionDoc {
   quizCount: number | null;
   callType: string | null;
   overallSentiment: string | null;
+  /** The issue types it found (search filters on the latest analysis's). */
+  issueTypes?: string[];
 }
 
 /** One analysis of a recording and where it is stored. */
@@ -339,6 +344,11 @@ export class ReadModel implements RecordingReader {
     return this.view(doc, doc.status === 'transcribing' ? await this.queueSnapshot() : null);
   }
 
+  /** The document whoever owns it: for the read model's own consumers (the search indexer), never a route. */
+  async docById(audioId: string): Promise<RecordingDoc | null> {
+    return this.docs.get(audioId);
+  }
+
   async doc(userId: string, audioId: string): Promise<RecordingDoc | null> {
     const doc = await this.docs.get(audioId);
     return doc && doc.userId === userId ? doc : null;
@@ -488,6 +498,7 @@ export class ReadModel implements RecordingReader {
           quizCount: p.quizCount,
           callType: p.callType,
           overallSentiment: p.overallSentiment,
+          issueTypes: p.issueTypes ?? [],
         },
         $min: { completedAt: e.occurredAt },
       },
@@ -496,7 +507,15 @@ export class ReadModel implements RecordingReader {
     const [newest] = await this.analyses.find({ audioId: e.audioId }, { sort: { completedAt: -1, _id: -1 }, limit: 1 });
     const doc = await this.patch(e.audioId, { $max: { analysisCompletedAt: e.occurredAt } });
     if (!newest || !doc || doc.latestAnalysisId === newest._id) return;
-    await this.patch(e.audioId, { $set: { analysisKey: newest.analysisKey, latestAnalysisId: newest._id } });
+    // The newest finished analysis is the one shown, and the one search filters on.
+    await this.patch(e.audioId, {
+      $set: {
+        analysisKey: newest.analysisKey,
+        latestAnalysisId: newest._id,
+        callType: newest.callType ?? null,
+        issueTypes: newest.issueTypes ?? [],
+      },
+    });
   }
 
   private storedAnalysis(doc: RecordingDoc, v: AnalysisVersionDoc): StoredAnalysis {

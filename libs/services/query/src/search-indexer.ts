@@ -1,0 +1,60 @@
+import type { AnyEvent } from '@speech/contracts';
+import type { MessageContext } from '@speech/messaging';
+import { transcriptSegments, type SearchIndex, type SearchRecording } from '@speech/search';
+import type { ObjectStore } from '@speech/storage';
+import type { ReadModel, RecordingDoc } from './read-model';
+
+/**
+ * Keeps the search index in step with the read model: after each event the read model applied,
+ * the recording's searchable fields (title, tags, filters) are put again, and its transcript is
+ * indexed when `transcript.completed` arrives (or when the upload arrives after it), streamed
+ * from the object store segment by segment. Runs in the read model's handler, so in the single
+ * process its writes commit with the event's offset; a redelivery replaces the same rows.
+ */
+export class SearchIndexer {
+  constructor(
+    private readonly index: SearchIndex,
+    private readonly model: ReadModel,
+    private readonly store: ObjectStore,
+  ) {}
+
+  async apply(e: AnyEvent, ctx?: Pick<MessageContext, 'commitProgress'>): Promise<void> {
+    const doc = await this.model.docById(e.audioId);
+    // Not uploaded yet as far as the read model knows: the upload event indexes it.
+    if (!doc?.userId) return;
+    await this.index.putRecording(searchRecordingOf(doc, doc.userId));
+    const key =
+      e.type === 'transcript.completed'
+        ? e.payload.transcriptKey
+        : e.type === 'audio.uploaded'
+          ? doc.transcriptKey
+          : null;
+    if (!key) return;
+    const body = await this.store.get(key);
+    await this.index.replaceTranscript(doc._id, transcriptSegments(body), ctx?.commitProgress);
+  }
+}
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
+const stringOr = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/**
+ * What a recording is found and filtered by. The title and tags are the recording's own fields
+ * where it has them, else the upload's metadata (`title`, `tags`, `agent`), else the file name.
+ */
+export function searchRecordingOf(doc: RecordingDoc, userId: string): SearchRecording {
+  const own = doc as RecordingDoc & { title?: unknown; tags?: unknown; agent?: unknown };
+  const meta = doc.metadata ?? {};
+  return {
+    audioId: doc._id,
+    userId,
+    createdAt: doc.createdAt,
+    title: stringOr(own.title) ?? stringOr(meta.title) ?? doc.filename,
+    tags: strings(own.tags ?? meta.tags),
+    agent: stringOr(own.agent) ?? stringOr(meta.agent),
+    callType: doc.callType ?? null,
+    status: doc.status,
+    issueTypes: doc.issueTypes ?? [],
+  };
+}
