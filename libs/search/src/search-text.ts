@@ -9,7 +9,10 @@ export const MAX_QUERY_TERMS = 12;
  * (SQLite's unicode61 tokenizer with remove_diacritics 2 does the same).
  */
 export function normaliseWord(word: string): string {
-  return word.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return word
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;

@@ -8,6 +8,7 @@
 /**
  * @typedef {import('./types.js').RecordingView} RecordingView
  * @typedef {import('./types.js').RecordingPage} RecordingPage
+ * @typedef {import('./types.js').SearchPage} SearchPage
  * @typedef {import('./types.js').Transcript} Transcript
  * @typedef {import('./types.js').Analysis} Analysis
  * @typedef {import('./types.js').AnalysisVersionPage} AnalysisVersionPage
@@ -133,6 +134,18 @@ export function createApi(deps) {
     async list(opts) {
       const cursor = opts.cursor ? `&cursor=${id(opts.cursor)}` : '';
       return /** @type {RecordingPage} */ (await request('GET', `/all?limit=${opts.limit}${cursor}`));
+    },
+    /**
+     * `GET /search`: the parameters as given (q, status, sort, cursor…; empty ones left out).
+     * @param {Record<string, string | number | null | undefined>} params
+     * @returns {Promise<SearchPage>}
+     */
+    async search(params) {
+      const query = Object.entries(params)
+        .filter(([, v]) => v !== null && v !== undefined && v !== '')
+        .map(([k, v]) => `${id(k)}=${id(String(v))}`)
+        .join('&');
+      return /** @type {SearchPage} */ (await request('GET', `/search?${query}`));
     },
     /** @param {string} audioId */
     async recording(audioId) {

@@ -12,6 +12,7 @@ import { createLive } from './live.js';
 import { createNotices } from './notices.js';
 import { AUTO_PROCESS_KEY, createFlag } from './prefs.js';
 import { createRecordings } from './recordings.js';
+import { createSearch } from './search.js';
 import { createTokenStore, takeTokenFromAddress } from './session.js';
 import { createState } from './state.js';
 import { createTable } from './table.js';
@@ -108,6 +109,25 @@ detail = createDetail(
   { api, state, recordings, table, onError: (message) => notices.showAlert(message) },
 );
 
+const search = createSearch(
+  {
+    form: byId('search-form', HTMLFormElement),
+    input: byId('search-input', HTMLInputElement),
+    status: byId('search-status', HTMLSelectElement),
+    sort: byId('search-sort', HTMLSelectElement),
+    clear: byId('search-clear', HTMLButtonElement),
+    results: byId('search-results', HTMLElement),
+    list: byId('search-list', HTMLElement),
+    summary: byId('search-summary', HTMLElement),
+    more: byId('search-more', HTMLButtonElement),
+  },
+  {
+    api,
+    onOpen: (audioId, atMs) => void detail?.open(audioId, { atMs }),
+    onError: (message) => notices.showAlert(message),
+  },
+);
+
 const live = createLive({
   url: () => {
     const token = tokens.get();
@@ -186,6 +206,7 @@ function stopSession() {
   live.stop();
   upload.abort();
   detail?.close();
+  search.clear();
   recordings.clear();
 }
 

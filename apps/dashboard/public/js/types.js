@@ -21,6 +21,9 @@
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').QuizQuestion} QuizQuestion
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').ActionItem} ActionItem
  *
+ * @typedef {import('../../../../libs/search/src/search-index.port').SearchPage} SearchPage
+ *   `GET /search`: hits, best or newest first, and the next page's cursor.
+ * @typedef {import('../../../../libs/search/src/search-index.port').SearchHit} SearchHit
  * @typedef {{ items: RecordingView[], nextCursor: string | null }} RecordingPage
  *   `GET /all`, newest first.
  * @typedef {'transcribe' | 'analyze'} ProcessingAction

@@ -23,7 +23,9 @@ function time(name: string, v: string | undefined, endOfDay: boolean): number | 
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
   const ms = Date.parse(dateOnly ? `${v}T00:00:00Z` : v);
   if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(ms)) {
-    throw bad(`${name} must be a date (2026-03-01, 2026-03-01T09:30:00Z) or ms since the epoch, not ${JSON.stringify(v)}`);
+    throw bad(
+      `${name} must be a date (2026-03-01, 2026-03-01T09:30:00Z) or ms since the epoch, not ${JSON.stringify(v)}`,
+    );
   }
   // `to=2026-03-01` means the whole of that day.
   return dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms;

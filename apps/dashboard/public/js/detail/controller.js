@@ -89,8 +89,16 @@ export function createDetail(els, deps) {
     player = null;
   }
 
-  /** @param {string} audioId */
-  async function open(audioId) {
+  /** Where the player goes once the panel has loaded (a search hit's time), or null. */
+  /** @type {number | null} */
+  let seekOnLoad = null;
+
+  /**
+   * @param {string} audioId
+   * @param {{ atMs?: number | null }} [opts] atMs: the player starts there (a search hit)
+   */
+  async function open(audioId, opts = {}) {
+    seekOnLoad = typeof opts.atMs === 'number' ? opts.atMs : null;
     const previous = shown && shown.audioId;
     shown = {
       audioId,
@@ -165,6 +173,10 @@ export function createDetail(els, deps) {
       repick = false;
       const select = picker.querySelector('select');
       if (select) select.focus();
+    }
+    if (p && seekOnLoad !== null) {
+      p.seek(seekOnLoad);
+      seekOnLoad = null;
     }
     els.body.setAttribute('aria-busy', 'false');
   }
