@@ -42,7 +42,7 @@ function random(seed: number): () => number {
 }
 
 /** RECORDINGS recordings with SEGMENTS turns each, words drawn Zipf-like from the vocabulary. */
-async function buildIndex(file: string): Promise<{ vocab: string[]; rows: number }> {
+export async function buildIndex(file: string): Promise<{ vocab: string[]; rows: number }> {
   const vocab = vocabulary();
   const rnd = random(42);
   // Zipf: word k with weight 1/(k+1); sampled by inverting the cumulative weights.

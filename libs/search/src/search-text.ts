@@ -17,10 +17,14 @@ export function normaliseWord(word: string): string {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** The words of a text, normalised, in order. */
+/** The words of a text, normalised, in order (the text normalised once, then split: the fast way). */
 export function wordsOf(text: string): string[] {
-  return Array.from(text.matchAll(WORD), (m) => normaliseWord(m[0])).filter(Boolean);
+  const lower = text.toLowerCase();
+  const plain = /[\u0080-\uffff]/.test(lower) ? lower.normalize('NFKD').replace(/\p{M}+/gu, '') : lower;
+  return plain.split(NOT_WORD).filter(Boolean);
 }
+
+const NOT_WORD = /[^\p{L}\p{N}]+/u;
 
 /**
  * A query text as clauses, all of which must match: a bare word is a one-word clause, a
@@ -96,4 +100,27 @@ export function decodeSearchCursor(cursor: string): unknown {
   } catch {
     throw new SearchQueryError('cursor is not one this search gave');
   }
+}
+
+/** Matches ranked by relevance among at most this many, the newest (after filters). */
+export const RELEVANCE_WINDOW = 500;
+
+/**
+ * BM25's term-frequency part for each text (k1 1.2, b 0.75, lengths against the texts' mean):
+ * every text holds every term already (the match is an AND), so what ranks them is how often they
+ * say the terms for their length. The terms' weights across the whole index are left out.
+ */
+export function relevanceScores(texts: string[], terms: string[]): number[] {
+  const k1 = 1.2;
+  const b = 0.75;
+  const docs = texts.map(wordsOf);
+  const mean = docs.reduce((s, d) => s + d.length, 0) / Math.max(1, docs.length) || 1;
+  const wanted = new Set(terms);
+  return docs.map((words) => {
+    const tf = new Map<string, number>();
+    for (const w of words) if (wanted.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+    let score = 0;
+    for (const f of tf.values()) score += (f * (k1 + 1)) / (f + k1 * (1 - b + (b * words.length) / mean));
+    return score;
+  });
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '@speech/persistence';
 import {
@@ -14,17 +13,17 @@ import {
 import {
   decodeSearchCursor,
   encodeSearchCursor,
-  MARK_CLOSE,
-  MARK_OPEN,
-  markedSnippet,
   normaliseWord,
   parseSearchText,
+  RELEVANCE_WINDOW,
+  relevanceScores,
+  snippetOf,
 } from './search-text';
 
 /**
  * Row ids say where a row sorts: (upload second << 30 | slot << 22 | 2^22 - 1 - place). A
  * recording's `key` is its upload second and a slot (256 recordings per second, then the next
- * second, then the next seconds, at most SPILL_SECONDS on), so ORDER BY rowid DESC is newest first and FTS5 walks its postings in that order,
+ * seconds'), so ORDER BY rowid DESC is newest first and FTS5 walks its postings in that order,
  * stopping at the page's end: no sort of every match. Within a recording the title row (place
  * 0) comes first, then the segments in transcript order. A recording holds 2^22 - 1 segments
  * (4 million turns, thousands of hours of speech); segments past that are not indexed.
@@ -34,16 +33,9 @@ const SLOT_BITS = 8n;
 const PLACES = 1n << PLACE_BITS;
 const TITLE_PLACE = 0n;
 export const MAX_SEGMENTS = Number(PLACES) - 2;
-/** How many seconds past its upload second a recording's key may spill (more than 256 in one second). */
-const SPILL_SECONDS = 3600n;
 
 const rowidOf = (key: bigint, place: bigint) => (key << PLACE_BITS) | (PLACES - 1n - place);
 const secondKey = (createdAt: number) => BigInt(Math.max(0, Math.floor(createdAt / 1000))) << SLOT_BITS;
-
-/** The owner as one FTS token (the index answers a user's words only, without reading others'). */
-export function ownerToken(userId: string): string {
-  return `u${createHash('sha256').update(userId).digest('hex').slice(0, 24)}`;
-}
 
 interface RecordingRow {
   key: bigint;
@@ -58,8 +50,7 @@ interface HitRow {
   speaker: string | null;
   start_ms: bigint | null;
   end_ms: bigint | null;
-  snip: string;
-  score: number;
+  body: string;
   audio_id: string;
   title: string;
   created_at: bigint;
@@ -93,8 +84,9 @@ export class SqliteSearchIndex implements SearchIndex {
         status TEXT NOT NULL,
         issue_types TEXT NOT NULL
       );
+      CREATE INDEX IF NOT EXISTS search_recordings_user_created ON search_recordings (user_id, created_at);
       CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-        body, owner, seg UNINDEXED, speaker UNINDEXED, start_ms UNINDEXED, end_ms UNINDEXED,
+        body, seg UNINDEXED, speaker UNINDEXED, start_ms UNINDEXED, end_ms UNINDEXED,
         tokenize = 'unicode61 remove_diacritics 2'
       );
     `);
@@ -102,7 +94,6 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async putRecording(r: SearchRecording): Promise<void> {
     this.write(() => {
-      const owner = ownerToken(r.userId);
       const titleText = [r.title, ...r.tags].join(' \u00b7 ');
       const cols = [
         r.userId,
@@ -123,7 +114,7 @@ export class SqliteSearchIndex implements SearchIndex {
         ).run(...cols, old.key);
         if (old.title_text === titleText) return;
         this.stmt('DELETE FROM search_fts WHERE rowid = ?').run(rowidOf(old.key, TITLE_PLACE));
-        this.insertRow(rowidOf(old.key, TITLE_PLACE), titleText, owner, null);
+        this.insertRow(rowidOf(old.key, TITLE_PLACE), titleText, null);
         return;
       }
       const key = this.freeKey(r.createdAt);
@@ -131,7 +122,7 @@ export class SqliteSearchIndex implements SearchIndex {
         `INSERT INTO search_recordings (key, audio_id, user_id, created_at, title, title_text, tags, agent,
            call_type, status, issue_types) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(key, r.audioId, ...cols);
-      this.insertRow(rowidOf(key, TITLE_PLACE), titleText, owner, null);
+      this.insertRow(rowidOf(key, TITLE_PLACE), titleText, null);
     });
   }
 
@@ -154,8 +145,7 @@ export class SqliteSearchIndex implements SearchIndex {
       batch = [];
       this.write(() => {
         const rec = this.mustRecording(audioId);
-        const owner = ownerToken(this.ownerOf(rec.key));
-        for (const s of rows) this.insertRow(rowidOf(rec.key, BigInt(s.index + 1)), s.text, owner, s);
+        for (const s of rows) this.insertRow(rowidOf(rec.key, BigInt(s.index + 1)), s.text, s);
       });
     };
     for await (const s of segments) {
@@ -185,7 +175,7 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async search(q: SearchQuery): Promise<SearchPage> {
     const clauses = parseSearchText(q.text);
-    const match = `owner : ${quote(ownerToken(q.userId))} AND body : (${clauses
+    const match = `body : (${clauses
       .map((c) => (c.length === 1 ? quote(c[0] as string) : quote(c.join(' '))))
       .join(' AND ')})`;
     const where = ['search_fts MATCH ?', 'r.user_id = ?'];
@@ -200,45 +190,62 @@ export class SqliteSearchIndex implements SearchIndex {
     filter('r.agent = ?', q.agent === undefined ? undefined : normaliseWord(q.agent));
     filter('r.call_type = ?', q.callType);
     filter(`instr(r.issue_types, '|' || ? || '|') > 0`, q.issueType?.toLowerCase());
-    // The date range narrows the rowids FTS5 walks (whole seconds), then the exact times.
-    if (q.from !== undefined) {
-      where.push('f.rowid >= ?', 'r.created_at >= ?');
-      params.push(secondKey(q.from) << PLACE_BITS, q.from);
-    }
-    if (q.to !== undefined) {
-      where.push('f.rowid < ?', 'r.created_at <= ?');
-      params.push((secondKey(q.to) + ((SPILL_SECONDS + 1n) << SLOT_BITS)) << PLACE_BITS, q.to);
+    // The date range as the rowids FTS5 walks: from the smallest key of a recording in it to the
+    // largest (both found through the created_at index), then the exact times.
+    if (q.from !== undefined || q.to !== undefined) {
+      const range = this.stmt(
+        'SELECT min(key) AS lo, max(key) AS hi FROM search_recordings WHERE user_id = ? AND created_at >= ? AND created_at <= ?',
+        true,
+      ).get(q.userId, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER) as { lo: bigint | null; hi: bigint | null };
+      if (range.lo === null || range.hi === null) return { hits: [], nextCursor: null };
+      where.push('f.rowid >= ?', 'f.rowid < ?', 'r.created_at >= ?', 'r.created_at <= ?');
+      params.push(range.lo << PLACE_BITS, (range.hi + 1n) << PLACE_BITS, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER);
     }
     const cursor = q.cursor ? readCursor(q.cursor, q.sort) : null;
-    let order: string;
-    if (q.sort === 'relevance') {
-      order = 'ORDER BY score, f.rowid DESC LIMIT ? OFFSET ?';
-      params.push(q.limit + 1, cursor?.offset ?? 0);
-    } else {
-      if (cursor?.after !== undefined) {
-        where.push(q.sort === 'newest' ? 'f.rowid < ?' : 'f.rowid > ?');
-        params.push(cursor.after);
-      }
-      order = `ORDER BY f.rowid ${q.sort === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
-      params.push(q.limit + 1);
+    if (q.sort !== 'relevance' && cursor?.after !== undefined) {
+      where.push(q.sort === 'newest' ? 'f.rowid < ?' : 'f.rowid > ?');
+      params.push(cursor.after);
     }
-    // CROSS JOIN keeps FTS5 the outer loop: its postings, in rowid order, drive the query.
-    const sql = `SELECT f.rowid AS rid, f.seg, f.speaker, f.start_ms, f.end_ms,
-        snippet(search_fts, 0, '${MARK_OPEN}', '${MARK_CLOSE}', '…', 16) AS snip, bm25(search_fts) AS score,
-        r.audio_id, r.title, r.created_at
+    // Relevance ranks the newest RELEVANCE_WINDOW matches: FTS5's own bm25() and snippet() cost
+    // tens of microseconds a match, and a frequent word matches most of 100,000 recordings.
+    params.push(q.sort === 'relevance' ? RELEVANCE_WINDOW : q.limit + 1);
+    // CROSS JOIN keeps FTS5 the outer loop: its postings, in rowid order, drive the query and
+    // stop at the LIMIT (no sort of every match). Relevance reads the window's text only, then the
+    // page's other columns by rowid.
+    const columns =
+      q.sort === 'relevance'
+        ? 'f.rowid AS rid, f.body'
+        : 'f.rowid AS rid, f.body, f.seg, f.speaker, f.start_ms, f.end_ms, r.audio_id, r.title, r.created_at';
+    const sql = `SELECT ${columns}
       FROM search_fts f CROSS JOIN search_recordings r ON r.key = (f.rowid >> ${PLACE_BITS})
-      WHERE ${where.join(' AND ')} ${order}`;
-    const rows = this.stmt(sql, true).all(...params) as HitRow[];
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+      WHERE ${where.join(' AND ')} ORDER BY f.rowid ${q.sort === 'oldest' ? 'ASC' : 'DESC'} LIMIT ?`;
+    let rows = this.stmt(sql, true).all(...params) as HitRow[];
+    const terms = clauses.flat();
     let nextCursor: string | null = null;
-    if (rows.length > q.limit && last) {
-      nextCursor =
-        q.sort === 'relevance'
-          ? encodeSearchCursor({ s: q.sort, o: (cursor?.offset ?? 0) + q.limit })
-          : encodeSearchCursor({ s: q.sort, k: last.rid.toString() });
+    if (q.sort === 'relevance') {
+      const scores = relevanceScores(
+        rows.map((r) => r.body),
+        terms,
+      );
+      const offset = cursor?.offset ?? 0;
+      const ranked = rows.map((r, i) => ({ r, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score);
+      const byRowid = this.stmt(
+        `SELECT f.rowid AS rid, f.body, f.seg, f.speaker, f.start_ms, f.end_ms, r.audio_id, r.title, r.created_at
+          FROM search_fts f CROSS JOIN search_recordings r ON r.key = (f.rowid >> ${PLACE_BITS}) WHERE f.rowid = ?`,
+        true,
+      );
+      rows = ranked
+        .slice(offset, offset + q.limit)
+        .map((x) => byRowid.get(x.r.rid) as HitRow | undefined)
+        .filter((r): r is HitRow => r !== undefined);
+      if (ranked.length > offset + q.limit) nextCursor = encodeSearchCursor({ s: q.sort, o: offset + q.limit });
+    } else {
+      const last = rows[q.limit - 1];
+      if (rows.length > q.limit && last) nextCursor = encodeSearchCursor({ s: q.sort, k: last.rid.toString() });
+      rows = rows.slice(0, q.limit);
     }
-    return { hits: page.map(toHit), nextCursor };
+    const marked = new Set(terms);
+    return { hits: rows.map((r) => toHit(r, snippetOf(r.body, marked))), nextCursor };
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -250,10 +257,15 @@ export class SqliteSearchIndex implements SearchIndex {
     else this.database.autocommit((u) => u.addStep(step));
   }
 
-  private insertRow(rowid: bigint, body: string, owner: string, s: SearchSegment | null): void {
-    this.stmt(
-      'INSERT INTO search_fts (rowid, body, owner, seg, speaker, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(rowid, body, owner, s?.index ?? null, s?.speaker ?? null, s?.startMs ?? null, s?.endMs ?? null);
+  private insertRow(rowid: bigint, body: string, s: SearchSegment | null): void {
+    this.stmt('INSERT INTO search_fts (rowid, body, seg, speaker, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?)').run(
+      rowid,
+      body,
+      s?.index ?? null,
+      s?.speaker ?? null,
+      s?.startMs ?? null,
+      s?.endMs ?? null,
+    );
   }
 
   private recordingRow(audioId: string): RecordingRow | undefined {
@@ -268,14 +280,9 @@ export class SqliteSearchIndex implements SearchIndex {
     return rec;
   }
 
-  private ownerOf(key: bigint): string {
-    return (this.stmt('SELECT user_id FROM search_recordings WHERE key = ?').get(key) as { user_id: string }).user_id;
-  }
-
   /** The first free slot of the upload's second (then of the seconds after it). */
   private freeKey(createdAt: number): bigint {
-    const first = secondKey(createdAt);
-    for (let base = first; base <= first + (SPILL_SECONDS << SLOT_BITS); base += 1n << SLOT_BITS) {
+    for (let base = secondKey(createdAt); ; base += 1n << SLOT_BITS) {
       const used = this.stmt('SELECT key FROM search_recordings WHERE key >= ? AND key < ? ORDER BY key', true)
         .all(base, base + (1n << SLOT_BITS))
         .map((r) => (r as { key: bigint }).key);
@@ -288,7 +295,6 @@ export class SqliteSearchIndex implements SearchIndex {
         return k;
       }
     }
-    throw new Error(`search: no free key within an hour of ${new Date(createdAt).toISOString()}`);
   }
 
   private stmt(sql: string, bigints = false): Statement {
@@ -317,7 +323,7 @@ function readCursor(cursor: string, sort: SearchQuery['sort']): { offset?: numbe
   throw new SearchQueryError('cursor is not one this search gave (with this sort)');
 }
 
-function toHit(r: HitRow): SearchHit {
+function toHit(r: HitRow, snippet: string): SearchHit {
   const isTitle = r.seg === null;
   return {
     audioId: r.audio_id,
@@ -327,6 +333,6 @@ function toHit(r: HitRow): SearchHit {
     speaker: isTitle ? null : r.speaker,
     startMs: r.start_ms === null ? 0 : Number(r.start_ms),
     endMs: r.end_ms === null ? 0 : Number(r.end_ms),
-    snippet: markedSnippet(r.snip),
+    snippet,
   };
 }
