@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium, type Page } from 'playwright-core';
 import type { Transcript } from '@speech/contracts';
 import { Api, errorOf, FIXTURES, PlatformProcess } from '@speech/harness';
 import type { SearchPage } from '@speech/search';
@@ -36,10 +39,11 @@ describe('search (HTTP API)', () => {
     return (await res.json()) as SearchPage;
   };
 
-  /** A segment of the transcript with a phrase of three words of it, as Whisper heard them. */
+  /** A segment of the transcript after its first second, and three words of it as Whisper heard them. */
   function phraseOfTranscript(): { index: number; phrase: string } {
     const words = (s: string) => s.match(/[\p{L}\p{N}]+/gu) ?? [];
-    const index = transcript.segments.findIndex((s) => words(s.text).length >= 6);
+    // Not at 0: a player that never seeks must not pass the dashboard case.
+    const index = transcript.segments.findIndex((s) => words(s.text).length >= 6 && s.startMs > 1000);
     const seg = transcript.segments[index];
     if (!seg) throw new Error('no segment of six words in the transcript');
     return { index, phrase: words(seg.text).slice(2, 5).join(' ') };
@@ -94,8 +98,48 @@ describe('search (HTTP API)', () => {
     expect(await errorOf(res)).toMatchObject({ status: 400, code: 'SEARCH.BAD_REQUEST' });
   });
 
+  it('in the dashboard: a hit opens the recording with the player at the hit’s time', async () => {
+    const chromiumPath = '/usr/bin/chromium';
+    if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: run "bash scripts/setup.sh --test"`);
+    const { index, phrase } = phraseOfTranscript();
+    const seg = transcript.segments[index];
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(`${platform.url}/#token=${api.token}`);
+      await page.fill('#search-input', `"${phrase}"`);
+      await page.press('#search-input', 'Enter');
+      const hit = page.locator(`.search-hit-open[data-start-ms="${seg?.startMs}"]`).first();
+      await hit.waitFor({ timeout: 30_000 });
+      expect(await hit.locator('mark').count()).toBeGreaterThan(0);
+      await hit.click();
+      await waitUntil(
+        page,
+        `(() => { const a = document.querySelector('#detail audio'); return !!a && Math.abs(a.currentTime * 1000 - ${seg?.startMs}) < 50; })()`,
+        30_000,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('needs a token', async () => {
     const res = await fetch(`${platform.url}/search?q=cable`);
     expect(res.status).toBe(401);
   });
 });
+
+/** Polls a page expression until it is true (a bound, not a speed assertion). */
+async function waitUntil(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs / 1000} s: ${expression}`);
+    await sleep(100);
+  }
+}

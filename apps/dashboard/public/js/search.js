@@ -89,6 +89,7 @@ export function createSearch(els, deps) {
           type: 'button',
           class: 'search-hit-open',
           'data-audio-id': hit.audioId,
+          'data-start-ms': atMs,
           'aria-label': `Open ${hit.title}, ${hitPlace(hit)}`,
           onclick: () => deps.onOpen(hit.audioId, atMs),
         },
