@@ -175,6 +175,11 @@ export class DocumentSearchIndex implements SearchIndex {
     await this.recordings.delete({ _id: audioId });
   }
 
+  async indexed(audioId: string): Promise<'none' | 'recording' | 'transcript'> {
+    if (!(await this.recordings.get(audioId))) return 'none';
+    return (await this.rows.findOne({ audioId, seg: { $gte: 0 } })) ? 'transcript' : 'recording';
+  }
+
   async search(q: SearchQuery): Promise<SearchPage> {
     const clauses = parseSearchText(q.text);
     const terms = [...new Set(clauses.flat())];

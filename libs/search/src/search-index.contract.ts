@@ -181,8 +181,12 @@ export function searchIndexContract(name: string, open: () => Promise<{ index: S
       await index.replaceTranscript('a1', segs(['agent', 'vanishing words']));
       await index.putRecording(rec('a2'));
       await index.replaceTranscript('a2', segs(['agent', 'vanishing too']));
+      expect(await index.indexed('a1')).toBe('transcript');
       await index.remove('a1');
       await index.remove('a1'); // twice: harmless
+      expect(await index.indexed('a1')).toBe('none');
+      await index.putRecording(rec('a3'));
+      expect(await index.indexed('a3')).toBe('recording');
       expect((await search('vanishing')).hits.map((h) => h.audioId)).toEqual(['a2']);
       expect((await search('gone')).hits).toEqual([]);
     });

@@ -91,6 +91,8 @@ export interface SearchIndex {
   ): Promise<{ segments: number }>;
   /** Every row of the recording: it is found no more. */
   remove(audioId: string): Promise<void>;
+  /** How far the recording is indexed: not at all, put, or put with transcript rows (the start-up backfill). */
+  indexed(audioId: string): Promise<'none' | 'recording' | 'transcript'>;
   search(q: SearchQuery): Promise<SearchPage>;
 }
 

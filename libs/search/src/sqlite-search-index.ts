@@ -173,6 +173,16 @@ export class SqliteSearchIndex implements SearchIndex {
     });
   }
 
+  async indexed(audioId: string): Promise<'none' | 'recording' | 'transcript'> {
+    const rec = this.recordingRow(audioId);
+    if (!rec) return 'none';
+    const row = this.stmt('SELECT rowid FROM search_fts WHERE rowid >= ? AND rowid < ? LIMIT 1').get(
+      rec.key << PLACE_BITS,
+      rowidOf(rec.key, TITLE_PLACE),
+    );
+    return row ? 'transcript' : 'recording';
+  }
+
   async search(q: SearchQuery): Promise<SearchPage> {
     const clauses = parseSearchText(q.text);
     const match = `body : (${clauses

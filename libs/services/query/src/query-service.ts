@@ -99,6 +99,10 @@ export async function createQueryService(deps: QueryDeps) {
   const purge = (audioId: string) => model.remove(audioId);
 
   function subscribe(): void {
+    // Recordings from before search (an older DATA_DIR or database), in the background.
+    indexer
+      ?.backfill(deps.log)
+      .catch((err: unknown) => deps.log.warn({ err }, 'search index: backfill stopped; it resumes on the next start'));
     for (const topic of TOPIC_NAMES) {
       if (NOT_FACTS.has(topic)) continue;
       if (topic === 'audio.deleted') continue;

@@ -349,6 +349,18 @@ export class ReadModel implements RecordingReader {
     return this.docs.get(audioId);
   }
 
+  /** Every recording, in pages of `size` by id: for the read model's own consumers (the search backfill). */
+  async *allDocs(size = 200): AsyncGenerator<RecordingDoc> {
+    let after = '';
+    for (;;) {
+      const page = await this.docs.find({ _id: { $gt: after } }, { sort: { _id: 1 }, limit: size });
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < size || !last) return;
+      after = last._id;
+    }
+  }
+
   async doc(userId: string, audioId: string): Promise<RecordingDoc | null> {
     const doc = await this.docs.get(audioId);
     return doc && doc.userId === userId ? doc : null;

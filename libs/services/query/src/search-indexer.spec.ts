@@ -41,7 +41,7 @@ describe('SearchIndexer', () => {
       });
     const find = (text: string, userId = 'user-1', filters: { callType?: string; issueType?: string } = {}) =>
       index.search({ userId, text, sort: 'relevance', limit: 10, ...filters }).then((p) => p.hits);
-    return { apply, find, key };
+    return { apply, find, key, model, indexer, db };
   }
 
   it('indexes the transcript when it completes, and title, tags and filters from the events', async () => {
@@ -82,5 +82,20 @@ describe('SearchIndexer', () => {
     expect(await find('invoice', 'user-1', { callType: 'churn' })).toHaveLength(1);
     expect(await find('invoice', 'user-1', { issueType: 'billing' })).toHaveLength(1);
     expect(await find('invoice', 'user-1', { issueType: 'pricing' })).toEqual([]);
+  });
+
+  it('backfills the recordings the index has never seen, once', async () => {
+    const { find, key, model, indexer, db } = await setup();
+    // A database from before search: the read model has the recordings, the index nothing.
+    await db.run(async () => {
+      await model.apply(anEvent('audio.uploaded', 'a1', {}, 1_000));
+      await model.apply(anEvent('transcript.completed', 'a1', { transcriptKey: key }, 2_000));
+      await model.apply(anEvent('audio.uploaded', 'a2', { filename: 'no-transcript-yet.mp3' }, 3_000));
+    });
+    expect(await find('invoice')).toEqual([]);
+    expect(await indexer.backfill()).toBe(2);
+    expect(await find('invoice')).toEqual([expect.objectContaining({ audioId: 'a1', segment: 1 })]);
+    expect(await find('transcript')).toEqual([expect.objectContaining({ audioId: 'a2', segment: null })]);
+    expect(await indexer.backfill()).toBe(0);
   });
 });

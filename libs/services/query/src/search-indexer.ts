@@ -1,5 +1,6 @@
 import type { AnyEvent } from '@speech/contracts';
 import type { MessageContext } from '@speech/messaging';
+import type { Logger } from '@speech/platform';
 import { transcriptSegments, type SearchIndex, type SearchRecording } from '@speech/search';
 import type { ObjectStore } from '@speech/storage';
 import type { ReadModel, RecordingDoc } from './read-model';
@@ -17,6 +18,29 @@ export class SearchIndexer {
     private readonly model: ReadModel,
     private readonly store: ObjectStore,
   ) {}
+
+  /**
+   * Indexes the recordings the index has never seen (a DATA_DIR or database from before search),
+   * the transcript streamed as on transcript.completed. Runs in the background at start, outside
+   * any unit of work, so each batch of segments commits on its own (memory stays flat); events
+   * for a recording meanwhile put the same rows, and a backfill cut short is resumed next start.
+   */
+  async backfill(log?: Logger): Promise<number> {
+    let n = 0;
+    for await (const doc of this.model.allDocs()) {
+      const userId = doc.userId;
+      if (!userId) continue;
+      const done = await this.index.indexed(doc._id);
+      if (done === 'transcript' || (done === 'recording' && !doc.transcriptKey)) continue;
+      await this.index.putRecording(searchRecordingOf(doc, userId));
+      if (doc.transcriptKey) {
+        await this.index.replaceTranscript(doc._id, transcriptSegments(await this.store.get(doc.transcriptKey)));
+      }
+      n++;
+    }
+    if (n) log?.info({ recordings: n }, 'search index: recordings from before search indexed');
+    return n;
+  }
 
   async apply(e: AnyEvent, ctx?: Pick<MessageContext, 'commitProgress'>): Promise<void> {
     const doc = await this.model.docById(e.audioId);
