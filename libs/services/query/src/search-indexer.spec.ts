@@ -6,8 +6,8 @@ import { SqliteDatabase, SqliteDocumentStore } from '@speech/persistence';
 import { SqliteSearchIndex } from '@speech/search';
 import { FsObjectStore } from '@speech/storage';
 import { anEvent } from '@speech/testing';
-import { ReadModel } from './read-model';
-import { SearchIndexer } from './search-indexer';
+import { ReadModel, type RecordingDoc } from './read-model';
+import { SearchIndexer, searchRecordingOf } from './search-indexer';
 
 describe('SearchIndexer', () => {
   let dir: string;
@@ -97,5 +97,20 @@ describe('SearchIndexer', () => {
     expect(await find('invoice')).toEqual([expect.objectContaining({ audioId: 'a1', segment: 1 })]);
     expect(await find('transcript')).toEqual([expect.objectContaining({ audioId: 'a2', segment: null })]);
     expect(await indexer.backfill()).toBe(0);
+  });
+
+  it('takes the edited details over the upload metadata', () => {
+    const doc = {
+      _id: 'a1',
+      userId: 'user-1',
+      createdAt: 1_000,
+      filename: 'call.mp3',
+      status: 'transcribed',
+      metadata: { title: 'Old name', tags: ['meta'], agent: 'Laura' },
+    } as unknown as RecordingDoc;
+    expect(searchRecordingOf(doc, 'user-1')).toMatchObject({ title: 'Old name', tags: ['meta'], agent: 'Laura' });
+    const edited = { ...doc, details: { title: 'New name', tags: ['edited'], agent: 'Sam' } } as RecordingDoc;
+    expect(searchRecordingOf(edited, 'user-1')).toMatchObject({ title: 'New name', tags: ['edited'], agent: 'Sam' });
+    expect(searchRecordingOf({ ...doc, metadata: null }, 'user-1').title).toBe('call.mp3');
   });
 });

@@ -43,6 +43,12 @@ export class SearchIndexer {
   }
 
   async apply(e: AnyEvent, ctx?: Pick<MessageContext, 'commitProgress'>): Promise<void> {
+    // A deleted recording's rows go with it. `audio.deleted` is another branch's topic (DELETE
+    // /audios/:id): compared as a string until both meet, then a typed case.
+    if ((e.type as string) === 'audio.deleted') {
+      await this.index.remove(e.audioId);
+      return;
+    }
     const doc = await this.model.docById(e.audioId);
     // Not uploaded yet as far as the read model knows: the upload event indexes it.
     if (!doc?.userId) return;
@@ -64,18 +70,20 @@ const strings = (v: unknown): string[] =>
 const stringOr = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
 /**
- * What a recording is found and filtered by. The title and tags are the recording's own fields
- * where it has them, else the upload's metadata (`title`, `tags`, `agent`), else the file name.
+ * What a recording is found and filtered by. The title, tags and agent are the recording's edited
+ * details where it has them, else the upload's metadata (`title`, `tags`, `agent`), else the file
+ * name for the title.
  */
 export function searchRecordingOf(doc: RecordingDoc, userId: string): SearchRecording {
-  const own = doc as RecordingDoc & { title?: unknown; tags?: unknown; agent?: unknown };
+  // `details`: what PATCH /audios/:id sets (another branch's audio.details.changed), when present.
+  const own = ((doc as RecordingDoc & { details?: unknown }).details ?? {}) as Record<string, unknown>;
   const meta = doc.metadata ?? {};
   return {
     audioId: doc._id,
     userId,
     createdAt: doc.createdAt,
     title: stringOr(own.title) ?? stringOr(meta.title) ?? doc.filename,
-    tags: strings(own.tags ?? meta.tags),
+    tags: strings(Array.isArray(own.tags) && own.tags.length ? own.tags : meta.tags),
     agent: stringOr(own.agent) ?? stringOr(meta.agent),
     callType: doc.callType ?? null,
     status: doc.status,
