@@ -229,6 +229,11 @@ describe('the API answers as its OpenAPI document says', () => {
     await ok(analysis, `/audios/${audioId}/analysis`, 'application/json');
     await ok(analysis, `/audios/${audioId}/analysis?format=json`, 'application/json');
     await ok(analysis, `/audios/${audioId}/analysis?format=csv`, 'text/csv');
+    const said = (await api.json<{ segments: { text: string }[] }>(`/audios/${audioId}/transcript`)).segments
+      .flatMap((s) => s.text.split(/\W+/))
+      .find((w) => w.length >= 5);
+    const found = await ok('/search', `/search?q=${encodeURIComponent(said ?? 'missing')}`, 'application/json');
+    expect((found.body as { hits: { audioId: string }[] }).hits).toContainEqual(expect.objectContaining({ audioId }));
     const versions = await ok('/audios/{audioId}/analyses', `/audios/${audioId}/analyses`, 'application/json');
     const [latest] = (versions.body as { items: { analysisId: string; latest: boolean }[] }).items;
     expect(latest?.latest).toBe(true);
@@ -259,6 +264,8 @@ describe('the API answers as its OpenAPI document says', () => {
     await refused('/audios/{audioId}/analysis', `/audios/${partedId}/analysis`, 404, 'ANALYSIS.NOT_FOUND');
     await refused('/audios/{audioId}/audio', '/audios/nope/audio', 404, 'AUDIO.NOT_FOUND');
     await refused('/audios/{audioId}/analyses', '/audios/nope/analyses', 404, 'AUDIO.NOT_FOUND');
+    await refused('/search', '/search', 400, 'SEARCH.BAD_REQUEST');
+    await refused('/search', '/search?q=call&sort=loudest', 400, 'SEARCH.BAD_REQUEST');
     await refused('/audios/{audioId}/analyses', `/audios/${audioId}/analyses?cursor=garbage`, 400, 'QUERY.BAD_REQUEST');
     const version = '/audios/{audioId}/analyses/{analysisId}';
     await refused(version, `/audios/${audioId}/analyses/nope`, 404, 'ANALYSIS.NOT_FOUND');

@@ -470,6 +470,51 @@ const getAnalysisVersion: Operation = {
   },
 };
 
+const textParam = (name: string, description: string): Parameter => ({
+  name,
+  in: 'query',
+  schema: { type: 'string', maxLength: 200 },
+  description,
+});
+const dateParam = (name: string, description: string): Parameter => ({
+  name,
+  in: 'query',
+  schema: { type: 'string' },
+  description: `${description}: a date (2026-03-01), a date-time (2026-03-01T09:30:00Z) or ms since the epoch`,
+});
+
+const search: Operation = {
+  tags: ['recordings'],
+  operationId: 'search',
+  summary: 'Full-text search over the user’s titles, tags and transcripts',
+  description:
+    'Each hit names the recording, the segment, the speaker and the time to open the player at. Words are ' +
+    'matched whole; `"a phrase"` in quotes matches in order. Relevance ranks the newest 500 matches after filters.',
+  parameters: [
+    { ...textParam('q', 'the words to search for'), required: true },
+    { name: 'status', in: 'query', schema: ref('RecordingStatus') },
+    textParam('tag', 'only recordings with this tag'),
+    textParam('agent', 'only recordings of this agent'),
+    textParam('callType', 'only this call type (of the latest analysis)'),
+    textParam('issueType', 'only recordings whose latest analysis found this issue type'),
+    dateParam('from', 'uploaded at or after'),
+    dateParam('to', 'uploaded at or before (a date: the whole day)'),
+    {
+      name: 'sort',
+      in: 'query',
+      schema: { type: 'string', enum: ['relevance', 'newest', 'oldest'], default: 'relevance' },
+    },
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+    { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'the previous page’s nextCursor' },
+  ],
+  responses: {
+    '200': jsonBody('SearchPage', 'The hits, best (or newest, oldest) first'),
+    '400': error('A missing q, or a parameter out of range; the message says which', 'SEARCH.BAD_REQUEST'),
+    ...authenticated(),
+    '503': error('No search index here, or the database does not answer', 'SEARCH.UNAVAILABLE', 'QUERY.UNAVAILABLE'),
+  },
+};
+
 const audioParams: Parameter[] = [
   audioIdParam,
   {
@@ -669,6 +714,7 @@ export function openApiDocument(): OpenApiDocument {
         ),
       },
       '/all': { get: listRecordings },
+      '/search': { get: search },
       '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
       '/audios/{audioId}/analysis': { get: getAnalysis },

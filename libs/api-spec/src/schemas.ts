@@ -220,6 +220,28 @@ export const AnalysisVersionPageSchema = z.object({
 });
 sameShape<Same<z.output<typeof AnalysisVersionPageSchema>, AnalysisVersionPage>>(true);
 
+// libs/search's SearchPage (an adapter library this one may not import): the e2e checks real answers.
+export const SearchHitSchema = z.object({
+  audioId,
+  title: z.string(),
+  createdAt: epochMs,
+  segment: z
+    .number()
+    .int()
+    .min(0)
+    .nullable()
+    .describe('the segment’s index in the transcript; null: the title or tags matched'),
+  speaker: z.string().nullable(),
+  startMs: ms.describe('where the player opens the hit'),
+  endMs: ms,
+  snippet: z.string().describe('HTML-escaped text around the match, each matched word in <mark>…</mark>'),
+});
+
+export const SearchPageSchema = z.object({
+  hits: z.array(SearchHitSchema),
+  nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
+});
+
 export const HealthSchema = z.object({ status: z.literal('ok'), service: z.string() });
 
 export const ReadinessSchema = z.object({
@@ -240,6 +262,8 @@ export const COMPONENT_SCHEMAS = {
   Transcript: TranscriptSchema,
   TranscriptExport: TranscriptExportSchema,
   Analysis: StoredAnalysisSchema,
+  SearchHit: SearchHitSchema,
+  SearchPage: SearchPageSchema,
   AnalysisVersion: AnalysisVersionSchema,
   AnalysisVersionPage: AnalysisVersionPageSchema,
   Uploaded: UploadedSchema,

@@ -96,7 +96,11 @@ export async function createQueryService(deps: QueryDeps) {
 
   // A deleted recording's late events (and dead letters) must not bring its row back.
   const deletions = deletionsOf(deps.docs);
-  const purge = (audioId: string) => model.remove(audioId);
+  const forget = async (audioId: string, userId?: string) => {
+    await model.remove(audioId, userId);
+    await indexer?.remove(audioId);
+  };
+  const purge = (audioId: string) => forget(audioId);
 
   function subscribe(): void {
     // Recordings from before search (an older DATA_DIR or database), in the background.
@@ -117,7 +121,7 @@ export async function createQueryService(deps: QueryDeps) {
       );
     }
     deps.bus.subscribe(GROUP, 'audio.deleted', (e, ctx) =>
-      onAudioDeleted(deletions, (audioId) => model.remove(audioId, e.payload.userId))(e, ctx),
+      onAudioDeleted(deletions, (audioId) => forget(audioId, e.payload.userId))(e, ctx),
     );
     if (deps.live === 'bus') {
       deps.bus.subscribe(

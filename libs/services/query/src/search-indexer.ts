@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@speech/contracts';
+import type { AnyEvent, RecordingDetails } from '@speech/contracts';
 import type { MessageContext } from '@speech/messaging';
 import type { Logger } from '@speech/platform';
 import { transcriptSegments, type SearchIndex, type SearchRecording } from '@speech/search';
@@ -42,13 +42,12 @@ export class SearchIndexer {
     return n;
   }
 
+  /** A deleted recording's rows (audio.deleted, or a late write that raced the deletion). */
+  async remove(audioId: string): Promise<void> {
+    await this.index.remove(audioId);
+  }
+
   async apply(e: AnyEvent, ctx?: Pick<MessageContext, 'commitProgress'>): Promise<void> {
-    // A deleted recording's rows go with it. `audio.deleted` is another branch's topic (DELETE
-    // /audios/:id): compared as a string until both meet, then a typed case.
-    if ((e.type as string) === 'audio.deleted') {
-      await this.index.remove(e.audioId);
-      return;
-    }
     const doc = await this.model.docById(e.audioId);
     // Not uploaded yet as far as the read model knows: the upload event indexes it.
     if (!doc?.userId) return;
@@ -75,15 +74,15 @@ const stringOr = (v: unknown): string | null => (typeof v === 'string' && v.trim
  * name for the title.
  */
 export function searchRecordingOf(doc: RecordingDoc, userId: string): SearchRecording {
-  // `details`: what PATCH /audios/:id sets (another branch's audio.details.changed), when present.
-  const own = ((doc as RecordingDoc & { details?: unknown }).details ?? {}) as Record<string, unknown>;
+  // `details`: what PATCH /audios/:id sets (audio.details.changed), when present.
+  const own: Partial<RecordingDetails> = doc.details ?? {};
   const meta = doc.metadata ?? {};
   return {
     audioId: doc._id,
     userId,
     createdAt: doc.createdAt,
     title: stringOr(own.title) ?? stringOr(meta.title) ?? doc.filename,
-    tags: strings(Array.isArray(own.tags) && own.tags.length ? own.tags : meta.tags),
+    tags: strings(own.tags?.length ? own.tags : meta.tags),
     agent: stringOr(own.agent) ?? stringOr(meta.agent),
     callType: doc.callType ?? null,
     status: doc.status,
