@@ -310,11 +310,14 @@ export async function createChunker(deps: ChunkerDeps) {
       return true;
     } catch (err) {
       if (signal?.aborted) throw err; // stopped by a shutdown: redelivered after the restart
-      // Deleted meanwhile (its source went from under ffmpeg, say): nothing failed, nothing to say.
-      if (err instanceof RecordingDeleted || (await deletions.isDeleted(cause.audioId)))
-        throw new RecordingDeleted(cause.audioId);
+      if (err instanceof RecordingDeleted) throw err;
       const e = describeError(err);
-      if (e.retriable) throw err; // the bus retries; the object store may be back soon
+      // The bus retries (the object store may be back soon; a write conflict with a concurrent
+      // range ended this unit of work, so nothing more may be read in it). A deleted recording
+      // is skipped at the redelivery by the deletion guard.
+      if (e.retriable) throw err;
+      // Deleted meanwhile (its source went from under ffmpeg, say): nothing failed, nothing to say.
+      if (await deletions.isDeleted(cause.audioId)) throw new RecordingDeleted(cause.audioId);
       log.warn({ err }, 'recording cannot be chunked');
       await jobs.update({ _id: cause.audioId }, { $set: { status: 'failed', updatedAt: Date.now() } });
       await deps.bus.publish(
