@@ -214,6 +214,6 @@ export function searchIndexContract(name: string, open: () => Promise<{ index: S
       expect(res.segments).toBe(1200);
       expect(calls).toBeGreaterThanOrEqual(2);
       expect((await search('w1199')).hits).toEqual([expect.objectContaining({ segment: 1199, startMs: 1_199_000 })]);
-    });
+    }, 120_000); // 1,200 rows and their postings, one write each on a MongoDB-wire server
   });
 }
