@@ -184,26 +184,42 @@ export class S3ObjectStore implements ObjectStore, MultipartUploads {
       removed += keys.length;
     }
     // Multipart uploads in progress under the prefix hold parts that no listing of objects shows.
+    // AWS S3 lists them by any prefix; MinIO only by a whole key or with no prefix at all (a
+    // "directory" prefix finds none), so when the prefix finds nothing the bucket's uploads in
+    // progress are listed and filtered here. There are few: abandoned uploads expire.
+    if ((await this.abortUploads(prefix, prefix)) === 0) await this.abortUploads('', prefix);
+    return removed;
+  }
+
+  /** Aborts the uploads in progress that ListMultipartUploads gives for `listPrefix` and whose key starts with `under`. */
+  private async abortUploads(listPrefix: string, under: string): Promise<number> {
+    let aborted = 0;
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
-      const out = await this.client.send(
-        new ListMultipartUploadsCommand({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          KeyMarker: keyMarker,
-          UploadIdMarker: uploadIdMarker,
-        }),
-      );
+      let out;
+      try {
+        out = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            ...(listPrefix && { Prefix: listPrefix }),
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        );
+      } catch (err) {
+        throw storageError(err, `list the uploads under ${under}`);
+      }
       for (const u of out.Uploads ?? []) {
-        if (!u.Key || !u.UploadId) continue;
+        if (!u.Key || !u.UploadId || !u.Key.startsWith(under)) continue;
         await this.client
           .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }))
           .catch((err: unknown) => {
             if (!notFound(err)) throw storageError(err, `abort the upload of ${u.Key}`);
           });
+        aborted++;
       }
-      if (!out.IsTruncated) return removed;
+      if (!out.IsTruncated) return aborted;
       keyMarker = out.NextKeyMarker;
       uploadIdMarker = out.NextUploadIdMarker;
     }
