@@ -504,7 +504,7 @@ const getReport: Operation = {
     },
     '400': {
       ...unknownFormat,
-      description: `${unknownFormat.description} Or an \`analysisId\` given more than once (\`QUERY.BAD_REQUEST\`).`,
+      description: `${unknownFormat.description} Or an empty \`analysisId\`, or more than one (\`QUERY.BAD_REQUEST\`).`,
     },
     ...authenticated(),
     '404': error(
