@@ -3,6 +3,7 @@ import { escapeHtml, type AnalysisResult } from '@speech/analysis';
 import type { AnalysisVersionPage, RecordingView, Transcript } from '@speech/contracts';
 import { Api, errorOf, FIXTURES, PlatformProcess } from '@speech/harness';
 import { eventually, pdfTextOf } from '@speech/testing';
+import { clockTime, speakerName } from '@speech/transcript';
 
 jest.setTimeout(10 * 60_000);
 
@@ -51,17 +52,13 @@ describe('the report (HTTP API)', () => {
   afterAll(() => platform.cleanup());
 
   const report = (query: string, as: Api = api) => as.get(`/audios/${audioId}/report${query}`);
-  /** A few words from the middle of the call, as spoken. */
-  const phrase = () => {
-    const words = transcript.segments
-      .map((s) => s.text.trim())
-      .filter((t) => t.split(/\s+/).length >= 4)
-      .at(Math.floor(transcript.segments.length / 2))
-      ?.split(/\s+/)
-      .slice(0, 3)
-      .join(' ');
-    if (!words) throw new Error(`no turn of four words: ${JSON.stringify(transcript.segments)}`);
-    return words;
+  /** A turn from the middle of the call: its time, speaker and first words, as the report's transcript prints them. */
+  const turn = () => {
+    const long = transcript.segments.filter((s) => s.text.trim().split(/\s+/).length >= 4);
+    const s = long[Math.floor(long.length / 2)];
+    if (!s) throw new Error(`no turn of four words: ${JSON.stringify(transcript.segments)}`);
+    const words = s.text.trim().split(/\s+/).slice(0, 3).join(' ');
+    return { time: clockTime(s.startMs), speaker: speakerName(s.speaker), words };
   };
 
   it('sends the HTML report, a download named after the title, with the summary, quotes and transcript', async () => {
@@ -78,8 +75,10 @@ describe('the report (HTTP API)', () => {
     expect(html).toContain(escapeHtml(analysis.summary.trim()));
     expect(analysis.issues.length).toBeGreaterThan(0);
     for (const issue of analysis.issues) expect(html).toContain(`<q>${escapeHtml(issue.quote)}</q>`);
-    expect(html).toContain(escapeHtml(phrase()));
-    expect(html).toMatch(/<td class="speaker">Customer<\/td>/);
+    const t = turn();
+    expect(html).toContain(
+      `<tr><td class="time">${t.time}</td><td class="speaker">${t.speaker}</td><td>${escapeHtml(t.words)}`,
+    );
     expect(html).toContain('<dt>Agent</dt><dd>Laura</dd>');
     // No format: the HTML too.
     const plain = await report('');
@@ -94,8 +93,8 @@ describe('the report (HTTP API)', () => {
     const pdf = new Uint8Array(await res.arrayBuffer());
     const text = (await pdfTextOf(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain(TITLE);
-    expect(text).toContain(phrase());
-    expect(text).toContain('Transcript');
+    const t = turn();
+    expect(text).toContain(`${t.time} ${t.speaker}: ${t.words}`);
   });
 
   it('reports on the analysis version asked for', async () => {
