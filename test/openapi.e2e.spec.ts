@@ -240,6 +240,11 @@ describe('the API answers as its OpenAPI document says', () => {
     const version = '/audios/{audioId}/analyses/{analysisId}';
     await ok(version, `/audios/${audioId}/analyses/${latest?.analysisId}`, 'application/json');
     await ok(version, `/audios/${audioId}/analyses/${latest?.analysisId}?format=csv`, 'text/csv');
+    const report = '/audios/{audioId}/report';
+    await ok(report, `/audios/${audioId}/report`, 'text/html');
+    await ok(report, `/audios/${audioId}/report?format=html`, 'text/html');
+    await ok(report, `/audios/${audioId}/report?format=pdf`, 'application/pdf');
+    await ok(report, `/audios/${audioId}/report?format=pdf&analysisId=${latest?.analysisId}`, 'application/pdf');
   });
 
   it('answers bad reads with the documented errors', async () => {
@@ -270,6 +275,13 @@ describe('the API answers as its OpenAPI document says', () => {
     const version = '/audios/{audioId}/analyses/{analysisId}';
     await refused(version, `/audios/${audioId}/analyses/nope`, 404, 'ANALYSIS.NOT_FOUND');
     await refused(version, `/audios/${audioId}/analyses/nope?format=pdf`, 400, 'EXPORT.UNKNOWN_FORMAT');
+    const report = '/audios/{audioId}/report';
+    await refused(report, `/audios/${audioId}/report?format=docx`, 400, 'EXPORT.UNKNOWN_FORMAT');
+    await refused(report, `/audios/${audioId}/report?analysisId=`, 400, 'QUERY.BAD_REQUEST');
+    await refused(report, '/audios/nope/report', 404, 'AUDIO.NOT_FOUND');
+    await refused(report, `/audios/${partedId}/report?format=pdf`, 404, 'ANALYSIS.NOT_FOUND');
+    await refused(report, `/audios/${audioId}/report?analysisId=nope`, 404, 'ANALYSIS.NOT_FOUND');
+    await refused(report, `/audios/${audioId}/report`, 401, 'AUTH.UNAUTHORIZED', false);
   });
 
   it('streams the audio with ranges, by header or ?access_token=', async () => {

@@ -1,6 +1,6 @@
 // @ts-check
 import { filenameOf } from '../public/js/api.js';
-import { EXPORTS, exportPath } from '../public/js/detail/exports.js';
+import { EXPORTS, exportPath, exportsOf } from '../public/js/detail/exports.js';
 import { lastStartedAt, SPEEDS, spokenAt } from '../public/js/detail/player.js';
 
 const words = [
@@ -35,13 +35,31 @@ describe('the player', () => {
 });
 
 describe('exports', () => {
-  it('asks the transcript and analysis routes for each format', () => {
+  it('asks the transcript, analysis and report routes for each format', () => {
     expect(EXPORTS.map((k) => exportPath('a/b', k))).toEqual([
       '/audios/a%2Fb/transcript?format=txt',
       '/audios/a%2Fb/transcript?format=srt',
       '/audios/a%2Fb/transcript?format=vtt',
       '/audios/a%2Fb/transcript?format=json',
       '/audios/a%2Fb/analysis?format=csv',
+      '/audios/a%2Fb/report?format=html',
+      '/audios/a%2Fb/report?format=pdf',
+    ]);
+  });
+
+  it('offers the report, like the metrics, only once the recording is analysed', () => {
+    const labels = (transcriptReady = false, analysisReady = false) =>
+      exportsOf({ transcriptReady, analysisReady }).map((k) => k.label);
+    expect(labels()).toEqual([]);
+    expect(labels(true)).toEqual(['Text', 'SRT', 'WebVTT', 'JSON']);
+    expect(labels(true, true)).toEqual([
+      'Text',
+      'SRT',
+      'WebVTT',
+      'JSON',
+      'Metrics CSV',
+      'Report (HTML)',
+      'Report (PDF)',
     ]);
   });
 

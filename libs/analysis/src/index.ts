@@ -59,3 +59,18 @@ export { labelOf } from './sentiment';
 export { UTTERANCE_PAUSE_MS, speakersOf, splitUtterances, type Utterance } from './utterances';
 export { TranscriptIndex, normalizeForEvidence, type EvidenceMatch } from './evidence';
 export { ANALYSIS_CSV_COLUMNS, analysisCsv, csvField, toCsv } from './export/analysis-csv';
+export {
+  REPORT_CONTENT_TYPES,
+  REPORT_FORMATS,
+  buildReport,
+  escapeHtml,
+  isReportFormat,
+  reportDate,
+  reportHtml,
+  reportHtmlParts,
+  type Report,
+  type ReportField,
+  type ReportFormat,
+  type ReportInput,
+  type ReportRecording,
+} from './export/report';

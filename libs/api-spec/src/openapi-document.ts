@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REPORT_FORMATS } from '@speech/analysis';
 import { TRANSCRIPT_CONTENT_TYPES, TRANSCRIPT_FORMATS } from '@speech/transcript';
 import { COMPONENT_SCHEMAS, type ComponentName } from './schemas';
 import type {
@@ -470,6 +471,51 @@ const getAnalysisVersion: Operation = {
   },
 };
 
+const getReport: Operation = {
+  tags: ['results'],
+  operationId: 'getReport',
+  summary: 'The analysis as a printable report (HTML or PDF), with the recording’s details and transcript',
+  description:
+    'Summary, sentiment (overall and at the close), issues and objections with their times and quotes, ' +
+    'coaching, action items, the quiz and the speaker-labelled transcript. The PDF is streamed as it is drawn.',
+  parameters: [
+    audioIdParam,
+    formatParam(
+      REPORT_FORMATS,
+      '`html` (the default): a self-contained printable page, `<title or name>.report.html`; `pdf`: `<title or name>.report.pdf`',
+    ),
+    {
+      name: 'analysisId',
+      in: 'query',
+      required: false,
+      schema: { type: 'string' },
+      description:
+        'one analysis from GET /audios/{audioId}/analyses (the file is then `….report-<first 8>.<format>`); default: the latest',
+    },
+  ],
+  responses: {
+    '200': {
+      description: 'The report, as an attachment',
+      headers: attachment,
+      content: {
+        'text/html': text('a self-contained HTML page (inline CSS, print styles, every value escaped)'),
+        'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } },
+      },
+    },
+    '400': {
+      ...unknownFormat,
+      description: `${unknownFormat.description} Or an empty \`analysisId\`, or more than one (\`QUERY.BAD_REQUEST\`).`,
+    },
+    ...authenticated(),
+    '404': error(
+      'No such recording, no analysis yet, or no such analysis of it',
+      'AUDIO.NOT_FOUND',
+      'ANALYSIS.NOT_FOUND',
+    ),
+    '503': unavailable,
+  },
+};
+
 const textParam = (name: string, description: string): Parameter => ({
   name,
   in: 'query',
@@ -720,6 +766,7 @@ export function openApiDocument(): OpenApiDocument {
       '/audios/{audioId}/analysis': { get: getAnalysis },
       '/audios/{audioId}/analyses': { get: listAnalyses },
       '/audios/{audioId}/analyses/{analysisId}': { get: getAnalysisVersion },
+      '/audios/{audioId}/report': { get: getReport },
       '/audios/{audioId}/audio': {
         get: {
           tags: ['results'],

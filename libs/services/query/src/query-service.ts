@@ -1,10 +1,18 @@
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Express, Request, Response } from 'express';
 import express from 'express';
 import { EventEmitter } from 'node:events';
-import { analysisCsv, type AnalysisResult } from '@speech/analysis';
+import {
+  analysisCsv,
+  buildReport,
+  isReportFormat,
+  REPORT_CONTENT_TYPES,
+  REPORT_FORMATS,
+  reportHtmlParts,
+  type AnalysisResult,
+} from '@speech/analysis';
 import {
   audioIdOfKey,
   newEvent,
@@ -33,6 +41,7 @@ import { exportTranscript, isTranscriptFormat, TRANSCRIPT_FORMATS } from '@speec
 import { playableMediaType } from './media-type';
 import { ReadModel, type RecordingDoc } from './read-model';
 import { recordingsCsvHeader, recordingsCsvRows } from './recordings-csv';
+import { reportPdf } from './report-pdf';
 import { SearchIndexer } from './search-indexer';
 import { searchQueryOf } from './search-params';
 
@@ -271,6 +280,62 @@ export async function createQueryService(deps: QueryDeps) {
         await sendAnalysis(req, res, format, found.analysisKey, filename);
       }),
     );
+    // The analysis as a printable report (html, the default, or pdf) with the recording's details
+    // and transcript: the latest analysis, or the version `analysisId` names.
+    app.get(
+      '/audios/:audioId/report',
+      auth,
+      route(async (req, res) => {
+        const format = req.query.format ?? 'html';
+        if (!isReportFormat(format)) {
+          throw new HttpError(
+            400,
+            'EXPORT.UNKNOWN_FORMAT',
+            `format must be one of ${REPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`,
+          );
+        }
+        const version = req.query.analysisId;
+        if (version !== undefined && (typeof version !== 'string' || !version)) {
+          throw new HttpError(400, 'QUERY.BAD_REQUEST', 'analysisId must be one analysis id');
+        }
+        let doc: RecordingDoc;
+        let key: string;
+        if (version === undefined) {
+          ({ doc, key } = await artefactOf(req, 'analysis', 'ANALYSIS.NOT_FOUND', (d) => d.analysisKey));
+        } else {
+          const found = await model.doc(userOf(req).id, String(req.params.audioId));
+          if (!found) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+          const stored = await model.analysis(found, version);
+          if (!stored) throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording has no analysis ${version}`);
+          doc = found;
+          key = stored.analysisKey;
+        }
+        const analysis = await getJson<AnalysisResult>(deps.store, key);
+        const transcript = doc.transcriptKey ? await getJson<Transcript>(deps.store, doc.transcriptKey) : null;
+        const details = doc.details ?? null;
+        const report = buildReport({
+          recording: {
+            title: details?.title || doc.filename,
+            filename: doc.filename,
+            createdAt: doc.createdAt,
+            durationMs: doc.durationMs ?? doc.estimatedDurationMs,
+            agent: details?.agent,
+            customer: details?.customer,
+            tags: details?.tags,
+          },
+          analysis,
+          transcript,
+          analysisId: version ?? doc.latestAnalysisId,
+          generatedAt: Date.now(),
+        });
+        const suffix = `.report${version ? `-${version.slice(0, 8)}` : ''}.${format}`;
+        res.setHeader('Content-Type', REPORT_CONTENT_TYPES[format]);
+        res.setHeader('Content-Disposition', attachmentDisposition(reportFilename(doc, suffix)));
+        res.setHeader('Cache-Control', 'private, no-cache');
+        await streamTo(req, res, format === 'pdf' ? reportPdf(report) : Readable.from(reportHtmlParts(report)));
+      }),
+    );
+
     // The source recording, with byte ranges (a player seeks with them). An <audio> element
     // cannot send headers, so this route also takes ?access_token=.
     app.get(
@@ -423,6 +488,16 @@ export async function createQueryService(deps: QueryDeps) {
   }
 
   return { model, subscribe, mount };
+}
+
+/**
+ * A report's file name: the owner's title (kept whole: a dot in it is no extension) or the
+ * recording's file name, then the suffix.
+ */
+export function reportFilename(doc: Pick<RecordingDoc, 'filename' | 'details'>, suffix: string): string {
+  const title = doc.details?.title?.trim();
+  // safeFilename takes an extension off the name; a title has none, so it is given one to drop.
+  return title ? safeFilename(`${title}.x`, suffix) : safeFilename(doc.filename, suffix);
 }
 
 export const DEFAULT_DASHBOARD_DIR = join(__dirname, '../../../../apps/dashboard/public');

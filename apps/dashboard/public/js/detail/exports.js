@@ -1,14 +1,15 @@
 // @ts-check
 /**
- * The detail panel's downloads: the transcript as text, SubRip, WebVTT or JSON, and the
- * metrics as CSV. Each is fetched with the bearer token and saved through a blob URL, so no
- * token travels in an address and nothing runs inline.
+ * The detail panel's downloads: the transcript as text, SubRip, WebVTT or JSON, the metrics as
+ * CSV, and the analysis as a printable report (HTML or PDF). Each is fetched with the bearer
+ * token and saved through a blob URL, so no token travels in an address and nothing runs inline.
  */
 import { h } from '../dom.js';
 
 /**
  * @typedef {import('../types.js').RecordingView} RecordingView
- * @typedef {{ label: string, format: string, what: 'transcript' | 'analysis', title: string }} ExportKind
+ * @typedef {{ label: string, format: string, what: 'transcript' | 'analysis' | 'report', title: string }} ExportKind
+ *   `what`: the route under /audios/:id; a report is offered once the analysis exists.
  */
 
 /** @type {ReadonlyArray<ExportKind>} */
@@ -18,6 +19,8 @@ export const EXPORTS = [
   { label: 'WebVTT', format: 'vtt', what: 'transcript', title: 'Subtitles (WebVTT), with speaker voices' },
   { label: 'JSON', format: 'json', what: 'transcript', title: 'The transcript with every word and its times' },
   { label: 'Metrics CSV', format: 'csv', what: 'analysis', title: 'Talk ratio, questions, sentiment, issues…' },
+  { label: 'Report (HTML)', format: 'html', what: 'report', title: 'The analysis and transcript as a printable page' },
+  { label: 'Report (PDF)', format: 'pdf', what: 'report', title: 'The analysis and transcript as a PDF' },
 ];
 
 /**
@@ -27,6 +30,17 @@ export const EXPORTS = [
  */
 export const exportPath = (audioId, kind) =>
   `/audios/${encodeURIComponent(audioId)}/${kind.what}?format=${kind.format}`;
+
+/**
+ * The downloads a recording has: the transcript's once it is transcribed, the metrics and the
+ * report once it is analysed.
+ * @param {Pick<RecordingView, 'transcriptReady' | 'analysisReady'>} view
+ * @returns {ExportKind[]}
+ */
+export function exportsOf(view) {
+  const ready = { transcript: view.transcriptReady, analysis: view.analysisReady, report: view.analysisReady };
+  return EXPORTS.filter((k) => ready[k.what]);
+}
 
 /**
  * Saves a blob under a name, as a download.
@@ -49,14 +63,14 @@ export function saveBlob(blob, filename) {
  * @param {(message: string) => void} onError
  */
 export function exportsPanel(view, download, onError) {
-  const ready = { transcript: view.transcriptReady, analysis: view.analysisReady };
-  if (!ready.transcript && !ready.analysis) return null;
+  const kinds = exportsOf(view);
+  if (!kinds.length) return null;
   const status = h('span', { class: 'muted export-status', role: 'status' });
   return h(
     'div',
     { class: 'exports', 'data-section': 'exports' },
     h('span', { class: 'muted', text: 'Download:' }),
-    EXPORTS.filter((k) => ready[k.what]).map((kind) =>
+    kinds.map((kind) =>
       h('button', {
         type: 'button',
         class: 'btn btn-ghost btn-small',
