@@ -89,7 +89,7 @@ export const RecordingViewSchema = z.object({
     .nullable()
     .describe(
       "a re-upload of the same file (same SHA-256) by the same user: the user's earliest such recording, " +
-        'while it exists; null otherwise (never another user\'s recording)',
+        "while it exists; null otherwise (never another user's recording)",
     ),
   duplicateOfTitle: z
     .string()
