@@ -408,6 +408,8 @@ describe('ReadModel', () => {
         ['again', null],
       ]);
       expect(changed).toEqual([[user, 'again', null]]);
+      // Nothing keeps the deleted recording's id, not even its copy's stored link.
+      expect((await m.docById('again'))?.duplicateOf).toBeNull();
     });
 
     it('does not link when the deletion of the first arrived before the copy’s upload', async () => {

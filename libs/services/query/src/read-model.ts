@@ -60,7 +60,7 @@ export interface RecordingDoc extends RecordingFacts {
    * The same user's earlier recording of the same bytes, as the gateway found it at upload
    * (audio.uploaded v2). Shown only while that recording is in the read model (resolved at read
    * time, see firstCopies), so a deleted first copy is never linked to, in whatever order the
-   * deletion and this upload's event arrive.
+   * deletion and this upload's event arrive; and cleared when that recording is deleted.
    */
   duplicateOf?: string | null;
 }
@@ -346,12 +346,16 @@ export class ReadModel implements RecordingReader {
     await this.chunkFacts.delete({ audioId });
     await this.analyses.delete({ audioId });
     if (owner) this.tx.afterCommit(() => this.changes.emit('deleted', owner, audioId));
-    // Its re-uploads no longer link to it: live clients get their rows again, without the link.
+    // Its re-uploads no longer link to it (nothing keeps a deleted recording's id): live clients
+    // get their rows again, without the link.
     const copies = await this.docs.find({ duplicateOf: audioId });
     if (!copies.length) return;
-    const firsts = await this.firstCopies(copies);
+    await this.docs.updateMany(
+      { duplicateOf: audioId },
+      { $set: { duplicateOf: null, updatedAt: this.now() }, $inc: { rev: 1 } },
+    );
     for (const copy of copies) {
-      const view = this.view(copy, null, firsts);
+      const view = this.view({ ...copy, duplicateOf: null });
       if (copy.userId) this.tx.afterCommit(() => this.changes.emit('change', copy.userId, view));
     }
   }

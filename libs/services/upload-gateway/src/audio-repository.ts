@@ -48,5 +48,7 @@ export async function audiosCollection(docs: DocumentStore): Promise<Collection<
   await c.ensureIndex({ deleting: 1, deleteRequestedAt: 1 });
   // Re-uploads: the user's earliest recording of the same bytes (duplicates.ts).
   await c.ensureIndex({ userId: 1, sha256: 1, uploadedAt: 1 });
+  // A deleted recording's re-uploads, whose link goes with it (manage.ts).
+  await c.ensureIndex({ duplicateOf: 1 });
   return c;
 }
