@@ -31,6 +31,8 @@ export function aView(overrides = {}) {
     metadata: null,
     details: { title: null, tags: [], agent: null, customer: null, notes: null },
     queue: null,
+    duplicateOf: null,
+    duplicateOfTitle: null,
     ...overrides,
   };
 }

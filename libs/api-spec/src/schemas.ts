@@ -85,6 +85,16 @@ export const RecordingViewSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).nullable(),
   details: RecordingDetailsSchema,
   queue: z.object({ position: z.number().int().min(1), of: z.number().int().min(1), etaMs: ms.nullable() }).nullable(),
+  duplicateOf: audioId
+    .nullable()
+    .describe(
+      "a re-upload of the same file (same SHA-256) by the same user: the user's earliest such recording, " +
+        "while it exists; null otherwise (never another user's recording)",
+    ),
+  duplicateOfTitle: z
+    .string()
+    .nullable()
+    .describe("that first recording's title (edited, else the upload's, else its file name); null with duplicateOf"),
 });
 sameShape<Same<z.output<typeof RecordingViewSchema>, RecordingView>>(true);
 
@@ -138,6 +148,12 @@ export const UploadedSchema = z.object({
   status: z.literal('uploaded'),
   sizeBytes: z.number().int().min(0),
   sha256: z.string().describe('hex SHA-256 of the whole file'),
+  duplicateOf: audioId
+    .nullable()
+    .describe(
+      'the same file (same SHA-256) was uploaded before by this user: their earliest such recording, not deleted. ' +
+        'The upload is accepted either way; null when it is not a re-upload',
+    ),
 });
 
 const metadata = z

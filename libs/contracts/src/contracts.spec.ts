@@ -54,6 +54,22 @@ describe('event contracts', () => {
     });
   });
 
+  it('reads an audio.uploaded v1 (before duplicateOf) as v2 with duplicateOf null (BACKWARD)', () => {
+    const v1 = listSchemaFiles().find((s) => s.topic === 'audio.uploaded' && s.version === 1);
+    expect(v1).toBeDefined();
+    const old = avro.Type.forSchema(JSON.parse(readFileSync(v1!.file, 'utf8')) as avro.Schema);
+    const event = anEvent('audio.uploaded', 'audio-2', { duplicateOf: 'audio-1' });
+    const { duplicateOf, ...v1Payload } = event.payload;
+    void duplicateOf;
+    const decoded = codec.decode('audio.uploaded', old.toBuffer({ ...event, version: 1, payload: v1Payload }));
+    expect(decoded.version).toBe(1);
+    expect(decoded.payload).toEqual({ ...v1Payload, duplicateOf: null });
+    // The current version carries it.
+    const current = codec.decode('audio.uploaded', codec.encode(event));
+    expect(current.version).toBe(2);
+    expect(current.payload.duplicateOf).toBe('audio-1');
+  });
+
   it('refuses to encode an event that does not match its schema', () => {
     const bad = anEvent('audio.chunked', 'a', { chunkCount: 'two' as unknown as number });
     expect(() => codec.encode(bad)).toThrow(/payload.chunkCount/);

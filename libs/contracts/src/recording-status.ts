@@ -161,6 +161,13 @@ export interface RecordingView {
   details: RecordingDetails;
   /** While transcribing with chunks still to do: its place among the recordings being transcribed. */
   queue: QueuePlace | null;
+  /**
+   * A re-upload of the same file (same SHA-256) by the same user: the audioId of their earliest
+   * such recording, while it exists; null otherwise (never another user's recording).
+   */
+  duplicateOf: string | null;
+  /** The title that first recording is shown by (its edited title, else the upload's, else the file name). */
+  duplicateOfTitle: string | null;
 }
 
 /** The editable details of a recording, owned by the upload gateway's record. */

@@ -17,6 +17,7 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     autoAnalyze: false,
     durationMs: 90_000,
     channels: 2,
+    duplicateOf: null,
   },
   'chunk.range.requested': {
     rangeId: 'a-r00000',

@@ -148,6 +148,8 @@ export function placeholderView(audioId, file, now) {
     metadata: null,
     details: { title: null, tags: [], agent: null, customer: null, notes: null },
     queue: null,
+    duplicateOf: null,
+    duplicateOfTitle: null,
   };
 }
 

@@ -8,6 +8,7 @@ import { h } from './dom.js';
 import { bytes, clock, day, timeOfDay, when } from './format.js';
 import { newestFirst } from './state.js';
 import { actionButton, rowProgress, statusBadge } from './status.js';
+import { fillDuplicateButton } from './duplicate.js';
 
 /**
  * @typedef {import('./types.js').RecordingView} RecordingView
@@ -28,7 +29,8 @@ const ROW_ACTIONS = [
  * @property {HTMLTableRowElement} row
  * @property {RecordingView} view
  * @property {{ name: HTMLElement, meta: HTMLElement, time: HTMLTimeElement, duration: HTMLElement,
- *   status: HTMLElement, progress: HTMLElement, buttons: Map<RowAction, HTMLButtonElement> }} refs
+ *   status: HTMLElement, progress: HTMLElement, duplicate: HTMLButtonElement,
+ *   buttons: Map<RowAction, HTMLButtonElement> }} refs
  */
 
 /**
@@ -50,6 +52,12 @@ export function createTable(els, handlers) {
 
   els.tbody.addEventListener('click', (event) => {
     const target = event.target instanceof Element ? event.target : null;
+    // A re-upload's badge opens the first copy.
+    const first = target && target.closest('button[data-first]');
+    if (first instanceof HTMLButtonElement && first.dataset.first) {
+      handlers.onAction('view', first.dataset.first);
+      return;
+    }
     const button = target && target.closest('button[data-action]');
     if (!(button instanceof HTMLButtonElement) || button.disabled) return;
     const row = button.closest('tr[data-audio-id]');
@@ -147,12 +155,13 @@ function createRow(view) {
     duration: h('span'),
     status: h('span', { class: 'badge status' }),
     progress: h('div', { class: 'cell-progress' }),
+    duplicate: h('button', { type: 'button', class: 'badge duplicate', hidden: true }),
     buttons,
   };
   const row = h(
     'tr',
     { 'data-audio-id': view.audioId },
-    h('td', { class: 'cell-name' }, refs.name, refs.meta),
+    h('td', { class: 'cell-name' }, refs.name, refs.meta, refs.duplicate),
     h('td', { class: 'cell-time' }, refs.time),
     h('td', { class: 'cell-duration' }, refs.duration),
     h('td', { class: 'cell-status' }, refs.status, refs.progress),
@@ -169,6 +178,7 @@ function fill({ row, view, refs }, context) {
   refs.name.textContent = view.filename || view.audioId;
   refs.name.title = view.filename || '';
   refs.meta.textContent = [bytes(view.sizeBytes), view.contentType].filter(Boolean).join(' · ');
+  fillDuplicateButton(refs.duplicate, view);
   if (view.createdAt) {
     refs.time.replaceChildren(
       h('span', { class: 'date', text: day(view.createdAt) }),

@@ -61,7 +61,7 @@ export interface AudioDetailsChangedPayload {
   notes: null | string;
 }
 
-/** audio.uploaded v1: An upload finished and the source object is stored. */
+/** audio.uploaded v2: An upload finished and the source object is stored. */
 export interface AudioUploadedPayload {
   userId: string;
   filename: string;
@@ -74,6 +74,7 @@ export interface AudioUploadedPayload {
   autoAnalyze: boolean;
   durationMs: null | number;
   channels: null | number;
+  duplicateOf: null | string;
 }
 
 /** chunk.created v1: One chunk of one channel was cut and stored. */
@@ -200,7 +201,7 @@ export const SCHEMA_VERSIONS = {
   'audio.chunking.failed': 1,
   'audio.deleted': 1,
   'audio.details.changed': 1,
-  'audio.uploaded': 1,
+  'audio.uploaded': 2,
   'chunk.created': 1,
   'chunk.range.requested': 1,
   'chunk.transcribed': 1,

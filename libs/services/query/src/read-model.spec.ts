@@ -1,5 +1,6 @@
 import { SqliteDocumentStore } from '@speech/persistence';
 import { anEvent } from '@speech/testing';
+import type { RecordingView } from '@speech/contracts';
 import { ReadModel } from './read-model';
 
 describe('ReadModel', () => {
@@ -376,6 +377,62 @@ describe('ReadModel', () => {
       await analysed(m, 'x2');
       await m.apply(completed('x2', 'theirs', 4));
       expect(await m.analysis((await m.doc(user, 'x1'))!, 'theirs')).toBeNull();
+    });
+  });
+
+  describe('re-uploads (duplicateOf)', () => {
+    it('carries the first copy in the recording and its list row, with its title', async () => {
+      const m = await model();
+      await m.apply(anEvent('audio.uploaded', 'first', { filename: 'call.mp3' }, 1));
+      await m.apply(anEvent('audio.uploaded', 'again', { duplicateOf: 'first' }, 2));
+      expect(await m.get(user, 'again')).toMatchObject({ duplicateOf: 'first', duplicateOfTitle: 'call.mp3' });
+      expect(await m.get(user, 'first')).toMatchObject({ duplicateOf: null, duplicateOfTitle: null });
+      const rows = (await m.list(user, { limit: 10 })).items;
+      expect(rows.map((v) => [v.audioId, v.duplicateOf])).toEqual([
+        ['again', 'first'],
+        ['first', null],
+      ]);
+      await m.apply(anEvent('audio.details.changed', 'first', { revision: 1, title: 'Renewal' }, 3));
+      expect((await m.get(user, 'again'))?.duplicateOfTitle).toBe('Renewal');
+    });
+
+    it('no longer links to a deleted first copy, and tells live clients of the copy', async () => {
+      const m = await model();
+      await m.apply(anEvent('audio.uploaded', 'first', {}, 1));
+      await m.apply(anEvent('audio.uploaded', 'again', { duplicateOf: 'first' }, 2));
+      const changed: [string, string, string | null][] = [];
+      m.changes.on('change', (u: string, v: RecordingView) => changed.push([u, v.audioId, v.duplicateOf]));
+      await m.apply(anEvent('audio.deleted', 'first', {}, 3));
+      expect(await m.get(user, 'again')).toMatchObject({ duplicateOf: null, duplicateOfTitle: null });
+      expect((await m.list(user, { limit: 10 })).items.map((v) => [v.audioId, v.duplicateOf])).toEqual([
+        ['again', null],
+      ]);
+      expect(changed).toEqual([[user, 'again', null]]);
+      // Nothing keeps the deleted recording's id, not even its copy's stored link.
+      expect((await m.docById('again'))?.duplicateOf).toBeNull();
+    });
+
+    it('does not link when the deletion of the first arrived before the copy’s upload', async () => {
+      const m = await model();
+      await m.apply(anEvent('audio.uploaded', 'first', {}, 1));
+      await m.apply(anEvent('audio.deleted', 'first', {}, 2));
+      await m.apply(anEvent('audio.uploaded', 'again', { duplicateOf: 'first' }, 3));
+      expect((await m.get(user, 'again'))?.duplicateOf).toBeNull();
+    });
+
+    it("never links another user's recording", async () => {
+      const m = await model();
+      await m.apply(anEvent('audio.uploaded', 'bobs', { userId: 'bob' }, 1));
+      await m.apply(anEvent('audio.uploaded', 'again', { duplicateOf: 'bobs' }, 2));
+      expect((await m.get(user, 'again'))?.duplicateOf).toBeNull();
+    });
+
+    it('reads an upload announced without the field (audio.uploaded v1) as no re-upload', async () => {
+      const m = await model();
+      const { duplicateOf, ...v1 } = anEvent('audio.uploaded', 'old', {}, 1).payload;
+      void duplicateOf;
+      await m.apply({ ...anEvent('audio.uploaded', 'old', {}, 1), payload: v1 as never });
+      expect((await m.get(user, 'old'))?.duplicateOf).toBeNull();
     });
   });
 });

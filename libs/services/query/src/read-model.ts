@@ -56,6 +56,13 @@ export interface RecordingDoc extends RecordingFacts {
   progress: RecordingView['progress'];
   /** The gateway's details, at the highest revision seen (audio.details.changed). */
   details?: (RecordingDetails & { revision: number }) | null;
+  /**
+   * The same user's earlier recording of the same bytes, as the gateway found it at upload
+   * (audio.uploaded v2). Shown only while that recording is in the read model (resolved at read
+   * time, see firstCopies), so a deleted first copy is never linked to, in whatever order the
+   * deletion and this upload's event arrive; and cleared when that recording is deleted.
+   */
+  duplicateOf?: string | null;
 }
 
 interface ChunkFact {
@@ -189,6 +196,8 @@ export class ReadModel implements RecordingReader {
     await this.chunkFacts.ensureIndex({ kind: 1, at: -1 });
     // GET /audios/:id/analyses: one recording's versions, newest first (and a deletion by audioId).
     await this.analyses.ensureIndex({ audioId: 1, completedAt: -1, _id: -1 });
+    // A deleted recording's re-uploads: their rows are shown again without the link.
+    await this.docs.ensureIndex({ duplicateOf: 1 });
   }
 
   /** One lifecycle event (work-queue topics are not lifecycle facts: query does not subscribe to them). */
@@ -215,6 +224,7 @@ export class ReadModel implements RecordingReader {
           metadata,
           estimatedDurationMs: p.durationMs,
           channels: p.channels,
+          duplicateOf: p.duplicateOf ?? null,
         });
         break;
       }
@@ -336,12 +346,39 @@ export class ReadModel implements RecordingReader {
     await this.chunkFacts.delete({ audioId });
     await this.analyses.delete({ audioId });
     if (owner) this.tx.afterCommit(() => this.changes.emit('deleted', owner, audioId));
+    // Its re-uploads no longer link to it (nothing keeps a deleted recording's id): live clients
+    // get their rows again, without the link.
+    const copies = await this.docs.find({ duplicateOf: audioId });
+    if (!copies.length) return;
+    await this.docs.updateMany(
+      { duplicateOf: audioId },
+      { $set: { duplicateOf: null, updatedAt: this.now() }, $inc: { rev: 1 } },
+    );
+    for (const copy of copies) {
+      const view = this.view({ ...copy, duplicateOf: null });
+      if (copy.userId) this.tx.afterCommit(() => this.changes.emit('change', copy.userId, view));
+    }
   }
 
   async get(userId: string, audioId: string): Promise<RecordingView | null> {
     const doc = await this.docs.get(audioId);
     if (!doc || doc.userId !== userId) return null;
-    return this.view(doc, doc.status === 'transcribing' ? await this.queueSnapshot() : null);
+    return this.view(
+      doc,
+      doc.status === 'transcribing' ? await this.queueSnapshot() : null,
+      await this.firstCopies([doc]),
+    );
+  }
+
+  /**
+   * The first copies these recordings are re-uploads of, by audioId: one look-up for a page.
+   * A first copy deleted (gone from the read model) or not yet seen is absent, so not linked.
+   */
+  async firstCopies(docs: RecordingDoc[]): Promise<Map<string, RecordingDoc>> {
+    const ids = [...new Set(docs.map((d) => d.duplicateOf).filter((id): id is string => Boolean(id)))];
+    if (!ids.length) return new Map();
+    const found = await this.docs.find({ _id: { $in: ids } });
+    return new Map(found.map((f) => [f._id, f]));
   }
 
   /** The document whoever owns it: for the read model's own consumers (the search indexer), never a route. */
@@ -415,8 +452,9 @@ export class ReadModel implements RecordingReader {
     const page = docs.slice(0, opts.limit);
     const last = page.at(-1);
     const queue = page.some((d) => d.status === 'transcribing') ? await this.queueSnapshot() : null;
+    const firsts = await this.firstCopies(page);
     return {
-      items: page.map((d) => this.view(d, queue)),
+      items: page.map((d) => this.view(d, queue, firsts)),
       nextCursor: docs.length > opts.limit && last ? encodeCursor(last.createdAt, last._id) : null,
     };
   }
@@ -446,7 +484,11 @@ export class ReadModel implements RecordingReader {
     return { queued, perChunkMs, stallMs };
   }
 
-  view(d: RecordingDoc, queue: QueueSnapshot | null = null): RecordingView {
+  /** `firsts`: from firstCopies; without it the recording is shown as no re-upload. */
+  view(d: RecordingDoc, queue: QueueSnapshot | null = null, firsts?: Map<string, RecordingDoc>): RecordingView {
+    const first = d.duplicateOf ? firsts?.get(d.duplicateOf) : undefined;
+    // Only the owner's own recording is ever linked (the gateway looks at theirs only; checked again).
+    const linked = first && first.userId !== null && first.userId === d.userId ? first : null;
     return {
       audioId: d._id,
       filename: d.filename,
@@ -469,6 +511,8 @@ export class ReadModel implements RecordingReader {
       metadata: d.metadata,
       details: d.details ? detailsOf(d.details) : NO_DETAILS,
       queue: d.status === 'transcribing' && queue ? queuePlace(d._id, queue.queued, queue.perChunkMs) : null,
+      duplicateOf: linked ? linked._id : null,
+      duplicateOfTitle: linked ? titleOf(linked) : null,
     };
   }
 
@@ -635,7 +679,11 @@ export class ReadModel implements RecordingReader {
       if (saved) {
         const userId = saved.userId;
         if (userId) {
-          const view = this.view(saved, saved.status === 'transcribing' ? await this.queueSnapshot() : null);
+          const view = this.view(
+            saved,
+            saved.status === 'transcribing' ? await this.queueSnapshot() : null,
+            await this.firstCopies([saved]),
+          );
           this.tx.afterCommit(() => this.changes.emit('change', userId, view));
         }
         return;
@@ -689,4 +737,13 @@ function chunkingProgress(d: RecordingDoc): RecordingView['chunking'] {
 
 function detailsOf(d: RecordingDetails): RecordingDetails {
   return { title: d.title, tags: d.tags, agent: d.agent, customer: d.customer, notes: d.notes };
+}
+
+/**
+ * What a recording is called where another links to it: its edited title, else the upload's
+ * metadata title, else the file name (as search names it, search-indexer.ts).
+ */
+export function titleOf(d: Pick<RecordingDoc, 'details' | 'metadata' | 'filename'>): string {
+  const meta = d.metadata?.title;
+  return d.details?.title ?? (typeof meta === 'string' && meta.trim() ? meta : null) ?? d.filename;
 }

@@ -34,6 +34,11 @@ export interface AudioRecord {
   /** DELETE accepted: the recording answers 404 until audio.deleted removes this record too. */
   deleting?: boolean;
   deleteRequestedAt?: number;
+  /**
+   * The same user's earliest recording with the same SHA-256 when this one's bytes came in
+   * (duplicates.ts); null or absent: not a re-upload. Announced in audio.uploaded (v2).
+   */
+  duplicateOf?: string | null;
 }
 
 export async function audiosCollection(docs: DocumentStore): Promise<Collection<AudioRecord>> {
@@ -41,5 +46,9 @@ export async function audiosCollection(docs: DocumentStore): Promise<Collection<
   await c.ensureIndex({ userId: 1 });
   await c.ensureIndex({ announced: 1, uploadedAt: 1 });
   await c.ensureIndex({ deleting: 1, deleteRequestedAt: 1 });
+  // Re-uploads: the user's earliest recording of the same bytes (duplicates.ts).
+  await c.ensureIndex({ userId: 1, sha256: 1, uploadedAt: 1 });
+  // A deleted recording's re-uploads, whose link goes with it (manage.ts).
+  await c.ensureIndex({ duplicateOf: 1 });
   return c;
 }

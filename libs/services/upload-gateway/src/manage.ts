@@ -24,6 +24,8 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
     // Everything under the prefix, whoever wrote it: each service also removes its own (late) writes.
     await deps.store.deletePrefix(objectKeys.prefix(audioId));
     await audios.delete({ _id: audioId });
+    // Its re-uploads no longer link to it: nothing keeps a deleted recording's id.
+    await audios.updateMany({ duplicateOf: audioId }, { $set: { duplicateOf: null } });
     deps.log.info({ audioId }, 'recording deleted');
   }
 

@@ -8,6 +8,7 @@ import { offThreadHash } from '@speech/storage';
 import { HttpError, route, userOf } from '@speech/platform';
 import type { AudioRecord } from './audio-repository';
 import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
+import { earlierCopyOf } from './duplicates';
 import { announceUpload, checkDecodable, checkMetadataKeys, truthy, type GatewayDeps } from './upload-intake';
 
 const MiB = 1024 * 1024;
@@ -256,6 +257,8 @@ export function mountMultipartUploads(
       const done = await deps.tx.run(async () => {
         const now = await audios.get(record._id);
         if (!now || now.deleting) return null; // deleted while completing
+        // A re-upload is accepted too, flagged with the first copy (issue #14).
+        const duplicateOf = await earlierCopyOf(audios, { _id: record._id, userId: record.userId, sha256 });
         const completed = await audios.update(
           { _id: record._id, status: 'uploading' },
           {
@@ -270,6 +273,7 @@ export function mountMultipartUploads(
               announced: false,
               autoTranscribe: truthy(record.metadata?.autoTranscribe),
               autoAnalyze: truthy(record.metadata?.autoAnalyze),
+              duplicateOf,
             },
           },
         );
@@ -284,7 +288,13 @@ export function mountMultipartUploads(
         throw new HttpError(404, 'UPLOAD.NOT_FOUND', `no upload ${record._id}`);
       }
       if (!done) throw new HttpError(409, 'UPLOAD.INVALID_STATE', 'the upload was completed meanwhile');
-      res.status(201).json({ audioId: record._id, status: 'uploaded', sizeBytes: record.sizeBytes, sha256 });
+      res.status(201).json({
+        audioId: record._id,
+        status: 'uploaded',
+        sizeBytes: record.sizeBytes,
+        sha256,
+        duplicateOf: done.duplicateOf ?? null,
+      });
     }),
   );
 

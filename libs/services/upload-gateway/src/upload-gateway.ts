@@ -18,6 +18,7 @@ import {
   type GatewayDeps,
 } from './upload-intake';
 import { mountMultipartUploads } from './multipart-upload';
+import { earlierCopyOf, titleOf } from './duplicates';
 import { recordingManagement } from './manage';
 import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
 
@@ -64,10 +65,18 @@ export async function mountUploadGateway(
         autoAnalyze: upload.autoAnalyze,
       };
       await deps.tx.run(async () => {
+        // A re-upload is accepted too, flagged with the first copy (issue #14).
+        record.duplicateOf = await earlierCopyOf(audios, record);
         await audios.insert(record);
         await announceUpload(deps, audios, record);
       });
-      res.status(201).json({ audioId, status: 'uploaded', sizeBytes: record.sizeBytes, sha256: record.sha256 });
+      res.status(201).json({
+        audioId,
+        status: 'uploaded',
+        sizeBytes: record.sizeBytes,
+        sha256: record.sha256,
+        duplicateOf: record.duplicateOf,
+      });
     }),
   );
 
@@ -90,7 +99,9 @@ export async function mountUploadGateway(
         return;
       }
       if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
-      res.json(justUploaded(record));
+      const first = record.duplicateOf ? await audios.get(record.duplicateOf) : null;
+      const shown = first && first.userId === user.id && !first.deleting ? first : null;
+      res.json(justUploaded(record, shown));
     }),
   );
 
@@ -208,7 +219,7 @@ async function expireAbandonedUploads(deps: GatewayDeps, audios: Collection<Audi
   if (removed) deps.log.info({ removed }, 'abandoned temporary uploads removed');
 }
 
-function justUploaded(r: AudioRecord): RecordingView {
+function justUploaded(r: AudioRecord, first: AudioRecord | null): RecordingView {
   const wait = { allowed: false, reason: 'the recording is being registered; try again in a moment' };
   return {
     audioId: r._id,
@@ -232,6 +243,8 @@ function justUploaded(r: AudioRecord): RecordingView {
     metadata: r.metadata,
     details: { ...NO_DETAILS, ...r.details },
     queue: null,
+    duplicateOf: first?._id ?? null,
+    duplicateOfTitle: first ? titleOf(first) : null,
   };
 }
 

@@ -57,6 +57,7 @@ export async function announceUpload(
     autoAnalyze: opts.autoAnalyze,
     durationMs: record.durationMs ?? null,
     channels: record.channels ?? null,
+    duplicateOf: record.duplicateOf ?? null,
   });
   // Automatic processing is requested now; each consumer waits for its input to exist. The ids
   // follow from the recording, so announcing twice requests the work once.

@@ -11,6 +11,7 @@ import { detailBody } from './body.js';
 import { exportsPanel } from './exports.js';
 import { createPlayer } from './player.js';
 import { versionPicker } from './versions.js';
+import { duplicateButton } from '../duplicate.js';
 
 /**
  * @typedef {import('../types.js').RecordingView} RecordingView
@@ -198,6 +199,8 @@ export function createDetail(els, deps) {
     els.title.textContent = view.filename || view.audioId;
     const badge = h('span', { class: 'badge status', 'data-status': view.status, text: statusLabel(view.status) });
     els.sub.replaceChildren(badge, ' ', detailFacts(view, shown ? shown.callType : null).join(' · '));
+    const first = duplicateButton(view, (audioId) => void open(audioId));
+    if (first) els.sub.append(' ', first);
   }
 
   /**
