@@ -13,6 +13,7 @@
  * @typedef {import('./types.js').Analysis} Analysis
  * @typedef {import('./types.js').AnalysisVersionPage} AnalysisVersionPage
  * @typedef {import('./types.js').ProcessingAction} ProcessingAction
+ * @typedef {import('./types.js').RecordingDetails} RecordingDetails
  */
 
 export class ApiError extends Error {
@@ -188,6 +189,18 @@ export function createApi(deps) {
      */
     async remove(audioId) {
       await request('DELETE', `/audios/${id(audioId)}`);
+    },
+    /**
+     * Changes the recording's details: only the fields given (title, tags, agent, customer,
+     * notes). A bad value is a 400 whose message says which; the answer has the details saved.
+     * @param {string} audioId
+     * @param {Partial<RecordingDetails>} changes
+     * @returns {Promise<{ audioId: string, details: RecordingDetails, revision: number }>}
+     */
+    async editDetails(audioId, changes) {
+      return /** @type {{ audioId: string, details: RecordingDetails, revision: number }} */ (
+        await request('PATCH', `/audios/${id(audioId)}`, changes)
+      );
     },
     /**
      * The recording's audio for an <audio> element, which cannot set headers: the token goes

@@ -105,6 +105,8 @@ detail = createDetail(
     body: byId('detail-body', HTMLElement),
     close: byId('detail-close', HTMLButtonElement),
     remove: byId('detail-delete', HTMLButtonElement),
+    edit: byId('detail-edit', HTMLButtonElement),
+    details: byId('detail-details', HTMLElement),
   },
   { api, state, recordings, table, onError: (message) => notices.showAlert(message) },
 );

@@ -9,6 +9,7 @@ import { bytes, clock, day, timeOfDay, when } from './format.js';
 import { newestFirst } from './state.js';
 import { actionButton, rowProgress, statusBadge } from './status.js';
 import { fillDuplicateButton } from './duplicate.js';
+import { displayTitle } from './details.js';
 
 /**
  * @typedef {import('./types.js').RecordingView} RecordingView
@@ -175,7 +176,7 @@ function createRow(view) {
  * @param {RowContext} context
  */
 function fill({ row, view, refs }, context) {
-  refs.name.textContent = view.filename || view.audioId;
+  refs.name.textContent = displayTitle(view);
   refs.name.title = view.filename || '';
   refs.meta.textContent = [bytes(view.sizeBytes), view.contentType].filter(Boolean).join(' · ');
   fillDuplicateButton(refs.duplicate, view);

@@ -6,6 +6,8 @@
  *
  * @typedef {import('../../../../libs/contracts/src/recording-status').RecordingView} RecordingView
  * @typedef {import('../../../../libs/contracts/src/recording-status').RecordingStatus} RecordingStatus
+ * @typedef {import('../../../../libs/contracts/src/recording-status').RecordingDetails} RecordingDetails
+ *   What the owner wrote about a recording (`PATCH /audios/:id`).
  * @typedef {import('../../../../libs/contracts/src/recording-status').Permission} Permission
  * @typedef {import('../../../../libs/contracts/src/recording-status').AnalysisVersion} AnalysisVersion
  * @typedef {import('../../../../libs/contracts/src/recording-status').AnalysisVersionPage} AnalysisVersionPage

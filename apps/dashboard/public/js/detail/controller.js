@@ -12,6 +12,8 @@ import { exportsPanel } from './exports.js';
 import { createPlayer } from './player.js';
 import { versionPicker } from './versions.js';
 import { duplicateButton } from '../duplicate.js';
+import { displayTitle } from '../details.js';
+import { createDetailsEditor } from './details-form.js';
 
 /**
  * @typedef {import('../types.js').RecordingView} RecordingView
@@ -36,6 +38,8 @@ import { duplicateButton } from '../duplicate.js';
  * @property {HTMLElement} body
  * @property {HTMLButtonElement} close
  * @property {HTMLButtonElement} [remove] deletes the recording shown, after a confirmation
+ * @property {HTMLButtonElement} [edit] opens the form that edits the recording's details
+ * @property {HTMLElement} [details] where its details (and that form) are shown
  */
 
 /**
@@ -75,6 +79,21 @@ export function createDetail(els, deps) {
   let player = null;
   /** The user just picked a version: the next render puts the focus back on the picker. */
   let repick = false;
+  /** The details and their form, when the page has a place for them. */
+  const editor =
+    els.edit && els.details
+      ? createDetailsEditor(
+          { container: els.details, button: els.edit },
+          {
+            save: async (audioId, changes) => (await api.editDetails(audioId, changes)).details,
+            onSaved: (audioId, details) => {
+              // The live stream brings the read model's view too; the page shows the saved details now.
+              const current = state.recordings.get(audioId);
+              if (current) recordings.upsert({ ...current, details });
+            },
+          },
+        )
+      : null;
 
   /** @param {string} audioId */
   function playerFor(audioId) {
@@ -117,8 +136,9 @@ export function createDetail(els, deps) {
     if (previous !== audioId) {
       dropPlayer();
       const view = recordings.get(audioId);
-      els.title.textContent = (view && view.filename) || 'Recording';
+      els.title.textContent = view ? displayTitle(view) : 'Recording';
       els.sub.replaceChildren();
+      editor?.show(view ?? null);
       els.body.replaceChildren(h('p', { class: 'loading', text: 'Loading…' }));
       els.section.scrollIntoView({ behavior: 'smooth', block: 'start' });
       els.section.focus({ preventScroll: true });
@@ -196,7 +216,8 @@ export function createDetail(els, deps) {
 
   /** @param {RecordingView} view */
   function renderHeader(view) {
-    els.title.textContent = view.filename || view.audioId;
+    els.title.textContent = displayTitle(view);
+    editor?.show(view);
     const badge = h('span', { class: 'badge status', 'data-status': view.status, text: statusLabel(view.status) });
     els.sub.replaceChildren(badge, ' ', detailFacts(view, shown ? shown.callType : null).join(' · '));
     const first = duplicateButton(view, (audioId) => void open(audioId));
@@ -230,6 +251,7 @@ export function createDetail(els, deps) {
     seq++;
     state.selected = null;
     dropPlayer();
+    editor?.show(null);
     els.section.hidden = true;
     els.body.replaceChildren();
     if (previous) {
@@ -242,7 +264,8 @@ export function createDetail(els, deps) {
   async function removeShown() {
     if (!shown) return;
     const audioId = shown.audioId;
-    const name = state.recordings.get(audioId)?.filename || 'this recording';
+    const known = state.recordings.get(audioId);
+    const name = known ? displayTitle(known) : 'this recording';
     const ask = deps.confirm ?? ((q) => window.confirm(q));
     if (!ask(`Delete ${name}? Its audio, transcript and every analysis are removed for good.`)) return;
     if (els.remove) els.remove.disabled = true;
