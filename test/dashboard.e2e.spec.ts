@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from '@plussub/srt-vtt-parser';
+import { DETAIL_LIMITS } from '@speech/contracts';
 import { signToken } from '@speech/platform';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FIXTURES, freePort, ROOT } from '@speech/harness';
@@ -341,6 +342,93 @@ describe('dashboard (browser)', () => {
     // The whole journey ran under the policy without a violation, and the policy was in force.
     expect(cspViolations).toEqual([]);
     expect(await inlineScriptRuns(page)).toBe(false);
+  });
+
+  it("edits a recording's details from the detail panel", async () => {
+    if (!browser) throw new Error('no browser');
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const violations: string[] = [];
+    const errors: string[] = [];
+    try {
+      const tab = await context.newPage();
+      tab.on('pageerror', (err) => errors.push(err.message));
+      await underCsp(tab, violations);
+      await tab.goto(`${baseUrl}/#token=${await token('details-user')}`);
+      await tab.waitForSelector('#app:not([hidden])');
+      await tab.waitForSelector('#connection[data-mode="live"]', { timeout: 30_000 });
+
+      // A recording of this user's own, left unprocessed.
+      await tab.uncheck('#auto-input');
+      await tab.setInputFiles('#file-input', join(FIXTURES, 'product-names.stereo.mp3'));
+      await tab.getByRole('button', { name: 'Upload', exact: true }).click();
+      const first = await tab.waitForSelector('tr[data-audio-id]', { timeout: 60_000 });
+      const audioId = (await first.getAttribute('data-audio-id')) ?? '';
+      expect(audioId).not.toBe('');
+      await tab.waitForSelector(`${row(audioId)} [data-status="ready"]`, { timeout: 120_000 });
+      const name = tab.locator(`${row(audioId)} .file-name`);
+      expect(await name.textContent()).toBe('product-names.stereo.mp3');
+
+      const openDetail = async () => {
+        await tab.locator(`${row(audioId)} [data-action="view"]`).click();
+        await tab.waitForSelector('#detail-sub .badge', { timeout: 30_000 }); // loaded
+      };
+      const edit = tab.getByRole('button', { name: 'Edit details' });
+      const form = tab.locator('#detail form[data-details-form]');
+      const title = form.getByLabel('Title', { exact: true });
+      const tags = form.getByLabel('Tags');
+
+      // The form opens prefilled (nothing written yet), every field labelled.
+      await openDetail();
+      expect(await tab.locator('#detail-title').textContent()).toBe('product-names.stereo.mp3');
+      await edit.click();
+      expect(await edit.getAttribute('aria-expanded')).toBe('true');
+      expect(await title.inputValue()).toBe('');
+      expect(await tags.inputValue()).toBe('');
+      for (const label of ['Agent', 'Customer', 'Notes']) expect(await form.getByLabel(label).count()).toBe(1);
+
+      // A new title and a tag (the repeat and the empty one are dropped): saved, shown in the
+      // panel and in the row.
+      await title.fill('  Product names walkthrough ');
+      await tags.fill('demo, , demo');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached', timeout: 15_000 });
+      expect(await tab.locator('#detail-title').textContent()).toBe('Product names walkthrough');
+      expect(await tab.locator('#detail [data-detail="tags"] dd').textContent()).toBe('demo');
+      expect(await name.textContent()).toBe('Product names walkthrough');
+
+      // Kept by the server: after a reload the row and the panel still show them.
+      await tab.reload();
+      await tab.waitForSelector('#app:not([hidden])');
+      await tab
+        .locator(`${row(audioId)} .file-name`, { hasText: /^Product names walkthrough$/ })
+        .waitFor({ timeout: 30_000 });
+      await openDetail();
+      expect(await tab.locator('#detail-title').textContent()).toBe('Product names walkthrough');
+      expect(await tab.locator('#detail [data-detail="tags"] dd').textContent()).toBe('demo');
+
+      // A title beyond the limit: the server's reason beside the form, which stays open as typed.
+      await edit.click();
+      expect(await title.inputValue()).toBe('Product names walkthrough');
+      expect(await tags.inputValue()).toBe('demo');
+      const tooLong = 'x'.repeat(DETAIL_LIMITS.title + 1);
+      await title.fill(tooLong);
+      await form.getByRole('button', { name: 'Save' }).click();
+      const alert = form.getByRole('alert');
+      await alert.waitFor({ timeout: 15_000 });
+      expect(await alert.textContent()).toContain(`title is longer than ${DETAIL_LIMITS.title} characters`);
+      expect(await form.isVisible()).toBe(true);
+      expect(await title.inputValue()).toBe(tooLong);
+      expect(await tab.locator('#detail-title').textContent()).toBe('Product names walkthrough');
+
+      // Cancel leaves it as it was.
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      await form.waitFor({ state: 'detached' });
+      expect(await name.textContent()).toBe('Product names walkthrough');
+      expect(violations).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 
   it('keeps the token in the tab, and clears a token error after a good sign-in', async () => {
