@@ -29,12 +29,20 @@ describe('recording details', () => {
   it('finds nothing changed in the untouched form, or one with only spaces added', () => {
     expect(changedDetails(current, inputOf(current))).toEqual({});
     expect(
-      changedDetails(current, { title: ' Q3 renewal ', tags: 'sales,renewal, sales,', agent: 'Dana ', customer: ' ', notes: '' }),
+      changedDetails(current, {
+        title: ' Q3 renewal ',
+        tags: 'sales,renewal, sales,',
+        agent: 'Dana ',
+        customer: ' ',
+        notes: '',
+      }),
     ).toEqual({});
   });
 
   it('sends only the changed fields, trimmed, an emptied one as null', () => {
-    expect(changedDetails(current, { ...inputOf(current), title: '  Renewal call ' })).toEqual({ title: 'Renewal call' });
+    expect(changedDetails(current, { ...inputOf(current), title: '  Renewal call ' })).toEqual({
+      title: 'Renewal call',
+    });
     expect(changedDetails(current, { ...inputOf(current), agent: '', customer: 'Acme' })).toEqual({
       agent: null,
       customer: 'Acme',
