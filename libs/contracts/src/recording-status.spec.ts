@@ -44,3 +44,13 @@ describe('canTranscribe', () => {
     });
   });
 });
+
+describe('deriveState', () => {
+  it('shows every chunk done once the transcript is complete, though chunk.transcribed events still lag', () => {
+    const lagging = facts({ chunkCount: 8, chunksTranscribed: 3, transcriptionRequestedAt: 10 });
+    expect(deriveState(lagging)).toEqual({ status: 'transcribing', failure: null, progress: { done: 3, total: 8 } });
+    const done = { ...lagging, transcriptCompletedAt: 40 };
+    expect(deriveState(done)).toEqual({ status: 'transcribed', failure: null, progress: { done: 8, total: 8 } });
+    expect(deriveState({ ...done, analysisRequestedAt: 50 }).progress).toEqual({ done: 8, total: 8 });
+  });
+});

@@ -68,6 +68,10 @@ export function deriveState(f: RecordingFacts): DerivedState {
     return { status: f.chunksCreated > 0 ? 'chunking' : 'uploaded', failure: null, progress: null };
   }
   if (f.transcriptCompletedAt !== undefined) {
+    // The merger completes a transcript only once every chunk is transcribed. The query's own
+    // chunk.transcribed count may still lag (another topic, read by another consumer: after a
+    // broker restart it caught up seconds later), so a finished transcript shows every chunk done.
+    const progress = { done: total, total };
     const req = f.analysisRequestedAt;
     if (req === undefined) return { status: 'transcribed', failure: null, progress };
     if (
