@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { getDefaultHighWaterMark, type Readable } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 import { buildReport, type AnalysisResult, type ReportInput } from '@speech/analysis';
 import { pdfTextOf } from '@speech/testing';
@@ -72,18 +72,22 @@ describe('the report as PDF', () => {
   });
 
   it('is written as it is read: a reader that does not read holds back the transcript', async () => {
-    const stream = reportPdf(buildReport(input(3_000)), { turnsPerStep: 20 });
+    // 3,000 turns are seven times Node 20's default buffer (16 KiB); Node 22 and later buffer 64 KiB.
+    const calls = 3_000 * Math.max(1, Math.ceil(getDefaultHighWaterMark(false) / 16_384));
+    const stream = reportPdf(buildReport(input(calls)), { turnsPerStep: 20 });
     for (let i = 0; i < 20; i++) await tick();
     const waiting = stream.readableLength;
     // The first pages and one step of turns, not the whole call.
     expect(waiting).toBeLessThan(4 * stream.readableHighWaterMark);
     const pdf = await bytesOf(stream);
     expect(pdf.length).toBeGreaterThan(5 * waiting);
-    expect(await textOf(pdf)).toContain('turn number 2999 of the call');
+    expect(await textOf(pdf)).toContain(`turn number ${calls - 1} of the call`);
   });
 
   it('stops drawing when its reader goes away', async () => {
-    const stream = reportPdf(buildReport(input(3_000)), { turnsPerStep: 20 });
+    // 3,000 turns are seven times Node 20's default buffer (16 KiB); Node 22 and later buffer 64 KiB.
+    const calls = 3_000 * Math.max(1, Math.ceil(getDefaultHighWaterMark(false) / 16_384));
+    const stream = reportPdf(buildReport(input(calls)), { turnsPerStep: 20 });
     await tick();
     stream.destroy();
     for (let i = 0; i < 5; i++) await tick();
