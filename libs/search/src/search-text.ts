@@ -1,3 +1,4 @@
+import { escapeHtml } from '@speech/kernel';
 import { SearchQueryError } from './search-index.port';
 
 /** Longest query text accepted, and most words in it: a search is a few words, not a document. */
@@ -45,11 +46,6 @@ export function parseSearchText(text: string): string[][] {
   if (!clauses.length) throw new SearchQueryError('q has no word to search for');
   if (clauses.flat().length > MAX_QUERY_TERMS) throw new SearchQueryError(`q has more than ${MAX_QUERY_TERMS} words`);
   return clauses;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** Marks the adapters put around a match before escaping (private-use characters: never in a transcript). */

@@ -1,4 +1,5 @@
 import type { Segment, Transcript } from '@speech/contracts';
+import { escapeHtml } from '@speech/kernel';
 import { clockTime, speakerName } from '@speech/transcript';
 import type { AnalysisResult } from '../analysis.schema';
 
@@ -201,15 +202,7 @@ export function buildReport(input: ReportInput): Report {
   };
 }
 
-/** Text for HTML, in an element or a quoted attribute. */
-export function escapeHtml(s: string): string {
-  return s
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+export { escapeHtml };
 
 const e = escapeHtml;
 
