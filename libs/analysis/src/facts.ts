@@ -526,6 +526,15 @@ const COMPETITOR_AFTER: readonly CompiledPattern[] = [
   '=(went|go|going) with',
   // "We got a quote from Trackly", "an offer from …".
   '=(quote|quotes|offer|offers|proposal|bid|price) from',
+  // "I've got a demo with Paybright", "we're with Halcyon".
+  '=(a|the|our|their) (demo|trial|pilot|presentation|meeting) with',
+  '=(we are|we have been|we have always been) with',
+].map(compilePattern);
+
+/** A name that gives a price or terms is a competitor: "Portside is at a dollar sixty five", "Portside agreed to ninety". */
+const COMPETITOR_TERMS: readonly CompiledPattern[] = [
+  '=(is|are|was|were|came in|come in) (at|under|below) (a|an|#num|about|around|just)',
+  '=(agreed|offered|will do|would do|does|do|gave us|give us|quoted) (to|us|me)? (#num|a|an)',
 ].map(compilePattern);
 
 function competitorEntities(
@@ -561,6 +570,40 @@ function competitorEntities(
       accept(name.start, ctx.cased ? name.end : name.start + 1, p.source);
     }
   }
+  // Only on cased text: a lower-case word before "is at" is rarely a name.
+  if (ctx.cased) {
+    for (const p of COMPETITOR_TERMS) {
+      for (const m of findPhrase(p, toks, 0)) {
+        if (m.start === 0) continue;
+        const name = nameAt(u, m.start - 1, ctx) ?? nameAt(u, Math.max(0, m.start - 2), ctx);
+        if (!name || name.end !== m.start || (toks[name.start] as string).length < 3) continue;
+        accept(name.start, name.end, p.source);
+      }
+    }
+  }
+  return out;
+}
+
+/** A competitor named once is a competitor wherever the customer names it again ("not cancelling the Paybright demo"). */
+function repeatedCompetitors(
+  utterances: readonly Utterance[],
+  found: readonly Entity[],
+  agentPresent: boolean,
+  people: ReadonlySet<string>,
+): Entity[] {
+  const names = [...new Set(found.filter((e) => e.kind === 'competitor').map((e) => e.value))]
+    .filter((v) => !people.has(v))
+    .map((v) => v.split(' '));
+  const out: Entity[] = [];
+  utterances.forEach((u, index) => {
+    if (!isCustomerSide(u.speaker, agentPresent)) return;
+    for (let i = 0; i < u.tokens.length; i++) {
+      const name = names.find((n) => n.every((w, k) => u.tokens[i + k] === w));
+      if (!name) continue;
+      out.push(entity(u, index, 'competitor', i, i + name.length, name.join(' '), null, 'named before'));
+      i += name.length - 1;
+    }
+  });
   return out;
 }
 
@@ -757,6 +800,7 @@ export function extractFacts(
   const people = new Set(
     entities.filter((e) => e.kind === 'person').flatMap((e) => [e.value, e.value.split(' ')[0] as string]),
   );
+  entities.push(...repeatedCompetitors(utterances, entities, agentPresent, people));
   entities.sort((a, b) => a.atMs - b.atMs || a.start - b.start);
   return {
     entities: dedupe(entities),

@@ -47,6 +47,18 @@ const NEGATIVE_ANSWER = ['=(no|not yet|not really|nope|none|nothing|there is not
   compilePattern,
 );
 
+/**
+ * Readings one utterance cannot hold at once: the second type wins. "My wife does the books,
+ * you'd have to talk to her" defers to a decider (authority), it does not say there is no need.
+ */
+const SUPERSEDED_BY: Partial<Record<IssueType, readonly IssueType[]>> = { need: ['authority'] };
+
+/** "Who signs off?" answered with someone else's name or role is an authority issue. */
+const AUTHORITY_QUESTION = compilePattern(
+  '(who|whoever|anyone else|someone else|anybody else) (*)? (*)? (decides|decide|signs|sign off|signs off|approves|approve|final say|makes the call|make the decision|decision)',
+);
+const SELF_ANSWER = compilePattern('=(me|i do|i am|i will|just me|only me|myself|that is me|nobody|no one|yo)');
+
 /** Each extra word inside a match makes it a little less certain. */
 const SLACK_PENALTY = 0.08;
 const CUSTOM_COMPETITOR_CONFIDENCE = 0.85;
@@ -152,7 +164,10 @@ function matchesIn(u: Utterance, competitors: readonly string[]): TokenMatch[] {
     }
   }
   const substantive = found.filter((f) => !f.absorbable);
-  const kept = found.filter((f) => !f.absorbable || substantive.length === 0);
+  const types = new Set(substantive.map((f) => f.type));
+  const kept = found.filter(
+    (f) => (!f.absorbable || substantive.length === 0) && !(SUPERSEDED_BY[f.type] ?? []).some((t) => types.has(t)),
+  );
   found.length = 0;
   found.push(...kept);
   for (const m of findCompetitorNames(u.tokens, competitors)) {
@@ -233,6 +248,7 @@ function contextMatches(
   index: number,
   utterances: readonly Utterance[],
   competitorsAt: ReadonlyMap<number, ReadonlyArray<Facts['entities'][number]>>,
+  peopleAt: ReadonlyMap<number, ReadonlyArray<Facts['entities'][number]>>,
 ): TokenMatch[] {
   const out: TokenMatch[] = [];
   for (const e of competitorsAt.get(index) ?? []) {
@@ -248,6 +264,15 @@ function contextMatches(
   ) {
     out.push({ type: 'budget', start: 0, end: Math.min(2, u.tokens.length), confidence: 0.7 });
   }
+  const named = (peopleAt.get(index) ?? []).find((e) => e.start < 8);
+  if (
+    prev?.speaker === AGENT &&
+    named &&
+    findPhrase(AUTHORITY_QUESTION, prev.tokens).length > 0 &&
+    findPhrase(SELF_ANSWER, u.tokens.slice(0, 3), 0).every((m) => m.start !== 0)
+  ) {
+    out.push({ type: 'authority', start: 0, end: Math.min(u.tokens.length, named.end + 4), confidence: 0.7 });
+  }
   return out;
 }
 
@@ -261,12 +286,14 @@ export function detectIssues(
   const competitors = options.competitors ?? [];
   const findings: Finding[] = [];
   const competitorsAt = new Map<number, Facts['entities'][number][]>();
+  const peopleAt = new Map<number, Facts['entities'][number][]>();
   for (const e of facts?.entities ?? []) {
     if (e.kind === 'competitor') competitorsAt.set(e.utterance, [...(competitorsAt.get(e.utterance) ?? []), e]);
+    if (e.kind === 'person' || e.kind === 'role') peopleAt.set(e.utterance, [...(peopleAt.get(e.utterance) ?? []), e]);
   }
   for (const [index, u] of utterances.entries()) {
     if (!isCustomerSide(u.speaker, agentPresent)) continue;
-    for (const m of [...matchesIn(u, competitors), ...contextMatches(u, index, utterances, competitorsAt)]) {
+    for (const m of [...matchesIn(u, competitors), ...contextMatches(u, index, utterances, competitorsAt, peopleAt)]) {
       findings.push({
         type: m.type,
         speaker: u.speaker,

@@ -53,6 +53,13 @@ const PRICE_QUESTION_GUARDS = [
   '=(is|will) (that|it|there) (a)? (charge|cost|fee)',
 ];
 
+/** "The price was never the problem", "cost isn't the issue": the speaker rules it out. */
+const NOT_THE_PROBLEM_GUARDS = [
+  '=(price|prices|pricing|cost|costs|money|budget|number|rate) (was|is|has|were|are) (never|not|no longer) (been)? (the|a|an|our)? (problem|issue|concern|question|sticking point)',
+  '=(it is|it was|that is|that was) not (that|about) (the)? (price|cost|money)',
+  '=(no|not any) (complaints|complaint|problem|problems|issue|issues) (about|with) (the)? (price|pricing|cost|bill|money)',
+];
+
 export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
   {
     type: 'price',
@@ -86,8 +93,18 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(es|me parece|esta|son) (muy|demasiado|bastante)? (caro|cara|caros|elevado|elevada)',
       '=(no me|no nos) (lo)? (puedo|podemos) permitir',
       '=(la prima|la cuota|el precio|la tarifa|el recibo) (ha subido|subio|sube|han subido)',
+      // A unit rate judged high: "pick and pack at a dollar ninety a line is high".
+      '=#num (a|per|an) (line|unit|seat|user|licence|license|head|month|hour|item|order|pallet|kilo|mile|visit) (is|are|seems|sounds) (a bit|a little|quite|pretty|really|very|to|so)? (high|steep|a lot|expensive|pricey)',
+      '=(number|figure|rate|quote|price|fee) (is|are|seems|sounds) (still)? (a bit|a little|quite|pretty|really|very|to|so)? (high|steep|rich)',
     ],
-    guards: [...PRAISE_GUARDS, ...PRICE_QUESTION_GUARDS, '=(lower|cheaper|better) (price|offer|deal|rate)'],
+    guards: [
+      ...PRAISE_GUARDS,
+      ...PRICE_QUESTION_GUARDS,
+      ...NOT_THE_PROBLEM_GUARDS,
+      '=(lower|cheaper|better) (price|offer|deal|rate)',
+      '=(happily|gladly|happy to|willing to|would|will) pay (more|extra|a bit more|a premium)',
+      '=more (productive|useful|helpful|positive|constructive|interesting|informative|enjoyable|fun|thorough|reasonable) than',
+    ],
   },
   {
     type: 'discount',
@@ -112,6 +129,10 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(best|lowest) (price|rate|offer) (you can do|you can give|possible)',
       '=(sharpen|sharper) (your|the)? (pencil|price|offer)',
       '=(me|nos) (puede|pueden|podeis|podria|podrian) (hacer|dar|mejorar) (un|algun|algo de|el)? (descuento|rebaja|precio)',
+      // "the number needs to look a lot more like last year's", "anything off the rate itself".
+      '=(needs|need|has|have) to (look|be|come in|land) (a lot|much|a bit|a little)? (more like|closer to|nearer to|nearer|back at|back to) (last|what|the old|our old|where)',
+      '=(get|got|getting|gets|see|take) (anything|something|a bit|any money|money|nothing) off (the|your)? (rate|price|list|list price|fee|number|total|per)',
+      '=(sharper|better|lower|keener) (number|figure|rate)',
     ],
     // "We had a discount on the first term" is history, not a request.
     guards: [...PRAISE_GUARDS, '=(we|i) (had|got|received|were given) (a|some|the)? discount'],
@@ -135,6 +156,9 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(spending|cost|hiring) freeze',
       '=(funding|funds|grant) (cut|cuts|was cut|got cut|ran out|runs out)',
       '=(no hay|no tenemos) (dinero|presupuesto|partida)',
+      '=(nothing|nothing is|none of it|none of this|it is not|this is not|that is not) (has been)? (budgeted|funded|allocated|earmarked)',
+      '=(cut|cuts|slashed|reduced|trimmed|cutting) (our|the|my|their) (*)? (*)? (*)? (line|budget|budgets|spend|spending|allocation|funding) (by)? #num? (percent)?',
+      '=(line|budget|spend|spending|allocation|funding) (has been|was|got|is being) (cut|slashed|reduced|trimmed|frozen)',
     ],
     guards: [
       'budget (meeting|review|planning|call|cycle|approval)',
@@ -168,6 +192,9 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(decision|sign off|approval) (goes|has to go|would go|sits|is) (to|through|with) (the|my|our)',
       '=(tengo|tenemos) que (consultarlo|hablarlo|comentarlo|preguntar|consultar)',
       '=(lo|eso lo) (decide|aprueba|firma) (mi|el|la|nuestro|nuestra)',
+      '=(you would|you will|you had|you would need|you will need|you would have|you will have) (have|need)? to (talk|speak|ask|go through|deal with) (to|with)? (her|him|them|my|our|the)',
+      '=(has|have|gets|get|holds|hold) the (final|last) (say|word|call|sign off|signature)',
+      '=(anything|everything|any deal|any contract|any purchase|any spend) (over|above|more than) #num (*)? (*)? (goes|has to go|needs to go|must go|would go|go) (to|through|before|past)',
     ],
     // Checking a fact is not handing the decision to someone else.
     guards: ['=(not sure|do not know|no idea)'],
@@ -192,7 +219,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
     confidence: 0.8,
     patterns: [
       '(can not|cannot|will not|do not want to|not going to|are not able to) (commit|sign|lock) (to|into|up for|us into|for)? (#num|a|three|two|five)? (year|years|months|long)',
-      '(locked|lock|tied) (in|into|up)',
+      '(locked|lock|tied) (in|into|up) (for|to|with|on)? (a|#num|three|two|five|the|that|this|multi)? (year|years|month|months|contract|term|deal)',
       '(auto|automatic) (renewal|renew)',
       '(notice period|cancellation clause|termination clause|exit clause|early termination)',
       '(get|got|getting) out of the contract',
@@ -208,6 +235,10 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(uptime|availability|service level) (clause|guarantee|commitment|target|number)',
       '=(payment terms|net #num)',
       '=(notice|renewal|cancellation) (period|terms|clause|window)',
+      '=termination (for convenience|right|rights|notice|clause)',
+      '=#num day (termination|notice|exit|out|get out)',
+      '=(can not|cannot|could not|will not|do not) (do|go to|agree to|sign for) (#num|multi|multiple) (year|years)',
+      '=(one|a single|#num) (fiscal|financial|budget)? year at a time',
     ],
     guards: PRAISE_GUARDS,
   },
@@ -240,6 +271,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
     ],
     // "I am switching to another provider" is a threat to leave (churn-threat), not a comparison.
     guards: [
+      // An existing customer "looking at other options" threatens to leave (churn-threat).
+      '=(we are|i am) (looking at|exploring|considering|weighing up|weighing) (other|alternative|some other) (options|alternatives|providers|suppliers)',
       '=(switch|turn|switching) (it)? (on|off)',
       '=(switching|switch|move|moving|go|going|leave|leaving) (over)? to (another|a different|someone else)',
     ],
@@ -283,8 +316,15 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(ahora|ahora mismo) no (puedo|es buen momento)',
       '=(no es|mal) (buen)? momento',
       '=(estoy|estamos) (ocupado|ocupada|ocupados|conduciendo|en una reunion|trabajando)',
+      '=(tied|locked) (in|into|up) (until|till|to|through) (next|the end|january|february|march|april|may|june|july|august|september|october|november|december|#num)',
+      '=(got|have|have got) (a|an|another) (client|customer|patient|meeting|call|appointment) (in|at) (#num|a|half)',
     ],
-    guards: ['=(not|no) (a)? problem', '=(right|just|smack) in the middle'],
+    guards: [
+      '=(not|no) (a)? problem',
+      '=(right|just|smack) in the middle',
+      // "cut our line by twelve percent for next year" is a budget, not a timing, issue.
+      '=(cut|cuts|budget|budgets|budgeted|spend|spending|funding|line|allocation)',
+    ],
   },
   {
     type: 'need',
@@ -301,7 +341,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(our|my) (accountant|team|guy|it guy|partner|nephew|provider) (does|handles|takes care of|looks after) (it|that|this|them)',
       `(our|my) ${PEOPLE} (does|do|handles|handle|takes care of|looks after|runs|manages|covers) (it|that|this|them|the|our|all)`,
       '=(we|i) (already)? (have|got) (that|this|it|everything|all that) (covered|handled|sorted|taken care of)',
-      '=(we are|we have been|i am) (covered|sorted|all covered) (for that|there|on that)?',
+      '=(we are|we have been|i am) (covered|sorted|all covered) (for that|there|on that)',
       '=(do not|not) (really)? see (why|how) (we|i) (would|need|could)',
       '=(what we have|what we use|our system|our setup|the current one|it) (works|is working|does the job) (fine|well|for us)',
       '=(we are|i am) (to|so) small (for|to need)',
@@ -309,8 +349,14 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(ya|ya lo) (tenemos|tengo) (cubierto|cubierta|resuelto|uno|una)',
       '=no (lo|la)? (necesito|necesitamos)',
       '=no (nos|me)? hace falta',
+      '=(a bit|a little|bit|little|too|to|way|rather) much for (us|a|our|a small|what we)',
+      '=(more|bigger) than (we|i) (need|needed|would need|would use|will use)',
     ],
-    guards: ['=(fine|happy|okay|good) with (that|this|it|the offer|the price)'],
+    guards: [
+      '=(fine|happy|okay|good) with (that|this|it|the offer|the price)',
+      // "my wife does the books, you'd have to talk to her" defers to someone: authority.
+      '=(talk|speak) to (her|him|them)',
+    ],
   },
   {
     type: 'trust',
@@ -343,6 +389,10 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(are you|is it|is this|is that|is the) (*)? (hipaa|gdpr|soc #num|soc|iso|pci) (compliant|certified)?',
       '=no me (fio|fio de)',
       '=(me suena|parece) (a)? (una)? (estafa|timo)',
+      '=(i have|we have|i|we) (heard|been told) (*)? (*)? (*)? (*)? (*)? before',
+      '=(if|what if) (it is|this is|that is) (just)? (another|more of the same|the same) (excuse|story|delay|promise)',
+      '=(everyone|everybody|they all|you all|all of you|every vendor) (says|say|said) (that|the same|so)',
+      '=(prove|show) (it|that) (to me|first)',
     ],
   },
   {
@@ -355,7 +405,6 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(email|an email|e mail|mail) (is|would be) (fine|better|best|easier|enough)',
       '=(we will|i will) see',
       '=(i will|we will|let me) (think about it|think it over|mull it over)',
-      '=(we are|i am) (good|fine|all good|okay|ok) (thanks|thank you|for now)',
       '=(no|not) (right)? now (thanks|thank you)',
       '=(maybe|perhaps) (some other time|another time)',
       '=so i do not think so',
@@ -368,7 +417,14 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(we are|i am) (all)? set',
       '=(i|we) (have|need|got) to (run|jump)',
       '=no (me|nos) interesa',
+      '=(we are|i am) (good|fine|all good|okay|ok) (thanks|thank you|for now)',
+      '=(we are|i am) (sorted|covered|all covered|all sorted) (thanks|thank you|mate|for now|there|anyway)?',
+      '=like i (said|say) (we are|i am|we have|i have) (fine|good|okay|sorted|covered|not interested|got|all set)',
+      '=(just)? (put|send|get) (it|that|something|everything|them) (in|to me in) writing',
+      '=(if|when) (it is|that is|this is|its) (interesting|relevant|useful|something) (*)? (i will|we will|i|we) (ring|call|phone|contact|get back to|email)',
     ],
+    // "Put that in writing and I will hold off on cancelling" is a condition, not a brush-off.
+    guards: ['=hold off', '=(and|then|so) (i|we) (will|would) (stay|keep|think about staying|reconsider)'],
   },
   {
     type: 'product',
@@ -410,6 +466,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(could not|can not|did not) handle',
       // A fault that might come back is a condition, not a fault now.
       '=(will not|would not|does not|never) happen again',
+      '=(tell|told|explain|show) (me|us)? what (actually|exactly|really)? (broke|went wrong|happened|failed)',
       '=if there (is|are|was) (another|an|more|any)',
       // A question about a fault is not a fault reported ("so is my router broken?").
       '=(is|was|are) (my|the|it|this|our|that) (*)? (broken|down|faulty)',
@@ -453,6 +510,12 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(been|was|were) on the phone (for)? (#num|hours|ages|an hour|over an hour)',
       '=(nadie|ninguno) (me|nos) (ha)? (contestado|respondido|dicho nada|solucionado)',
       '=(llevo|llevamos) (#num)? (dias|semanas|meses) (esperando|sin)',
+      '=(wasted|spent|lost) (my|our|a|the|an|half|half my|half a)? (whole)? (lunch|lunch break|morning|afternoon|day|hour|hours|evening|weekend|time) (on|with|trying|chasing|on hold)',
+      '=(a different|another|the same) (excuse|story|answer) (every|each) time',
+      '=(every|each) time (it is|there is|you give|we get|i get) (a different|another|the same) (excuse|story|answer)',
+      '=(nobody|no one|no body) (ever)? (tells|told|will tell|can tell|explains|explained) (me|us)',
+      '=why (did not|has not|have not|does not) (anyone|anybody|someone|somebody|you|your team|your people) (mention|tell|say|warn|explain|flag)',
+      '=(llevo|llevamos) (ya)? (una|#num|dos|tres|mas de una) (semana|semanas|dias|meses) (asi|sin|igual)',
     ],
     // "And if it is not fixed?" asks about a condition.
     guards: ['=(if|si) (it|this|that|the problem|the issue|esto)? (is|was|has|does|es)? (still)? (not|no)'],
@@ -497,6 +560,10 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(reading|meter|meter reading) (is|was)? (wrong|off|incorrect|misread|estimated)',
       '=(why|how) (is|was) (my|the|our) (bill|invoice) (so)? (high|much|double)',
       '=(bill|invoice|charge|statement) (has|is|was)? (gone|went) up',
+      '=(my|the|our|this) (bill|invoice|statement) (this|last)? (month|quarter)? (is|was|came to|came in at|says) #num',
+      '=(came|taken|went|taken straight|come) out (of my account|of our account)? (by|via|through|on) (direct debit|autopay|auto pay|my card|standing order)',
+      '=(now)? (i am|we are|leaves me|left me|left us) short (for|this|of)',
+      '=(claims|claim|payments|payment|invoices|invoice|charges|reimbursements) (came back|were|was|got|have been|keep getting) (rejected|denied|declined|bounced|refused|returned)',
     ],
     guards: [
       '=(thanks|thank you|gracias) (for)? (the)? (refund|reembolso)',
@@ -545,6 +612,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(es la) (segunda|tercera|cuarta|quinta) vez que (llamo|llamamos|reclamo|escribo)',
       '=(ya|ya he) (he llamado|llame|llamado) (#num|varias|muchas|dos|tres)? (veces)?',
       '=(otra vez|de nuevo) (lo mismo|el mismo)',
+      '=(rang|called|phoned|contacted you|emailed) (you)? about (this|it|that) (on|last|yesterday|earlier|already|before|this)',
+      '=(your|a|the|another) colleague (said|told me|told us|promised) (it|this|that) (was|would be|is) (sorted|fixed|resolved|done)',
     ],
     guards: ['=(if|si) (this|it|that|esto)? (*)? (happens|pasa|vuelve)'],
   },
@@ -567,7 +636,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '(switching|switch|move|moving|go|going|leave|leaving) (to|over to) (another|a different|someone else|a competitor|your competitor)',
       '=(we are|i am|we will be|i will be) (gone|leaving|out)',
       '=(i|we) will cancel',
-      '=(i am|we are) done with (you|your)',
+      '=(i am|we are) done with (you|your|this|it|all this|the lot)',
+      '=(we are|i am) (looking at|exploring|considering|weighing up|weighing) (other|our|alternative|some other) (options|alternatives|providers|suppliers)',
       '(thinking|think) (of|about) (moving|leaving|switching|cancelling|canceling|taking)',
       '(move|moving|take|taking) (my|our) (*)? (*)? (business|policies|policy|account|money|custom) (somewhere|elsewhere)',
       '=(me doy|darme|nos damos|darnos) de baja',

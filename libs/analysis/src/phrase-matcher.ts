@@ -98,6 +98,19 @@ function alternativeMatchesAt(alt: readonly string[], tokens: readonly string[],
   return alt.every((p, k) => tokenMatches(p, tokens[pos + k] ?? ''));
 }
 
+/** The lengths a spoken number starting at pos may have: 1, and every longer run of number words ("and" inside). */
+function numberRunLengths(tokens: readonly string[], pos: number): number[] {
+  const lengths = [1];
+  let end = pos + 1;
+  for (;;) {
+    if (isNumberToken(tokens[end] ?? '')) end += 1;
+    else if (tokens[end] === 'and' && isNumberToken(tokens[end + 1] ?? '')) end += 2;
+    else break;
+    lengths.push(end - pos);
+  }
+  return lengths;
+}
+
 /** Best (least slack, then shortest) match of elements[el..] starting at pos, or null. */
 function matchRest(
   elements: readonly Element[],
@@ -121,8 +134,12 @@ function matchRest(
   for (let skip = 0; skip <= maxSkip; skip++) {
     for (const alt of element.alternatives) {
       if (alternativeMatchesAt(alt, tokens, pos + skip)) {
-        const rest = matchRest(elements, el + 1, tokens, pos + skip + alt.length, slackLeft - skip, true);
-        if (rest) consider({ end: rest.end, slack: rest.slack + skip });
+        // `#num` takes a whole spoken number ("seventy five thousand", "six hundred and twelve").
+        const lengths = alt.length === 1 && alt[0] === '#num' ? numberRunLengths(tokens, pos + skip) : [alt.length];
+        for (const len of lengths) {
+          const rest = matchRest(elements, el + 1, tokens, pos + skip + len, slackLeft - skip, true);
+          if (rest) consider({ end: rest.end, slack: rest.slack + skip });
+        }
       }
     }
   }

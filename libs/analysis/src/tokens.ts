@@ -57,6 +57,11 @@ const CONTRACTIONS: Readonly<Record<string, readonly string[]>> = {
   "he's": ['he', 'is'],
   "she's": ['she', 'is'],
   "here's": ['here', 'is'],
+  "nothing's": ['nothing', 'is'],
+  "everything's": ['everything', 'is'],
+  "something's": ['something', 'is'],
+  "everyone's": ['everyone', 'is'],
+  "nobody's": ['nobody', 'is'],
   "where's": ['where', 'is'],
   "when's": ['when', 'is'],
   "why's": ['why', 'is'],
@@ -151,7 +156,10 @@ export function isSpeechWord(raw: string): boolean {
 const NUMBER_WORDS = new Set(
   (
     'a an one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen ' +
-    'sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty ninety hundred couple few half'
+    'sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred ' +
+    'thousand million billion grand k dozen couple few half ' +
+    // Spanish, for the patterns written against it ("siete dias es mucho").
+    'uno una dos tres cuatro cinco seis siete ocho nueve diez doce quince veinte treinta cuarenta cincuenta cien mil'
   ).split(' '),
 );
 
