@@ -38,34 +38,34 @@ const FLOORS: Readonly<Record<Half, Floors>> = {
     maxWrongKeys: 1,
     maxContradictedWarnings: 1,
   },
-  // The first held-out set, measured once as held-out (recall 50 %, precision 79 %, closing
-  // 83 %, owner 83 %, 8/12 calls with two facts, 2–3 wrong keys, 2 contradicted warnings) and
-  // open for tuning since.
+  // Rounds 1 and 2 of the held-out set, each measured once as held-out and open for tuning
+  // since (round 1: recall 50 %, precision 79 %; round 2: 19 % and 56 % before its round, 28 %
+  // and 58 % after). Measured 2026-12-04 with both: recall 96 %, precision 100 %, closing 83 %,
+  // owner 83 %, key facts 43 %, 22–23/24 calls with two facts, 0 wrong keys, 2 contradicted.
   development: {
     issueRecall: 0.9,
     issuePrecision: 0.95,
-    closingSentiment: 0.9,
-    actionItemsWithOwner: 0.93,
-    keyFactsAsked: 0.36,
-    callsWithTwoFacts: 0.9,
-    maxWrongKeys: 1,
-    maxContradictedWarnings: 1,
-  },
-  // The second held-out set (h2-*), never read while writing rules. Before round 2: recall
-  // 19 %, precision 56 %, closing 50 %, owner 44 %, key facts 34–37 %, 8/12 calls with two
-  // facts, 8–9 wrong keys, 2 contradicted warnings. After: recall 28 % (15/53), precision 58 %
-  // (15/26), closing 58 % (7/12), owner 56 % (14/25), key facts 43–45 %, 10–11/12 calls with
-  // two facts, 4 wrong keys, 2 contradicted warnings. The floors are those less a small margin;
-  // the goals are 85 / 90 / 85 / 80 / – / 12/12 / 0 / 0, far above.
-  'held-out': {
-    issueRecall: 0.25,
-    issuePrecision: 0.53,
-    closingSentiment: 0.5,
-    actionItemsWithOwner: 0.5,
+    closingSentiment: 0.78,
+    actionItemsWithOwner: 0.78,
     keyFactsAsked: 0.38,
-    callsWithTwoFacts: 0.8,
-    maxWrongKeys: 5,
+    callsWithTwoFacts: 0.85,
+    maxWrongKeys: 1,
     maxContradictedWarnings: 3,
+  },
+  // The third held-out set (h3-*), written apart from the rules and never read while writing
+  // them; only its aggregate is printed. First measured 2026-12-04, with the rules of round 2:
+  // recall 38 % (25/66), precision 63–64 % (27/42–43), closing 75 % (9/12), owner 80 % (36/45),
+  // key facts 24–28 %, 7/12 calls with two facts, 2 wrong keys, 1 contradicted warning. The
+  // floors are those less a small margin; the goals are 85 / 90 / 85 / 80 / – / 12/12 / 0 / 0.
+  'held-out': {
+    issueRecall: 0.34,
+    issuePrecision: 0.58,
+    closingSentiment: 0.7,
+    actionItemsWithOwner: 0.75,
+    keyFactsAsked: 0.2,
+    callsWithTwoFacts: 0.5,
+    maxWrongKeys: 3,
+    maxContradictedWarnings: 2,
   },
 };
 
