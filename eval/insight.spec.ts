@@ -38,34 +38,36 @@ const FLOORS: Readonly<Record<Half, Floors>> = {
     maxWrongKeys: 1,
     maxContradictedWarnings: 1,
   },
-  // Rounds 1 and 2 of the held-out set, each measured once as held-out and open for tuning
-  // since (round 1: recall 50 %, precision 79 %; round 2: 19 % and 56 % before its round, 28 %
-  // and 58 % after). Measured 2026-12-04 with both: recall 96 %, precision 100 %, closing 83 %,
-  // owner 83 %, key facts 43 %, 22–23/24 calls with two facts, 0 wrong keys, 2 contradicted.
+  // Rounds 1–3 of the held-out set, each measured once as held-out and open for tuning since
+  // (first measured: round 1 recall 50 % / precision 79 %; round 2 19 % / 56 %; round 3 38 % /
+  // 64 %). Measured 2026-12-04 with all three (cased / lower case): recall 90 / 88 %, precision
+  // 95 %, closing 86 %, owner 82 %, key facts 37–38 %, 29–30/36 calls with two facts, 2 wrong
+  // keys, 3 contradicted warnings.
   development: {
-    issueRecall: 0.9,
-    issuePrecision: 0.95,
-    closingSentiment: 0.78,
+    issueRecall: 0.85,
+    issuePrecision: 0.9,
+    closingSentiment: 0.8,
     actionItemsWithOwner: 0.78,
-    keyFactsAsked: 0.38,
-    callsWithTwoFacts: 0.85,
-    maxWrongKeys: 1,
-    maxContradictedWarnings: 3,
+    keyFactsAsked: 0.33,
+    callsWithTwoFacts: 0.75,
+    maxWrongKeys: 3,
+    maxContradictedWarnings: 4,
   },
-  // The third held-out set (h3-*), written apart from the rules and never read while writing
-  // them; only its aggregate is printed. First measured 2026-12-04, with the rules of round 2:
-  // recall 38 % (25/66), precision 63–64 % (27/42–43), closing 75 % (9/12), owner 80 % (36/45),
-  // key facts 24–28 %, 7/12 calls with two facts, 2 wrong keys, 1 contradicted warning. The
-  // floors are those less a small margin; the goals are 85 / 90 / 85 / 80 / – / 12/12 / 0 / 0.
+  // The fourth held-out set (h4-*), written apart from the rules by someone who had not read
+  // them, and never read while writing them; only its aggregate is printed. First measured
+  // 2026-12-04 with the rules of round 3: recall 23 % (15/66), precision 60 % (15/25), closing
+  // 50 % (6/12), owner 59 % (23/39), key facts 25–26 %, 7–8/12 calls with two facts, 5 wrong
+  // keys, 3 contradicted warnings. The floors are those less a small margin; the goals are
+  // 85 / 90 / 85 / 80 / – / 12/12 / 0 / 0.
   'held-out': {
-    issueRecall: 0.34,
-    issuePrecision: 0.58,
-    closingSentiment: 0.7,
-    actionItemsWithOwner: 0.75,
+    issueRecall: 0.2,
+    issuePrecision: 0.5,
+    closingSentiment: 0.45,
+    actionItemsWithOwner: 0.5,
     keyFactsAsked: 0.2,
     callsWithTwoFacts: 0.5,
-    maxWrongKeys: 3,
-    maxContradictedWarnings: 2,
+    maxWrongKeys: 6,
+    maxContradictedWarnings: 4,
   },
 };
 

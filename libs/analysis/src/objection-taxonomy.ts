@@ -96,6 +96,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       // A unit rate judged high: "pick and pack at a dollar ninety a line is high".
       '=#num (a|per|an) (line|unit|seat|user|licence|license|head|month|hour|item|order|pallet|kilo|mile|visit) (is|are|seems|sounds) (a bit|a little|quite|pretty|really|very|to|so)? (high|steep|a lot|expensive|pricey)',
       '=(number|figure|rate|quote|price|fee) (is|are|seems|sounds) (still)? (a bit|a little|quite|pretty|really|very|to|so)? (high|steep|rich)',
+      '=(the|that|this|your) (number|price|figure|quote|rate|pricing) (does not|did not|will not|would not|just does not) work',
+      '=(el precio|la cuota|el coste|la tarifa) se (nos|me) (va|dispara|sale)',
     ],
     guards: [
       ...PRAISE_GUARDS,
@@ -133,6 +135,10 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(needs|need|has|have) to (look|be|come in|land) (a lot|much|a bit|a little)? (more like|closer to|nearer to|nearer|back at|back to) (last|what|the old|our old|where)',
       '=(get|got|getting|gets|see|take) (anything|something|a bit|any money|money|nothing) off (the|your)? (rate|price|list|list price|fee|number|total|per)',
       '=(sharper|better|lower|keener) (number|figure|rate)',
+      '=(need|want|would need) you (at|to be at|to get to|down to|closer to|nearer) #num',
+      '=#num (above|over|higher than|more than) where (i|we) (need|want|have) to be',
+      '=(still)? (above|over) where (i|we) (need|want) (to be|it)',
+      '=if you (were|could get|got|came in|could come in|could be) (at|to|down to|closer to|nearer) #num',
     ],
     // "We had a discount on the first term" is history, not a request.
     guards: [...PRAISE_GUARDS, '=(we|i) (had|got|received|were given) (a|some|the)? discount'],
@@ -194,7 +200,11 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(lo|eso lo) (decide|aprueba|firma) (mi|el|la|nuestro|nuestra)',
       '=(you would|you will|you had|you would need|you will need|you would have|you will have) (have|need)? to (talk|speak|ask|go through|deal with) (to|with)? (her|him|them|my|our|the)',
       '=(has|have|gets|get|holds|hold) the (final|last) (say|word|call|sign off|signature)',
-      '=(anything|everything|any deal|any contract|any purchase|any spend) (over|above|more than) #num (*)? (*)? (goes|has to go|needs to go|must go|would go|go) (to|through|before|past)',
+      '=(anything|everything|any deal|any contract|any purchase|any spend) (over|above|more than) #num (*)? (*)? (goes|has to go|needs to go|must go|would go|go) (to|before|past) (the|my|our|a)? (*)? (*)? (board|cabinet|director|cfo|ceo|committee|finance|council|owner|owners|partner|partners|superintendent|head|vp|president|trustees)',
+      '=not the (one|person|guy|woman|man) (who|that) (would|will|does|gets to|can|is going to)? (buy|buys|sign|signs|decide|decides|approve|approves|make|makes|sign off)',
+      '=out of my hands',
+      '=(la)? decision (final)? no es (solo)? (mia|mio)',
+      '=no es (solo)? (mi decision|decision mia)',
     ],
     // Checking a fact is not handing the decision to someone else.
     guards: ['=(not sure|do not know|no idea)'],
@@ -236,6 +246,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(payment terms|net #num)',
       '=(notice|renewal|cancellation) (period|terms|clause|window)',
       '=termination (for convenience|right|rights|notice|clause)',
+      '=(break|exit|opt out|get out|escape) (clause|option)',
+      '=(locking|lock|locked|tie|tying|tied) (ourselves|us|myself|me) (in|into|up|down)',
       '=#num day (termination|notice|exit|out|get out)',
       '=(can not|cannot|could not|will not|do not) (do|go to|agree to|sign for) (#num|multi|multiple) (year|years)',
       '=(one|a single|#num) (fiscal|financial|budget)? year at a time',
@@ -268,6 +280,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(otra|otras) (compania|companias|aseguradora|aseguradoras|empresa|empresas|operadora|operadoras)',
       '=(me|nos) (han|ha) ofrecido',
       '=(mas barato|mas barata|mas baratos) (en|con|que)',
+      '=came in (quite|a|bit|lot|way|well|much)? (*)? (*)? (under|below|cheaper than|lower than) (you|yours|your price|your quote|us)',
+      '=con (*) (nos|me) (salia|sale|saldria|cuesta|costaba) (bastante|mucho|algo|un poco)? (mas barato|mas barata|menos)',
     ],
     // "I am switching to another provider" is a threat to leave (churn-threat), not a comparison.
     guards: [
@@ -318,6 +332,10 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(estoy|estamos) (ocupado|ocupada|ocupados|conduciendo|en una reunion|trabajando)',
       '=(tied|locked) (in|into|up) (until|till|to|through) (next|the end|january|february|march|april|may|june|july|august|september|october|november|december|#num)',
       '=(got|have|have got) (a|an|another) (client|customer|patient|meeting|call|appointment) (in|at) (#num|a|half)',
+      '=nothing (new)? (*)? (gets|can be|will be|goes|can go|is going) (*)? (in|live|installed|plugged in|rolled out|switched on) (before|until|till)',
+      '=(is|that is|it is|this is) (way|far|much|a bit|a little|just|a tad)? to (soon|early)',
+      '=hasta (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) (*)? nada',
+      '=(estamos|estoy) a tope',
     ],
     guards: [
       '=(not|no) (a)? problem',
@@ -351,11 +369,14 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=no (nos|me)? hace falta',
       '=(a bit|a little|bit|little|too|to|way|rather) much for (us|a|our|a small|what we)',
       '=(more|bigger) than (we|i) (need|needed|would need|would use|will use)',
+      '=(we have|we) already (got|have) (something|someone|one|a thing|a system|a tool)',
+      '=not sure (*)? (*)? (*)? (*)? (*)? (would|will) (actually|really|ever)? (use|want|adopt|need|bother with)',
     ],
     guards: [
       '=(fine|happy|okay|good) with (that|this|it|the offer|the price)',
       // "my wife does the books, you'd have to talk to her" defers to someone: authority.
       '=(talk|speak) to (her|him|them)',
+      '=(do not|no longer) need (a|the|your) (supervisor|manager)',
     ],
   },
   {
@@ -393,6 +414,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(if|what if) (it is|this is|that is) (just)? (another|more of the same|the same) (excuse|story|delay|promise)',
       '=(everyone|everybody|they all|you all|all of you|every vendor) (says|say|said) (that|the same|so)',
       '=(prove|show) (it|that) (to me|first)',
+      '=(vendor|supplier|provider|company|they|agency) (*)? (*)? (disappeared|vanished|went quiet|went silent|ghosted us|ghosted)',
+      '=(nobody|no one) (told|warned|informed) (us|me) (until|before)',
     ],
   },
   {
@@ -422,9 +445,16 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=like i (said|say) (we are|i am|we have|i have) (fine|good|okay|sorted|covered|not interested|got|all set)',
       '=(just)? (put|send|get) (it|that|something|everything|them) (in|to me in) writing',
       '=(if|when) (it is|that is|this is|its) (interesting|relevant|useful|something) (*)? (i will|we will|i|we) (ring|call|phone|contact|get back to|email)',
+      '=(who|where) (gave you|did you get|got you|do you have) (my|this) (number|details|email|name)',
+      '=(can not|cannot|will not|not going to|do not want to) commit to anything (right now|now|today|at the moment|yet)?',
     ],
     // "Put that in writing and I will hold off on cancelling" is a condition, not a brush-off.
-    guards: ['=hold off', '=(and|then|so) (i|we) (will|would) (stay|keep|think about staying|reconsider)'],
+    guards: [
+      '=hold off',
+      '=(and|then|so) (i|we) (will|would) (stay|keep|think about staying|reconsider)',
+      // "Put it in writing and I'll take it to Gareth": a next step, not a brush-off.
+      '=(and|then) (i will|i would|we will|i can) (take|bring|show|run|pass|put|forward) (it|this|that|them) (to|by|past|in front of|on)',
+    ],
   },
   {
     type: 'product',
@@ -459,6 +489,10 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(lacks|lacking|missing) (a|an|the)? (feature|integration|option|api|report|reporting|export)',
       '=(does not|do not|will not|would not|can not) (sync|load|connect|update|print|scan|open|start|turn on|charge|talk to|integrate)',
       '=false (alarms|alarm|alerts|alert|positives|readings)',
+      '=(need|want|have|would need|will need) to see it (working|work|running) (with|on|in|against) (our|the|your)',
+      '=(fails|fail|would fail|will fail|failed|is going to fail) (our|the|an|a) (audit|review|security review|compliance check|pen test)',
+      '=until (*) (*)? (is|are)? (real|ready|live|available|built|shipped|in place|fixed)',
+      '(nobody|no one|none of us|none of our staff|none of them) (*)? (*)? (*)? (can|could|is able to) (get to|get into|access|reach|log in|connect|open|see|use|print)',
     ],
     guards: [
       ...PRAISE_GUARDS,
@@ -478,6 +512,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(#num|price|number|quote|figure|amount|increase|premium|renewal) (is|are) not going to work',
       // Planning wording: "a nightly file is going to be a problem" is product, but "the price" is price.
       '=(price|cost|budget|number|timing|contract|term) (is going to be|will be|would be) a (problem|issue)',
+      '=(number|price|figure|quote|rate|deal|offer|terms|pricing) (does not|do not|did not|will not|would not|just does not) work',
     ],
   },
   {
@@ -516,9 +551,18 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(nobody|no one|no body) (ever)? (tells|told|will tell|can tell|explains|explained) (me|us)',
       '=why (did not|has not|have not|does not) (anyone|anybody|someone|somebody|you|your team|your people) (mention|tell|say|warn|explain|flag)',
       '=(llevo|llevamos) (ya)? (una|#num|dos|tres|mas de una) (semana|semanas|dias|meses) (asi|sin|igual)',
+      '=(hour|hours|day|days|morning|afternoon|evening|weekend) of my life',
+      '=(time|hour|hours|day|days) (i have|we have|i|we) (wasted|lost|spent) (on this|on it|chasing|on hold|on the phone)',
+      '=and that was (it|the last (i|we) heard)',
+      '=(waited|wait|waiting|sat there) (almost|nearly|over|about|more than|for)? (an|#num|half an) (hour|hours|minutes) (past|after|beyond)',
+      '=(second|third|fourth|#num) time (an|a|the|your|this)? (*)? (update|upgrade|outage|change|release|patch) (has|is|have)? (*)? (knocked|taken|broken|brought|crashed|caused|killed)',
     ],
     // "And if it is not fixed?" asks about a condition.
-    guards: ['=(if|si) (it|this|that|the problem|the issue|esto)? (is|was|has|does|es)? (still)? (not|no)'],
+    guards: [
+      '=(if|si) (it|this|that|the problem|the issue|esto)? (is|was|has|does|es)? (still)? (not|no)',
+      '=if (i|we) (have|do|did)? not',
+      '=(told|warned|informed) (us|me) until',
+    ],
   },
   {
     type: 'support',
@@ -564,6 +608,8 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(came|taken|went|taken straight|come) out (of my account|of our account)? (by|via|through|on) (direct debit|autopay|auto pay|my card|standing order)',
       '=(now)? (i am|we are|leaves me|left me|left us) short (for|this|of)',
       '=(claims|claim|payments|payment|invoices|invoice|charges|reimbursements) (came back|were|was|got|have been|keep getting) (rejected|denied|declined|bounced|refused|returned)',
+      '=(i|we) (should not|should never|should not have to|should not have) (be)? (paying|pay|paid|be charged|been charged|be billed|been billed)',
+      '=(insurance|insurer|insurers|cover|coverage) (*)? (gave|give|gives|giving) (me|us) a (hard time|hassle|headache|runaround|run around)',
     ],
     guards: [
       '=(thanks|thank you|gracias) (for)? (the)? (refund|reembolso)',
@@ -587,6 +633,7 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
       '=(escalate|escalated|escalating) (this|it|my|the)',
       '=(quiero|necesito) (hablar con)? (un|el|su|tu) (supervisor|responsable|jefe|encargado)',
     ],
+    guards: ['=(do not|no longer|not) (need|want) (a|the|your) (supervisor|manager)'],
   },
   {
     type: 'repeat-contact',
@@ -651,6 +698,13 @@ export const OBJECTION_TAXONOMY: readonly IssueRule[] = [
   {
     type: 'other',
     confidence: 0.6,
-    patterns: ['file a complaint', '(want|going) to complain', '=(poner|presentar) una (queja|reclamacion)'],
+    patterns: [
+      'file a complaint',
+      '(want|going) to complain',
+      '=(poner|presentar) una (queja|reclamacion)',
+      // The customer stops the pitch. ("You lost me" is a coaching moment of the agent's monologue, not an issue.)
+      '=let me stop you (there|right there)',
+      '=(that is|this is) not (really)? what (is going to|will|would) decide',
+    ],
   },
 ];

@@ -228,7 +228,7 @@ export function closingMood(
   // The final third of their turns, at most CLOSING_TURNS: on a short call the complaint that
   // opened it is not its close.
   const last = own.slice(-Math.min(CLOSING_TURNS, Math.ceil(own.length / 3)));
-  const score = weightedMean(last.map((p, i) => ({ score: p.score, weight: i + 1 })));
+  const score = weightedMean(last.map((p, i) => ({ score: p.score, weight: 2 ** i })));
   const decisive = [...last].reverse().find((p) => Math.abs(p.score) >= LABEL_THRESHOLD);
   return { score, label: labelOf(score), atMs: decisive?.startMs ?? null };
 }

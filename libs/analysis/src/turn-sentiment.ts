@@ -45,7 +45,7 @@ const ISSUE_WEIGHT: Readonly<Record<IssueType, number>> = {
 const COURTESY = [
   '=(thank you|thanks|thanks again|many thanks|cheers)',
   '=have a (good|great|nice|lovely) (day|week|weekend|evening|one|afternoon)',
-  '=(you are welcome|my pleasure|no problem)',
+  '=(you are welcome|my pleasure|no problem|not a problem|no worries|no bother|all good)',
   '=(muchas gracias|gracias|que tenga un buen dia|igualmente)',
 ].map(compilePattern);
 /** Sign-offs carry no mood of their own. */
@@ -67,6 +67,7 @@ const NOTHING_ELSE = [
  */
 const GRATITUDE = [
   '=(thank you|thanks|many thanks|muchas gracias|gracias) (so much|very much|again|a lot)? (for|por)',
+  '=(thank you|thanks|many thanks|muchas gracias|gracias) (so much|very much|both|all|a lot|again|ever so much|a million)',
 ].map(compilePattern);
 const GRATITUDE_SCORE = 0.3;
 /** A one-word verdict opening a turn ("Perfect.", "Great.", "Muy bien.") speaks for the turn. */
@@ -76,7 +77,8 @@ const VERDICT = [
 const VERDICT_WEIGHT = 3;
 const EMPATHY = [
   '=(i am|we are|so|really|very|truly) sorry',
-  '=sorry (about|to hear|for)',
+  '=sorry (about|to hear|for|i|we|if)',
+  '=sorry',
   '=(i|we) apologi*',
   '=i (completely|totally|really|fully)? understand',
   '=(that|this) (is|must be|sounds) (frustrating|annoying|difficult|hard|stressful)',
