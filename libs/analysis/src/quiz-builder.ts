@@ -27,7 +27,7 @@ const MAX_ISSUE_QUESTIONS = 1;
 const CLEAR_CLOSE = 0.12;
 /** An issue is asked about only when its finding is this sure. */
 const SURE_ISSUE = 0.7;
-const MAX_FACT_QUESTIONS = 4;
+const MAX_FACT_QUESTIONS = 6;
 
 export const ISSUE_LABELS: Readonly<Record<IssueType, string>> = {
   price: 'The price or cost',
@@ -277,6 +277,7 @@ const FACT_PRIORITY: readonly EntityKind[] = [
   'competitor',
   'money',
   'person',
+  'organisation',
   'reference',
   'count',
   'percent',
