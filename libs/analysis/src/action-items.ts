@@ -15,7 +15,7 @@ import { clauseAt, clausesOf, spanText, speakersOf, splitUtterances, tokenStartM
 type OwnerRole = 'self' | 'other';
 
 const VERBS =
-  '(send|email|share|forward|follow up|set up|schedule|book|call|get back|loop|check|look into|put together|prepare|reach out|confirm|review|circle back|update|text|draft|ask|put|add|switch|turn|take|escalate|chase|mark|move|arrange|organise|organize|get|have|talk|speak|pass|bring|join|make sure|sort out|fix|replace|refund|credit|cancel|remove|change|upload|assign|process|issue|waive|reverse|apply|ship|dispatch|order|raise|log|flag|note|copy|open|run|test|reset|push|release|hold|keep|reserve|block|give|bring|walk|bump|expedite|look|sign|approve|forward|introduce|connect|invite|install|come|visit|drop)';
+  '(send|email|share|forward|follow up|set up|schedule|book|call|get back|loop|check|look into|put together|prepare|reach out|confirm|review|circle back|update|text|draft|ask|put|add|switch|turn|take|escalate|chase|mark|move|arrange|organise|organize|get|have|talk|speak|pass|bring|join|make sure|sort out|fix|replace|refund|credit|cancel|remove|change|upload|assign|process|issue|waive|reverse|apply|ship|dispatch|order|raise|log|flag|note|copy|open|run|test|reset|push|release|hold|keep|reserve|block|give|bring|walk|bump|expedite|look|sign|approve|forward|introduce|connect|invite|install|come|visit|drop|resubmit|submit|include|attach|write|document|message|post|deliver|return|compare|quote|price|ping|pull|find|work out|figure out|investigate|handle|take care of|phone|ring|contact|let you know|keep you posted|inform|tell|transfer|pick up|collect|pay|file|lodge|close|upgrade|downgrade|migrate|configure|enable|disable|restart|try|print|scan|read|go through|walk you through|map|build|write up|type up|sit down|meet|demo|show|teach|train|set aside|hold off|lock in|rebook|reschedule|resend|refile|re run|redo|revise|rework|update you)';
 /** Adverbs people put between "I will" and the verb ("I will also send"). */
 const ADVERB = '(also|just|then|definitely|personally|now|still|first|quickly|today)?';
 
@@ -25,7 +25,13 @@ const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
     { role: 'self', source: `=(i|we) (am|are) going to ${VERBS}` },
     {
       role: 'self',
-      source: `=(i|we) (am|are) (now|just|also)? (asking|marking|sending|booking|escalating|arranging|adding|chasing|putting|setting up|updating|emailing|assigning|scheduling|forwarding|processing|issuing|crediting|refunding|waiving|removing|raising|logging|opening|flagging|noting|ordering|shipping|dispatching|reversing|applying|copying|preparing|drafting|reserving|holding|blocking|expediting|looping)`,
+      source: `=(i|we) (am|are) (now|just|also)? (asking|marking|sending|booking|escalating|arranging|adding|chasing|putting|setting up|updating|emailing|assigning|scheduling|forwarding|processing|issuing|crediting|refunding|waiving|removing|raising|logging|opening|flagging|noting|ordering|shipping|dispatching|reversing|applying|copying|preparing|drafting|reserving|holding|blocking|expediting|looping|texting|messaging|attaching|including|resubmitting|submitting|transferring|writing|resending|rebooking|refiling|filing|lodging|upgrading|emailing over|sending over)`,
+    },
+    // What the speaker's side has just done for the other is an item too: "I've added a $25 credit".
+    {
+      role: 'self',
+      source:
+        '=(i have|we have|i|we) (just|now|also)? (added|applied|issued|credited|refunded|waived|reversed|attached|escalated|rebooked|resubmitted)',
     },
     { role: 'self', source: `=(i|we) (can|could) ${VERBS}` },
     { role: 'self', source: '=(can|could|shall|may) i (show|send|book|set up|call|schedule|give|email|arrange)' },
@@ -37,6 +43,12 @@ const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
       role: 'self',
       source:
         '=(she|he|they|someone|somebody) will (call|email|send|contact|visit|come|text|be in touch|ring|reach out|get back|bring|install|replace|check|look|review|approve|join|arrive|be there|have)',
+    },
+    // A named colleague: "Tobias will call you tomorrow morning".
+    {
+      role: 'self',
+      source:
+        '=(*) will (call|email|ring|contact|text|phone|visit|send|be in touch with|reach out to|get back to|come back to|follow up with) you',
     },
     {
       role: 'self',
@@ -60,6 +72,12 @@ const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
     { role: 'self', source: '=you will (get|receive|hear) (a|an|the|from)' },
     { role: 'self', source: '=it will be (back|there|done|fixed|credited|refunded|sorted|in)' },
     { role: 'self', source: '=(voy|vamos) a (dar|enviar|mandar|llamar|revisar|devolver|aplicar|cambiar|poner)' },
+    {
+      role: 'self',
+      source:
+        '=(te|le|os|les|se lo|se la|te lo|te la|se los) (preparo|mando|envio|paso|llamo|escribo|confirmo|digo|reservo|busco|hago|asigno|programo)',
+    },
+    { role: 'self', source: '=(hablo|hablamos|quedo|quedamos) con' },
     {
       role: 'self',
       source: '=(le|se lo|se la) (devuelvo|envio|mando|llamo|aplico|paso|doy|dejo|reservo|programo|anulo|abono|cambio)',
