@@ -116,7 +116,7 @@ export const CORRECTION_LIMITS = {
   /** Edited segments in one request. */
   segmentsPerChange: 500,
   /** Characters of every edited segment together, in the set. */
-  totalText: 400_000,
+  totalText: 250_000,
 } as const;
 
 /** One revision of a recording's corrections, as `GET /audios/:id/transcript/corrections` lists it. */
