@@ -258,6 +258,8 @@ export function transcriptCorrections(
 
   return {
     mount,
+    /** The current revision of a recording's corrections (0: none). */
+    revisionOf: async (audioId: string) => (await corrections.get(audioId))?.revision ?? 0,
     /** A deleted recording's corrections (the gateway's purge). */
     purge: (audioId: string) => corrections.delete({ _id: audioId }),
   };

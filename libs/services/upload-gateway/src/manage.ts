@@ -136,7 +136,14 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
   }
 
   const handlers: HandlerMap = { 'audio.deleted': onAudioDeleted(deletions, purge) };
-  return { deletions, purge, mount, handlers, reannounceDeletions };
+  return {
+    deletions,
+    purge,
+    mount,
+    handlers,
+    reannounceDeletions,
+    correctionsRevision: corrections.revisionOf,
+  };
 }
 
 const DETAIL_FIELDS = ['title', 'tags', 'agent', 'customer', 'notes'] as const;
