@@ -3,6 +3,7 @@ import { parse } from '@plussub/srt-vtt-parser';
 import type { CorrectionsView, Segment, Transcript } from '@speech/contracts';
 import { Api, errorOf, FIXTURES, PlatformProcess } from '@speech/harness';
 import { eventually } from '@speech/testing';
+import { filesWith, tablesWith } from './support/data-dir';
 
 jest.setTimeout(10 * 60_000);
 
@@ -215,5 +216,25 @@ describe('transcript corrections (HTTP API)', () => {
     await correctionsAt(4);
     const back = await alice.json<Transcript>(`/audios/${audioId}/transcript`);
     expect(back.segments.map((s) => s.speaker)).toEqual(original.segments.map((s) => s.speaker));
+  });
+
+  it('deletes the corrections with the recording: no trace of its id or of the typed text', async () => {
+    const res = await fetch(`${platform.url}/audios/${audioId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
+    expect(res.status).toBe(202);
+    expect(await errorOf(await alice.get(`/audios/${audioId}/transcript/corrections`))).toMatchObject({ status: 404 });
+    const db = join(platform.dataDir, 'speech.db');
+    await eventually(
+      'no trace of the recording or its corrections in DATA_DIR',
+      () =>
+        filesWith(platform.dataDir, audioId).length === 0 &&
+        tablesWith(db, audioId).length === 0 &&
+        tablesWith(db, 'cancelling this subscription').length === 0 &&
+        tablesWith(db, 'Dana Whitfield').length === 0,
+      120_000,
+    );
+    expect(await errorOf(await correct(alice, { speakers: { agent: 'Back?' } }))).toMatchObject({ status: 404 });
   });
 });
