@@ -464,12 +464,13 @@ describe('dashboard (browser)', () => {
       await turn(0)
         .locator('.speaker-label', { hasText: /^Dana Whitfield$/ })
         .waitFor({ timeout: 30_000 });
-      expect(await tab.evaluate(() => document.activeElement?.getAttribute('data-corrections-action'))).toBe('rename');
+      const focused = (attr: string) => tab.evaluate(`document.activeElement?.getAttribute(${JSON.stringify(attr)})`);
+      expect(await focused('data-corrections-action')).toBe('rename');
 
       // A turn's text: Edit, type, Enter saves it (marked edited); Esc cancels and keeps the panel open.
       await turn(0).getByRole('button', { name: 'Edit the text of turn 1' }).click();
       const box = turn(0).getByRole('textbox', { name: 'Text of turn 1' });
-      expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await focused('aria-label')).toBe('Text of turn 1');
       await box.fill('Good morning, this is Dana from Kestrel Labs.');
       await box.press('Enter');
       await turn(0)
