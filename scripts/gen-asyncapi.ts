@@ -24,6 +24,7 @@ export const PUBLIC_TOPICS: readonly TopicName[] = [
   'analysis.completed',
   'analysis.failed',
   'audio.details.changed',
+  'transcript.corrected',
   'audio.deleted',
 ];
 

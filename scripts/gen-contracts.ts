@@ -40,6 +40,8 @@ function tsType(t: AvroType): string {
     }
   }
   if (t.type === 'array' && t.items) return `${tsType(t.items)}[]`;
+  // A nested record: an inline object type (its name is the Avro schema's, not a TS one).
+  if (t.type === 'record' && t.fields) return `{ ${t.fields.map((f) => `${f.name}: ${tsType(f.type)}`).join('; ')} }`;
   if (t.logicalType === 'timestamp-millis') return 'number';
   return tsType(t.type);
 }

@@ -431,6 +431,105 @@ describe('dashboard (browser)', () => {
     }
   });
 
+  it('corrects the transcript from the detail panel, with the keyboard', async () => {
+    if (!browser) throw new Error('no browser');
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const violations: string[] = [];
+    const errors: string[] = [];
+    try {
+      const tab = await context.newPage();
+      tab.on('pageerror', (err) => errors.push(err.message));
+      await underCsp(tab, violations);
+      const bearer = await token('corrections-user');
+      await tab.goto(`${baseUrl}/#token=${bearer}`);
+      await tab.waitForSelector('#app:not([hidden])');
+      await tab.waitForSelector('#connection[data-mode="live"]', { timeout: 30_000 });
+      await tab.setInputFiles('#file-input', join(FIXTURES, 'product-names.stereo.mp3'));
+      await tab.getByRole('button', { name: 'Upload', exact: true }).click();
+      const first = await tab.waitForSelector('tr[data-audio-id]', { timeout: 60_000 });
+      const audioId = (await first.getAttribute('data-audio-id')) ?? '';
+      await tab.waitForSelector(`${row(audioId)} [data-status="analyzed"]`, { timeout: 8 * 60_000 });
+      await tab.locator(`${row(audioId)} [data-action="view"]`).click();
+      const bar = tab.locator('#detail [data-corrections]');
+      await bar.waitFor({ timeout: 30_000 });
+      const turn = (i: number) => tab.locator('#detail .segment').nth(i);
+      const firstText = (await turn(0).locator('.segment-text').textContent()) ?? '';
+      expect(await turn(0).locator('.speaker-label').textContent()).toBe('Agent');
+
+      // Rename: the form's fields are labelled; Enter saves; the focus comes back to the button.
+      await bar.getByRole('button', { name: 'Rename speakers' }).click();
+      const form = tab.locator('#detail form[data-rename-form]');
+      await form.getByLabel('Name for Agent').fill('Dana Whitfield');
+      await form.getByLabel('Name for Agent').press('Enter');
+      await turn(0)
+        .locator('.speaker-label', { hasText: /^Dana Whitfield$/ })
+        .waitFor({ timeout: 30_000 });
+      const focused = (attr: string) => tab.evaluate(`document.activeElement?.getAttribute(${JSON.stringify(attr)})`);
+      expect(await focused('data-corrections-action')).toBe('rename');
+
+      // A turn's text: Edit, type, Enter saves it (marked edited); Esc cancels and keeps the panel open.
+      await turn(0).getByRole('button', { name: 'Edit the text of turn 1' }).click();
+      const box = turn(0).getByRole('textbox', { name: 'Text of turn 1' });
+      expect(await focused('aria-label')).toBe('Text of turn 1');
+      await box.fill('Good morning, this is Dana from Kestrel Labs.');
+      await box.press('Enter');
+      await turn(0)
+        .locator('.segment-text', { hasText: /^Good morning, this is Dana from Kestrel Labs\.$/ })
+        .waitFor({ timeout: 30_000 });
+      expect(await turn(0).getAttribute('data-edited')).toBe('true');
+      expect(await turn(0).locator('.word').count()).toBe(8); // the words, timed again, still seek
+      const secondText = await turn(1).locator('.segment-text').textContent();
+      await turn(1).getByRole('button', { name: 'Edit the text of turn 2' }).click();
+      await turn(1).getByRole('textbox').fill('never saved');
+      await turn(1).getByRole('textbox').press('Escape');
+      expect(await turn(1).getByRole('textbox').count()).toBe(0);
+      expect(await turn(1).locator('.segment-text').textContent()).toBe(secondText);
+      expect(await tab.locator('#detail').isHidden()).toBe(false);
+
+      // The original, read-only, and back.
+      await bar.getByRole('button', { name: 'Show original' }).click();
+      await turn(0)
+        .locator('.speaker-label', { hasText: /^Agent$/ })
+        .waitFor({ timeout: 30_000 });
+      expect(await turn(0).locator('.segment-text').textContent()).toBe(firstText);
+      expect(await tab.locator('#detail .segment-edit').count()).toBe(0);
+      await tab.locator('#detail [data-corrections]').getByRole('button', { name: 'Show corrected' }).click();
+      await turn(0)
+        .locator('.speaker-label', { hasText: /^Dana Whitfield$/ })
+        .waitFor({ timeout: 30_000 });
+
+      // Swap channels: the first turn is the customer's now; undone again.
+      await tab.locator('#detail [data-corrections]').getByRole('button', { name: 'Swap channels' }).click();
+      await turn(0)
+        .locator('.speaker-label', { hasText: /^Customer$/ })
+        .waitFor({ timeout: 30_000 });
+      await tab.locator('#detail [data-corrections]').getByRole('button', { name: 'Undo channel swap' }).click();
+      await turn(0)
+        .locator('.speaker-label', { hasText: /^Dana Whitfield$/ })
+        .waitFor({ timeout: 30_000 });
+
+      // Someone else saves meanwhile: the page's save is refused, in plain words, and reloaded.
+      const behind = await fetch(`${baseUrl}/audios/${audioId}/transcript/corrections`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ speakers: { customer: 'Mr Okonkwo' } }),
+      });
+      expect(behind.status).toBe(200);
+      await turn(1).getByRole('button', { name: 'Edit the text of turn 2' }).click();
+      await turn(1).getByRole('textbox').fill('Yes, speaking.');
+      await turn(1).getByRole('textbox').press('Enter');
+      const alert = tab.locator('#detail [data-corrections-error]');
+      await alert.filter({ hasText: 'Someone changed this transcript meanwhile' }).waitFor({ timeout: 30_000 });
+      await turn(1)
+        .locator('.speaker-label', { hasText: /^Mr Okonkwo$/ })
+        .waitFor({ timeout: 30_000 });
+      expect(violations).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keeps the token in the tab, and clears a token error after a good sign-in', async () => {
     if (!browser) throw new Error('no browser');
     const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });

@@ -1,47 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { RecordingView } from '@speech/contracts';
 import { Api, errorOf, FIXTURES, PlatformProcess } from '@speech/harness';
 import { eventually } from '@speech/testing';
+import { filesWith, tablesWith } from './support/data-dir';
 
 jest.setTimeout(10 * 60_000);
-
-/** Every file under `dir` whose bytes contain `needle` (the SQLite files are queried instead). */
-function filesWith(dir: string, needle: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      const s = statSync(path);
-      if (name.includes(needle)) found.push(path);
-      if (s.isDirectory()) walk(path);
-      else if (!/^speech\.db(-wal|-shm)?$/.test(name) && readFileSync(path).includes(needle)) found.push(path);
-    }
-  };
-  walk(dir);
-  return found;
-}
-
-/** Every table of the SQLite database with a row that mentions `needle` anywhere (documents, event log). */
-function tablesWith(file: string, needle: string): string[] {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    const hits: string[] = [];
-    for (const { name } of tables) {
-      const cols = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name);
-      const where = cols.map((c) => `instr(CAST("${c}" AS BLOB), CAST(? AS BLOB)) > 0`).join(' OR ');
-      const n = db.prepare(`SELECT count(*) AS n FROM "${name}" WHERE ${where}`).get(...cols.map(() => needle)) as {
-        n: number;
-      };
-      if (n.n > 0) hits.push(`${name} (${n.n} rows)`);
-    }
-    return hits;
-  } finally {
-    db.close();
-  }
-}
 
 /** The live stream as text, read in the background until aborted. */
 function openStream(url: string, token: string) {

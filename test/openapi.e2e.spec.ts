@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApiDocument, type HttpMethod, type OpenApiDocument } from '@speech/api-spec';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
+import { eventually } from '@speech/testing';
 import { OpenApiChecker, type Checked } from './support/openapi-check';
 
 jest.setTimeout(10 * 60_000);
@@ -327,6 +328,33 @@ describe('the API answers as its OpenAPI document says', () => {
     const gone = await call('delete', one, `/audios/${partedId}`);
     expect([gone.status, gone.body]).toEqual([202, { audioId: partedId, status: 'deleting' }]);
     expect((await call('delete', one, '/audios/nope')).status).toBe(404);
+  });
+
+  it('corrects a transcript, refusing bad corrections with the documented errors', async () => {
+    const corrections = '/audios/{audioId}/transcript/corrections';
+    const url = `/audios/${audioId}/transcript/corrections`;
+    const saved = await call('patch', corrections, url, json({ speakers: { agent: 'Dana Whitfield' } }));
+    expect([saved.status, saved.body]).toMatchObject([200, { revision: 1, changes: ['agent named Dana Whitfield'] }]);
+    const bad = await call('patch', corrections, url, json({ speakers: { agent: 42 } }));
+    expect([bad.status, codeOf(bad)]).toEqual([400, 'CORRECTIONS.BAD_REQUEST']);
+    const stale = await call('patch', corrections, url, json({ swapChannels: true, baseRevision: 0 }));
+    expect([stale.status, codeOf(stale)]).toEqual([409, 'CORRECTIONS.STALE']);
+    expect(
+      (await call('patch', corrections, '/audios/nope/transcript/corrections', json({ swapChannels: true }))).status,
+    ).toBe(404);
+    const listed = await eventually('the correction in the read model', async () => {
+      const c = await call('get', corrections, url);
+      return (c.body as { revision: number }).revision === 1 && c;
+    });
+    expect(listed.status).toBe(200);
+    expect((await call('get', corrections, '/audios/nope/transcript/corrections')).status).toBe(404);
+    const transcript = '/audios/{audioId}/transcript';
+    const corrected = await call('get', transcript, `/audios/${audioId}/transcript`);
+    expect(corrected.body).toMatchObject({ speakerNames: { agent: 'Dana Whitfield' }, correctionRevision: 1 });
+    const original = await call('get', transcript, `/audios/${audioId}/transcript?original=true`);
+    expect(original.body).not.toHaveProperty('speakerNames');
+    const wrong = await call('get', transcript, `/audios/${audioId}/transcript?original=yes`);
+    expect([wrong.status, codeOf(wrong)]).toEqual([400, 'QUERY.BAD_REQUEST']);
   });
 
   it('has reached every documented operation', () => {

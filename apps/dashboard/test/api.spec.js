@@ -50,6 +50,29 @@ describe('api', () => {
     expect(f.calls[0].init.headers).toMatchObject({ 'Content-Type': 'application/json' });
   });
 
+  it('reads the corrected or the original transcript, and patches the corrections', async () => {
+    const f = fakeFetch([
+      { status: 200, body: '{"segments":[]}' },
+      { status: 200, body: '{"segments":[]}' },
+      { status: 200, body: '{"audioId":"a1","revision":1,"changes":["agent named Dana"]}' },
+      { status: 200, body: '{"audioId":"a1","revision":1,"versions":[]}' },
+    ]);
+    const { api } = apiWith(f);
+    await api.transcript('a1');
+    await api.transcript('a1', { original: true });
+    await expect(api.correctTranscript('a1', { speakers: { agent: 'Dana' }, baseRevision: 0 })).resolves.toMatchObject({
+      revision: 1,
+    });
+    await api.corrections('a1');
+    expect(f.calls.map((c) => [c.init.method, c.url])).toEqual([
+      ['GET', '/audios/a1/transcript'],
+      ['GET', '/audios/a1/transcript?original=true'],
+      ['PATCH', '/audios/a1/transcript/corrections'],
+      ['GET', '/audios/a1/transcript/corrections'],
+    ]);
+    expect(JSON.parse(String(f.calls[2].init.body))).toEqual({ speakers: { agent: 'Dana' }, baseRevision: 0 });
+  });
+
   it('turns the server’s error body into an ApiError', async () => {
     const f = fakeFetch([
       { status: 409, body: '{"error":{"code":"AUDIO.INVALID_STATE","message":"already transcribed"}}' },

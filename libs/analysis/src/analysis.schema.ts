@@ -240,6 +240,11 @@ export const ProvenanceSchema = z.object({
    * model, per kind (libs/redaction). Absent for the offline analyst and older analyses.
    */
   piiRedacted: z.record(z.string(), count).optional(),
+  /**
+   * The owner's transcript corrections the analysis was made with (the analyzer records them):
+   * their revision and the speakers' names by label. Absent: the merged transcript, uncorrected.
+   */
+  corrections: z.object({ revision: count, speakerNames: z.record(z.string(), z.string()) }).optional(),
 });
 
 export const AnalysisResultSchema = z.object({

@@ -370,14 +370,24 @@ const exportedTranscriptTypes = Object.fromEntries(
 const getTranscript: Operation = {
   tags: ['results'],
   operationId: 'getTranscript',
-  summary: 'The merged transcript, or an export of it',
+  summary: 'The transcript (as the owner corrected it), or an export of it',
+  description:
+    'Every form shows the owner’s corrections (speaker names, swapped channels, edited segments) when there ' +
+    'are any; `original=true` gives the merged transcript as stored.',
   parameters: [
     audioIdParam,
     formatParam(
       ['text', ...TRANSCRIPT_FORMATS],
-      'None: the stored JSON (inline). `text`: the stored plain text (inline). `txt`, `json`, `srt`, `vtt`: a ' +
+      'None: the JSON (inline). `text`: the plain text (inline). `txt`, `json`, `srt`, `vtt`: a ' +
         'download named `<name>.transcript.<format>`.',
     ),
+    {
+      name: 'original',
+      in: 'query',
+      required: false,
+      description: '`true`: the merged transcript without the owner’s corrections',
+      schema: { type: 'string', enum: ['true', 'false'], default: 'false' },
+    },
   ],
   responses: {
     '200': {
@@ -391,9 +401,62 @@ const getTranscript: Operation = {
         ...exportedTranscriptTypes,
       },
     },
-    '400': unknownFormat,
+    '400': error(
+      'A format the route does not have, or `original` not true/false',
+      'EXPORT.UNKNOWN_FORMAT',
+      'QUERY.BAD_REQUEST',
+    ),
     ...authenticated(),
     '404': error('No such recording, or no transcript yet', 'AUDIO.NOT_FOUND', 'TRANSCRIPT.NOT_FOUND'),
+    '503': unavailable,
+  },
+};
+
+const getCorrections: Operation = {
+  tags: ['results'],
+  operationId: 'getCorrections',
+  summary: 'The owner’s transcript corrections and every revision of them, newest first',
+  parameters: [audioIdParam],
+  responses: {
+    '200': jsonBody('Corrections', 'The current set (revision 0: none) and its versions'),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '503': unavailable,
+  },
+};
+
+const correctTranscript: Operation = {
+  tags: ['recordings'],
+  operationId: 'correctTranscript',
+  summary: 'Correct the transcript: name the speakers, swap the channels, edit segment texts',
+  description:
+    'Merged into the current set, which gets the next revision; `transcript.corrected` carries it to the query ' +
+    'service (the transcript, its exports, the report and search show it) and the analyzer (the next analysis ' +
+    'uses it). The merged original stays as stored (`GET …/transcript?original=true`).',
+  parameters: [audioIdParam],
+  requestBody: { required: true, content: { 'application/json': { schema: ref('CorrectionChange') } } },
+  responses: {
+    '200': jsonBody('CorrectionsChanged', 'Saved; the transcript shows it once the read model has the event'),
+    '400': error(
+      'Not a JSON object, an unknown field, a value of the wrong type or too long, a segment or speaker the ' +
+        'transcript does not have',
+      'CORRECTIONS.BAD_REQUEST',
+      'HTTP.BAD_REQUEST',
+    ),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '409': error(
+      'No transcript yet, a stale baseRevision, another change saved meanwhile, or nothing to swap',
+      'CORRECTIONS.NOT_TRANSCRIBED',
+      'CORRECTIONS.STALE',
+      'CORRECTIONS.CONFLICT',
+      'CORRECTIONS.NOTHING_TO_SWAP',
+    ),
+    '413': error(
+      'The edited texts together are too long, or a body over 2 MB',
+      'CORRECTIONS.TOO_LARGE',
+      'HTTP.TOO_LARGE',
+    ),
     '503': unavailable,
   },
 };
@@ -763,6 +826,7 @@ export function openApiDocument(): OpenApiDocument {
       '/search': { get: search },
       '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
+      '/audios/{audioId}/transcript/corrections': { get: getCorrections, patch: correctTranscript },
       '/audios/{audioId}/analysis': { get: getAnalysis },
       '/audios/{audioId}/analyses': { get: listAnalyses },
       '/audios/{audioId}/analyses/{analysisId}': { get: getAnalysisVersion },

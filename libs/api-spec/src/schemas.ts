@@ -7,10 +7,12 @@
 import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
 import {
+  CORRECTION_LIMITS,
   DETAIL_LIMITS,
   RECORDING_STATUSES,
   type AnalysisVersion,
   type AnalysisVersionPage,
+  type CorrectionsView,
   type RecordingDetails,
   type RecordingView,
   type Transcript,
@@ -110,6 +112,7 @@ const SegmentSchema = z.object({
   speaker: z.string(),
   text: z.string(),
   words: z.array(WordSchema),
+  edited: z.boolean().optional().describe('true: the owner corrected this text (its words are timed again)'),
 });
 export const TranscriptSchema = z.object({
   audioId,
@@ -123,8 +126,84 @@ export const TranscriptSchema = z.object({
     .object({ applied: z.boolean(), counts: z.record(z.string(), z.number().int().min(0)) })
     .optional()
     .describe('present when the transcript was stored with PII redacted (REDACT_PII=true)'),
+  speakerNames: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('the owner’s names by speaker label (corrections); segments keep their labels'),
+  correctionRevision: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('the corrections applied; absent on the original (`original=true`) or an uncorrected one'),
 });
 sameShape<Same<z.output<typeof TranscriptSchema>, Transcript>>(true);
+
+const CorrectionSetSchema = z.object({
+  revision: z.number().int().min(0).describe('0: no corrections yet'),
+  speakers: z.array(z.object({ label: z.string(), name: z.string() })).describe('names by speaker label'),
+  swapChannels: z.boolean().describe('true: agent and customer are swapped'),
+  segments: z
+    .array(z.object({ index: z.number().int().min(0), text: z.string() }))
+    .describe('corrected texts by segment index, ascending'),
+});
+
+export const CorrectionChangeSchema = z
+  .object({
+    speakers: z
+      .record(z.string().regex(/^[A-Za-z0-9 _.-]{1,40}$/), z.string().max(CORRECTION_LIMITS.name).nullable())
+      .optional()
+      .describe('speaker label → name (`{"agent": "Dana Whitfield"}`); null or "" removes the name'),
+    swapChannels: z
+      .boolean()
+      .optional()
+      .describe(
+        'true: agent and customer are the other way round (stereo channels, or a mono call’s two voices); ' +
+          'false undoes it. A transcript without both answers 409.',
+      ),
+    segments: z
+      .array(
+        z
+          .object({
+            index: z.number().int().min(0).describe('the segment’s index in the transcript'),
+            text: z
+              .string()
+              .min(1)
+              .max(CORRECTION_LIMITS.segmentText)
+              .nullable()
+              .describe('its corrected text (times kept); null restores the original'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(CORRECTION_LIMITS.segmentsPerChange)
+      .optional(),
+    baseRevision: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('the revision the client edited: another one answers 409 CORRECTIONS.STALE'),
+  })
+  .strict()
+  .describe('At least one of speakers, swapChannels, segments; merged into the current set.');
+
+export const CorrectionsChangedSchema = z.object({
+  audioId,
+  revision: z.number().int().min(0).describe('one more on every change that changed something'),
+  corrections: CorrectionSetSchema,
+  changes: z.array(z.string()).describe('what this change did, in words; empty: nothing changed'),
+});
+
+export const CorrectionsSchema = z.object({
+  audioId,
+  revision: z.number().int().min(0),
+  corrections: CorrectionSetSchema,
+  versions: z
+    .array(z.object({ revision: z.number().int().min(1), changedAt: epochMs, changes: z.array(z.string()) }))
+    .describe('every revision, newest first'),
+});
+sameShape<Same<z.output<typeof CorrectionsSchema>, CorrectionsView>>(true);
 
 /** `?format=json`: the transcript plus each speaker's display name (libs/transcript toJson). */
 export const TranscriptExportSchema = TranscriptSchema.extend({
@@ -277,6 +356,9 @@ export const COMPONENT_SCHEMAS = {
   DeletionAccepted: DeletionAcceptedSchema,
   Transcript: TranscriptSchema,
   TranscriptExport: TranscriptExportSchema,
+  CorrectionChange: CorrectionChangeSchema,
+  CorrectionsChanged: CorrectionsChangedSchema,
+  Corrections: CorrectionsSchema,
   Analysis: StoredAnalysisSchema,
   SearchHit: SearchHitSchema,
   SearchPage: SearchPageSchema,

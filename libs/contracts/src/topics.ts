@@ -23,6 +23,7 @@ export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId';
   'analysis.failed': { key: 'audioId', partitions: 3 },
   'recording.changed': { key: 'audioId', partitions: 3 },
   'audio.details.changed': { key: 'audioId', partitions: 3 },
+  'transcript.corrected': { key: 'audioId', partitions: 3 },
   'audio.deleted': { key: 'audioId', partitions: 3 },
 };
 

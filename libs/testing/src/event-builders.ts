@@ -106,6 +106,14 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     customer: 'Acme',
     notes: null,
   },
+  'transcript.corrected': {
+    userId: 'u1',
+    revision: 1,
+    speakers: [{ label: 'agent', name: 'Dana Whitfield' }],
+    swapChannels: false,
+    segments: [],
+    changes: ['agent named Dana Whitfield'],
+  },
   'audio.deleted': { userId: 'u1' },
 };
 

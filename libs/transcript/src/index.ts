@@ -1,2 +1,3 @@
 export * from './merge-transcript';
 export * from './export';
+export * from './corrections';

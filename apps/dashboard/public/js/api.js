@@ -14,6 +14,7 @@
  * @typedef {import('./types.js').AnalysisVersionPage} AnalysisVersionPage
  * @typedef {import('./types.js').ProcessingAction} ProcessingAction
  * @typedef {import('./types.js').RecordingDetails} RecordingDetails
+ * @typedef {import('./types.js').CorrectionsView} CorrectionsView
  */
 
 export class ApiError extends Error {
@@ -152,9 +153,34 @@ export function createApi(deps) {
     async recording(audioId) {
       return /** @type {RecordingView} */ (await request('GET', `/audios/${id(audioId)}`));
     },
-    /** @param {string} audioId */
-    async transcript(audioId) {
-      return /** @type {Transcript} */ (await request('GET', `/audios/${id(audioId)}/transcript`));
+    /**
+     * The transcript as corrected (original: the merged one, without the owner's corrections).
+     * @param {string} audioId
+     * @param {{ original?: boolean }} [opts]
+     */
+    async transcript(audioId, opts = {}) {
+      const original = opts.original ? '?original=true' : '';
+      return /** @type {Transcript} */ (await request('GET', `/audios/${id(audioId)}/transcript${original}`));
+    },
+    /**
+     * The transcript's corrections and every revision of them.
+     * @param {string} audioId
+     * @returns {Promise<CorrectionsView>}
+     */
+    async corrections(audioId) {
+      return /** @type {CorrectionsView} */ (await request('GET', `/audios/${id(audioId)}/transcript/corrections`));
+    },
+    /**
+     * Corrects the transcript: speaker names, a channel swap, segment texts (times kept). A bad
+     * change is a 400 whose message says why; a stale baseRevision a 409.
+     * @param {string} audioId
+     * @param {import('./corrections.js').CorrectionChange} change
+     * @returns {Promise<{ audioId: string, revision: number, changes: string[] }>}
+     */
+    async correctTranscript(audioId, change) {
+      return /** @type {{ audioId: string, revision: number, changes: string[] }} */ (
+        await request('PATCH', `/audios/${id(audioId)}/transcript/corrections`, change)
+      );
     },
     /** @param {string} audioId */
     async analysis(audioId) {

@@ -14,6 +14,8 @@
  *   `GET /audios/:id/analyses`, newest first.
  * @typedef {import('../../../../libs/contracts/src/transcript').Transcript} Transcript
  * @typedef {import('../../../../libs/contracts/src/transcript').Segment} Segment
+ * @typedef {import('../../../../libs/contracts/src/transcript').CorrectionsView} CorrectionsView
+ *   `GET /audios/:id/transcript/corrections`: the owner's corrections and their revisions.
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').AnalysisResult} Analysis
  * @typedef {import('../../../../libs/analysis/src/analysis.schema').Metrics} Metrics
  * @typedef {Analysis['sentiment']} Sentiment

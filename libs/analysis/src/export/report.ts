@@ -1,6 +1,6 @@
 import type { Segment, Transcript } from '@speech/contracts';
 import { escapeHtml } from '@speech/kernel';
-import { clockTime, speakerName } from '@speech/transcript';
+import { clockTime, speakerName as nameOf } from '@speech/transcript';
 import type { AnalysisResult } from '../analysis.schema';
 
 /**
@@ -38,7 +38,7 @@ export interface ReportInput {
   recording: ReportRecording;
   analysis: AnalysisResult;
   /** Null when the transcript is gone or not readable: the report says so. */
-  transcript: Pick<Transcript, 'segments'> | null;
+  transcript: Pick<Transcript, 'segments' | 'speakerNames'> | null;
   /** Which analysis version this is, if known. */
   analysisId?: string | null;
   /** When the report was made (ms since the epoch); the footer shows it. */
@@ -131,6 +131,10 @@ function oneLine(s: string): string {
 /** The report's model: every value formatted, in the order it is printed. */
 export function buildReport(input: ReportInput): Report {
   const { recording: r, analysis: a } = input;
+  // The owner's names for the speakers (transcript corrections): the transcript's current ones,
+  // else those the analysis was made with.
+  const names = { ...a.provenance?.corrections?.speakerNames, ...input.transcript?.speakerNames };
+  const speakerName = (label: string) => nameOf(label, names);
   const details: ReportField[] = [];
   if (r.title !== r.filename) details.push({ label: 'File', value: r.filename });
   if (r.createdAt !== null) details.push({ label: 'Date', value: reportDate(r.createdAt) });

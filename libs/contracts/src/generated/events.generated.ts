@@ -158,6 +158,16 @@ export interface TranscriptCompletedPayload {
   engine: string;
 }
 
+/** transcript.corrected v1: The owner corrected a transcript (speaker names, swapped channels, segment texts) on the gateway. Carries the whole current correction set with its revision: a reader keeps the highest revision. The merged original is never changed. */
+export interface TranscriptCorrectedPayload {
+  userId: string;
+  revision: number;
+  speakers: { label: string; name: string }[];
+  swapChannels: boolean;
+  segments: { index: number; text: string }[];
+  changes: string[];
+}
+
 /** transcription.failed v1: The transcript cannot be completed. */
 export interface TranscriptionFailedPayload {
   code: string;
@@ -189,6 +199,7 @@ export interface PayloadMap {
   'recording.changed': RecordingChangedPayload;
   'stt.chunk.requested': SttChunkRequestedPayload;
   'transcript.completed': TranscriptCompletedPayload;
+  'transcript.corrected': TranscriptCorrectedPayload;
   'transcription.failed': TranscriptionFailedPayload;
   'transcription.requested': TranscriptionRequestedPayload;
 }
@@ -209,6 +220,7 @@ export const SCHEMA_VERSIONS = {
   'recording.changed': 2,
   'stt.chunk.requested': 1,
   'transcript.completed': 1,
+  'transcript.corrected': 1,
   'transcription.failed': 1,
   'transcription.requested': 1,
 } as const;

@@ -6,7 +6,9 @@ import {
   type EventOf,
   type PayloadMap,
   type Transcript,
+  type TranscriptCorrections,
 } from '@speech/contracts';
+import { applyCorrections, isEmptyCorrections } from '@speech/transcript';
 import type { Analyst, AnalysisResult } from '@speech/analysis';
 import {
   afterFailure,
@@ -29,7 +31,8 @@ export interface AnalysisRecord {
   _id: string; // analysisId
   audioId: string;
   status: 'pending' | 'running' | 'completed' | 'failed';
-  options: { competitors?: string[] };
+  /** `correctionRevision`: the transcript corrections' revision when it was asked (it waits for them). */
+  options: { competitors?: string[]; correctionRevision?: number };
   correlationId: string;
   requestedAt: number;
   analysisKey: string | null;
@@ -67,6 +70,11 @@ export function headlineOf(result: AnalysisResult): Headline {
   };
 }
 
+/** The owner's latest transcript corrections (transcript.corrected), applied before each analysis. */
+interface CorrectionsDoc extends TranscriptCorrections {
+  _id: string; // audioId
+}
+
 interface TranscriptRef {
   _id: string; // audioId
   transcriptKey: string | null;
@@ -84,6 +92,7 @@ export interface AnalyzerDeps extends Pick<ServiceInfra, 'bus' | 'store' | 'docs
 export async function createAnalyzer(deps: AnalyzerDeps) {
   const analyses = deps.docs.collection<AnalysisRecord>('analyses');
   const refs = deps.docs.collection<TranscriptRef>('analyzer_transcripts');
+  const corrections = deps.docs.collection<CorrectionsDoc>('analyzer_corrections');
   await analyses.ensureIndex({ audioId: 1 });
   const deletions = deletionsOf(deps.docs);
 
@@ -91,6 +100,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   async function purge(audioId: string): Promise<void> {
     await analyses.delete({ audioId });
     await refs.delete({ _id: audioId });
+    await corrections.delete({ _id: audioId });
     await deps.store.deletePrefix(objectKeys.analysesPrefix(audioId));
   }
 
@@ -129,10 +139,31 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
     await runPending(e, ctx.attempt);
   }
 
+  /** Keeps the highest revision: a redelivery or an older revision arriving late changes nothing. */
+  async function onCorrected(e: EventOf<'transcript.corrected'>, ctx: MessageContext): Promise<void> {
+    const p = e.payload;
+    const doc: CorrectionsDoc = {
+      _id: e.audioId,
+      revision: p.revision,
+      speakers: p.speakers,
+      swapChannels: p.swapChannels,
+      segments: p.segments,
+    };
+    if (!(await corrections.insert(doc))) {
+      const { _id, ...set } = doc;
+      await corrections.update({ _id, revision: { $lt: p.revision } }, { $set: set });
+    }
+    // An analysis asked after this revision waited for it.
+    await runPending(e, ctx.attempt);
+  }
+
   async function runPending(e: Envelope, attempt: number): Promise<void> {
     const ref = await refs.get(e.audioId);
     if (!ref?.transcriptKey) return;
+    const have = (await corrections.get(e.audioId))?.revision ?? 0;
     for (const a of await analyses.find({ audioId: e.audioId, status: { $in: ['pending', 'running'] } })) {
+      // Asked after a correction this analyzer has not read yet (another topic): it runs when it comes.
+      if ((a.options.correctionRevision ?? 0) > have) continue;
       await run(e, a, ref.transcriptKey, attempt);
     }
     for (const a of await analyses.find({ audioId: e.audioId, status: 'completed' })) {
@@ -146,8 +177,23 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
     await analyses.update({ _id: a._id }, { $set: { status: 'running' } });
     const started = Date.now();
     try {
-      const transcript = await getJson<Transcript>(deps.store, transcriptKey);
-      const result = await deps.analyst.analyze(transcript, a.options);
+      const stored = await getJson<Transcript>(deps.store, transcriptKey);
+      // The owner's corrections (edited texts, swapped roles) go into the analysis; names are kept
+      // beside it, in the provenance, with the revision it was made from.
+      const fix = await corrections.get(a.audioId);
+      const applied = fix && !isEmptyCorrections(fix) ? fix : null;
+      const transcript = applied ? applyCorrections(stored, applied) : stored;
+      const analysed = await deps.analyst.analyze(transcript, a.options);
+      const result: AnalysisResult =
+        applied && analysed.provenance
+          ? {
+              ...analysed,
+              provenance: {
+                ...analysed.provenance,
+                corrections: { revision: applied.revision, speakerNames: transcript.speakerNames ?? {} },
+              },
+            }
+          : analysed;
       const analysisKey = objectKeys.analysis(a.audioId, a._id);
       const record = { ...result, analysisId: a._id, createdAt: Date.now(), durationMs: Date.now() - started };
       await putJson(deps.store, analysisKey, record);
@@ -212,11 +258,16 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
     purge,
     onRequested,
     onTranscript,
+    onCorrected,
     subscribe(): void {
       subscribeAll(
         deps.bus,
         GROUP,
-        withDeletion(deletions, purge, { 'analysis.requested': onRequested, 'transcript.completed': onTranscript }),
+        withDeletion(deletions, purge, {
+          'analysis.requested': onRequested,
+          'transcript.completed': onTranscript,
+          'transcript.corrected': onCorrected,
+        }),
       );
     },
   };

@@ -37,7 +37,14 @@ import {
 import type { SearchIndex } from '@speech/search';
 import { getJson, type ObjectStore } from '@speech/storage';
 import { deletionsOf, onAudioDeleted, skipDeleted } from '@speech/service-kit';
-import { exportTranscript, isTranscriptFormat, TRANSCRIPT_FORMATS } from '@speech/transcript';
+import {
+  applyCorrections,
+  exportTranscript,
+  isEmptyCorrections,
+  isTranscriptFormat,
+  plainText,
+  TRANSCRIPT_FORMATS,
+} from '@speech/transcript';
 import { playableMediaType } from './media-type';
 import { ReadModel, type RecordingDoc } from './read-model';
 import { recordingsCsvHeader, recordingsCsvRows } from './recordings-csv';
@@ -210,24 +217,16 @@ export async function createQueryService(deps: QueryDeps) {
       }),
     );
 
-    // No format: the stored JSON; `text`: the stored plain text (both inline, as before).
-    // txt|json|srt|vtt: a download built from the transcript (TRANSCRIPT_FORMATS).
+    // No format: the transcript JSON; `text`: its plain text (both inline, as before).
+    // txt|json|srt|vtt: a download built from the transcript (TRANSCRIPT_FORMATS). Every form is
+    // the corrected transcript when the owner corrected it; `original=true`: the merged one as stored.
     app.get(
       '/audios/:audioId/transcript',
       auth,
       route(async (req, res) => {
         const format = req.query.format;
-        if (format === undefined || format === 'text') {
-          const text = format === 'text';
-          await sendArtefact(req, res, {
-            what: 'transcript',
-            code: 'TRANSCRIPT.NOT_FOUND',
-            keyOf: (doc) => doc.transcriptKey && (text ? objectKeys.transcript(doc._id).text : doc.transcriptKey),
-            type: text ? 'text/plain; charset=utf-8' : 'application/json',
-          });
-          return;
-        }
-        if (!isTranscriptFormat(format)) {
+        const original = originalOf(req);
+        if (format !== undefined && format !== 'text' && !isTranscriptFormat(format)) {
           throw new HttpError(
             400,
             'EXPORT.UNKNOWN_FORMAT',
@@ -235,8 +234,37 @@ export async function createQueryService(deps: QueryDeps) {
           );
         }
         const { doc, key } = await artefactOf(req, 'transcript', 'TRANSCRIPT.NOT_FOUND', (d) => d.transcriptKey);
-        const out = exportTranscript(await getJson<Transcript>(deps.store, key), format);
+        const corrections =
+          original || !doc.corrections || isEmptyCorrections(doc.corrections) ? null : doc.corrections;
+        if (format === undefined || format === 'text') {
+          const text = format === 'text';
+          res.setHeader('Cache-Control', 'private, no-cache');
+          if (!corrections) {
+            // As stored, streamed.
+            res.type(text ? 'text/plain; charset=utf-8' : 'application/json');
+            await streamTo(req, res, await deps.store.get(text ? objectKeys.transcript(doc._id).text : key));
+            return;
+          }
+          const corrected = applyCorrections(await getJson<Transcript>(deps.store, key), corrections);
+          if (text) res.type('text/plain; charset=utf-8').send(plainText(corrected.segments, corrected.speakerNames));
+          else res.json(corrected);
+          return;
+        }
+        const stored = await getJson<Transcript>(deps.store, key);
+        const out = exportTranscript(corrections ? applyCorrections(stored, corrections) : stored, format);
         sendDownload(res, out.body, out.contentType, safeFilename(doc.filename, `.transcript.${out.extension}`));
+      }),
+    );
+
+    // The owner's corrections of the transcript and every revision of them, newest first.
+    app.get(
+      '/audios/:audioId/transcript/corrections',
+      auth,
+      route(async (req, res) => {
+        const found = await model.corrections(userOf(req).id, String(req.params.audioId));
+        if (!found) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.json(found);
       }),
     );
 
@@ -311,7 +339,9 @@ export async function createQueryService(deps: QueryDeps) {
           key = stored.analysisKey;
         }
         const analysis = await getJson<AnalysisResult>(deps.store, key);
-        const transcript = doc.transcriptKey ? await getJson<Transcript>(deps.store, doc.transcriptKey) : null;
+        const stored = doc.transcriptKey ? await getJson<Transcript>(deps.store, doc.transcriptKey) : null;
+        // The corrected transcript, as every export shows it.
+        const transcript = stored && doc.corrections ? applyCorrections(stored, doc.corrections) : stored;
         const details = doc.details ?? null;
         const report = buildReport({
           recording: {
@@ -407,6 +437,14 @@ export async function createQueryService(deps: QueryDeps) {
       });
     });
 
+    /** `?original=true`: the merged transcript as stored, without the owner's corrections. */
+    function originalOf(req: Request): boolean {
+      const v = req.query.original;
+      if (v === undefined || v === 'false') return false;
+      if (v === 'true') return true;
+      throw new HttpError(400, 'QUERY.BAD_REQUEST', `original must be true or false, not ${JSON.stringify(v)}`);
+    }
+
     /** `json` (also no format: the stored JSON, inline) or `csv`; anything else is a 400. */
     function analysisFormat(req: Request): 'json' | 'csv' {
       const format = req.query.format;
@@ -467,17 +505,6 @@ export async function createQueryService(deps: QueryDeps) {
         }
         throw err;
       }
-    }
-
-    /** Streams one of the user's recording's stored artefacts, or says why there is none yet. */
-    async function sendArtefact(
-      req: Request,
-      res: Response,
-      a: { what: string; code: string; keyOf: (doc: RecordingDoc) => string | null; type: string },
-    ): Promise<void> {
-      const { key } = await artefactOf(req, a.what, a.code, a.keyOf);
-      res.type(a.type);
-      await streamTo(req, res, await deps.store.get(key));
     }
 
     async function mustView(req: Request): Promise<RecordingView> {

@@ -435,4 +435,59 @@ describe('ReadModel', () => {
       expect((await m.get(user, 'old'))?.duplicateOf).toBeNull();
     });
   });
+
+  describe('transcript corrections (transcript.corrected)', () => {
+    const corrected = (revision: number, name: string, at: number) =>
+      anEvent(
+        'transcript.corrected',
+        'a1',
+        {
+          revision,
+          speakers: [{ label: 'agent', name }],
+          segments: [{ index: 0, text: `text ${revision}` }],
+          changes: [`agent named ${name}`],
+        },
+        at,
+      );
+
+    it('keeps the highest revision and lists every one once, whatever the order and redeliveries', async () => {
+      const m = await model();
+      await m.apply(anEvent('audio.uploaded', 'a1', {}, 1));
+      await m.apply(corrected(2, 'Dana Whitfield', 3));
+      await m.apply(corrected(1, 'Dana', 2)); // late
+      await m.apply(corrected(2, 'Dana Whitfield', 3)); // redelivered
+      const view = await m.corrections(user, 'a1');
+      expect(view).toMatchObject({
+        revision: 2,
+        corrections: { revision: 2, speakers: [{ label: 'agent', name: 'Dana Whitfield' }], swapChannels: false },
+      });
+      expect(view?.versions).toEqual([
+        { revision: 2, changedAt: 3, changes: ['agent named Dana Whitfield'] },
+        { revision: 1, changedAt: 2, changes: ['agent named Dana'] },
+      ]);
+      expect(await m.corrections('someone-else', 'a1')).toBeNull();
+    });
+
+    it('keeps a correction that arrives before the upload, and forgets it all on deletion', async () => {
+      const m = await model();
+      await m.apply(corrected(1, 'Dana', 1));
+      await m.apply(anEvent('audio.uploaded', 'a1', {}, 2));
+      expect((await m.corrections(user, 'a1'))?.revision).toBe(1);
+      await m.apply(anEvent('audio.deleted', 'a1', {}, 3));
+      expect(await m.corrections(user, 'a1')).toBeNull();
+      await m.apply(anEvent('audio.uploaded', 'a1', {}, 4)); // a late event brings nothing back
+      expect(await m.corrections(user, 'a1')).toEqual({
+        audioId: 'a1',
+        revision: 0,
+        corrections: { revision: 0, speakers: [], swapChannels: false, segments: [] },
+        versions: [],
+      });
+    });
+
+    it('shows no corrections on a recording never corrected', async () => {
+      const m = await model();
+      await m.apply(anEvent('audio.uploaded', 'a1', {}, 1));
+      expect((await m.corrections(user, 'a1'))?.versions).toEqual([]);
+    });
+  });
 });

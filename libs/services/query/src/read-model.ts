@@ -9,6 +9,9 @@ import {
   type AnalysisVersion,
   type AnalysisVersionPage,
   type AnyEvent,
+  type CorrectionsView,
+  NO_CORRECTIONS,
+  type TranscriptCorrections,
   type EventOf,
   type Failure,
   type RecordingFacts,
@@ -63,6 +66,20 @@ export interface RecordingDoc extends RecordingFacts {
    * deletion and this upload's event arrive; and cleared when that recording is deleted.
    */
   duplicateOf?: string | null;
+  /** The owner's transcript corrections, at the highest revision seen (transcript.corrected). */
+  corrections?: TranscriptCorrections | null;
+}
+
+/**
+ * One revision of a recording's transcript corrections (collection `dashboard_corrections`, one
+ * document per audioId and revision, indexed by audioId): what the versions list shows.
+ */
+export interface CorrectionVersionDoc {
+  _id: string; // `${audioId}:${revision}`
+  audioId: string;
+  revision: number;
+  changedAt: number;
+  changes: string[];
 }
 
 interface ChunkFact {
@@ -172,6 +189,7 @@ export class ReadModel implements RecordingReader {
   private readonly docs: Collection<RecordingDoc>;
   private readonly chunkFacts: Collection<ChunkFact>;
   private readonly analyses: Collection<AnalysisVersionDoc>;
+  private readonly correctionVersions: Collection<CorrectionVersionDoc>;
 
   constructor(
     store: DocumentStore,
@@ -182,6 +200,7 @@ export class ReadModel implements RecordingReader {
     this.docs = store.collection<RecordingDoc>('dashboard');
     this.chunkFacts = store.collection<ChunkFact>('dashboard_chunks');
     this.analyses = store.collection<AnalysisVersionDoc>('dashboard_analyses');
+    this.correctionVersions = store.collection<CorrectionVersionDoc>('dashboard_corrections');
     this.changes.setMaxListeners(0);
   }
 
@@ -198,6 +217,8 @@ export class ReadModel implements RecordingReader {
     await this.analyses.ensureIndex({ audioId: 1, completedAt: -1, _id: -1 });
     // A deleted recording's re-uploads: their rows are shown again without the link.
     await this.docs.ensureIndex({ duplicateOf: 1 });
+    // GET /audios/:id/transcript/corrections: one recording's revisions (and a deletion by audioId).
+    await this.correctionVersions.ensureIndex({ audioId: 1, revision: -1 });
   }
 
   /** One lifecycle event (work-queue topics are not lifecycle facts: query does not subscribe to them). */
@@ -309,6 +330,42 @@ export class ReadModel implements RecordingReader {
         );
         break;
       }
+      case 'transcript.corrected': {
+        const p = e.payload;
+        // Every revision is listed (a set insert: a redelivery adds nothing); the recording shows
+        // the highest, whatever order they arrive in.
+        await this.correctionVersions.insert({
+          _id: `${e.audioId}:${p.revision}`,
+          audioId: e.audioId,
+          revision: p.revision,
+          changedAt: e.occurredAt,
+          changes: p.changes,
+        });
+        await this.patch(e.audioId, {});
+        await this.docs.update(
+          {
+            _id: e.audioId,
+            $or: [
+              { 'corrections.revision': { $lt: p.revision } },
+              { corrections: { $exists: false } },
+              { corrections: null },
+            ],
+          },
+          {
+            $set: {
+              corrections: {
+                revision: p.revision,
+                speakers: p.speakers,
+                swapChannels: p.swapChannels,
+                segments: p.segments,
+              },
+              updatedAt: this.now(),
+            },
+            $inc: { rev: 1 },
+          },
+        );
+        break;
+      }
       case 'audio.deleted':
         await this.remove(e.audioId, e.payload.userId);
         return;
@@ -345,6 +402,7 @@ export class ReadModel implements RecordingReader {
     await this.docs.delete({ _id: audioId });
     await this.chunkFacts.delete({ audioId });
     await this.analyses.delete({ audioId });
+    await this.correctionVersions.delete({ audioId });
     if (owner) this.tx.afterCommit(() => this.changes.emit('deleted', owner, audioId));
     // Its re-uploads no longer link to it (nothing keeps a deleted recording's id): live clients
     // get their rows again, without the link.
@@ -401,6 +459,20 @@ export class ReadModel implements RecordingReader {
   async doc(userId: string, audioId: string): Promise<RecordingDoc | null> {
     const doc = await this.docs.get(audioId);
     return doc && doc.userId === userId ? doc : null;
+  }
+
+  /** The user's recording's corrections and every revision of them, newest first (null: no such recording of theirs). */
+  async corrections(userId: string, audioId: string): Promise<CorrectionsView | null> {
+    const doc = await this.doc(userId, audioId);
+    if (!doc) return null;
+    const corrections = doc.corrections ?? NO_CORRECTIONS;
+    const versions = await this.correctionVersions.find({ audioId }, { sort: { revision: -1 }, limit: 1000 });
+    return {
+      audioId,
+      revision: corrections.revision,
+      corrections,
+      versions: versions.map((v) => ({ revision: v.revision, changedAt: v.changedAt, changes: v.changes })),
+    };
   }
 
   /**

@@ -44,6 +44,27 @@ describe('SearchIndexer', () => {
     return { apply, find, key, model, indexer, db };
   }
 
+  it('indexes the corrected text: again on a correction, and as corrected when the transcript comes after', async () => {
+    const { apply, find, key } = await setup();
+    await apply(anEvent('audio.uploaded', 'a1', {}, 1_000));
+    await apply(anEvent('transcript.completed', 'a1', { transcriptKey: key }, 2_000));
+    expect(await find('invoice')).toHaveLength(1);
+    await apply(
+      anEvent(
+        'transcript.corrected',
+        'a1',
+        { revision: 1, swapChannels: true, segments: [{ index: 1, text: 'My statement doubled' }] },
+        3_000,
+      ),
+    );
+    expect(await find('invoice')).toEqual([]);
+    expect(await find('statement')).toEqual([expect.objectContaining({ segment: 1, speaker: 'agent' })]);
+    // A redelivered transcript.completed indexes the corrected text too.
+    await apply(anEvent('transcript.completed', 'a1', { transcriptKey: key }, 2_000));
+    expect(await find('invoice')).toEqual([]);
+    expect(await find('statement')).toHaveLength(1);
+  });
+
   it('indexes the transcript when it completes, and title, tags and filters from the events', async () => {
     const { apply, find, key } = await setup();
     const metadataJson = JSON.stringify({ title: 'Renewal with Acme', tags: ['vip'], agent: 'Laura' });

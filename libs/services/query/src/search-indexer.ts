@@ -1,7 +1,8 @@
 import type { AnyEvent, RecordingDetails } from '@speech/contracts';
 import type { MessageContext } from '@speech/messaging';
 import type { Logger } from '@speech/platform';
-import { transcriptSegments, type SearchIndex, type SearchRecording } from '@speech/search';
+import { transcriptSegments, type SearchIndex, type SearchRecording, type SearchSegment } from '@speech/search';
+import { corrector, isEmptyCorrections } from '@speech/transcript';
 import type { ObjectStore } from '@speech/storage';
 import type { ReadModel, RecordingDoc } from './read-model';
 
@@ -34,7 +35,7 @@ export class SearchIndexer {
       if (done === 'transcript' || (done === 'recording' && !doc.transcriptKey)) continue;
       await this.index.putRecording(searchRecordingOf(doc, userId));
       if (doc.transcriptKey) {
-        await this.index.replaceTranscript(doc._id, transcriptSegments(await this.store.get(doc.transcriptKey)));
+        await this.index.replaceTranscript(doc._id, segmentsOf(doc, await this.store.get(doc.transcriptKey)));
       }
       n++;
     }
@@ -52,16 +53,30 @@ export class SearchIndexer {
     // Not uploaded yet as far as the read model knows: the upload event indexes it.
     if (!doc?.userId) return;
     await this.index.putRecording(searchRecordingOf(doc, doc.userId));
+    // The transcript is indexed as corrected: again when the owner corrects it.
     const key =
       e.type === 'transcript.completed'
         ? e.payload.transcriptKey
-        : e.type === 'audio.uploaded'
+        : e.type === 'audio.uploaded' || e.type === 'transcript.corrected'
           ? doc.transcriptKey
           : null;
     if (!key) return;
     const body = await this.store.get(key);
-    await this.index.replaceTranscript(doc._id, transcriptSegments(body), ctx?.commitProgress);
+    await this.index.replaceTranscript(doc._id, segmentsOf(doc, body), ctx?.commitProgress);
   }
+}
+
+/**
+ * A stored transcript's segments, one at a time, with the owner's corrections applied (the edited
+ * text, the swapped label): search finds what the transcript shows.
+ */
+function segmentsOf(doc: RecordingDoc, body: Parameters<typeof transcriptSegments>[0]): AsyncIterable<SearchSegment> {
+  const segments = transcriptSegments(body);
+  if (!doc.corrections || isEmptyCorrections(doc.corrections)) return segments;
+  const fix = corrector(doc.corrections);
+  return (async function* () {
+    for await (const s of segments) yield { ...s, speaker: fix.label(s.speaker), text: fix.textOf(s.index) ?? s.text };
+  })();
 }
 
 const strings = (v: unknown): string[] =>

@@ -4,15 +4,18 @@ import type { Collection } from '@speech/persistence';
 import { HttpError, route, userOf } from '@speech/platform';
 import { deletionsOf, onAudioDeleted, type Deletions, type HandlerMap } from '@speech/service-kit';
 import type { AudioRecord } from './audio-repository';
+import { correctionsCollection, transcriptCorrections } from './corrections';
 import { PRODUCER, type GatewayDeps } from './upload-intake';
 
 /**
  * Managing a recording: DELETE /audios/:id (every artefact in every service, through
- * audio.deleted) and PATCH /audios/:id (its details, through audio.details.changed). The
+ * audio.deleted), PATCH /audios/:id (its details, through audio.details.changed) and PATCH
+ * /audios/:id/transcript/corrections (corrections.ts, through transcript.corrected). The
  * gateway's `audios` record is the owner's truth for both.
  */
 export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioRecord>) {
   const deletions: Deletions = deletionsOf(deps.docs);
+  const corrections = transcriptCorrections(deps, audios, correctionsCollection(deps.docs));
 
   /** The gateway's share of a deleted recording: the whole object prefix, uploads in progress, its record. */
   async function purge(audioId: string): Promise<void> {
@@ -23,6 +26,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
       });
     // Everything under the prefix, whoever wrote it: each service also removes its own (late) writes.
     await deps.store.deletePrefix(objectKeys.prefix(audioId));
+    await corrections.purge(audioId);
     await audios.delete({ _id: audioId });
     // Its re-uploads no longer link to it: nothing keeps a deleted recording's id.
     await audios.updateMany({ duplicateOf: audioId }, { $set: { duplicateOf: null } });
@@ -55,6 +59,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
   }
 
   function mount(app: Express, mw: { auth: RequestHandler[]; limiter: RequestHandler; json: RequestHandler }): void {
+    corrections.mount(app, mw);
     /**
      * 202: the deletion is asynchronous. On Kafka every service removes its share when it reads
      * audio.deleted, so "gone" can only be promised once they all have; the answer says it was
@@ -131,7 +136,14 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
   }
 
   const handlers: HandlerMap = { 'audio.deleted': onAudioDeleted(deletions, purge) };
-  return { deletions, purge, mount, handlers, reannounceDeletions };
+  return {
+    deletions,
+    purge,
+    mount,
+    handlers,
+    reannounceDeletions,
+    correctionsRevision: corrections.revisionOf,
+  };
 }
 
 const DETAIL_FIELDS = ['title', 'tags', 'agent', 'customer', 'notes'] as const;

@@ -139,7 +139,13 @@ export async function mountUploadGateway(
     (v) => v.canAnalyze,
     async (_req, record) => ({
       status: 'analyzing',
-      analysisId: await requestAnalysis(deps, record, randomUUID()),
+      analysisId: await requestAnalysis(
+        deps,
+        record,
+        randomUUID(),
+        undefined,
+        (await management.correctionsRevision(record._id)) ?? 0,
+      ),
     }),
   );
   return relay;

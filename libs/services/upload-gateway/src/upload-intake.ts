@@ -106,12 +106,18 @@ export async function requestAnalysis(
   record: AudioRecord,
   correlationId: string,
   analysisId: string = randomUUID(),
+  correctionRevision = 0,
 ): Promise<string> {
   const competitors = record.metadata?.competitors;
+  // The transcript corrections' revision when it was asked: the analyzer waits for that one.
+  const options = {
+    ...(Array.isArray(competitors) && { competitors }),
+    ...(correctionRevision > 0 && { correctionRevision }),
+  };
   await publish(deps, 'analysis.requested', record, correlationId, {
     userId: record.userId,
     analysisId,
-    optionsJson: Array.isArray(competitors) ? JSON.stringify({ competitors }) : null,
+    optionsJson: Object.keys(options).length ? JSON.stringify(options) : null,
   });
   return analysisId;
 }

@@ -20,11 +20,19 @@ export const TRANSCRIPT_CONTENT_TYPES: Record<TranscriptFormat, string> = {
   vtt: 'text/vtt; charset=utf-8',
 };
 
-/** How a speaker label reads in an export: `agent` → `Agent`. */
-export function speakerName(speaker: string | null | undefined): string {
+/**
+ * How a speaker label reads in an export: the owner's name for it (transcript corrections,
+ * `speakerNames`) if there is one, else the label capitalised (`agent` → `Agent`).
+ */
+export function speakerName(speaker: string | null | undefined, names?: Record<string, string> | null): string {
+  const named = speaker && names && Object.prototype.hasOwnProperty.call(names, speaker) ? names[speaker] : undefined;
+  if (named?.trim()) return named.trim();
   const s = (speaker ?? '').trim() || 'unknown';
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** What the exports read of a transcript: its segments and the owner's names, if any. */
+type Exportable = Pick<Transcript, 'segments' | 'speakerNames'>;
 
 /** A subtitle cue: one speaker, a time span, one or two lines of text. */
 export interface Cue {
@@ -114,26 +122,28 @@ function cueText(text: string): string {
 }
 
 /** `[mm:ss] Agent: text`, one line per turn. */
-export function toTxt(transcript: Pick<Transcript, 'segments'>): string {
+export function toTxt(transcript: Exportable): string {
   const segments = [...transcript.segments].sort((a, b) => a.startMs - b.startMs);
+  const names = transcript.speakerNames;
   return (
-    segments.map((s: Segment) => `[${clockTime(s.startMs)}] ${speakerName(s.speaker)}: ${cueText(s.text)}`).join('\n') +
-    '\n'
+    segments
+      .map((s: Segment) => `[${clockTime(s.startMs)}] ${speakerName(s.speaker, names)}: ${cueText(s.text)}`)
+      .join('\n') + '\n'
   );
 }
 
 /** The transcript as stored, with each speaker's display name beside its label. */
 export function toJson(transcript: Transcript): string {
-  const speakers = transcript.speakers.map((id) => ({ id, name: speakerName(id) }));
+  const speakers = transcript.speakers.map((id) => ({ id, name: speakerName(id, transcript.speakerNames) }));
   return JSON.stringify({ ...transcript, speakerNames: speakers }, null, 2) + '\n';
 }
 
 /** SubRip: numbered cues, `Agent: text`. */
-export function toSrt(transcript: Pick<Transcript, 'segments'>, limits?: CueLimits): string {
+export function toSrt(transcript: Exportable, limits?: CueLimits): string {
   return cuesOf(transcript, limits)
     .map(
       (c, i) =>
-        `${i + 1}\n${subtitleTime(c.startMs, ',')} --> ${subtitleTime(c.endMs, ',')}\n${speakerName(c.speaker)}: ${cueText(c.text)}\n`,
+        `${i + 1}\n${subtitleTime(c.startMs, ',')} --> ${subtitleTime(c.endMs, ',')}\n${speakerName(c.speaker, transcript.speakerNames)}: ${cueText(c.text)}\n`,
     )
     .join('\n');
 }
@@ -143,10 +153,10 @@ const vttEscape = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt
 const vttVoice = (s: string) => vttEscape(s).replace(/[\s]+/g, ' ');
 
 /** WebVTT: `<v Agent>text` voice spans, so players can tell the speakers apart. */
-export function toVtt(transcript: Pick<Transcript, 'segments'>, limits?: CueLimits): string {
+export function toVtt(transcript: Exportable, limits?: CueLimits): string {
   const cues = cuesOf(transcript, limits).map(
     (c, i) =>
-      `${i + 1}\n${subtitleTime(c.startMs, '.')} --> ${subtitleTime(c.endMs, '.')}\n<v ${vttVoice(speakerName(c.speaker))}>${vttEscape(cueText(c.text))}\n`,
+      `${i + 1}\n${subtitleTime(c.startMs, '.')} --> ${subtitleTime(c.endMs, '.')}\n<v ${vttVoice(speakerName(c.speaker, transcript.speakerNames))}>${vttEscape(cueText(c.text))}\n`,
   );
   return ['WEBVTT\n', ...cues].join('\n');
 }

@@ -42,14 +42,15 @@ export function speakersOf(transcript, analysis) {
  * @param {RecordingView} view
  * @param {Settled<Transcript> | null} transcriptResult null when there is no transcript yet
  * @param {Settled<Analysis> | null} analysisResult null when there is no analysis yet
+ * @param {import('./corrections.js').CorrectionTools | null} [tools] the transcript's corrections
  * @returns {Node[]}
  */
-export function detailBody(view, transcriptResult, analysisResult) {
+export function detailBody(view, transcriptResult, analysisResult, tools = null) {
   const transcript = (transcriptResult && transcriptResult.value) || null;
   const analysis = (analysisResult && analysisResult.value) || null;
   const speakers = speakersOf(transcript, analysis);
   const transcriptError = transcriptResult && transcriptResult.error ? transcriptResult.error.message : null;
-  const transcriptBlock = transcriptPanel(view, transcript, transcriptError, speakers);
+  const transcriptBlock = transcriptPanel(view, transcript, transcriptError, speakers, transcript ? tools : null);
 
   if (!analysis) {
     const analysisError = analysisResult && analysisResult.error ? analysisResult.error.message : null;

@@ -14,6 +14,7 @@ import { versionPicker } from './versions.js';
 import { duplicateButton } from '../duplicate.js';
 import { displayTitle } from '../details.js';
 import { createDetailsEditor } from './details-form.js';
+import { correctionErrorText } from '../corrections.js';
 
 /**
  * @typedef {import('../types.js').RecordingView} RecordingView
@@ -46,9 +47,17 @@ import { createDetailsEditor } from './details-form.js';
  * What the open panel shows: its load's sequence number, the view flags it was rendered
  * from (status null while the first load runs), and the analysis version the user picked
  * (null: the latest).
+ * `original`: the merged transcript is shown instead of the corrected one; `notice`: what the
+ * last correction's save said, shown once the panel is drawn again; `focus`: where the keyboard
+ * goes after the next load (a selector: the button the user pressed).
  * @typedef {{ audioId: string, seq: number, status: string | null, transcriptReady: boolean,
- *   analysisReady: boolean, callType: string | null, analysisId: string | null }} Shown
+ *   analysisReady: boolean, callType: string | null, analysisId: string | null, original: boolean,
+ *   notice: string | null, focus: string | null }} Shown
  */
+
+/** How often, and how many times, a saved correction is looked for in the read model. */
+const CORRECTION_POLL_MS = 250;
+const CORRECTION_POLLS = 40;
 
 /**
  * @template T
@@ -128,6 +137,9 @@ export function createDetail(els, deps) {
       analysisReady: false,
       callType: null,
       analysisId: null,
+      original: false,
+      notice: null,
+      focus: null,
     };
     state.selected = audioId;
     if (previous && previous !== audioId) recordings.rerender(previous);
@@ -163,12 +175,14 @@ export function createDetail(els, deps) {
       return;
     }
     const picked = shown.analysisId;
-    const [transcript, analysis, versions] = await Promise.all([
-      view.transcriptReady ? settle(api.transcript(audioId)) : Promise.resolve(null),
+    const original = shown.original;
+    const [transcript, analysis, versions, corrections] = await Promise.all([
+      view.transcriptReady ? settle(api.transcript(audioId, { original })) : Promise.resolve(null),
       !view.analysisReady
         ? Promise.resolve(null)
         : settle(picked ? api.analysisVersion(audioId, picked) : api.analysis(audioId)),
       view.analysisReady ? settle(api.analyses(audioId)) : Promise.resolve(null),
+      view.transcriptReady ? settle(api.corrections(audioId)) : Promise.resolve(null),
     ]);
     if (!shown || shown.seq !== mySeq) return; // another recording was opened meanwhile
     // The view's flags, not the fetches' outcome: a failed fetch must not reload in a loop.
@@ -187,8 +201,14 @@ export function createDetail(els, deps) {
       ...(p ? [p.element] : []),
       ...(downloads ? [downloads] : []),
       ...(picker ? [picker] : []),
-      ...detailBody(view, transcript, analysis),
+      ...detailBody(view, transcript, analysis, toolsFor(audioId, corrections)),
     );
+    shown.notice = null;
+    if (shown.focus) {
+      const target = els.body.querySelector(shown.focus);
+      shown.focus = null;
+      if (target instanceof HTMLElement) target.focus();
+    }
     if (p) p.index(els.body);
     if (picker && repick) {
       repick = false;
@@ -200,6 +220,60 @@ export function createDetail(els, deps) {
       seekOnLoad = null;
     }
     els.body.setAttribute('aria-busy', 'false');
+  }
+
+  /**
+   * The transcript panel's correction tools for the recording shown.
+   * @param {string} audioId
+   * @param {Settled<import('../types.js').CorrectionsView> | null} corrections
+   * @returns {import('./corrections.js').CorrectionTools | null}
+   */
+  function toolsFor(audioId, corrections) {
+    if (!shown || shown.audioId !== audioId) return null;
+    return {
+      original: shown.original,
+      state: corrections && corrections.value ? corrections.value : null,
+      notice: shown.notice,
+      correct: (change, focus) => correct(audioId, change, focus),
+      toggleOriginal: () => {
+        if (!shown || shown.audioId !== audioId) return;
+        shown.original = !shown.original;
+        shown.focus = '[data-corrections-action="original"]';
+        shown.seq = ++seq;
+        void load(shown.seq);
+      },
+    };
+  }
+
+  /**
+   * Saves a correction, waits until the read model has it (the gateway answers first), then
+   * draws the panel again with the keyboard on `focus`. Someone else's save meanwhile (409):
+   * the panel is reloaded with the reason shown, and the error goes to the caller too.
+   * @param {string} audioId
+   * @param {import('../corrections.js').CorrectionChange} change
+   * @param {string} focus
+   */
+  async function correct(audioId, change, focus) {
+    try {
+      const saved = await api.correctTranscript(audioId, change);
+      for (let i = 0; i < CORRECTION_POLLS; i++) {
+        const now = await api.corrections(audioId).catch(() => null);
+        if (now && now.revision >= saved.revision) break;
+        await new Promise((resolve) => setTimeout(resolve, CORRECTION_POLL_MS));
+      }
+    } catch (err) {
+      const e = /** @type {{ code?: string }} */ (err);
+      if (shown && shown.audioId === audioId && (e.code === 'CORRECTIONS.STALE' || e.code === 'CORRECTIONS.CONFLICT')) {
+        shown.notice = correctionErrorText(err);
+        shown.seq = ++seq;
+        void load(shown.seq);
+      }
+      throw err;
+    }
+    if (!shown || shown.audioId !== audioId) return;
+    shown.focus = focus;
+    shown.seq = ++seq;
+    await load(shown.seq);
   }
 
   /**

@@ -1,6 +1,7 @@
 // @ts-check
 /** Pieces every detail panel uses: the panel frame, counts, speaker labels and timestamps. */
 import { h } from '../dom.js';
+import { speakerDisplay } from '../corrections.js';
 import { capital, clock } from '../format.js';
 
 /** @typedef {import('../dom.js').Child} Child */
@@ -42,10 +43,16 @@ export const countBadge = (n) => h('span', { class: 'count', text: String(n) });
 /**
  * @param {string | null | undefined} speaker
  * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null} [names] the owner's names by label (transcript corrections)
  */
-export function speakerLabel(speaker, speakers) {
+export function speakerLabel(speaker, speakers, names) {
   const who = speaker || 'unknown';
-  return h('span', { class: 'speaker-label', 'data-tone': speakerTone(who, speakers), text: capital(who) });
+  return h('span', {
+    class: 'speaker-label',
+    'data-tone': speakerTone(who, speakers),
+    'data-speaker-label': who,
+    text: speakerDisplay(who, names),
+  });
 }
 
 /**
@@ -67,11 +74,27 @@ export const muted = (text) => h('p', { class: 'muted', text });
  * @param {...Child} extra
  */
 export function legend(shown, speakers, ...extra) {
+  return namedLegend(shown, speakers, null, ...extra);
+}
+
+/**
+ * The colour key with the owner's names for the speakers (the transcript, once corrected).
+ * @param {ReadonlyArray<string>} shown
+ * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null | undefined} names
+ * @param {...Child} extra
+ */
+export function namedLegend(shown, speakers, names, ...extra) {
   return h(
     'div',
     { class: 'legend' },
     shown.map((s) =>
-      h('span', {}, h('span', { class: 'legend-swatch', 'data-tone': speakerTone(s, speakers) }), capital(s)),
+      h(
+        'span',
+        {},
+        h('span', { class: 'legend-swatch', 'data-tone': speakerTone(s, speakers) }),
+        names ? speakerDisplay(s, names) : capital(s),
+      ),
     ),
     ...extra,
   );

@@ -6,7 +6,8 @@
  */
 import { h } from '../dom.js';
 import { transcriptNotice } from '../status.js';
-import { countBadge, legend, panel, speakerLabel, timestamp } from './parts.js';
+import { correctionsBar, editButton } from './corrections.js';
+import { countBadge, namedLegend, panel, speakerLabel, timestamp } from './parts.js';
 
 /**
  * @typedef {import('../types.js').RecordingView} RecordingView
@@ -19,8 +20,9 @@ import { countBadge, legend, panel, speakerLabel, timestamp } from './parts.js';
  * @param {Transcript | null} transcript
  * @param {string | null} loadError
  * @param {ReadonlyArray<string>} speakers
+ * @param {import('./corrections.js').CorrectionTools | null} [tools] corrections (absent: read-only)
  */
-export function transcriptPanel(view, transcript, loadError, speakers) {
+export function transcriptPanel(view, transcript, loadError, speakers, tools = null) {
   if (!transcript) {
     const notice = transcriptNotice(view, loadError);
     return panel(
@@ -31,6 +33,9 @@ export function transcriptPanel(view, transcript, loadError, speakers) {
     );
   }
   const segments = transcript.segments || [];
+  const names = transcript.speakerNames || null;
+  // Edits are made on the corrected transcript; the original is shown read-only.
+  const editable = tools && !tools.original ? tools : null;
   const engine = transcript.engine
     ? h('span', { text: `Engine: ${transcript.engine}${transcript.language ? ` (${transcript.language})` : ''}` })
     : null;
@@ -38,14 +43,15 @@ export function transcriptPanel(view, transcript, loadError, speakers) {
     'div',
     { class: 'transcript', tabindex: '0', role: 'region', 'aria-label': 'Transcript' },
     segments.length
-      ? segments.map((seg) => segmentBlock(seg, speakers))
+      ? segments.map((seg, i) => segmentBlock(seg, speakers, names, i, editable))
       : h('p', { class: 'notice', text: 'No speech was recognised in this recording.' }),
   );
   return panel(
     'Transcript',
     'transcript',
     countBadge(`${segments.length} turns`),
-    legend(speakers, speakers, engine),
+    namedLegend(speakers, speakers, names, engine),
+    tools ? correctionsBar(transcript, speakers, tools) : null,
     list,
   );
 }
@@ -53,8 +59,11 @@ export function transcriptPanel(view, transcript, loadError, speakers) {
 /**
  * @param {Segment} seg
  * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null} names
+ * @param {number} index
+ * @param {import('./corrections.js').CorrectionTools | null} tools
  */
-function segmentBlock(seg, speakers) {
+function segmentBlock(seg, speakers, names, index, tools) {
   return h(
     'div',
     {
@@ -62,8 +71,16 @@ function segmentBlock(seg, speakers) {
       'data-speaker': seg.speaker,
       'data-start-ms': String(seg.startMs),
       'data-end-ms': String(seg.endMs),
+      'data-edited': seg.edited ? 'true' : null,
     },
-    h('div', { class: 'segment-who' }, speakerLabel(seg.speaker, speakers), timestamp(seg.startMs)),
+    h(
+      'div',
+      { class: 'segment-who' },
+      speakerLabel(seg.speaker, speakers, names),
+      timestamp(seg.startMs),
+      seg.edited ? h('span', { class: 'muted', text: 'edited' }) : null,
+      tools ? editButton(seg, index, tools) : null,
+    ),
     h('p', { class: 'segment-text' }, segmentWords(seg)),
   );
 }
