@@ -16,6 +16,7 @@ export const PUBLIC_TOPICS: readonly TopicName[] = [
   'audio.chunking.failed',
   'chunk.created',
   'transcription.requested',
+  'transcription.cancelled',
   'chunk.transcribed',
   'chunk.transcription.failed',
   'transcript.completed',

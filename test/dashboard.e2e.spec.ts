@@ -295,6 +295,20 @@ describe('dashboard (browser)', () => {
     expect(await analyze.getAttribute('title')).toMatch(/transcri/i);
     expect(await page.locator(`${row(audioId)} .cell-duration`).textContent()).toMatch(/^\d{2}:\d{2}$/);
 
+    // Cancel while it transcribes (issue #14): the row says so, Analyze stays off, and Transcribe
+    // (Resume once a chunk was done) goes on from there.
+    const cancel = page.locator(`${row(audioId)} [data-action="cancel"]`);
+    expect(await cancel.isDisabled()).toBe(true);
+    await transcribe.click();
+    await waitForStatus(audioId, 'transcribing', 2 * 60_000);
+    await page.waitForSelector(`${row(audioId)} [data-action="cancel"]:not([disabled])`, { timeout: 30_000 });
+    await cancel.click();
+    await waitForStatus(audioId, 'cancelled', 2 * 60_000);
+    expect(await page.locator(`${row(audioId)} .cell-progress`).textContent()).toMatch(/^Transcription cancelled\./);
+    expect(await cancel.isDisabled()).toBe(true);
+    expect(await analyze.isDisabled()).toBe(true);
+    await page.waitForSelector(`${row(audioId)} [data-action="transcribe"]:not([disabled])`, { timeout: 30_000 });
+    expect(await transcribe.textContent()).toMatch(/^(Resume|Transcribe)$/);
     await transcribe.click();
     await waitForStatus(audioId, 'transcribed', 4 * 60_000);
     expect(await transcribe.isDisabled()).toBe(true);

@@ -193,12 +193,25 @@ describe('the API answers as its OpenAPI document says', () => {
     const early = await call('post', '/analyze/{audioId}', `/analyze/${audioId}`);
     expect([early.status, codeOf(early)]).toEqual([409, 'AUDIO.INVALID_STATE']);
     expect((await call('post', '/transcribe/{audioId}', '/transcribe/nope')).status).toBe(404);
+    // Cancel: nothing to cancel yet (409), an unknown recording (404); the parted upload is
+    // transcribed and cancelled at once (202), and stays without a transcript.
+    const cancel = '/transcribe/{audioId}/cancel';
+    expect((await call('post', cancel, '/transcribe/nope/cancel')).status).toBe(404);
+    const nothing = await call('post', cancel, `/transcribe/${audioId}/cancel`);
+    expect([nothing.status, codeOf(nothing)]).toEqual([409, 'AUDIO.INVALID_STATE']);
+    await api.waitFor(partedId, 'ready', 3 * 60_000);
+    expect((await call('post', '/transcribe/{audioId}', `/transcribe/${partedId}`)).status).toBe(202);
+    const cancelled = await call('post', cancel, `/transcribe/${partedId}/cancel`);
+    expect([cancelled.status, (cancelled.body as { status: string }).status]).toEqual([202, 'cancelled']);
+    await api.waitFor(partedId, 'cancelled', 3 * 60_000);
     expect(
       (await call('post', '/transcribe/{audioId}', `/transcribe/${audioId}`, json({ phrases: ['Stormvault'] }))).status,
     ).toBe(202);
     await api.waitFor(audioId, 'transcribed', 8 * 60_000);
     const twice = await call('post', '/transcribe/{audioId}', `/transcribe/${audioId}`);
     expect([twice.status, codeOf(twice)]).toEqual([409, 'AUDIO.INVALID_STATE']);
+    const late = await call('post', cancel, `/transcribe/${audioId}/cancel`);
+    expect([late.status, codeOf(late)]).toEqual([409, 'AUDIO.INVALID_STATE']);
     expect((await call('post', '/analyze/{audioId}', `/analyze/${audioId}`)).status).toBe(202);
     await api.waitFor(audioId, 'analyzed', 5 * 60_000);
   });

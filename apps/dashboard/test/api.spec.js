@@ -73,6 +73,12 @@ describe('api', () => {
     expect(JSON.parse(String(f.calls[2].init.body))).toEqual({ speakers: { agent: 'Dana' }, baseRevision: 0 });
   });
 
+  it('cancels a transcription at its own path', async () => {
+    const f = fakeFetch([{ status: 202, body: '{"audioId":"a 1","status":"cancelled","requestId":"r1"}' }]);
+    await apiWith(f).api.start('cancel', 'a 1');
+    expect(f.calls[0]).toMatchObject({ url: '/transcribe/a%201/cancel', init: { method: 'POST', body: '{}' } });
+  });
+
   it('turns the server’s error body into an ApiError', async () => {
     const f = fakeFetch([
       { status: 409, body: '{"error":{"code":"AUDIO.INVALID_STATE","message":"already transcribed"}}' },

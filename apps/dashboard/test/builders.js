@@ -28,6 +28,7 @@ export function aView(overrides = {}) {
     analysisReady: false,
     canTranscribe: { allowed: true, reason: 'ready' },
     canAnalyze: { allowed: false, reason: 'the recording has no transcript yet; transcribe it first' },
+    canCancelTranscription: { allowed: false, reason: 'no transcription was requested; nothing to cancel' },
     metadata: null,
     details: { title: null, tags: [], agent: null, customer: null, notes: null },
     queue: null,
@@ -43,6 +44,7 @@ export const transcribing = (overrides = {}) =>
     status: 'transcribing',
     progress: { done: 1, total: 17 },
     canTranscribe: { allowed: false, reason: 'the recording is already being transcribed' },
+    canCancelTranscription: { allowed: true, reason: 'a transcription is queued or running' },
     ...overrides,
   });
 

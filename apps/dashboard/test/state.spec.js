@@ -93,6 +93,15 @@ describe('a request the user sent', () => {
     expect(requestSettled(retry, again, 2000)).toBe(true);
   });
 
+  it('a cancel ends when the recording leaves transcribing or may no longer be cancelled', () => {
+    /** @type {PendingRequest} */
+    const cancel = { action: 'cancel', phase: 'sent', status: 'transcribing', at: 1000 };
+    expect(requestSettled(cancel, transcribing(), 2000)).toBe(false);
+    expect(requestSettled(cancel, aView({ status: 'cancelled' }), 2000)).toBe(true);
+    const refused = { allowed: false, reason: 'the transcription is already cancelled' };
+    expect(requestSettled(cancel, transcribing({ canCancelTranscription: refused }), 2000)).toBe(true);
+  });
+
   it('ends when the server stays silent for too long', () => {
     expect(requestSettled(sent, failedTranscription(), 1000 + REQUEST_PATIENCE_MS)).toBe(true);
   });

@@ -2,6 +2,7 @@
 import {
   actionButton,
   analysisNotice,
+  cancelledText,
   detailFacts,
   queueText,
   rowProgress,
@@ -214,5 +215,65 @@ describe('upload progress', () => {
       text: 'Uploading call.mp3: 25% of 2.0 MB',
     });
     expect(uploadProgressText('call.mp3', 10, 10)).toEqual({ pct: 100, text: 'Checking the audio…' });
+  });
+});
+
+describe('a cancelled transcription', () => {
+  const cancelled = (overrides = {}) =>
+    aView({
+      status: 'cancelled',
+      progress: { done: 5, total: 17 },
+      canTranscribe: { allowed: true, reason: 'the transcription was cancelled; Transcribe resumes it' },
+      ...overrides,
+    });
+
+  it('offers Cancel exactly while a transcription is queued or running', () => {
+    expect(actionButton(transcribing(), 'cancel')).toEqual({
+      enabled: true,
+      label: 'Cancel',
+      title: 'Stop the transcription; the chunks done are kept, and Resume goes on from there',
+    });
+    expect(actionButton(aView(), 'cancel')).toEqual({
+      enabled: false,
+      label: 'Cancel',
+      title: 'no transcription was requested; nothing to cancel',
+    });
+    const already = { allowed: false, reason: 'the transcription is already cancelled' };
+    expect(actionButton(cancelled({ canCancelTranscription: already }), 'cancel').enabled).toBe(false);
+    /** @type {PendingRequest} */
+    const sending = { action: 'cancel', phase: 'sending', status: 'transcribing', at: 0 };
+    expect(actionButton(transcribing(), 'cancel', sending)).toMatchObject({ enabled: false });
+  });
+
+  it('says in words that it was cancelled, what was kept, and that Resume goes on; Analyze stays off', () => {
+    expect(statusLabel('cancelled')).toBe('Cancelled');
+    expect(rowProgress(cancelled())).toEqual({
+      kind: 'text',
+      tone: 'muted',
+      text: 'Transcription cancelled. 5 of 17 chunks done are kept; Resume transcribes the rest.',
+    });
+    expect(cancelledText(cancelled({ progress: { done: 0, total: 17 } }))).toBe(
+      'Transcription cancelled. Transcribe starts it again.',
+    );
+    expect(actionButton(cancelled(), 'transcribe')).toMatchObject({ enabled: true, label: 'Resume' });
+    expect(actionButton(cancelled({ progress: { done: 0, total: 17 } }), 'transcribe').label).toBe('Transcribe');
+    expect(actionButton(cancelled(), 'analyze').enabled).toBe(false);
+    expect(transcriptNotice(cancelled(), null)).toEqual({ live: false, text: cancelledText(cancelled()) });
+    expect(detailFacts(cancelled(), null)).toContain('Transcription cancelled');
+  });
+
+  it('shows "Cancelling…" on the badge until the server shows the cancel', () => {
+    /** @type {PendingRequest} */
+    const sent = { action: 'cancel', phase: 'sent', status: 'transcribing', at: 0 };
+    expect(statusBadge(transcribing(), sent)).toEqual({
+      status: 'requested',
+      label: 'Cancelling…',
+      title: 'Cancellation requested; waiting for the server… (was transcribing)',
+    });
+    expect(rowProgress(transcribing(), sent)).toEqual({
+      kind: 'text',
+      tone: 'pending',
+      text: 'Cancellation requested; waiting for the server…',
+    });
   });
 });

@@ -333,6 +333,32 @@ const command = (
   },
 });
 
+const cancelTranscription: Operation = {
+  tags: ['recordings'],
+  operationId: 'cancelTranscription',
+  summary: 'Cancel a queued or running transcription',
+  description:
+    'The queued chunks leave the queue and a running engine call stops; the chunks already transcribed are ' +
+    'kept. The recording shows `cancelled` (with its progress) once every service has read ' +
+    '`transcription.cancelled`; `POST /transcribe/{audioId}` resumes it later, transcribing only the chunks ' +
+    'not yet done. Cancelling again the same transcription is accepted again (202) and changes nothing. A ' +
+    'chunk finishing at that very moment may still count, and a transcription whose last chunk is done is ' +
+    'transcribed, not cancelled.',
+  parameters: [audioIdParam],
+  responses: {
+    '202': jsonBody('CancellationAccepted', 'Accepted: the transcription is being stopped'),
+    '400': error('A body that is not JSON', 'HTTP.BAD_REQUEST'),
+    ...authenticated(),
+    '404': recordingNotFound,
+    '409': error(
+      'Nothing to cancel: no transcription requested, already transcribed, or failed; the message says why',
+      'AUDIO.INVALID_STATE',
+      'AUDIO.CONFLICT',
+    ),
+    '503': unavailable,
+  },
+};
+
 const listRecordings: Operation = {
   tags: ['recordings'],
   operationId: 'listRecordings',
@@ -814,6 +840,7 @@ export function openApiDocument(): OpenApiDocument {
           'TranscribeRequest',
         ),
       },
+      '/transcribe/{audioId}/cancel': { post: cancelTranscription },
       '/analyze/{audioId}': {
         post: command(
           'analyze',

@@ -84,6 +84,9 @@ export const RecordingViewSchema = z.object({
   analysisReady: z.boolean(),
   canTranscribe: PermissionSchema,
   canAnalyze: PermissionSchema,
+  canCancelTranscription: PermissionSchema.describe(
+    'whether a queued or running transcription can be cancelled (POST /transcribe/{audioId}/cancel)',
+  ),
   metadata: z.record(z.string(), z.unknown()).nullable(),
   details: RecordingDetailsSchema,
   queue: z.object({ position: z.number().int().min(1), of: z.number().int().min(1), etaMs: ms.nullable() }).nullable(),
@@ -293,6 +296,12 @@ export const TranscriptionAcceptedSchema = z.object({
   requestId: z.string(),
 });
 
+export const CancellationAcceptedSchema = z.object({
+  audioId,
+  status: z.literal('cancelled'),
+  requestId: z.string().describe('the transcription request cancelled (the one POST /transcribe/{audioId} answered)'),
+});
+
 export const AnalysisAcceptedSchema = z.object({ audioId, status: z.literal('analyzing'), analysisId: z.string() });
 
 export const AnalysisVersionSchema = z.object({
@@ -373,6 +382,7 @@ export const COMPONENT_SCHEMAS = {
   CompleteUpload: CompleteUploadSchema,
   TranscribeRequest: TranscribeRequestSchema,
   TranscriptionAccepted: TranscriptionAcceptedSchema,
+  CancellationAccepted: CancellationAcceptedSchema,
   AnalysisAccepted: AnalysisAcceptedSchema,
   Health: HealthSchema,
   Readiness: ReadinessSchema,

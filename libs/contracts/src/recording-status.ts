@@ -9,6 +9,7 @@ export const RECORDING_STATUSES = [
   'chunking',
   'ready',
   'transcribing',
+  'cancelled',
   'transcribed',
   'analyzing',
   'analyzed',
@@ -29,6 +30,13 @@ export interface RecordingFacts {
   chunkCount?: number;
   chunkingFailed?: Failure;
   transcriptionRequestedAt?: number;
+  /**
+   * The latest cancelled request's time (transcription.cancelled names the request it cancels, and
+   * its occurredAt): cancelled while no later request exists, whatever order the two arrive in.
+   */
+  transcriptionCancelledFor?: number;
+  /** When the latest cancellation was made. */
+  transcriptionCancelledAt?: number;
   chunksTranscribed: number;
   failedChunks: string[];
   transcriptionFailed?: Failure;
@@ -88,10 +96,18 @@ export function deriveState(f: RecordingFacts): DerivedState {
   }
   const req = f.transcriptionRequestedAt;
   if (req === undefined) return { status: 'ready', failure: null, progress: null };
+  // The owner cancelled the latest request: nothing runs for it, and the chunks done are kept.
+  if (isCancelled(f)) return { status: 'cancelled', failure: null, progress };
   if (f.transcriptionFailed && f.transcriptionFailed.at >= req) {
     return { status: 'failed', failure: f.transcriptionFailed, progress };
   }
   return { status: 'transcribing', failure: null, progress };
+}
+
+/** The latest transcription request was cancelled (and no later one was made). */
+export function isCancelled(f: RecordingFacts): boolean {
+  const req = f.transcriptionRequestedAt;
+  return req !== undefined && f.transcriptionCancelledFor !== undefined && f.transcriptionCancelledFor >= req;
 }
 
 export interface Permission {
@@ -109,6 +125,11 @@ export function canTranscribe(f: RecordingFacts, lastProgressAt: number, now: nu
   switch (status) {
     case 'ready':
       return { allowed: true, reason: 'ready' };
+    case 'cancelled':
+      return {
+        allowed: true,
+        reason: 'the transcription was cancelled; Transcribe resumes it (the chunks already transcribed are kept)',
+      };
     case 'failed': {
       if (f.chunkCount === undefined)
         return {
@@ -126,6 +147,20 @@ export function canTranscribe(f: RecordingFacts, lastProgressAt: number, now: nu
     default:
       return { allowed: false, reason: `the recording is ${status}; transcription is possible once it is ready` };
   }
+}
+
+/**
+ * Cancel is allowed while a transcription is queued or running: requested (at upload, it waits
+ * for the chunks), not yet complete, not failed, and not already cancelled.
+ */
+export function canCancelTranscription(f: RecordingFacts): Permission {
+  if (f.transcriptCompletedAt !== undefined) return { allowed: false, reason: 'the recording is already transcribed' };
+  if (f.transcriptionRequestedAt === undefined)
+    return { allowed: false, reason: 'no transcription was requested; nothing to cancel' };
+  if (isCancelled(f)) return { allowed: false, reason: 'the transcription is already cancelled' };
+  const { status } = deriveState(f);
+  if (status === 'failed') return { allowed: false, reason: 'the transcription failed; nothing is running to cancel' };
+  return { allowed: true, reason: 'a transcription is queued or running' };
 }
 
 /** Analyze is allowed once a transcript exists (transcribed, analyzed, or a failed analysis). */
@@ -160,6 +195,8 @@ export interface RecordingView {
   analysisReady: boolean;
   canTranscribe: Permission;
   canAnalyze: Permission;
+  /** Whether a queued or running transcription can be cancelled (POST /transcribe/:id/cancel). */
+  canCancelTranscription: Permission;
   metadata: Record<string, unknown> | null;
   /** What the owner wrote about it (PATCH /audios/:id): title, tags, agent, customer, notes. */
   details: RecordingDetails;

@@ -13,6 +13,7 @@ export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId';
   'audio.chunked': { key: 'audioId', partitions: 3 },
   'audio.chunking.failed': { key: 'audioId', partitions: 3 },
   'transcription.requested': { key: 'audioId', partitions: 3 },
+  'transcription.cancelled': { key: 'audioId', partitions: 3 },
   'stt.chunk.requested': { key: 'chunkId', partitions: 12 },
   'chunk.transcribed': { key: 'audioId', partitions: 3 },
   'chunk.transcription.failed': { key: 'audioId', partitions: 3 },

@@ -36,6 +36,7 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
   'audio.chunked': { chunkCount: 2, durationMs: 90_000, channels: 2 },
   'audio.chunking.failed': { code: 'AUDIO.NOT_AUDIO', reason: 'not audio' },
   'transcription.requested': { userId: 'user-1', requestId: 'r1', language: null, phrases: [] },
+  'transcription.cancelled': { userId: 'user-1', requestId: 'r1', requestedAt: 0 },
   'stt.chunk.requested': {
     chunkId: 'c0',
     index: 0,

@@ -202,12 +202,13 @@ export function createApi(deps) {
       return /** @type {Analysis} */ (await request('GET', `/audios/${id(audioId)}/analyses/${id(analysisId)}`));
     },
     /**
-     * Asks for a transcription or an analysis (202 when accepted).
+     * Asks for a transcription or an analysis, or cancels a transcription (202 when accepted).
      * @param {ProcessingAction} action
      * @param {string} audioId
      */
     async start(action, audioId) {
-      await request('POST', `/${action}/${id(audioId)}`, {});
+      const path = action === 'cancel' ? `/transcribe/${id(audioId)}/cancel` : `/${action}/${id(audioId)}`;
+      await request('POST', path, {});
     },
     /**
      * Deletes the recording with everything made from it (202: the services finish it).

@@ -4,7 +4,15 @@
  * SSE event, refresh) into the state, and the Transcribe / Analyze requests of the rows.
  * Whoever shows a recording elsewhere (the detail panel) subscribes with `onChange`.
  */
-import { foldRecording, PAGE_SIZE, pollLimit, REQUEST_PATIENCE_MS, requestKey, requestSettled } from './state.js';
+import {
+  foldRecording,
+  PAGE_SIZE,
+  pollLimit,
+  PROCESSING_ACTIONS,
+  REQUEST_PATIENCE_MS,
+  requestKey,
+  requestSettled,
+} from './state.js';
 import { statusLabel } from './status.js';
 
 /**
@@ -23,6 +31,7 @@ import { statusLabel } from './status.js';
 const WORDS = {
   transcribe: { step: 'Transcription', verb: 'Transcribe' },
   analyze: { step: 'Analysis', verb: 'Analyze' },
+  cancel: { step: 'Cancellation', verb: 'Cancel' },
 };
 
 /** @param {unknown} err */
@@ -44,7 +53,7 @@ export function createRecordings(deps) {
   function requestsOf(audioId) {
     /** @type {Partial<Record<ProcessingAction, PendingRequest>>} */
     const out = {};
-    for (const action of /** @type {const} */ (['transcribe', 'analyze'])) {
+    for (const action of PROCESSING_ACTIONS) {
       const r = state.requests.get(requestKey(action, audioId));
       if (r) out[action] = r;
     }
@@ -67,7 +76,7 @@ export function createRecordings(deps) {
     if (folded.kind === 'stale') return;
     const view = folded.view;
     state.recordings.set(view.audioId, view);
-    for (const action of /** @type {const} */ (['transcribe', 'analyze'])) {
+    for (const action of PROCESSING_ACTIONS) {
       const key = requestKey(action, view.audioId);
       const request = state.requests.get(key);
       if (request && requestSettled(request, view, now())) state.requests.delete(key);
@@ -137,7 +146,7 @@ export function createRecordings(deps) {
   }
 
   /**
-   * A Transcribe or Analyze click: the row says at once that the request is being sent, then
+   * A Transcribe, Analyze or Cancel click: the row says at once that the request is being sent, then
    * that it was accepted, and follows the server from the moment its view moves on.
    * @param {ProcessingAction} action
    * @param {string} audioId
@@ -178,8 +187,7 @@ export function createRecordings(deps) {
   function remove(audioId) {
     const view = state.recordings.get(audioId);
     state.recordings.delete(audioId);
-    for (const action of /** @type {const} */ (['transcribe', 'analyze']))
-      state.requests.delete(requestKey(action, audioId));
+    for (const action of PROCESSING_ACTIONS) state.requests.delete(requestKey(action, audioId));
     table.remove(audioId);
     if (view) announce(`${view.filename || 'Recording'}: deleted`);
   }

@@ -113,10 +113,24 @@ export const requestKey = (action, audioId) => `${action}:${audioId}`;
 export function requestSettled(request, view, now) {
   if (request.phase === 'sending') return false;
   if (now - request.at >= REQUEST_PATIENCE_MS) return true;
-  const permission = request.action === 'transcribe' ? view.canTranscribe : view.canAnalyze;
+  const permission = permissionOf(view, request.action);
   if (request.failureAt !== undefined && (view.failure ? view.failure.at : null) !== request.failureAt) return true;
   return view.status !== request.status || !permission.allowed;
 }
+
+/**
+ * Whether the server allows the step now, and why (not).
+ * @param {RecordingView} view
+ * @param {ProcessingAction} action
+ */
+export function permissionOf(view, action) {
+  if (action === 'transcribe') return view.canTranscribe;
+  if (action === 'analyze') return view.canAnalyze;
+  return view.canCancelTranscription;
+}
+
+/** Every action a row offers, in the order its buttons are shown. */
+export const PROCESSING_ACTIONS = /** @type {const} */ (['transcribe', 'analyze', 'cancel']);
 
 /**
  * The row shown between the upload's 201 and the read model's first view of it.
@@ -145,6 +159,7 @@ export function placeholderView(audioId, file, now) {
     analysisReady: false,
     canTranscribe: { allowed: false, reason: 'the recording is being prepared' },
     canAnalyze: { allowed: false, reason: 'the recording has no transcript yet; transcribe it first' },
+    canCancelTranscription: { allowed: false, reason: 'no transcription was requested; nothing to cancel' },
     metadata: null,
     details: { title: null, tags: [], agent: null, customer: null, notes: null },
     queue: null,

@@ -6,6 +6,7 @@
  * unit-tested without a browser.
  */
 import { bytes, capital, clock, plural, roughly, sentence, when } from './format.js';
+import { permissionOf } from './state.js';
 
 /**
  * @typedef {import('./types.js').RecordingView} RecordingView
@@ -22,6 +23,7 @@ export const STATUS_LABELS = {
   chunking: 'Chunking',
   ready: 'Ready',
   transcribing: 'Transcribing',
+  cancelled: 'Cancelled',
   transcribed: 'Transcribed',
   analyzing: 'Analyzing',
   analyzed: 'Analyzed',
@@ -45,6 +47,12 @@ export function statusLabel(status) {
  */
 export function statusBadge(view, request) {
   if (!request) return { status: view.status, label: statusLabel(view.status), title: '' };
+  if (request.action === 'cancel')
+    return {
+      status: 'requested',
+      label: 'Cancelling…',
+      title: `${requestText(request)} (was ${statusLabel(request.status).toLowerCase()})`,
+    };
   return {
     status: 'requested',
     label: request.phase === 'sending' ? 'Requesting…' : 'Requested',
@@ -53,7 +61,7 @@ export function statusBadge(view, request) {
 }
 
 /** @type {Record<ProcessingAction, string>} */
-const STEP = { transcribe: 'transcription', analyze: 'analysis' };
+const STEP = { transcribe: 'transcription', analyze: 'analysis', cancel: 'cancellation' };
 
 /**
  * The line under a row's status badge.
@@ -82,6 +90,8 @@ export function rowProgress(view, request) {
     }
     case 'failed':
       return { kind: 'text', tone: 'failure', text: failureText(view) };
+    case 'cancelled':
+      return { kind: 'text', tone: 'muted', text: cancelledText(view) };
     case 'uploading':
       return { kind: 'text', tone: 'muted', text: 'Uploading…' };
     case 'uploaded':
@@ -122,6 +132,17 @@ export function failureText(view) {
   return `${reason}${chunks}${next}`;
 }
 
+/**
+ * "Cancelled" in words: what was kept, and what Resume (or Transcribe) does.
+ * @param {RecordingView} view
+ */
+export function cancelledText(view) {
+  const p = view.progress;
+  const kept = p && p.total && p.done ? ` ${p.done} of ${plural(p.total, 'chunk')} done are kept;` : '';
+  const next = p && p.done ? 'Resume transcribes the rest.' : 'Transcribe starts it again.';
+  return `Transcription cancelled.${kept} ${next}`;
+}
+
 /** @param {PendingRequest} request */
 export function requestText(request) {
   const step = STEP[request.action];
@@ -139,10 +160,13 @@ export function requestText(request) {
  * @returns {{ enabled: boolean, label: string, title: string }}
  */
 export function actionButton(view, action, request) {
-  const permission = action === 'transcribe' ? view.canTranscribe : view.canAnalyze;
+  const permission = permissionOf(view, action);
   const label = actionLabel(view, action);
   if (request) return { enabled: false, label, title: requestText(request) };
-  return { enabled: Boolean(permission && permission.allowed), label, title: (permission && permission.reason) || '' };
+  const enabled = Boolean(permission && permission.allowed);
+  if (action === 'cancel' && enabled)
+    return { enabled, label, title: 'Stop the transcription; the chunks done are kept, and Resume goes on from there' };
+  return { enabled, label, title: (permission && permission.reason) || '' };
 }
 
 /**
@@ -150,9 +174,11 @@ export function actionButton(view, action, request) {
  * @param {ProcessingAction} action
  */
 export function actionLabel(view, action) {
+  if (action === 'cancel') return 'Cancel';
   if (action === 'transcribe') {
     if (view.status === 'failed' && view.canTranscribe.allowed) return 'Retry';
     if (view.status === 'transcribing' && view.canTranscribe.allowed) return 'Resume';
+    if (view.status === 'cancelled' && view.progress && view.progress.done > 0) return 'Resume';
     return 'Transcribe';
   }
   if (view.status === 'failed' && view.transcriptReady && view.canAnalyze.allowed) return 'Retry';
@@ -193,6 +219,7 @@ export function transcribingText(view) {
 export function transcriptNotice(view, loadError) {
   if (loadError) return { live: false, text: `The transcript could not be loaded: ${loadError}` };
   if (view.status === 'transcribing') return { live: true, text: transcribingText(view) };
+  if (view.status === 'cancelled') return { live: false, text: cancelledText(view) };
   if (view.canTranscribe.allowed) {
     return {
       live: false,
@@ -229,6 +256,7 @@ export function detailFacts(view, callType) {
   if (view.status === 'transcribing' && view.progress && view.progress.total)
     parts.push(`${view.progress.done}/${view.progress.total} chunks transcribed`);
   if (view.status === 'failed' && view.failure) parts.push(`Failed: ${view.failure.reason}`);
+  if (view.status === 'cancelled') parts.push('Transcription cancelled');
   if (callType && callType !== 'unknown') parts.push(`${capital(callType)} call`);
   return parts;
 }

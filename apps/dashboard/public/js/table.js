@@ -6,7 +6,7 @@
  */
 import { h } from './dom.js';
 import { bytes, clock, day, timeOfDay, when } from './format.js';
-import { newestFirst } from './state.js';
+import { newestFirst, PROCESSING_ACTIONS } from './state.js';
 import { actionButton, rowProgress, statusBadge } from './status.js';
 import { fillDuplicateButton } from './duplicate.js';
 import { displayTitle } from './details.js';
@@ -22,6 +22,8 @@ import { displayTitle } from './details.js';
 const ROW_ACTIONS = [
   { action: 'transcribe', label: 'Transcribe', style: 'secondary' },
   { action: 'analyze', label: 'Analyze', style: 'secondary' },
+  // Enabled while a transcription is queued or running; nothing is lost (Resume keeps the chunks done).
+  { action: 'cancel', label: 'Cancel', style: 'ghost' },
   { action: 'view', label: 'View', style: 'ghost' },
 ];
 
@@ -189,14 +191,14 @@ function fill({ row, view, refs }, context) {
     refs.time.title = when(view.createdAt);
   } else refs.time.textContent = '—';
   refs.duration.textContent = view.durationMs ? clock(view.durationMs) : '—';
-  const request = context.requests.transcribe || context.requests.analyze || null;
+  const request = context.requests.cancel || context.requests.transcribe || context.requests.analyze || null;
   const badge = statusBadge(view, request);
   refs.status.dataset.status = badge.status;
   refs.status.textContent = badge.label;
   refs.status.title = badge.title;
 
   refs.progress.replaceChildren(...progressNodes(view, request));
-  for (const action of /** @type {const} */ (['transcribe', 'analyze'])) {
+  for (const action of PROCESSING_ACTIONS) {
     const button = refs.buttons.get(action);
     if (!button) continue;
     const state = actionButton(view, action, context.requests[action]);

@@ -30,8 +30,9 @@
  * @typedef {import('../../../../libs/search/src/search-index.port').SearchHit} SearchHit
  * @typedef {{ items: RecordingView[], nextCursor: string | null }} RecordingPage
  *   `GET /all`, newest first.
- * @typedef {'transcribe' | 'analyze'} ProcessingAction
- *   The steps a user starts from a row (`POST /transcribe/:id`, `POST /analyze/:id`).
+ * @typedef {'transcribe' | 'analyze' | 'cancel'} ProcessingAction
+ *   The steps a user starts from a row (`POST /transcribe/:id`, `POST /analyze/:id`), and the cancel
+ *   of a queued or running transcription (`POST /transcribe/:id/cancel`).
  * @typedef {'live' | 'polling' | 'offline'} ConnectionMode
  */
 

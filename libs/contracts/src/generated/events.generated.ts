@@ -168,6 +168,13 @@ export interface TranscriptCorrectedPayload {
   changes: string[];
 }
 
+/** transcription.cancelled v1: The owner cancelled a queued or running transcription (POST /transcribe/:id/cancel). It names the request it cancels: the stt-worker drops that request's queued chunks and stops its running ones (chunks already transcribed are kept), and ignores the request if it arrives after this; a later transcription.requested (another requestId) supersedes it. Keyed by audioId; handlers are idempotent. */
+export interface TranscriptionCancelledPayload {
+  userId: string;
+  requestId: string;
+  requestedAt: number;
+}
+
 /** transcription.failed v1: The transcript cannot be completed. */
 export interface TranscriptionFailedPayload {
   code: string;
@@ -200,6 +207,7 @@ export interface PayloadMap {
   'stt.chunk.requested': SttChunkRequestedPayload;
   'transcript.completed': TranscriptCompletedPayload;
   'transcript.corrected': TranscriptCorrectedPayload;
+  'transcription.cancelled': TranscriptionCancelledPayload;
   'transcription.failed': TranscriptionFailedPayload;
   'transcription.requested': TranscriptionRequestedPayload;
 }
@@ -221,6 +229,7 @@ export const SCHEMA_VERSIONS = {
   'stt.chunk.requested': 1,
   'transcript.completed': 1,
   'transcript.corrected': 1,
+  'transcription.cancelled': 1,
   'transcription.failed': 1,
   'transcription.requested': 1,
 } as const;

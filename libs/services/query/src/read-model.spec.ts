@@ -38,6 +38,40 @@ describe('ReadModel', () => {
     expect(await m.get(user, a)).toMatchObject({ status: 'analyzed', analysisReady: true });
   });
 
+  it('shows a cancelled transcription whatever order the request, the cancel and a later request arrive in', async () => {
+    const request1 = anEvent('transcription.requested', 'x', { requestId: 'r1' }, 10);
+    const cancel1 = anEvent('transcription.cancelled', 'x', { requestId: 'r1', requestedAt: 10 }, 20);
+    const request2 = anEvent('transcription.requested', 'x', { requestId: 'r2' }, 30);
+    const permutations = <T>(xs: T[]): T[][] =>
+      xs.length <= 1
+        ? [xs]
+        : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+    for (const [events, expected] of [
+      [[request1, cancel1], 'cancelled'],
+      [[request1, cancel1, request2], 'transcribing'],
+    ] as const) {
+      for (const order of permutations([...events])) {
+        const m = new ReadModel(SqliteDocumentStore.inMemory(), () => 40); // not stalled
+        await m.init();
+        const a = 'x';
+        await m.apply(anEvent('audio.uploaded', a, {}, 1));
+        await m.apply(anEvent('audio.chunked', a, { chunkCount: 3 }, 2));
+        await m.apply(anEvent('chunk.transcribed', a, { chunkId: 'c0' }, 15));
+        // Each twice: a redelivery changes nothing.
+        for (const e of order) for (let i = 0; i < 2; i++) await m.apply(e);
+        const v = await m.get(user, a);
+        expect([order.map((e) => e.type).join(' → '), v?.status]).toEqual([
+          order.map((e) => e.type).join(' → '),
+          expected,
+        ]);
+        expect(v?.progress).toEqual({ done: 1, total: 3 });
+        expect(v?.canTranscribe.allowed).toBe(expected === 'cancelled');
+        expect(v?.canCancelTranscription.allowed).toBe(expected === 'transcribing');
+        expect(v?.canAnalyze.allowed).toBe(false);
+      }
+    }
+  });
+
   it('gives a transcribing recording its place in the queue and the time left, from the measured speed', async () => {
     let clock = 1_000_000;
     const m = new ReadModel(SqliteDocumentStore.inMemory(), () => clock);

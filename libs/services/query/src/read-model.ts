@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   audioIdOfKey,
   canAnalyze,
+  canCancelTranscription,
   canTranscribe,
   NO_DETAILS,
   type RecordingDetails,
@@ -268,6 +269,12 @@ export class ReadModel implements RecordingReader {
       }
       case 'transcription.requested':
         await this.patch(e.audioId, { $max: { transcriptionRequestedAt: at, lastProgressAt: at } });
+        break;
+      case 'transcription.cancelled':
+        // The request it cancels, by that request's time: a later request supersedes it (recording-status.ts).
+        await this.patch(e.audioId, {
+          $max: { transcriptionCancelledFor: e.payload.requestedAt, transcriptionCancelledAt: at },
+        });
         break;
       case 'chunk.transcribed': {
         const p = e.payload;
@@ -580,6 +587,7 @@ export class ReadModel implements RecordingReader {
       analysisReady: Boolean(d.analysisKey),
       canTranscribe: canTranscribe(d, d.lastProgressAt, this.now(), queue?.stallMs ?? STALL_MS),
       canAnalyze: canAnalyze(d),
+      canCancelTranscription: canCancelTranscription(d),
       metadata: d.metadata,
       details: d.details ? detailsOf(d.details) : NO_DETAILS,
       queue: d.status === 'transcribing' && queue ? queuePlace(d._id, queue.queued, queue.perChunkMs) : null,

@@ -69,7 +69,16 @@ export interface SttAudio {
   activation?: string | null;
   queuedAt?: number;
   lastStartedAt?: number;
+  /**
+   * Requests the owner cancelled (transcription.cancelled): never dispatched, whenever their
+   * transcription.requested arrives (another topic: it may come after the cancel, or again).
+   */
+  cancelledRequests?: string[];
 }
+
+/** Why a running chunk was aborted: its recording was deleted, or its claim was withdrawn (a cancel). */
+const DELETED = 'deleted';
+const WITHDRAWN = 'withdrawn';
 
 export interface SttWorkerDeps extends Pick<ServiceInfra, 'bus' | 'store' | 'docs' | 'log'> {
   stt: SpeechToText;
@@ -113,15 +122,19 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   let wakeUp: (() => void) | null = null;
   const slots: Promise<void>[] = [];
   const deletions = deletionsOf(deps.docs);
-  /** Transcriptions running in this process, by chunk: a deleted recording's are aborted. */
+  /** Transcriptions running in this process, by chunk: a deleted or cancelled recording's are aborted. */
   const running = new Map<string, { audioId: string; cancel: AbortController }>();
 
   /** A deleted recording: its queue entries, its request, its chunk transcripts; its running chunks stop. */
   async function purge(audioId: string): Promise<void> {
-    for (const r of running.values()) if (r.audioId === audioId) r.cancel.abort();
+    abortRunning(audioId, DELETED);
     await tasks.delete({ audioId });
     await audios.delete({ _id: audioId });
     await deps.store.deletePrefix(objectKeys.chunkTranscriptsPrefix(audioId));
+  }
+
+  function abortRunning(audioId: string, reason: typeof DELETED | typeof WITHDRAWN): void {
+    for (const r of running.values()) if (r.audioId === audioId) r.cancel.abort(reason);
   }
 
   /** Idle workers look again at once (a commit queued chunks). */
@@ -158,6 +171,12 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   }
 
   async function onTranscriptionRequested(e: EventOf<'transcription.requested'>): Promise<void> {
+    const known = await audios.get(e.audioId);
+    if (known?.cancelledRequests?.includes(e.payload.requestId)) {
+      // Cancelled already: a late or redelivered request does not bring its work back.
+      deps.log.info({ audioId: e.audioId, requestId: e.payload.requestId }, 'transcription request was cancelled');
+      return;
+    }
     await audios.update(
       { _id: e.audioId },
       setWithDefaults(
@@ -175,6 +194,31 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   }
 
   /**
+   * The owner cancelled a request. Remembered first, so the request is ignored if it arrives
+   * later; then, if it is the request being served, its queued and running chunks go back to
+   * `pending` (out of the queue; the chunks done stay done) and its running engine calls stop,
+   * here at once and on other replicas when their claim's renewal finds it withdrawn. A cancel of
+   * an older request than the one served changes nothing: the newer request superseded it.
+   */
+  async function onTranscriptionCancelled(e: EventOf<'transcription.cancelled'>): Promise<void> {
+    const { requestId } = e.payload;
+    await audios.update(
+      { _id: e.audioId },
+      { $addToSet: { cancelledRequests: requestId }, $setOnInsert: { ...EMPTY_AUDIO } },
+      { upsert: true },
+    );
+    const audio = await audios.get(e.audioId);
+    if (audio?.requestId !== requestId) return;
+    const dropped = await tasks.updateMany(
+      { audioId: e.audioId, status: { $in: ['queued', 'processing'] } },
+      { $set: { status: 'pending', attempts: 0, owner: null, leaseUntil: 0, notBefore: 0, updatedAt: now() } },
+    );
+    await audios.update({ _id: e.audioId }, { $set: { active: false, activation: randomUUID() } });
+    tx.afterCommit(() => abortRunning(e.audioId, WITHDRAWN));
+    deps.log.info({ audioId: e.audioId, requestId, dropped }, 'transcription cancelled; its chunks left the queue');
+  }
+
+  /**
    * Once a request exists and every chunk is known, queue the chunks that are not yet
    * transcribed, once per request: a resume costs only the missing chunks. Queued means in
    * stt_tasks: the workers take chunks from there, round-robin across recordings (FairQueue).
@@ -182,6 +226,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   async function dispatchIfReady(audioId: string): Promise<void> {
     const audio = await audios.get(audioId);
     if (!audio?.requestId || audio.chunkCount == null || audio.dispatchedFor === audio.requestId) return;
+    if (audio.cancelledRequests?.includes(audio.requestId)) return;
     if ((await tasks.count({ audioId })) < audio.chunkCount) return;
     const at = now();
     const queued = await tasks.updateMany(
@@ -236,6 +281,8 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   async function onSttChunkRequested(e: EventOf<'stt.chunk.requested'>): Promise<void> {
     const task = await tasks.get(e.payload.chunkId);
     if (!task) return;
+    const audio = await audios.get(e.audioId);
+    if (audio?.requestId && audio.cancelledRequests?.includes(audio.requestId)) return; // cancelled
     if (task.status === 'completed') {
       await announce(task, causedBy(e));
       return;
@@ -286,27 +333,43 @@ export async function createSttWorker(deps: SttWorkerDeps) {
   }
 
   async function runClaimed(task: SttTask): Promise<void> {
+    const cancel = new AbortController();
     const renewal = setInterval(() => {
-      queue.renew(task._id).catch((err: unknown) => deps.log.warn({ err }, 'could not renew a chunk claim'));
+      queue
+        .renew(task._id)
+        // Cancelled by whichever replica read the cancel: the engine's work here stops too.
+        .then(async (held) => {
+          if (!held && (await withdrawn(task._id))) cancel.abort(WITHDRAWN);
+        })
+        .catch((err: unknown) => deps.log.warn({ err }, 'could not renew a chunk claim'));
     }, leaseMs / 3);
     try {
-      await transcribeChunk(task);
+      await transcribeChunk(task, cancel);
     } finally {
       clearInterval(renewal);
     }
   }
 
-  async function transcribeChunk(task: SttTask): Promise<void> {
+  /**
+   * A cancel withdrew the chunk: it is back to `pending` (out of the queue). A chunk re-queued by a
+   * newer request meanwhile is still wanted, so its result counts.
+   */
+  async function withdrawn(chunkId: string): Promise<boolean> {
+    const t = await tasks.get(chunkId);
+    return !t || t.status === 'pending';
+  }
+
+  async function transcribeChunk(task: SttTask, cancel: AbortController): Promise<void> {
     const log = deps.log.child({ audioId: task.audioId, chunkId: task._id });
     const audio = await audios.get(task.audioId);
     const cause = { audioId: task.audioId, correlationId: audio?.correlationId ?? audio?.requestId ?? task.audioId };
     const dir = await mkdtemp(join(tmpdir(), 'stt-'));
-    const cancel = new AbortController();
     running.set(task._id, { audioId: task.audioId, cancel });
     try {
       const wavPath = join(dir, 'chunk.wav');
       await pipeline(await deps.store.get(task.objectKey), createWriteStream(wavPath));
-      // Aborted when the worker stops: the engine's work ends and the chunk goes back to the queue.
+      // Aborted when the worker stops (the chunk goes back to the queue), when the recording is
+      // deleted, or when its claim is withdrawn (a cancel): the engine's work ends.
       const result = await deps.stt.transcribe({
         wavPath,
         language: audio?.language ?? undefined,
@@ -335,8 +398,14 @@ export async function createSttWorker(deps: SttWorkerDeps) {
       await tx.run(async () => {
         // Deleted meanwhile: the transcript just written goes too, and nothing is announced. It
         // was written before this look, so the deletion's own removal finds it otherwise.
-        if (cancel.signal.aborted || (await deletions.isDeleted(task.audioId))) {
+        if (cancel.signal.reason === DELETED || (await deletions.isDeleted(task.audioId))) {
           await purge(task.audioId);
+          return;
+        }
+        // Cancelled meanwhile (here or on another replica): nothing is announced, the chunk stays
+        // out of the queue until a new request; its transcript object is written again then.
+        if (await withdrawn(task._id)) {
+          log.info('chunk claim withdrawn (transcription cancelled); its result is dropped');
           return;
         }
         const done: SttTask = {
@@ -369,9 +438,13 @@ export async function createSttWorker(deps: SttWorkerDeps) {
         return;
       }
       // Its recording was deleted (the chunk's audio went from under it, or it was aborted).
-      if (cancel.signal.aborted || (await deletions.isDeleted(task.audioId))) {
+      if (cancel.signal.reason === DELETED || (await deletions.isDeleted(task.audioId))) {
         log.info('recording deleted; its chunk is dropped');
         await purge(task.audioId);
+        return;
+      }
+      if (cancel.signal.reason === WITHDRAWN) {
+        log.info('transcription cancelled; the running chunk stopped');
         return;
       }
       await failed(task, err, cause, log);
@@ -409,6 +482,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     }
     log.warn({ err, attempts: task.attempts }, 'chunk failed for good');
     await tx.run(async () => {
+      if (await withdrawn(task._id)) return; // cancelled meanwhile: nothing failed
       await deps.bus.publish(
         newEvent('chunk.transcription.failed', PRODUCER, cause, {
           chunkId: task._id,
@@ -431,6 +505,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
     onChunkCreated,
     onChunked,
     onTranscriptionRequested,
+    onTranscriptionCancelled,
     onSttChunkRequested,
     queue,
     subscribe(): void {
@@ -441,6 +516,7 @@ export async function createSttWorker(deps: SttWorkerDeps) {
           'chunk.created': onChunkCreated,
           'audio.chunked': onChunked,
           'transcription.requested': onTranscriptionRequested,
+          'transcription.cancelled': onTranscriptionCancelled,
         }),
       );
       subscribeAll(deps.bus, `${GROUP}-work`, {

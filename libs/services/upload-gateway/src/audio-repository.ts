@@ -39,6 +39,19 @@ export interface AudioRecord {
    * (duplicates.ts); null or absent: not a re-upload. Announced in audio.uploaded (v2).
    */
   duplicateOf?: string | null;
+  /**
+   * The latest transcription request (POST /transcribe/:id, or at upload): the one a cancel names,
+   * by its requestId and its event's time (cancel-transcription.ts). Absent: none since this was kept.
+   */
+  transcription?: TranscriptionRequestRecord | null;
+}
+
+export interface TranscriptionRequestRecord {
+  requestId: string;
+  /** The occurredAt of its transcription.requested. */
+  requestedAt: number;
+  /** When the owner cancelled it; null while it stands. */
+  cancelledAt: number | null;
 }
 
 export async function audiosCollection(docs: DocumentStore): Promise<Collection<AudioRecord>> {

@@ -21,6 +21,7 @@ import { mountMultipartUploads } from './multipart-upload';
 import { earlierCopyOf, titleOf } from './duplicates';
 import { recordingManagement } from './manage';
 import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
+import { cancelPermission, cancelTranscription, transcribePermission } from './cancel-transcription';
 
 /**
  * The write side of the HTTP API: uploads, and the Transcribe/Analyze commands.
@@ -111,8 +112,8 @@ export async function mountUploadGateway(
   /** A command on one of the user's recordings, allowed by the state the read model derives. */
   const command = (
     path: string,
-    allowed: (v: RecordingView) => { allowed: boolean; reason: string },
-    run: (req: Request, record: AudioRecord) => Promise<object>,
+    allowed: (v: RecordingView, record: AudioRecord) => { allowed: boolean; reason: string },
+    run: (req: Request, record: AudioRecord) => Promise<object | null>,
   ) =>
     app.post(
       path,
@@ -121,19 +122,20 @@ export async function mountUploadGateway(
       json,
       route(async (req, res) => {
         const { record, view } = await ownRecording(req, audios, deps.recordings);
-        const may = allowed(view);
+        const may = allowed(view, record);
         if (!may.allowed) throw new HttpError(409, 'AUDIO.INVALID_STATE', may.reason);
-        res.status(202).json({ audioId: record._id, ...(await run(req, record)) });
+        const done = await run(req, record);
+        // The record changed between the check and the command (a deletion, a request at the same moment).
+        if (!done) throw new HttpError(409, 'AUDIO.CONFLICT', 'the recording changed meanwhile; try again');
+        res.status(202).json({ audioId: record._id, ...done });
       }),
     );
-  command(
-    '/transcribe/:audioId',
-    (v) => v.canTranscribe,
-    async (req, record) => ({
-      status: 'transcribing',
-      requestId: await requestTranscription(deps, record, randomUUID(), phrasesOf(req.body)),
-    }),
-  );
+  command('/transcribe/:audioId', transcribePermission, async (req, record) => ({
+    status: 'transcribing',
+    requestId: await deps.tx.run(() => requestTranscription(deps, audios, record, randomUUID(), phrasesOf(req.body))),
+  }));
+  // Drops the queued chunks and stops the running ones; Transcribe again resumes (cancel-transcription.ts).
+  command('/transcribe/:audioId/cancel', cancelPermission, (_req, record) => cancelTranscription(deps, audios, record));
   command(
     '/analyze/:audioId',
     (v) => v.canAnalyze,
@@ -246,6 +248,7 @@ function justUploaded(r: AudioRecord, first: AudioRecord | null): RecordingView 
     analysisReady: false,
     canTranscribe: wait,
     canAnalyze: wait,
+    canCancelTranscription: { allowed: false, reason: 'no transcription was requested; nothing to cancel' },
     metadata: r.metadata,
     details: { ...NO_DETAILS, ...r.details },
     queue: null,

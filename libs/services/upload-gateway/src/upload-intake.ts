@@ -62,14 +62,14 @@ export async function announceUpload(
   // Automatic processing is requested now; each consumer waits for its input to exist. The ids
   // follow from the recording, so announcing twice requests the work once.
   if (opts.autoTranscribe || opts.autoAnalyze)
-    await requestTranscription(deps, record, correlationId, [], `auto-${record._id}`);
+    await requestTranscription(deps, audios, record, correlationId, [], `auto-${record._id}`);
   if (opts.autoAnalyze) await requestAnalysis(deps, record, correlationId, `auto-${record._id}`);
   await audios.update({ _id: record._id }, { $set: { announced: true } });
   deps.log.info({ audioId: record._id, userId: record.userId, sizeBytes: record.sizeBytes }, 'upload stored');
 }
 
 /** A gateway event about one of the user's recordings. */
-function publish<T extends 'audio.uploaded' | 'transcription.requested' | 'analysis.requested'>(
+function publish<T extends 'audio.uploaded' | 'analysis.requested'>(
   deps: GatewayDeps,
   type: T,
   record: AudioRecord,
@@ -79,8 +79,14 @@ function publish<T extends 'audio.uploaded' | 'transcription.requested' | 'analy
   return deps.bus.publish(newEvent(type, PRODUCER, { audioId: record._id, correlationId }, payload));
 }
 
+/**
+ * Publishes transcription.requested, and keeps it on the record as the latest request: what a
+ * cancel names (cancel-transcription.ts). The record first, so an event that went out is never
+ * unknown to the record (on Kafka the two are separate writes).
+ */
 export async function requestTranscription(
   deps: GatewayDeps,
+  audios: Collection<AudioRecord>,
   record: AudioRecord,
   correlationId: string,
   phrases: string[] = [],
@@ -92,12 +98,22 @@ export async function requestTranscription(
     return Array.isArray(v) ? v : [];
   };
   const metaPhrases = [...listOf('vocabulary'), ...listOf('competitors'), ...listOf('phrases')];
-  await publish(deps, 'transcription.requested', record, correlationId, {
-    userId: record.userId,
-    requestId,
-    language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
-    phrases: [...new Set([...phrases, ...metaPhrases.filter((p): p is string => typeof p === 'string')])].slice(0, 500),
-  });
+  const event = newEvent(
+    'transcription.requested',
+    PRODUCER,
+    { audioId: record._id, correlationId },
+    {
+      userId: record.userId,
+      requestId,
+      language: typeof record.metadata?.language === 'string' ? record.metadata.language : null,
+      phrases: [...new Set([...phrases, ...metaPhrases.filter(isString)])].slice(0, 500),
+    },
+  );
+  await audios.update(
+    { _id: record._id },
+    { $set: { transcription: { requestId, requestedAt: event.occurredAt, cancelledAt: null } } },
+  );
+  await deps.bus.publish(event);
   return requestId;
 }
 
@@ -121,6 +137,8 @@ export async function requestAnalysis(
   });
   return analysisId;
 }
+
+const isString = (p: unknown): p is string => typeof p === 'string';
 
 export const truthy = (v: unknown) => v === 'true' || v === '1' || v === true;
 
