@@ -370,6 +370,26 @@ describe('the API answers as its OpenAPI document says', () => {
     expect([wrong.status, codeOf(wrong)]).toEqual([400, 'QUERY.BAD_REQUEST']);
   });
 
+  it('registers, lists, reads the log of and removes a webhook, refusing bad ones with the documented errors', async () => {
+    const hooks = '/webhooks';
+    // A public address literal (no DNS needed), for `failed` only: nothing here fails, nothing is sent.
+    const made = await call('post', hooks, hooks, json({ url: 'https://93.184.216.34/hook', events: ['failed'] }));
+    expect(made.status).toBe(201);
+    const id = (made.body as { id: string }).id;
+    const loopback = await call('post', hooks, hooks, json({ url: 'http://127.0.0.1:9/x', events: ['analyzed'] }));
+    expect([loopback.status, codeOf(loopback)]).toEqual([400, 'WEBHOOK.PRIVATE_ADDRESS']);
+    const unknown = await call('post', hooks, hooks, json({ url: 'https://93.184.216.34/', events: ['paid'] }));
+    expect([unknown.status, codeOf(unknown)]).toEqual([400, 'WEBHOOK.BAD_REQUEST']);
+    expect((await call('get', hooks, hooks)).body).toMatchObject({ items: [{ id, events: ['failed'] }] });
+    const log = '/webhooks/{webhookId}/deliveries';
+    expect((await call('get', log, `/webhooks/${id}/deliveries`)).body).toEqual({ items: [] });
+    expect((await call('get', log, `/webhooks/${id}/deliveries?limit=500`)).status).toBe(400);
+    expect((await call('get', log, '/webhooks/nope/deliveries')).status).toBe(404);
+    const one = '/webhooks/{webhookId}';
+    expect((await call('delete', one, `/webhooks/${id}`)).status).toBe(204);
+    expect((await call('delete', one, `/webhooks/${id}`)).status).toBe(404);
+  });
+
   it('has reached every documented operation', () => {
     expect(checker.unreached()).toEqual([]);
   });

@@ -799,6 +799,67 @@ export function essence(mediaType: string): string {
   return (mediaType.split(';')[0] ?? '').trim().toLowerCase();
 }
 
+const webhookIdParam: Parameter = { name: 'webhookId', in: 'path', required: true, schema: { type: 'string' } };
+const webhookNotFound = error('No such webhook, or another user’s', 'WEBHOOK.NOT_FOUND');
+
+const createWebhook: Operation = {
+  tags: ['webhooks'],
+  operationId: 'createWebhook',
+  summary: 'Register a webhook for the caller’s recordings (signed deliveries, retried)',
+  description:
+    'Each delivery is a POST of `{id, type, occurredAt, audioId, data}` with `Webhook-Id`, `Webhook-Timestamp` ' +
+    '(Unix seconds) and `Webhook-Signature: v1=<hex HMAC-SHA256 of "<id>.<timestamp>.<body>">`, the secret ' +
+    'as the key. 2xx is delivered; 410 disables the webhook; anything else is retried with backoff ' +
+    '(WEBHOOK_RETRY_SCHEDULE, about 22 hours by default). The secret is in this answer only.',
+  requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookCreate') } } },
+  responses: {
+    '201': jsonBody('WebhookCreated', 'Registered; the secret is shown once'),
+    '400': error(
+      'Not a JSON object, an unknown field or event, a URL that is not http(s), or a private address',
+      'WEBHOOK.BAD_REQUEST',
+      'WEBHOOK.BAD_URL',
+      'WEBHOOK.PRIVATE_ADDRESS',
+      'WEBHOOK.UNRESOLVABLE',
+      'HTTP.BAD_REQUEST',
+    ),
+    ...authenticated(),
+    '409': error('The caller has 20 webhooks already', 'WEBHOOK.LIMIT'),
+    '503': unavailable,
+  },
+};
+
+const listWebhooks: Operation = {
+  tags: ['webhooks'],
+  operationId: 'listWebhooks',
+  summary: 'The caller’s webhooks, newest first (without their secrets)',
+  responses: { '200': jsonBody('WebhookList', 'The webhooks'), ...authenticated(), '503': unavailable },
+};
+
+const deleteWebhook: Operation = {
+  tags: ['webhooks'],
+  operationId: 'deleteWebhook',
+  summary: 'Remove a webhook, its pending deliveries and its log',
+  parameters: [webhookIdParam],
+  responses: { '204': { description: 'Removed' }, ...authenticated(), '404': webhookNotFound, '503': unavailable },
+};
+
+const listWebhookDeliveries: Operation = {
+  tags: ['webhooks'],
+  operationId: 'listWebhookDeliveries',
+  summary: 'A webhook’s delivery log, newest first: each message with every attempt',
+  parameters: [
+    webhookIdParam,
+    { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+  ],
+  responses: {
+    '200': jsonBody('WebhookDeliveryList', 'The deliveries'),
+    '400': error('A limit that is not 1 to 200', 'WEBHOOK.BAD_REQUEST'),
+    ...authenticated(),
+    '404': webhookNotFound,
+    '503': unavailable,
+  },
+};
+
 export function openApiDocument(): OpenApiDocument {
   return {
     openapi: '3.1.1',
@@ -822,6 +883,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'recordings', description: 'status, commands and live updates' },
       { name: 'results', description: 'transcripts, analyses, the audio, and their exports' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
+      { name: 'webhooks', description: 'signed notifications of the caller’s recordings' },
     ],
     security: BEARER,
     paths: {
@@ -879,6 +941,9 @@ export function openApiDocument(): OpenApiDocument {
         },
       },
       '/events': { get: events },
+      '/webhooks': { post: createWebhook, get: listWebhooks },
+      '/webhooks/{webhookId}': { delete: deleteWebhook },
+      '/webhooks/{webhookId}/deliveries': { get: listWebhookDeliveries },
       '/healthz': { get: healthz },
       '/readyz': { get: readyz },
       '/metrics': { get: metrics },

@@ -17,6 +17,7 @@ import {
   type RecordingView,
   type Transcript,
 } from '@speech/contracts';
+import { WEBHOOK_SCHEMAS } from './webhook-schemas';
 
 /** True when A and B are assignable both ways (same fields, same optionality, same types). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -386,6 +387,7 @@ export const COMPONENT_SCHEMAS = {
   AnalysisAccepted: AnalysisAcceptedSchema,
   Health: HealthSchema,
   Readiness: ReadinessSchema,
+  ...WEBHOOK_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;

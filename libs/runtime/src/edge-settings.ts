@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_ACCESS_LIMITS, env, type AccessLimits, type ServeOptions } from '@speech/platform';
+import { DEFAULT_SCHEDULE, parseSchedule } from '@speech/webhooks';
 
 /** How the HTTP edge protects itself: the same keys in the single process and in every service. */
 export const edgeSettings = {
@@ -21,6 +22,23 @@ export const edgeSettings = {
   /** Resumable uploads not completed in this long are aborted and their parts removed. */
   UPLOAD_EXPIRY_HOURS: env.int(7 * 24),
   /** How clients reach the API (the part URLs the gateway signs); never taken from a request's Host. */
+  /** Webhooks may reach private, loopback and link-local addresses (a receiver on the same host, tests). */
+  WEBHOOK_ALLOW_PRIVATE: env.bool(false),
+  /** The delays between a failed delivery's attempts (`500ms`, `10s`, `2m`, `1h`), comma-separated. */
+  WEBHOOK_RETRY_SCHEDULE: env.str(DEFAULT_SCHEDULE).refine(
+    (v) => {
+      try {
+        return parseSchedule(v).length > 0;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be delays like 10s,30s,2m,10m,1h' },
+  ),
+  /** How long one delivery attempt waits for the endpoint's answer. */
+  WEBHOOK_TIMEOUT_MS: env.int(10_000),
+  /** How often the delivery worker looks for due retries when nothing woke it. */
+  WEBHOOK_POLL_MS: env.int(1000),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 };
 

@@ -2,6 +2,17 @@ import { probeAudio } from '@speech/audio';
 import type { RecordingReader } from '@speech/contracts';
 import type { AccessControl } from '@speech/platform';
 import { subscribeAll, type ServiceDefinition, type ServiceInfra } from '@speech/service-kit';
+import {
+  createWebhooks,
+  DEFAULT_SCHEDULE,
+  GROUP as WEBHOOKS_GROUP,
+  httpWebhookSender,
+  mountWebhookRoutes,
+  parseSchedule,
+  resolveHost,
+  type WebhookSender,
+} from '@speech/webhooks';
+import express from 'express';
 import { audiosCollection } from './audio-repository';
 import { recordingManagement } from './manage';
 import { mountUploadGateway } from './upload-gateway';
@@ -10,6 +21,11 @@ import type { GatewayDeps } from './upload-intake';
 export interface UploadGatewaySettings {
   MAX_UPLOAD_BYTES: number;
   UPLOAD_EXPIRY_HOURS: number;
+  /** Webhooks (README "Webhooks"); the defaults are the config's. */
+  WEBHOOK_ALLOW_PRIVATE?: boolean;
+  WEBHOOK_RETRY_SCHEDULE?: string;
+  WEBHOOK_TIMEOUT_MS?: number;
+  WEBHOOK_POLL_MS?: number;
 }
 
 export interface UploadGatewayParts {
@@ -20,9 +36,15 @@ export interface UploadGatewayParts {
   publicUrl: () => string;
   /** The key those part URLs are signed with, when the store cannot pre-sign (the filesystem store). */
   uploadSigningKey?: string;
+  /** How webhook deliveries go out (default: node:http, refusing private addresses unless allowed). */
+  webhookSender?: WebhookSender;
 }
 
-/** The write side of the API: uploads (whole and resumable) and the Transcribe/Analyze commands. */
+/**
+ * The write side of the API: uploads (whole and resumable), the Transcribe/Analyze commands, and
+ * the user's webhooks (registered here, delivered by this service's worker from the pipeline's
+ * events: the gateway holds each recording's owner).
+ */
 export async function defineUploadGateway(
   infra: ServiceInfra,
   parts: UploadGatewayParts,
@@ -41,14 +63,40 @@ export async function defineUploadGateway(
       uploadExpiryMs: settings.UPLOAD_EXPIRY_HOURS * 3600_000,
     },
   };
-  const manage = recordingManagement(deps, await audiosCollection(infra.docs));
+  const audios = await audiosCollection(infra.docs);
+  const manage = recordingManagement(deps, audios);
+  const allowPrivate = settings.WEBHOOK_ALLOW_PRIVATE ?? false;
+  const webhooks = await createWebhooks({
+    docs: infra.docs,
+    tx: infra.tx,
+    log: infra.log.child({ component: 'webhooks' }),
+    ownerOf: async (audioId) => (await audios.get(audioId))?.userId ?? null,
+    sender: parts.webhookSender ?? httpWebhookSender({ allowPrivate }),
+    resolve: resolveHost,
+    settings: {
+      allowPrivate,
+      retry: { schedule: parseSchedule(settings.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_SCHEDULE), jitter: 0.2 },
+      timeoutMs: settings.WEBHOOK_TIMEOUT_MS ?? 10_000,
+      pollMs: settings.WEBHOOK_POLL_MS ?? 1000,
+    },
+  });
   return {
     name: 'upload-gateway',
-    // It publishes, and consumes only audio.deleted: its share of a deletion (the objects, its record).
-    subscribe: () => subscribeAll(infra.bus, 'upload-gateway', manage.handlers),
+    subscribe: () => {
+      // Its own share of a deletion (the objects, its record).
+      subscribeAll(infra.bus, 'upload-gateway', manage.handlers);
+      // Webhook jobs from the outcomes (and their removal on audio.deleted), in a group of their own.
+      subscribeAll(infra.bus, WEBHOOKS_GROUP, webhooks.handlers);
+    },
     mount: async (app) => {
       relay = await mountUploadGateway(app, deps, manage);
+      const { user: auth, write: limiter, read } = parts.access;
+      mountWebhookRoutes(app, webhooks, { auth, limiter, read, json: express.json({ limit: '64kb' }) });
+      webhooks.start();
     },
-    stop: async () => relay?.close(),
+    stop: async () => {
+      relay?.close();
+      await webhooks.stop();
+    },
   };
 }
