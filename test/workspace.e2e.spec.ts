@@ -120,6 +120,10 @@ describe('the coaching workspace (browser)', () => {
       .locator('#detail .speaker-label', { hasText: /^Dana Whitfield$/ })
       .first()
       .waitFor({ timeout: 30_000 });
+    // The analysis panels name them too (the talk-ratio table).
+    await page
+      .locator('#detail tr[data-speaker="agent"] .speaker-label', { hasText: /^Dana Whitfield$/ })
+      .waitFor({ timeout: 30_000 });
     const [txt] = await Promise.all([page.waitForEvent('download'), page.click('#detail [data-export="txt"]')]);
     // One "[mm:ss] Speaker: text" line per turn, in time order.
     const lines = readFileSync(await txt.path(), 'utf8')

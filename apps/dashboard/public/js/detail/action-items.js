@@ -9,8 +9,9 @@ import { countBadge, muted, panel, speakerLabel } from './parts.js';
 /**
  * @param {ReadonlyArray<ActionItem>} items
  * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null} [names] the owner's names by label (transcript corrections)
  */
-export function actionItemsPanel(items, speakers) {
+export function actionItemsPanel(items, speakers, names = null) {
   const count = countBadge(items.length);
   if (!items.length)
     return panel('Action items', 'action-items', count, muted('No follow-ups were promised on this call.'));
@@ -33,7 +34,7 @@ export function actionItemsPanel(items, speakers) {
             h(
               'div',
               { class: 'action-meta' },
-              a.owner ? ['Owner: ', speakerLabel(a.owner, speakers), ' · '] : 'Shared · ',
+              a.owner ? ['Owner: ', speakerLabel(a.owner, speakers, names), ' · '] : 'Shared · ',
               a.dueText ? `Due: ${a.dueText} · ` : '',
               `At ${clock(a.atMs)}`,
             ),

@@ -49,6 +49,7 @@ export function detailBody(view, transcriptResult, analysisResult, tools = null)
   const transcript = (transcriptResult && transcriptResult.value) || null;
   const analysis = (analysisResult && analysisResult.value) || null;
   const speakers = speakersOf(transcript, analysis);
+  const names = (transcript && transcript.speakerNames) || null;
   const transcriptError = transcriptResult && transcriptResult.error ? transcriptResult.error.message : null;
   const transcriptBlock = transcriptPanel(view, transcript, transcriptError, speakers, transcript ? tools : null);
 
@@ -62,7 +63,7 @@ export function detailBody(view, transcriptResult, analysisResult, tools = null)
   const durationMs = analysis.metrics.durationMs || view.durationMs || 0;
   return [
     summaryPanel(view, analysis),
-    metricsPanel(analysis.metrics, speakers),
+    metricsPanel(analysis.metrics, speakers, names),
     h(
       'div',
       { class: 'detail-grid' },
@@ -70,9 +71,9 @@ export function detailBody(view, transcriptResult, analysisResult, tools = null)
       h(
         'div',
         {},
-        sentimentPanel(analysis.sentiment, durationMs, speakers),
-        issuesPanel(analysis.issues, speakers),
-        actionItemsPanel(analysis.actionItems, speakers),
+        sentimentPanel(analysis.sentiment, durationMs, speakers, names),
+        issuesPanel(analysis.issues, speakers, names),
+        actionItemsPanel(analysis.actionItems, speakers, names),
       ),
     ),
     coachingPanel(analysis.coaching),

@@ -9,8 +9,9 @@ import { countBadge, muted, panel, quote, speakerLabel, timestamp } from './part
 /**
  * @param {ReadonlyArray<Issue>} issues
  * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null} [names] the owner's names by label (transcript corrections)
  */
-export function issuesPanel(issues, speakers) {
+export function issuesPanel(issues, speakers, names = null) {
   const count = countBadge(issues.length);
   if (!issues.length)
     return panel('Issues & objections', 'issues', count, muted('No objections or issues were detected.'));
@@ -29,7 +30,7 @@ export function issuesPanel(issues, speakers) {
             { class: 'issue-head' },
             h('span', { class: 'badge type-badge', 'data-type': issue.type, text: issue.type }),
             timestamp(issue.startMs),
-            speakerLabel(issue.speaker, speakers),
+            speakerLabel(issue.speaker, speakers, names),
             h('span', { text: `${percent(issue.confidence)} confidence` }),
           ),
           quote(issue.quote),

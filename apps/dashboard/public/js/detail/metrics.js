@@ -31,8 +31,9 @@ export function topFillers(fillerWords, n) {
 /**
  * @param {Metrics} metrics
  * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null} [names] the owner's names by label (transcript corrections)
  */
-export function metricsPanel(metrics, speakers) {
+export function metricsPanel(metrics, speakers, names = null) {
   const fillerWords = metrics.fillerWords || [];
   const table = h(
     'table',
@@ -55,6 +56,7 @@ export function metricsPanel(metrics, speakers) {
           s,
           fillerWords.find((f) => f.speaker === s.speaker),
           speakers,
+          names,
         ),
       ),
     ),
@@ -90,14 +92,15 @@ export function metricsPanel(metrics, speakers) {
  * @param {SpeakerMetrics} s
  * @param {Fillers | undefined} fillers
  * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null} names
  */
-function speakerRow(s, fillers, speakers) {
+function speakerRow(s, fillers, speakers, names) {
   const fill = h('div', { class: 'ratio-fill', 'data-tone': speakerTone(s.speaker, speakers) });
   fill.style.width = percent(s.talkRatio); // CSSOM, which the page's CSP allows
   return h(
     'tr',
     { 'data-speaker': s.speaker },
-    h('th', { scope: 'row' }, speakerLabel(s.speaker, speakers)),
+    h('th', { scope: 'row' }, speakerLabel(s.speaker, speakers, names)),
     h(
       'td',
       {},

@@ -2,6 +2,7 @@
 /** The sentiment panel: overall and per-speaker scores, the timeline, and the shifts. */
 import { h } from '../dom.js';
 import { capital, signed } from '../format.js';
+import { speakerDisplay } from '../corrections.js';
 import { panel, quote, speakerLabel, timestamp } from './parts.js';
 import { sentimentChart } from './sentiment-chart.js';
 
@@ -23,13 +24,16 @@ function sentimentBadge(prefix, s) {
  * @param {Sentiment} sentiment
  * @param {number} durationMs
  * @param {ReadonlyArray<string>} speakers
+ * @param {Record<string, string> | null} [names] the owner's names by label (transcript corrections)
  */
-export function sentimentPanel(sentiment, durationMs, speakers) {
+export function sentimentPanel(sentiment, durationMs, speakers, names = null) {
   const scores = h(
     'div',
     { class: 'sentiment-row' },
     sentimentBadge('Overall: ', sentiment.overall),
-    (sentiment.bySpeaker || []).map((s) => sentimentBadge(`${capital(s.speaker)}: `, s)),
+    (sentiment.bySpeaker || []).map((s) =>
+      sentimentBadge(`${names ? speakerDisplay(s.speaker, names) : capital(s.speaker)}: `, s),
+    ),
   );
   const shifts = (sentiment.shifts || []).length
     ? h(
@@ -41,7 +45,7 @@ export function sentimentPanel(sentiment, durationMs, speakers) {
             {},
             timestamp(s.atMs),
             ' ',
-            speakerLabel(s.speaker, speakers),
+            speakerLabel(s.speaker, speakers, names),
             ` turned ${s.from} → ${s.to}`,
             s.quote ? quote(s.quote) : null,
           ),
