@@ -82,7 +82,8 @@ describe('the report as PDF', () => {
     const pdf = await bytesOf(stream);
     expect(pdf.length).toBeGreaterThan(5 * waiting);
     expect(await textOf(pdf)).toContain(`turn number ${calls - 1} of the call`);
-  });
+    // Thousands of turns drawn and parsed back: seconds alone, more on a busy machine (a bound).
+  }, 60_000);
 
   it('stops drawing when its reader goes away', async () => {
     // 3,000 turns are seven times Node 20's default buffer (16 KiB); Node 22 and later buffer 64 KiB.
