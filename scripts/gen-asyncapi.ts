@@ -25,6 +25,7 @@ export const PUBLIC_TOPICS: readonly TopicName[] = [
   'analysis.failed',
   'audio.details.changed',
   'audio.deleted',
+  'tracker.changed',
 ];
 
 const AVRO_FORMAT = 'application/vnd.apache.avro;version=1.9.0';
