@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
+import { TRACKER_SCHEMAS } from './tracker-schemas';
 import {
   DETAIL_LIMITS,
   RECORDING_STATUSES,
@@ -294,6 +295,7 @@ export const COMPONENT_SCHEMAS = {
   AnalysisAccepted: AnalysisAcceptedSchema,
   Health: HealthSchema,
   Readiness: ReadinessSchema,
+  ...TRACKER_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;
