@@ -62,7 +62,9 @@ export function compileTracker(rule: TrackerRule): CompiledTracker {
       try {
         return compilePattern(p);
       } catch (err) {
-        throw new Error(`phrase ${JSON.stringify(p)} is not a usable pattern: ${(err as Error).message}`);
+        throw new Error(`phrase ${JSON.stringify(p)} is not a usable pattern: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     }),
   };
