@@ -11,12 +11,13 @@ jest.setTimeout(40 * 60_000);
  * the phrase in those older calls, at the segment, speaker and time the transcript has, the
  * speaker condition filters, and a call transcribed after the tracker existed is hit too.
  *
- * The issue's "20 calls" would be 20 Whisper transcriptions, more than this 2-core machine
- * affords in a test: the older library is the two distinct fixture calls plus
- * TRACKERS_E2E_COPIES re-uploads of them (0 by default; each copy is transcribed again).
+ * The issue's "20 calls": the two distinct fixture calls and 18 re-uploads of them (the same
+ * bytes: each copy is chunked, transcribed and analysed again, and linked as a re-upload), so the
+ * tracker's run walks 20 analysed recordings (about 4 minutes here). TRACKERS_E2E_COPIES sets
+ * the number of copies (0: the two calls alone).
  * Every wait is a bound, never a speed assertion.
  */
-const COPIES = Number(process.env.TRACKERS_E2E_COPIES ?? 0);
+const COPIES = Number(process.env.TRACKERS_E2E_COPIES ?? 18);
 const OLDER = ['sales-discovery', 'support-outage'];
 const LATER = 'product-names';
 /** "thank you" or "thanks": said in all three calls, by agents and by customers. */
