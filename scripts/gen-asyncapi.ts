@@ -27,6 +27,7 @@ export const PUBLIC_TOPICS: readonly TopicName[] = [
   'audio.details.changed',
   'transcript.corrected',
   'audio.deleted',
+  'tracker.changed',
 ];
 
 const AVRO_FORMAT = 'application/vnd.apache.avro;version=1.9.0';

@@ -390,6 +390,36 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('delete', one, `/webhooks/${id}`)).status).toBe(404);
   });
 
+  it('creates, reads, changes and deletes a tracker, refusing bad ones with the documented errors', async () => {
+    const created = await call(
+      'post',
+      '/trackers',
+      '/trackers',
+      json({ name: 'Thanks', phrases: ['(thank you|thanks)'] }),
+    );
+    expect(created.status).toBe(201);
+    const id = (created.body as { trackerId: string }).trackerId;
+    const bad = await call('post', '/trackers', '/trackers', json({ name: 'x', phrases: ['(a|b)?'] }));
+    expect([bad.status, codeOf(bad)]).toEqual([400, 'TRACKER.BAD_REQUEST']);
+    // The read side has it once the query service has read the event; then its run ends.
+    const one = '/trackers/{trackerId}';
+    for (const deadline = Date.now() + 120_000; ;) {
+      const detail = await call('get', one, `/trackers/${id}`);
+      if (detail.status === 200 && (detail.body as { job: { state: string } }).job.state === 'done') break;
+      if (Date.now() > deadline) throw new Error(`the tracker's run did not end: ${JSON.stringify(detail.body)}`);
+      await new Promise((ok) => setTimeout(ok, 200));
+    }
+    expect((await call('get', '/trackers', '/trackers')).status).toBe(200);
+    expect((await call('get', `${one}/hits`, `/trackers/${id}/hits?limit=5`)).status).toBe(200);
+    expect((await call('get', `${one}/hits`, `/trackers/${id}/hits?limit=0`)).status).toBe(400);
+    expect((await call('get', one, '/trackers/nope')).status).toBe(404);
+    const changed = await call('patch', one, `/trackers/${id}`, json({ part: 'closing' }));
+    expect([changed.status, (changed.body as { revision: number }).revision]).toEqual([200, 2]);
+    expect((await call('patch', one, `/trackers/${id}`, json({}))).status).toBe(400);
+    expect((await call('delete', one, `/trackers/${id}`)).status).toBe(202);
+    expect((await call('delete', one, '/trackers/nope')).status).toBe(404);
+  });
+
   it('has reached every documented operation', () => {
     expect(checker.unreached()).toEqual([]);
   });

@@ -74,3 +74,20 @@ export {
   type ReportInput,
   type ReportRecording,
 } from './export/report';
+export {
+  TRACKER_LIMITS,
+  TRACKER_PARTS,
+  TRACKER_SPEAKERS,
+  compileTracker,
+  matchSegment,
+  matchTranscript,
+  partMatches,
+  speakerMatches,
+  trackerIndexTerms,
+  type CompiledTracker,
+  type TrackerMatch,
+  type TrackerPartName,
+  type TrackerRule,
+  type TrackerSegment,
+  type TrackerSpeaker,
+} from './tracker-match';

@@ -90,6 +90,15 @@ const CONTRACTIONS: Readonly<Record<string, readonly string[]>> = {
  */
 const HOMOPHONES: Readonly<Record<string, string>> = { too: 'to', ok: 'okay', alright: 'all right' };
 
+/**
+ * Canonical tokens that a transcript's words may turn into without spelling them as such
+ * ("not" from "don't", "to" from "too"): a full-text index of the raw words cannot be asked
+ * for them (trackers look candidates up in the search index by the other words of a phrase).
+ */
+export const REWRITTEN_TOKENS: ReadonlySet<string> = new Set([
+  ...Object.values(CONTRACTIONS).flat(),
+  ...Object.values(HOMOPHONES).flatMap((v) => v.split(' ')),
+]);
 /** Lowercase, drop pronunciation variants and punctuation. Returns '' for non-speech markers. */
 export function cleanWord(raw: string): string {
   const lower = raw.trim().toLowerCase();

@@ -773,6 +773,100 @@ const docs: Operation = {
   responses: { '200': { description: 'The page', content: { 'text/html': text('HTML') } } },
 };
 
+// Trackers (issue #15): commands on the gateway, reads from the query service.
+const trackerIdParam: Parameter = {
+  name: 'trackerId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'the tracker id',
+};
+const trackerNotFound = error('No such tracker, or another user’s', 'TRACKER.NOT_FOUND');
+const trackerOps = {
+  create: {
+    tags: ['trackers'],
+    operationId: 'createTracker',
+    summary: 'Create a tracker: phrases (with variants) and conditions, run over the library and every new call',
+    requestBody: { required: true, content: { 'application/json': { schema: ref('TrackerInput') } } },
+    responses: {
+      '201': jsonBody('Tracker', 'Created; its run over the library starts once the query service has the event'),
+      '400': error(
+        'Not a JSON object, an unknown field, a phrase that is no pattern',
+        'TRACKER.BAD_REQUEST',
+        'HTTP.BAD_REQUEST',
+      ),
+      ...authenticated(),
+      '503': unavailable,
+    },
+  } satisfies Operation,
+  list: {
+    tags: ['trackers'],
+    operationId: 'listTrackers',
+    summary: 'The user’s trackers, newest first, each with its run’s progress',
+    responses: { '200': jsonBody('TrackerList', 'The trackers'), ...authenticated(), '503': unavailable },
+  } satisfies Operation,
+  get: {
+    tags: ['trackers'],
+    operationId: 'getTracker',
+    summary: 'A tracker, its run’s progress (done of total recordings) and how many hits it has',
+    parameters: [trackerIdParam],
+    responses: {
+      '200': jsonBody('TrackerDetail', 'The tracker'),
+      ...authenticated(),
+      '404': trackerNotFound,
+      '503': unavailable,
+    },
+  } satisfies Operation,
+  change: {
+    tags: ['trackers'],
+    operationId: 'updateTracker',
+    summary: 'Change a tracker (a new revision: its hits are found again over the library)',
+    parameters: [trackerIdParam],
+    requestBody: { required: true, content: { 'application/json': { schema: ref('TrackerChange') } } },
+    responses: {
+      '200': jsonBody('Tracker', 'Saved'),
+      '400': error(
+        'Nothing to change, an unknown field, a phrase that is no pattern',
+        'TRACKER.BAD_REQUEST',
+        'HTTP.BAD_REQUEST',
+      ),
+      ...authenticated(),
+      '404': trackerNotFound,
+      '409': error('Another change was saved meanwhile; send it again', 'TRACKER.CONFLICT'),
+      '503': unavailable,
+    },
+  } satisfies Operation,
+  remove: {
+    tags: ['trackers'],
+    operationId: 'deleteTracker',
+    summary: 'Delete a tracker and its hits',
+    parameters: [trackerIdParam],
+    responses: {
+      '202': jsonBody('TrackerDeletion', 'Accepted: its hits go once the query service has the event'),
+      ...authenticated(),
+      '404': trackerNotFound,
+      '503': unavailable,
+    },
+  } satisfies Operation,
+  hits: {
+    tags: ['trackers'],
+    operationId: 'listTrackerHits',
+    summary: 'A tracker’s hits: the recording, the speaker, the time, the quote; newest recording first',
+    parameters: [
+      trackerIdParam,
+      { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'the previous page’s nextCursor' },
+    ],
+    responses: {
+      '200': jsonBody('TrackerHitPage', 'The hits'),
+      '400': error('A limit out of range, or a cursor of another tracker or revision', 'TRACKER.BAD_REQUEST'),
+      ...authenticated(),
+      '404': trackerNotFound,
+      '503': unavailable,
+    },
+  } satisfies Operation,
+};
+
 function components(): Record<string, Schema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) registry.add(schema, { id });
@@ -882,6 +976,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'uploads', description: 'whole and resumable uploads' },
       { name: 'recordings', description: 'status, commands and live updates' },
       { name: 'results', description: 'transcripts, analyses, the audio, and their exports' },
+      { name: 'trackers', description: 'phrases tracked across every call, and their hits' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
       { name: 'webhooks', description: 'signed notifications of the caller’s recordings' },
     ],
@@ -913,6 +1008,9 @@ export function openApiDocument(): OpenApiDocument {
       },
       '/all': { get: listRecordings },
       '/search': { get: search },
+      '/trackers': { get: trackerOps.list, post: trackerOps.create },
+      '/trackers/{trackerId}': { get: trackerOps.get, patch: trackerOps.change, delete: trackerOps.remove },
+      '/trackers/{trackerId}/hits': { get: trackerOps.hits },
       '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
       '/audios/{audioId}/transcript/corrections': { get: getCorrections, patch: correctTranscript },

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
+import { TRACKER_SCHEMAS } from './tracker-schemas';
 import {
   CORRECTION_LIMITS,
   DETAIL_LIMITS,
@@ -388,6 +389,7 @@ export const COMPONENT_SCHEMAS = {
   Health: HealthSchema,
   Readiness: ReadinessSchema,
   ...WEBHOOK_SCHEMAS,
+  ...TRACKER_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;

@@ -6,7 +6,7 @@ import type { EventOf, TopicName } from './envelope';
  * their item, so one recording's work spreads over every instance: stt by chunkId over the
  * stt-workers (docs/ARCHITECTURE.md, "Services"), and a long recording's time ranges by rangeId over the chunkers.
  */
-export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId'; partitions: number }> = {
+export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId' | 'trackerId'; partitions: number }> = {
   'audio.uploaded': { key: 'audioId', partitions: 3 },
   'chunk.range.requested': { key: 'rangeId', partitions: 12 },
   'chunk.created': { key: 'audioId', partitions: 3 },
@@ -26,6 +26,7 @@ export const TOPICS: Record<TopicName, { key: 'audioId' | 'chunkId' | 'rangeId';
   'audio.details.changed': { key: 'audioId', partitions: 3 },
   'transcript.corrected': { key: 'audioId', partitions: 3 },
   'audio.deleted': { key: 'audioId', partitions: 3 },
+  'tracker.changed': { key: 'trackerId', partitions: 3 },
 };
 
 export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];

@@ -98,6 +98,18 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
   },
   'analysis.failed': { analysisId: 'an1', code: 'ANALYSIS.FAILED', reason: 'boom' },
   'recording.changed': { userId: 'u1', deleted: false },
+  'tracker.changed': {
+    userId: 'u1',
+    trackerId: 't1',
+    revision: 1,
+    deleted: false,
+    name: 'Price',
+    phrases: ['(price|pricing) is (too|very)? high'],
+    speaker: 'any',
+    fromPct: 0,
+    toPct: 100,
+    createdAt: 0,
+  },
   'audio.details.changed': {
     userId: 'u1',
     revision: 1,

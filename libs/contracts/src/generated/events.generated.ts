@@ -147,6 +147,20 @@ export interface SttChunkRequestedPayload {
   phrases: string[];
 }
 
+/** tracker.changed v1: A tracker (a named set of phrases with conditions, issue #15) was created, edited or deleted on the gateway. Carries the whole definition with its revision: a reader keeps the highest. Keyed by trackerId (the envelope's audioId holds the trackerId too). */
+export interface TrackerChangedPayload {
+  userId: string;
+  trackerId: string;
+  revision: number;
+  deleted: boolean;
+  name: string;
+  phrases: string[];
+  speaker: string;
+  fromPct: number;
+  toPct: number;
+  createdAt: number;
+}
+
 /** transcript.completed v1: The merged, time-ordered transcript is stored. */
 export interface TranscriptCompletedPayload {
   transcriptKey: string;
@@ -205,6 +219,7 @@ export interface PayloadMap {
   'chunk.transcription.failed': ChunkTranscriptionFailedPayload;
   'recording.changed': RecordingChangedPayload;
   'stt.chunk.requested': SttChunkRequestedPayload;
+  'tracker.changed': TrackerChangedPayload;
   'transcript.completed': TranscriptCompletedPayload;
   'transcript.corrected': TranscriptCorrectedPayload;
   'transcription.cancelled': TranscriptionCancelledPayload;
@@ -227,6 +242,7 @@ export const SCHEMA_VERSIONS = {
   'chunk.transcription.failed': 1,
   'recording.changed': 2,
   'stt.chunk.requested': 1,
+  'tracker.changed': 1,
   'transcript.completed': 1,
   'transcript.corrected': 1,
   'transcription.cancelled': 1,

@@ -23,6 +23,7 @@ export async function defineQuery(
     name: 'query',
     model: query.model,
     subscribe: () => query.subscribe(),
+    stop: () => query.stop(),
     mount: (app) => {
       mountApiDocs(app);
       query.mount(app);

@@ -3,3 +3,4 @@ export * from './read-model';
 export * from './define-query';
 export * from './search-indexer';
 export * from './search-params';
+export * from './trackers';

@@ -34,7 +34,7 @@ import {
   type AccessControl,
   type Logger,
 } from '@speech/platform';
-import type { SearchIndex } from '@speech/search';
+import { SearchQueryError, type SearchIndex } from '@speech/search';
 import { getJson, type ObjectStore } from '@speech/storage';
 import { deletionsOf, onAudioDeleted, skipDeleted } from '@speech/service-kit';
 import {
@@ -51,10 +51,16 @@ import { recordingsCsvHeader, recordingsCsvRows } from './recordings-csv';
 import { reportPdf } from './report-pdf';
 import { SearchIndexer } from './search-indexer';
 import { searchQueryOf } from './search-params';
+import { Trackers } from './trackers';
 
 export const GROUP = 'query';
 /** Topics the read model does not build from: work items, and its own live notifications. */
-const NOT_FACTS = new Set<string>(['stt.chunk.requested', 'chunk.range.requested', 'recording.changed']);
+const NOT_FACTS = new Set<string>([
+  'stt.chunk.requested',
+  'chunk.range.requested',
+  'recording.changed',
+  'tracker.changed',
+]);
 
 export interface QueryDeps {
   bus: EventBus;
@@ -112,9 +118,13 @@ export async function createQueryService(deps: QueryDeps) {
 
   // A deleted recording's late events (and dead letters) must not bring its row back.
   const deletions = deletionsOf(deps.docs);
+  // Trackers (issue #15): definitions from tracker.changed, hits, the retroactive jobs.
+  const trackers = new Trackers({ ...deps, model, deletions });
+  await trackers.init();
   const forget = async (audioId: string, userId?: string) => {
     await model.remove(audioId, userId);
     await indexer?.remove(audioId);
+    await trackers.removeRecording(audioId);
   };
   const purge = (audioId: string) => forget(audioId);
 
@@ -133,9 +143,14 @@ export async function createQueryService(deps: QueryDeps) {
         skipDeleted(deletions, purge, async (e, ctx) => {
           await model.apply(e);
           await indexer?.apply(e, ctx);
+          // A new transcript (or its upload arriving after it): the owner's trackers run on it.
+          if (e.type === 'transcript.completed' || e.type === 'audio.uploaded') await trackers.onTranscript(e.audioId);
         }),
       );
     }
+    // Keyed by trackerId, not a recording's fact: no tombstone guard, no read-model row.
+    deps.bus.subscribe(GROUP, 'tracker.changed', (e) => trackers.onChanged(e));
+    trackers.start();
     deps.bus.subscribe(GROUP, 'audio.deleted', (e, ctx) =>
       onAudioDeleted(deletions, (audioId) => forget(audioId, e.payload.userId))(e, ctx),
     );
@@ -154,7 +169,9 @@ export async function createQueryService(deps: QueryDeps) {
         { ephemeral: true },
       );
     }
-    deps.bus.subscribeDeadLetters(`${GROUP}-dlq`, TOPIC_NAMES, async (dl) => {
+    // A tracker's dead letter is no recording's failure (its key is a trackerId).
+    const recordingTopics = TOPIC_NAMES.filter((t) => t !== 'tracker.changed');
+    deps.bus.subscribeDeadLetters(`${GROUP}-dlq`, recordingTopics, async (dl) => {
       if (!(await deletions.isDeleted(audioIdOfKey(dl.topic, dl.key)))) await model.applyDeadLetter(dl);
     });
   }
@@ -206,6 +223,53 @@ export async function createQueryService(deps: QueryDeps) {
         if (!deps.search) throw new HttpError(503, 'SEARCH.UNAVAILABLE', 'search is not configured here');
         res.setHeader('Cache-Control', 'private, no-cache');
         res.json(await deps.search.search(q));
+      }),
+    );
+
+    // Trackers (trackers.ts): the definitions with their job's progress, and their hits.
+    app.get(
+      '/trackers',
+      auth,
+      route(async (req, res) => {
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.json({ items: await trackers.list(userOf(req).id) });
+      }),
+    );
+
+    app.get(
+      '/trackers/:trackerId',
+      auth,
+      route(async (req, res) => {
+        const t = await trackers.get(userOf(req).id, String(req.params.trackerId));
+        if (!t) throw new HttpError(404, 'TRACKER.NOT_FOUND', `no tracker ${req.params.trackerId}`);
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.json(t);
+      }),
+    );
+
+    app.get(
+      '/trackers/:trackerId/hits',
+      auth,
+      route(async (req, res) => {
+        const limitText = req.query.limit;
+        const limit = limitText === undefined ? 50 : Number(limitText);
+        if (typeof limitText !== 'undefined' && (typeof limitText !== 'string' || !/^\d+$/.test(limitText)))
+          throw new HttpError(400, 'TRACKER.BAD_REQUEST', 'limit must be a whole number from 1 to 200');
+        if (limit < 1 || limit > 200)
+          throw new HttpError(400, 'TRACKER.BAD_REQUEST', 'limit must be a whole number from 1 to 200');
+        const cursor = req.query.cursor;
+        if (cursor !== undefined && (typeof cursor !== 'string' || !cursor))
+          throw new HttpError(400, 'TRACKER.BAD_REQUEST', 'cursor must be the nextCursor of a previous page');
+        let page;
+        try {
+          page = await trackers.hitsOf(userOf(req).id, String(req.params.trackerId), { limit, cursor });
+        } catch (err) {
+          if (err instanceof SearchQueryError) throw new HttpError(400, 'TRACKER.BAD_REQUEST', err.message);
+          throw err;
+        }
+        if (!page) throw new HttpError(404, 'TRACKER.NOT_FOUND', `no tracker ${req.params.trackerId}`);
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.json(page);
       }),
     );
 
@@ -514,7 +578,7 @@ export async function createQueryService(deps: QueryDeps) {
     }
   }
 
-  return { model, subscribe, mount };
+  return { model, trackers, subscribe, mount, stop: () => trackers.stop() };
 }
 
 /**

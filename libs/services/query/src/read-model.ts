@@ -381,6 +381,8 @@ export class ReadModel implements RecordingReader {
         return; // work items, not facts about the recording
       case 'recording.changed':
         return; // this model's own notification to live clients
+      case 'tracker.changed':
+        return; // not a fact of a recording: the trackers (trackers.ts) follow it
       default: {
         const unhandled: never = e; // a new topic must be handled here: the compiler says so
         return unhandled;
@@ -461,6 +463,28 @@ export class ReadModel implements RecordingReader {
       if (page.length < size || !last) return;
       after = last._id;
     }
+  }
+
+  /**
+   * The user's recordings oldest first, `limit` after (createdAt, id): the pages a tracker's job
+   * walks (the (userId, createdAt, _id) index serves it).
+   */
+  async userDocsAfter(
+    userId: string,
+    after: { createdAt: number; id: string } | null,
+    limit: number,
+  ): Promise<RecordingDoc[]> {
+    const filter: Filter = after
+      ? {
+          userId,
+          $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, _id: { $gt: after.id } }],
+        }
+      : { userId };
+    return this.docs.find(filter, { sort: { createdAt: 1, _id: 1 }, limit });
+  }
+
+  async countOf(userId: string): Promise<number> {
+    return this.docs.count({ userId });
   }
 
   async doc(userId: string, audioId: string): Promise<RecordingDoc | null> {

@@ -3,3 +3,4 @@ export * from './audio-repository';
 export * from './define-upload-gateway';
 export * from './upload-intake';
 export * from './manage';
+export * from './trackers';

@@ -20,6 +20,7 @@ import {
 import { mountMultipartUploads } from './multipart-upload';
 import { earlierCopyOf, titleOf } from './duplicates';
 import { recordingManagement } from './manage';
+import { trackerCommands, trackersCollection } from './trackers';
 import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
 import { cancelPermission, cancelTranscription, transcribePermission } from './cancel-transcription';
 
@@ -108,6 +109,7 @@ export async function mountUploadGateway(
 
   mountMultipartUploads(app, deps, { audios, auth, limiter, read, json, purge: management.purge });
   management.mount(app, { auth, limiter, json });
+  trackerCommands(deps, await trackersCollection(deps.docs)).mount(app, { auth, limiter, json });
 
   /** A command on one of the user's recordings, allowed by the state the read model derives. */
   const command = (
