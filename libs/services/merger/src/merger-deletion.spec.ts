@@ -37,6 +37,13 @@ describe('merger: audio.deleted', () => {
     await p.bus.publish(anEvent('audio.chunked', 'd1', { chunkCount: 1, durationMs: 45_000, channels: 1 }));
     await p.bus.publish(transcribed);
     await eventually('the merged transcript', () => store.head('audio/d1/transcript.json'));
+    // The merge is done when its record says so (the transcript files are written before it): a
+    // deletion in the middle of it is another case (the handler's look after its writes).
+    await eventually(
+      'the merge recorded',
+      async () =>
+        (await p.docs.collection<{ _id: string; status: string }>('transcripts').get('d1'))?.status === 'merged',
+    );
 
     await p.bus.publish(anEvent('audio.deleted', 'd1'));
     await eventually('the transcript gone', async () => !(await store.head('audio/d1/transcript.json')));
