@@ -14,13 +14,51 @@ export interface AuthConfig {
    * must carry `exp`: one without it would be valid forever.
    */
   maxLifetimeSeconds?: number;
+  claims?: ClaimMapping;
 }
 
 /** 30 days: a script's token, at most; identity providers issue tokens for an hour or so. */
 export const DEFAULT_MAX_TOKEN_LIFETIME_S = 30 * 24 * 3600;
 
+/**
+ * What a caller may see: an agent their own recordings, a manager those of their teams, an
+ * admin all. From the token's claims (see `claimsToViewer`); a token without them is an agent
+ * of no team, which is what every token meant before roles existed.
+ */
+export type Role = 'agent' | 'manager' | 'admin';
+export const ROLES: readonly Role[] = ['agent', 'manager', 'admin'];
+
 export interface AuthenticatedUser {
   id: string;
+  role: Role;
+  /** Team ids, from the teams claim. A recording belongs to the team its uploader was in. */
+  teams: string[];
+}
+
+/** Which claims carry the role and the teams (configurable: identity providers differ). */
+export interface ClaimMapping {
+  rolesClaim: string;
+  teamsClaim: string;
+}
+
+export const DEFAULT_CLAIM_MAPPING: ClaimMapping = { rolesClaim: 'roles', teamsClaim: 'teams' };
+
+const stringsOf = (v: unknown): string[] =>
+  typeof v === 'string'
+    ? v.split(/[\s,]+/).filter(Boolean)
+    : Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === 'string' && x !== '')
+      : [];
+
+/** The highest role named in the roles claim wins; none named: agent. */
+export function claimsToViewer(
+  sub: string,
+  payload: Record<string, unknown>,
+  mapping = DEFAULT_CLAIM_MAPPING,
+): AuthenticatedUser {
+  const named = new Set(stringsOf(payload[mapping.rolesClaim]));
+  const role: Role = named.has('admin') ? 'admin' : named.has('manager') ? 'manager' : 'agent';
+  return { id: sub, role, teams: [...new Set(stringsOf(payload[mapping.teamsClaim]))].sort() };
 }
 
 declare module 'express-serve-static-core' {
@@ -52,7 +90,7 @@ export class TokenVerifier {
       if ((payload.exp as number) - from > max) {
         throw new Error(`the token lives longer than the allowed ${Math.round(max / 3600)} h (AUTH_MAX_TOKEN_HOURS)`);
       }
-      return { id: payload.sub };
+      return claimsToViewer(payload.sub, payload, this.cfg.claims);
     } catch (err) {
       throw new HttpError(401, 'AUTH.UNAUTHORIZED', `invalid token: ${(err as Error).message}`, {
         'WWW-Authenticate': 'Bearer error="invalid_token"',
@@ -86,8 +124,13 @@ export function userOf(req: Request): AuthenticatedUser {
   return req.user;
 }
 
-export async function signToken(secret: string, sub: string, expiresIn = '12h'): Promise<string> {
-  return new SignJWT({})
+export async function signToken(
+  secret: string,
+  sub: string,
+  expiresIn = '12h',
+  claims: { roles?: Role[]; teams?: string[] } = {},
+): Promise<string> {
+  return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuedAt()
