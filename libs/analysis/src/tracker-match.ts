@@ -26,6 +26,32 @@ export interface TrackerRule {
   toPct: number;
 }
 
+/** A tracker as the gateway (its truth) and the query service (its view) both keep it. */
+export interface TrackerDefinition extends TrackerRule {
+  _id: string;
+  name: string;
+  revision: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A tracker's definition as the API shows it (the reads and the commands' answers). */
+export interface TrackerDefinitionView {
+  trackerId: string;
+  name: string;
+  phrases: string[];
+  speaker: TrackerSpeaker;
+  part: { fromPct: number; toPct: number };
+  revision: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function trackerDefinitionView(t: TrackerDefinition): TrackerDefinitionView {
+  const { _id: trackerId, name, phrases, speaker, fromPct, toPct, revision, createdAt, updatedAt } = t;
+  return { trackerId, name, phrases, speaker, part: { fromPct, toPct }, revision, createdAt, updatedAt };
+}
+
 /** A transcript segment (one speaker's turn) as the matcher needs it. */
 export interface TrackerSegment {
   index: number;

@@ -289,7 +289,7 @@ export class ReadModel implements RecordingReader {
         break;
       case 'transcription.failed': {
         const p = e.payload;
-        await this.maxFailure(e.audioId, 'transcriptionFailed', { code: p.code, reason: p.reason, at });
+        await this.keepNewest(e.audioId, 'transcriptionFailed', 'at', { code: p.code, reason: p.reason, at });
         break;
       }
       case 'transcript.completed': {
@@ -308,33 +308,13 @@ export class ReadModel implements RecordingReader {
         break;
       case 'analysis.failed': {
         const p = e.payload;
-        await this.maxFailure(e.audioId, 'analysisFailed', { code: p.code, reason: p.reason, at });
+        await this.keepNewest(e.audioId, 'analysisFailed', 'at', { code: p.code, reason: p.reason, at });
         break;
       }
       case 'audio.details.changed': {
-        const p = e.payload;
         // The gateway's record is the truth; its revision orders edits that arrive out of order.
-        await this.patch(e.audioId, {});
-        await this.docs.update(
-          {
-            _id: e.audioId,
-            $or: [{ 'details.revision': { $lt: p.revision } }, { details: { $exists: false } }, { details: null }],
-          },
-          {
-            $set: {
-              details: {
-                revision: p.revision,
-                title: p.title,
-                tags: p.tags,
-                agent: p.agent,
-                customer: p.customer,
-                notes: p.notes,
-              },
-              updatedAt: this.now(),
-            },
-            $inc: { rev: 1 },
-          },
-        );
+        const { revision, title, tags, agent, customer, notes } = e.payload;
+        await this.keepNewest(e.audioId, 'details', 'revision', { revision, title, tags, agent, customer, notes });
         break;
       }
       case 'transcript.corrected': {
@@ -348,29 +328,8 @@ export class ReadModel implements RecordingReader {
           changedAt: e.occurredAt,
           changes: p.changes,
         });
-        await this.patch(e.audioId, {});
-        await this.docs.update(
-          {
-            _id: e.audioId,
-            $or: [
-              { 'corrections.revision': { $lt: p.revision } },
-              { corrections: { $exists: false } },
-              { corrections: null },
-            ],
-          },
-          {
-            $set: {
-              corrections: {
-                revision: p.revision,
-                speakers: p.speakers,
-                swapChannels: p.swapChannels,
-                segments: p.segments,
-              },
-              updatedAt: this.now(),
-            },
-            $inc: { rev: 1 },
-          },
-        );
+        const { revision, speakers, swapChannels, segments } = p;
+        await this.keepNewest(e.audioId, 'corrections', 'revision', { revision, speakers, swapChannels, segments });
         break;
       }
       case 'audio.deleted':
@@ -732,12 +691,23 @@ export class ReadModel implements RecordingReader {
     );
   }
 
-  private async maxFailure(audioId: string, field: 'transcriptionFailed' | 'analysisFailed', f: Failure) {
-    // Keep the latest failure only: an older one arriving late must not replace it.
+  /**
+   * Sets `field` to `value` unless it holds one at least as new (by `value[order]`, a revision or
+   * a time): an older event arriving late (a failure, an edit) must not replace a newer one.
+   */
+  private async keepNewest<K extends string, V extends Record<K, number>>(
+    audioId: string,
+    field: 'details' | 'corrections' | 'transcriptionFailed' | 'analysisFailed',
+    order: K,
+    value: V,
+  ) {
     await this.patch(audioId, {});
     await this.docs.update(
-      { _id: audioId, $or: [{ [`${field}.at`]: { $lt: f.at } }, { [field]: { $exists: false } }, { [field]: null }] },
-      { $set: { [field]: f, updatedAt: this.now() }, $inc: { rev: 1 } },
+      {
+        _id: audioId,
+        $or: [{ [`${field}.${order}`]: { $lt: value[order] } }, { [field]: { $exists: false } }, { [field]: null }],
+      },
+      { $set: { [field]: value, updatedAt: this.now() }, $inc: { rev: 1 } },
     );
   }
 

@@ -5,10 +5,12 @@ import {
   matchSegment,
   matchTranscript,
   partMatches,
+  trackerDefinitionView,
   trackerIndexTerms,
   type CompiledTracker,
+  type TrackerDefinition,
+  type TrackerDefinitionView,
   type TrackerMatch,
-  type TrackerRule,
   type TrackerSpeaker,
 } from '@speech/analysis';
 import type { EventOf } from '@speech/contracts';
@@ -50,13 +52,8 @@ import { searchRecordingOf } from './search-indexer';
 
 export type JobState = 'running' | 'done' | 'deleted';
 
-export interface TrackerViewDoc extends TrackerRule {
-  _id: string;
+export interface TrackerViewDoc extends TrackerDefinition {
   userId: string;
-  name: string;
-  revision: number;
-  createdAt: number;
-  updatedAt: number;
   deleted: boolean;
   jobState: JobState;
   jobAfterCreatedAt: number | null;
@@ -69,47 +66,26 @@ export interface TrackerViewDoc extends TrackerRule {
   jobLeaseUntil: number;
 }
 
-export interface TrackerHitDoc {
+export interface TrackerHitDoc extends TrackerMatch {
   _id: string;
   trackerId: string;
   revision: number;
   userId: string;
   audioId: string;
-  segment: number;
-  token: number;
-  speaker: string;
-  startMs: number;
-  endMs: number;
-  quote: string;
-  phrase: string;
   /** Newest recording first, then by time in it: the hits' page order, and their cursor. */
   order: string;
 }
 
 /** What GET /trackers and GET /trackers/:id answer. */
-export interface TrackerView {
-  trackerId: string;
-  name: string;
-  phrases: string[];
-  speaker: TrackerSpeaker;
-  part: { fromPct: number; toPct: number };
-  revision: number;
-  createdAt: number;
-  updatedAt: number;
+export interface TrackerView extends TrackerDefinitionView {
   job: { state: 'running' | 'done'; done: number; total: number; startedAt: number; finishedAt: number | null };
 }
 
-export interface TrackerHitView {
+export interface TrackerHitView extends Omit<TrackerMatch, 'token'> {
   trackerId: string;
   audioId: string;
   title: string;
   recordedAt: number;
-  segment: number;
-  speaker: string;
-  startMs: number;
-  endMs: number;
-  quote: string;
-  phrase: string;
   /** The recording's audio at the hit's time (a media fragment: a player starts there). */
   audioUrl: string;
 }
@@ -457,14 +433,7 @@ export class Trackers {
 
 function viewOf(t: TrackerViewDoc): TrackerView {
   return {
-    trackerId: t._id,
-    name: t.name,
-    phrases: t.phrases,
-    speaker: t.speaker,
-    part: { fromPct: t.fromPct, toPct: t.toPct },
-    revision: t.revision,
-    createdAt: t.createdAt,
-    updatedAt: t.updatedAt,
+    ...trackerDefinitionView(t),
     job: {
       state: t.jobState === 'done' ? 'done' : 'running',
       done: t.jobDone,

@@ -5,6 +5,8 @@ import {
   TRACKER_LIMITS,
   TRACKER_PARTS,
   TRACKER_SPEAKERS,
+  trackerDefinitionView,
+  type TrackerDefinition,
   type TrackerPartName,
   type TrackerRule,
   type TrackerSpeaker,
@@ -21,13 +23,8 @@ import { PRODUCER, type GatewayDeps } from './upload-intake';
  * revision, runs the tracker over the library and on every new transcript, and serves the reads).
  * A tracker belongs to a user (the token's subject); `ownerId` is where a team would go.
  */
-export interface TrackerRecord extends TrackerRule {
-  _id: string;
+export interface TrackerRecord extends TrackerDefinition {
   ownerId: string;
-  name: string;
-  revision: number;
-  createdAt: number;
-  updatedAt: number;
   deleted?: boolean;
 }
 
@@ -64,16 +61,7 @@ export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerR
     );
   }
 
-  const view = (t: TrackerRecord) => ({
-    trackerId: t._id,
-    name: t.name,
-    phrases: t.phrases,
-    speaker: t.speaker,
-    part: { fromPct: t.fromPct, toPct: t.toPct },
-    revision: t.revision,
-    createdAt: t.createdAt,
-    updatedAt: t.updatedAt,
-  });
+  const view = trackerDefinitionView;
 
   /** The owner's live tracker, or a 404 (another user's is reported as missing, as reads do). */
   async function mine(ownerId: string, trackerId: string): Promise<TrackerRecord> {
