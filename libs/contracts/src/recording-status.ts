@@ -225,21 +225,25 @@ export const DETAIL_LIMITS = { title: 200, agent: 120, customer: 120, notes: 500
 
 export const NO_DETAILS: RecordingDetails = { title: null, tags: [], agent: null, customer: null, notes: null };
 
-/**
- * One stored analysis of a recording, as `GET /audios/:id/analyses` lists it (newest first).
- * A recording analysed again (another provider, a new model) keeps every earlier version.
- */
-export interface AnalysisVersion {
-  analysisId: string;
-  /** When the analysis was first announced (ms since the epoch); null if not known. */
-  completedAt: number | null;
-  /** Who analysed it: `offline`, `llm:openai` …; null for an analysis listed from before versions were kept. */
+/** Who made an analysis and what it found, in brief: each null for one from before versions were kept. */
+export interface AnalysisHeadline {
+  /** Who analysed it: `offline`, `llm:openai` …. */
   analyst: string | null;
   model: string | null;
   issueCount: number | null;
   quizCount: number | null;
   callType: string | null;
   overallSentiment: string | null;
+}
+
+/**
+ * One stored analysis of a recording, as `GET /audios/:id/analyses` lists it (newest first).
+ * A recording analysed again (another provider, a new model) keeps every earlier version.
+ */
+export interface AnalysisVersion extends AnalysisHeadline {
+  analysisId: string;
+  /** When the analysis was first announced (ms since the epoch); null if not known. */
+  completedAt: number | null;
   /** The one `GET /audios/:id/analysis` serves. */
   latest: boolean;
   /** Where it is served, relative to the API's base URL: /audios/<audioId>/analyses/<analysisId>. */

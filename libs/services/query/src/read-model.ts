@@ -7,6 +7,7 @@ import {
   NO_DETAILS,
   type RecordingDetails,
   deriveState,
+  type AnalysisHeadline,
   type AnalysisVersion,
   type AnalysisVersionPage,
   type AnyEvent,
@@ -99,19 +100,12 @@ interface ChunkFact {
  * said, so the versions are listed without reading the analyzer's collection, and a recording
  * analysed many times grows the collection, never one document.
  */
-export interface AnalysisVersionDoc {
+export interface AnalysisVersionDoc extends AnalysisHeadline {
   _id: string; // analysisId
   audioId: string;
   analysisKey: string;
   /** The earliest announcement seen (a redelivered request announces it again, later). */
   completedAt: number;
-  /** Null for an analysis recorded from a recording analysed before versions were kept. */
-  analyst: string | null;
-  model: string | null;
-  issueCount: number | null;
-  quizCount: number | null;
-  callType: string | null;
-  overallSentiment: string | null;
   /** The issue types it found (search filters on the latest analysis's). */
   issueTypes?: string[];
 }

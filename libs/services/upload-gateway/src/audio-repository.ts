@@ -1,15 +1,12 @@
-import type { RecordingDetails } from '@speech/contracts';
+import type { AudioUploadedPayload, RecordingDetails } from '@speech/contracts';
 import type { Collection, DocumentStore } from '@speech/persistence';
 
-/** Upload metadata: the gateway's own collection. */
-export interface AudioRecord {
+/** Upload metadata: the gateway's own collection (what audio.uploaded announces comes from it). */
+export interface AudioRecord extends Pick<
+  AudioUploadedPayload,
+  'userId' | 'filename' | 'contentType' | 'sizeBytes' | 'sha256' | 'objectKey'
+> {
   _id: string;
-  userId: string;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  objectKey: string;
   metadata: Record<string, unknown> | null;
   /** ffprobe's findings once the bytes are in (null while a resumable upload is open). */
   durationMs?: number | null;
