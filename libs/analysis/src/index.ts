@@ -74,23 +74,5 @@ export {
   type ReportInput,
   type ReportRecording,
 } from './export/report';
-export {
-  TRACKER_LIMITS,
-  TRACKER_PARTS,
-  TRACKER_SPEAKERS,
-  compileTracker,
-  matchSegment,
-  matchTranscript,
-  partMatches,
-  speakerMatches,
-  trackerDefinitionView,
-  trackerIndexTerms,
-  type CompiledTracker,
-  type TrackerDefinition,
-  type TrackerDefinitionView,
-  type TrackerMatch,
-  type TrackerPartName,
-  type TrackerRule,
-  type TrackerSegment,
-  type TrackerSpeaker,
-} from './tracker-match';
+// Trackers: every export of the module is their API (phrases, conditions, matching, index terms).
+export * from './tracker-match';

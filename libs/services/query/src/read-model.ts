@@ -281,11 +281,6 @@ export class ReadModel implements RecordingReader {
           $addToSet: { failedChunks: e.payload.chunkId },
         });
         break;
-      case 'transcription.failed': {
-        const p = e.payload;
-        await this.keepNewest(e.audioId, 'transcriptionFailed', 'at', { code: p.code, reason: p.reason, at });
-        break;
-      }
       case 'transcript.completed': {
         const p = e.payload;
         await this.patch(e.audioId, {
@@ -300,9 +295,12 @@ export class ReadModel implements RecordingReader {
       case 'analysis.completed':
         await this.addAnalysis(e);
         break;
+      case 'transcription.failed':
       case 'analysis.failed': {
-        const p = e.payload;
-        await this.keepNewest(e.audioId, 'analysisFailed', 'at', { code: p.code, reason: p.reason, at });
+        // The latest failure of each stage is shown.
+        const { code, reason } = e.payload;
+        const field = e.type === 'analysis.failed' ? 'analysisFailed' : 'transcriptionFailed';
+        await this.keepNewest(e.audioId, field, 'at', { code, reason, at });
         break;
       }
       case 'audio.details.changed': {
