@@ -13,9 +13,10 @@ import {
   signToken,
   TokenVerifier,
   accessControl,
+  browserOrigins,
   type Logger,
 } from '@speech/platform';
-import { accessLimitsOf, openEmbeddedInfrastructure, serveOptionsOf } from '@speech/runtime';
+import { accessLimitsOf, openEmbeddedInfrastructure, resolveAuth, serveOptionsOf } from '@speech/runtime';
 import { startSpeechToText } from '@speech/stt';
 import { defineAnalyzer } from '@speech/analyzer';
 import { defineChunker } from '@speech/chunker';
@@ -49,12 +50,9 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   mkdirSync(dataDir, { recursive: true });
   const lifecycle = new Lifecycle(log);
 
-  const secret = cfg.AUTH_JWKS_URL ? undefined : (cfg.AUTH_JWT_SECRET ?? localSecret(dataDir, 'jwt-secret'));
-  const verifier = new TokenVerifier({
-    jwtSecret: secret,
-    jwksUrl: cfg.AUTH_JWKS_URL,
-    maxLifetimeSeconds: cfg.AUTH_MAX_TOKEN_HOURS * 3600,
-  });
+  const auth = await resolveAuth(cfg, { fallbackSecret: () => localSecret(dataDir, 'jwt-secret') });
+  const secret = auth.verifier.jwtSecret;
+  const verifier = new TokenVerifier(auth.verifier);
   const access = accessControl(verifier, accessLimitsOf(cfg));
   let url = cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
   const infra = await openEmbeddedInfrastructure(dataDir, log, { compactEvery: cfg.EVENT_LOG_COMPACT_EVERY });
@@ -85,6 +83,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
         recordings: query.model,
         access,
         publicUrl: () => url,
+        authClient: auth.client,
         uploadSigningKey: localSecret(dataDir, 'upload-signing-key'),
       },
       cfg,
@@ -97,6 +96,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     service: 'standalone',
     checks: [{ name: 'document-store', check: async () => void (await docs.collection('dashboard').count({})) }],
     metricsToken: cfg.METRICS_TOKEN,
+    connectSrc: browserOrigins(auth.client),
   });
   // The gateway first: its GET /audios/:id answers for a recording the read model has not seen yet.
   for (const s of [...services].reverse()) await s.mount?.(app);

@@ -773,6 +773,24 @@ const docs: Operation = {
   responses: { '200': { description: 'The page', content: { 'text/html': text('HTML') } } },
 };
 
+// Signing in (README "Signing in (OpenID Connect)"): on the gateway.
+const authConfig: Operation = {
+  tags: ['auth'],
+  operationId: 'authConfig',
+  summary: 'How the dashboard signs in: the OpenID provider and client, or `{"mode":"token"}`',
+  description:
+    'Public. With OIDC_ISSUER_URL: the issuer, the dashboard’s public client id, the scopes and the endpoints ' +
+    'discovery found (authorization code with PKCE S256, no client secret). Without: tokens are pasted.',
+  security: [],
+  responses: { '200': jsonBody('AuthConfig', 'The sign-in settings') },
+};
+const authMe: Operation = {
+  tags: ['auth'],
+  operationId: 'authMe',
+  summary: 'Who the bearer token says the caller is: the user id, the role and the teams every route applies',
+  responses: { '200': jsonBody('AuthMe', 'The caller'), ...authenticated() },
+};
+
 // Trackers (issue #15): commands on the gateway, reads from the query service.
 const trackerIdParam: Parameter = {
   name: 'trackerId',
@@ -963,7 +981,8 @@ export function openApiDocument(): OpenApiDocument {
       summary: 'Upload call recordings; get speaker-labelled transcripts and coaching analyses.',
       description:
         'Every route but the operational ones carries `Authorization: Bearer <JWT>` (HS256 with AUTH_JWT_SECRET, ' +
-        'or RS256/ES256 from AUTH_JWKS_URL; `sub` is the user, `exp` is required). Each user sees only their own ' +
+        'or RS256/ES256 from AUTH_JWKS_URL or an OpenID provider, OIDC_ISSUER_URL, with its issuer and AUTH_AUDIENCE ' +
+        'checked and ID tokens refused; `sub` is the user, `exp` is required). Each user sees only their own ' +
         'recordings: another user’s id is a 404. Every error is JSON, `{"error":{"code","message"}}`; an unknown ' +
         'route is a 404 with `HTTP.NOT_FOUND`. Authenticated routes are rate-limited per user (429 with ' +
         '`Retry-After`). The dashboard (static files at `/`) is served beside the API. In the distributed mode the ' +
@@ -979,6 +998,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'trackers', description: 'phrases tracked across every call, and their hits' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
       { name: 'webhooks', description: 'signed notifications of the caller’s recordings' },
+      { name: 'auth', description: 'signing in: the identity provider, and who a token is' },
     ],
     security: BEARER,
     paths: {
@@ -1042,6 +1062,8 @@ export function openApiDocument(): OpenApiDocument {
       '/webhooks': { post: createWebhook, get: listWebhooks },
       '/webhooks/{webhookId}': { delete: deleteWebhook },
       '/webhooks/{webhookId}/deliveries': { get: listWebhookDeliveries },
+      '/auth/config': { get: authConfig },
+      '/auth/me': { get: authMe },
       '/healthz': { get: healthz },
       '/readyz': { get: readyz },
       '/metrics': { get: metrics },

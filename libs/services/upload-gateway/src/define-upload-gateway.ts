@@ -1,6 +1,6 @@
 import { probeAudio } from '@speech/audio';
 import type { RecordingReader } from '@speech/contracts';
-import type { AccessControl } from '@speech/platform';
+import type { AccessControl, AuthClientConfig } from '@speech/platform';
 import { subscribeAll, type ServiceDefinition, type ServiceInfra } from '@speech/service-kit';
 import {
   createWebhooks,
@@ -14,6 +14,7 @@ import {
 } from '@speech/webhooks';
 import express from 'express';
 import { audiosCollection } from './audio-repository';
+import { mountAuthRoutes } from './auth-routes';
 import { recordingManagement } from './manage';
 import { mountUploadGateway } from './upload-gateway';
 import type { GatewayDeps } from './upload-intake';
@@ -34,6 +35,8 @@ export interface UploadGatewayParts {
   access: AccessControl;
   /** How clients reach the API, for the part URLs the gateway signs itself. */
   publicUrl: () => string;
+  /** How the dashboard signs in (GET /auth/config); default: pasted tokens. */
+  authClient?: AuthClientConfig;
   /** The key those part URLs are signed with, when the store cannot pre-sign (the filesystem store). */
   uploadSigningKey?: string;
   /** How webhook deliveries go out (default: node:http, refusing private addresses unless allowed). */
@@ -89,6 +92,7 @@ export async function defineUploadGateway(
       subscribeAll(infra.bus, WEBHOOKS_GROUP, webhooks.handlers);
     },
     mount: async (app) => {
+      mountAuthRoutes(app, parts.authClient ?? { mode: 'token' }, parts.access);
       relay = await mountUploadGateway(app, deps, manage);
       const { user: auth, write: limiter, read } = parts.access;
       mountWebhookRoutes(app, webhooks, { auth, limiter, read, json: express.json({ limit: '64kb' }) });
