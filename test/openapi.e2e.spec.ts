@@ -420,6 +420,12 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('delete', one, '/trackers/nope')).status).toBe(404);
   });
 
+  it('says how to sign in, and who the token is', async () => {
+    expect((await call('get', '/auth/config', '/auth/config', { auth: false })).body).toEqual({ mode: 'token' });
+    expect((await call('get', '/auth/me', '/auth/me')).body).toEqual({ id: 'alice', role: 'agent', teams: [] });
+    expect((await call('get', '/auth/me', '/auth/me', { auth: false })).status).toBe(401);
+  });
+
   it('has reached every documented operation', () => {
     expect(checker.unreached()).toEqual([]);
   });

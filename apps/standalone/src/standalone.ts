@@ -51,6 +51,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const lifecycle = new Lifecycle(log);
 
   const auth = await resolveAuth(cfg, { fallbackSecret: () => localSecret(dataDir, 'jwt-secret') });
+  for (const w of auth.warnings) log.warn(w);
   const secret = auth.verifier.jwtSecret;
   const verifier = new TokenVerifier(auth.verifier);
   const access = accessControl(verifier, accessLimitsOf(cfg));

@@ -104,14 +104,16 @@ describe('TokenVerifier against a real OpenID provider', () => {
     expect(await refusal(verifier, accessToken)).toMatch(/^401: .*"exp"/);
   });
 
-  it('refuses to start without AUTH_AUDIENCE, with the client id as the audience, or with a secret', async () => {
+  it('refuses to start without AUTH_AUDIENCE or with the client id as the audience; ignores a secret', async () => {
     const { AUTH_AUDIENCE: _omit, ...noAudience } = env();
     void _omit;
     await expect(resolveAuth(settings(noAudience))).rejects.toThrow(/AUTH_AUDIENCE: required with OIDC_ISSUER_URL/);
     await expect(resolveAuth(settings({ ...env(), AUTH_AUDIENCE: 'dashboard' }))).rejects.toThrow(/not OIDC_CLIENT_ID/);
-    await expect(resolveAuth(settings({ ...env(), AUTH_JWT_SECRET: 'a-secret-of-at-least-16-chars' }))).rejects.toThrow(
-      /AUTH_JWT_SECRET: not with OIDC_ISSUER_URL/,
-    );
+    const withSecret = await resolveAuth(settings({ ...env(), AUTH_JWT_SECRET: 'a-secret-of-at-least-16-chars' }));
+    expect(withSecret.verifier.jwtSecret).toBeUndefined();
+    expect(withSecret.warnings).toEqual([expect.stringMatching(/AUTH_JWT_SECRET is ignored/)]);
+    const hs = await signToken('a-secret-of-at-least-16-chars', 'alice', '1h');
+    expect(await refusal(withSecret.verifier, hs)).toMatch(/^401: .*alg/i);
   });
 
   it('refuses a provider whose metadata names another issuer', async () => {

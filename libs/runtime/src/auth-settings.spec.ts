@@ -19,6 +19,7 @@ describe('resolveAuth without OIDC', () => {
         claims: { rolesClaim: 'roles', teamsClaim: 'teams' },
       },
       client: { mode: 'token' },
+      warnings: [],
     });
     const generated = await resolveAuth(settings({}), { fallbackSecret: () => 'generated-secret-0123' });
     expect(generated.verifier.jwtSecret).toBe('generated-secret-0123');
@@ -63,6 +64,10 @@ describe('resolveAuth with OIDC', () => {
 
   it('refuses to start without the audience or the client id, before asking the provider', async () => {
     discover.mockClear();
+    // docker compose passes an unset `${AUTH_AUDIENCE:-}` as '': unset too.
+    await expect(resolveAuth(settings({ ...oidc, AUTH_AUDIENCE: '' }), { discover })).rejects.toThrow(
+      /AUTH_AUDIENCE: required/,
+    );
     const { AUTH_AUDIENCE: _a, ...noAudience } = oidc;
     void _a;
     await expect(resolveAuth(settings(noAudience), { discover })).rejects.toThrow(/AUTH_AUDIENCE: required/);

@@ -79,6 +79,7 @@ async function start(
   // With OIDC_ISSUER_URL, discovery happens here (the provider must answer before the service
   // starts). Only the services with routes build a verifier: the others need no secret.
   const auth = await resolveAuth(cfg);
+  for (const w of auth.warnings) log.warn(w);
   const access = () => accessControl(new TokenVerifier(auth.verifier), accessLimitsOf(cfg));
 
   const infra: ServiceInfra = { bus, docs, store, tx: immediateTransactor, log };
