@@ -14,6 +14,7 @@ import {
   TokenVerifier,
   accessControl,
   browserOrigins,
+  withPersonalTokens,
   type Logger,
 } from '@speech/platform';
 import { accessLimitsOf, openEmbeddedInfrastructure, resolveAuth, serveOptionsOf } from '@speech/runtime';
@@ -25,7 +26,7 @@ import { defineQuery } from '@speech/query';
 import { SqliteSearchIndex } from '@speech/search';
 import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
 import { defineSttWorker } from '@speech/stt-worker';
-import { defineUploadGateway } from '@speech/upload-gateway';
+import { defineUploadGateway, personalTokenLookup } from '@speech/upload-gateway';
 import type { StandaloneConfig } from './config';
 
 export interface RunningPlatform {
@@ -53,11 +54,15 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   const auth = await resolveAuth(cfg, { fallbackSecret: () => localSecret(dataDir, 'jwt-secret') });
   for (const w of auth.warnings) log.warn(w);
   const secret = auth.verifier.jwtSecret;
-  const verifier = new TokenVerifier(auth.verifier);
-  const access = accessControl(verifier, accessLimitsOf(cfg));
   let url = cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
   const infra = await openEmbeddedInfrastructure(dataDir, log, { compactEvery: cfg.EVENT_LOG_COMPACT_EVERY });
   const { docs, store, bus, database: tx } = infra;
+  // JWTs, and the personal API tokens of the gateway's collection (one database here).
+  const authenticator = withPersonalTokens(
+    new TokenVerifier(auth.verifier),
+    personalTokenLookup(async () => docs),
+  );
+  const access = accessControl(authenticator, accessLimitsOf(cfg));
   // STT_PROVIDER=whisper (the default) without WHISPER_URL: the engine runs as our supervised child.
   // Registered first, so it stops last: after the bus, with no chunk in flight.
   const speech = startSpeechToText(cfg, {

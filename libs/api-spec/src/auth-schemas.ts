@@ -20,4 +20,34 @@ export const AuthMeSchema = z.object({
   teams: z.array(z.string()).describe('from AUTH_TEAMS_CLAIM, sorted'),
 });
 
-export const AUTH_SCHEMAS = { AuthConfig: AuthConfigSchema, AuthMe: AuthMeSchema } satisfies Record<string, z.ZodType>;
+const epochMs = z.number().int().describe('milliseconds since 1970-01-01 UTC');
+
+export const ApiTokenCreateSchema = z
+  .object({
+    name: z.string().min(1).max(100).describe('what the token is for (a script, a host)'),
+    expiresInHours: z.number().int().min(1).describe('at most AUTH_MAX_TOKEN_HOURS'),
+  })
+  .strict();
+
+export const ApiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: epochMs,
+  expiresAt: epochMs,
+  revokedAt: epochMs.nullable().describe('null while the token is valid'),
+});
+
+export const ApiTokenCreatedSchema = ApiTokenSchema.extend({
+  token: z.string().describe('`spt_<id>.<secret>`: shown here only; use it as the bearer token'),
+});
+
+export const ApiTokenListSchema = z.object({ items: z.array(ApiTokenSchema) });
+
+export const AUTH_SCHEMAS = {
+  AuthConfig: AuthConfigSchema,
+  AuthMe: AuthMeSchema,
+  ApiTokenCreate: ApiTokenCreateSchema,
+  ApiToken: ApiTokenSchema,
+  ApiTokenCreated: ApiTokenCreatedSchema,
+  ApiTokenList: ApiTokenListSchema,
+} satisfies Record<string, z.ZodType>;

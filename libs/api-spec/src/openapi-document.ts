@@ -791,6 +791,48 @@ const authMe: Operation = {
   responses: { '200': jsonBody('AuthMe', 'The caller'), ...authenticated() },
 };
 
+const tokenIdParam: Parameter = { name: 'tokenId', in: 'path', required: true, schema: { type: 'string' } };
+const createApiToken: Operation = {
+  tags: ['auth'],
+  operationId: 'createApiToken',
+  summary: 'Create a personal API token for scripts (shown once; revocable)',
+  description:
+    'Opaque (`spt_<id>.<secret>`), used as `Authorization: Bearer`. It acts as the caller, with the role and teams ' +
+    'the caller had when it was made. Only its SHA-256 is stored. A personal token cannot create another (403). ' +
+    'A revoked token is refused by every process within the verification cache (5 s).',
+  requestBody: { required: true, content: { 'application/json': { schema: ref('ApiTokenCreate') } } },
+  responses: {
+    '201': jsonBody('ApiTokenCreated', 'Created; the token is shown here only'),
+    '400': error(
+      'A bad body (a missing name, a lifetime over AUTH_MAX_TOKEN_HOURS)',
+      'AUTH.BAD_REQUEST',
+      'HTTP.BAD_REQUEST',
+    ),
+    '403': error('Called with a personal token', 'AUTH.FORBIDDEN'),
+    '409': error('The caller has 50 active tokens already', 'AUTH.TOKEN_LIMIT'),
+    ...authenticated(),
+    '503': unavailable,
+  },
+};
+const listApiTokens: Operation = {
+  tags: ['auth'],
+  operationId: 'listApiTokens',
+  summary: 'The caller’s personal API tokens, newest first (without their secrets)',
+  responses: { '200': jsonBody('ApiTokenList', 'The tokens'), ...authenticated(), '503': unavailable },
+};
+const revokeApiToken: Operation = {
+  tags: ['auth'],
+  operationId: 'revokeApiToken',
+  summary: 'Revoke a personal API token',
+  parameters: [tokenIdParam],
+  responses: {
+    '204': { description: 'Revoked (again: still 204)' },
+    ...authenticated(),
+    '404': error('No such token, or another user’s', 'AUTH.TOKEN_NOT_FOUND'),
+    '503': unavailable,
+  },
+};
+
 // Trackers (issue #15): commands on the gateway, reads from the query service.
 const trackerIdParam: Parameter = {
   name: 'trackerId',
@@ -1064,6 +1106,8 @@ export function openApiDocument(): OpenApiDocument {
       '/webhooks/{webhookId}/deliveries': { get: listWebhookDeliveries },
       '/auth/config': { get: authConfig },
       '/auth/me': { get: authMe },
+      '/auth/tokens': { post: createApiToken, get: listApiTokens },
+      '/auth/tokens/{tokenId}': { delete: revokeApiToken },
       '/healthz': { get: healthz },
       '/readyz': { get: readyz },
       '/metrics': { get: metrics },

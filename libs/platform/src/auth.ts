@@ -102,7 +102,12 @@ export function idTokenMark(header: { typ?: string }, payload: Record<string, un
   return null;
 }
 
-export class TokenVerifier {
+/** What turns a bearer token into a user (TokenVerifier for JWTs; withPersonalTokens adds API tokens). */
+export interface Authenticator {
+  verify(token: string): Promise<AuthenticatedUser>;
+}
+
+export class TokenVerifier implements Authenticator {
   private readonly key: Uint8Array | JWTVerifyGetKey;
 
   constructor(private readonly cfg: AuthConfig) {
@@ -140,7 +145,7 @@ export class TokenVerifier {
  * Requires `Authorization: Bearer <JWT>`. EventSource cannot send headers, so the
  * SSE route may also take `?access_token=` (RFC 6750 §2.3).
  */
-export function requireUser(verifier: TokenVerifier, opts: { allowQueryToken?: boolean } = {}) {
+export function requireUser(verifier: Authenticator, opts: { allowQueryToken?: boolean } = {}) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     let token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;

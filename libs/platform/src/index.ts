@@ -6,3 +6,4 @@ export * from './logger';
 export * from './access-control';
 export * from './byte-range';
 export * from './oidc';
+export * from './personal-tokens';

@@ -10,11 +10,13 @@ import {
   TokenVerifier,
   accessControl,
   browserOrigins,
+  withPersonalTokens,
   type AccessControl,
   type AuthClientConfig,
   type Logger,
 } from '@speech/platform';
 import { S3ObjectStore } from '@speech/storage';
+import { personalTokenLookup } from '@speech/upload-gateway';
 import { kafkaSecurity, loadDistributedConfig, schemaRegistryAuth, type DistributedConfig } from './distributed-config';
 import { accessLimitsOf, serveOptionsOf } from './edge-settings';
 import { resolveAuth } from './auth-settings';
@@ -80,7 +82,27 @@ async function start(
   // starts). Only the services with routes build a verifier: the others need no secret.
   const auth = await resolveAuth(cfg);
   for (const w of auth.warnings) log.warn(w);
-  const access = () => accessControl(new TokenVerifier(auth.verifier), accessLimitsOf(cfg));
+  // Personal API tokens live in the gateway's collection: the gateway reads its own database,
+  // the query service the gateway's (opened on the first personal token it sees).
+  let gatewayDocs: Promise<MongoDocumentStore> | null = null;
+  const tokenStore = async () =>
+    service === 'upload-gateway'
+      ? docs
+      : (gatewayDocs ??= MongoDocumentStore.connect(cfg.MONGODB_URL, `${cfg.MONGODB_DB_PREFIX}-upload-gateway`).then(
+          (s) => {
+            lifecycle.onStop('mongodb-gateway-tokens', () => s.close());
+            return s;
+          },
+          (err: unknown) => {
+            gatewayDocs = null;
+            throw err;
+          },
+        ));
+  const access = () =>
+    accessControl(
+      withPersonalTokens(new TokenVerifier(auth.verifier), personalTokenLookup(tokenStore)),
+      accessLimitsOf(cfg),
+    );
 
   const infra: ServiceInfra = { bus, docs, store, tx: immediateTransactor, log };
   const def = await define({ cfg, log, infra, access, authClient: auth.client });

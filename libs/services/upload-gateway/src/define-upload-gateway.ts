@@ -15,6 +15,7 @@ import {
 import express from 'express';
 import { audiosCollection } from './audio-repository';
 import { mountAuthRoutes } from './auth-routes';
+import { mountPersonalTokenRoutes } from './personal-tokens';
 import { recordingManagement } from './manage';
 import { mountUploadGateway } from './upload-gateway';
 import type { GatewayDeps } from './upload-intake';
@@ -22,6 +23,8 @@ import type { GatewayDeps } from './upload-intake';
 export interface UploadGatewaySettings {
   MAX_UPLOAD_BYTES: number;
   UPLOAD_EXPIRY_HOURS: number;
+  /** The longest lifetime of a personal API token (default 30 days). */
+  AUTH_MAX_TOKEN_HOURS?: number;
   /** Webhooks (README "Webhooks"); the defaults are the config's. */
   WEBHOOK_ALLOW_PRIVATE?: boolean;
   WEBHOOK_RETRY_SCHEDULE?: string;
@@ -93,6 +96,10 @@ export async function defineUploadGateway(
     },
     mount: async (app) => {
       mountAuthRoutes(app, parts.authClient ?? { mode: 'token' }, parts.access);
+      await mountPersonalTokenRoutes(app, infra.docs, parts.access, {
+        maxHours: settings.AUTH_MAX_TOKEN_HOURS ?? 30 * 24,
+        json: express.json({ limit: '16kb' }),
+      });
       relay = await mountUploadGateway(app, deps, manage);
       const { user: auth, write: limiter, read } = parts.access;
       mountWebhookRoutes(app, webhooks, { auth, limiter, read, json: express.json({ limit: '64kb' }) });
