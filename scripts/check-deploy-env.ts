@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { createAnalyst } from '@speech/llm-analyst';
 import { createLogger, TokenVerifier } from '@speech/platform';
-import { loadDistributedConfig, type DistributedConfig } from '@speech/runtime';
+import { loadDistributedConfig, resolveAuth, type DistributedConfig } from '@speech/runtime';
 import { createSpeechToText } from '@speech/stt';
 
 type Env = Record<string, string>;
@@ -47,8 +47,11 @@ const fail = (what: string, why: string) => {
 };
 const check = (what: string, problem: string | null) => (problem ? fail(what, problem) : ok(what));
 
-/** Each service's start-up, without its network connections. */
-function loadService(service: string, env: Env): string | null {
+/**
+ * Each service's start-up, without its network connections (OIDC discovery answers with the
+ * provider's usual paths: the settings are checked, not the provider).
+ */
+async function loadService(service: string, env: Env): Promise<string | null> {
   let cfg: DistributedConfig;
   try {
     cfg = loadDistributedConfig(env);
@@ -56,9 +59,15 @@ function loadService(service: string, env: Env): string | null {
     return (err as Error).message;
   }
   try {
-    if (service === 'upload-gateway' || service === 'query') {
-      new TokenVerifier({ jwtSecret: cfg.AUTH_JWT_SECRET, jwksUrl: cfg.AUTH_JWKS_URL });
-    }
+    const auth = await resolveAuth(cfg, {
+      discover: async (issuer) => ({
+        issuer,
+        jwksUri: `${issuer}/jwks`,
+        authorizationEndpoint: `${issuer}/auth`,
+        tokenEndpoint: `${issuer}/token`,
+      }),
+    });
+    if (service === 'upload-gateway' || service === 'query') new TokenVerifier(auth.verifier);
     if (service === 'stt-worker') createSpeechToText(cfg, { workDir: cfg.WORK_DIR });
     if (service === 'analyzer') createAnalyst(cfg, { logger: createLogger({ name: 'check', level: 'silent' }) });
   } catch (err) {
@@ -251,14 +260,16 @@ const workloads = [
   ...args('--chart').flatMap(([n, f]) => chartWorkloads(n, f)),
   ...args('--compose').flatMap(([n, f]) => composeWorkloads(n, f)),
 ];
-for (const w of workloads) {
-  check(`${w.where}: its config loader accepts the environment`, loadService(w.service, w.env));
-  if (w.service === 'stt-worker') sttWorkerRules(w.where, w.env);
-}
-const seen = new Set(workloads.map((w) => w.where.replace(/ .*/, '')));
-for (const source of seen) {
-  const missing = APP_SERVICES.filter((s) => !workloads.some((w) => w.where === `${source} ${s}`));
-  check(`${source}: runs all six services`, missing.length ? `missing ${missing.join(', ')}` : null);
-}
-console.log(`env: ${passed} passed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);
+void (async () => {
+  for (const w of workloads) {
+    check(`${w.where}: its config loader accepts the environment`, await loadService(w.service, w.env));
+    if (w.service === 'stt-worker') sttWorkerRules(w.where, w.env);
+  }
+  const seen = new Set(workloads.map((w) => w.where.replace(/ .*/, '')));
+  for (const source of seen) {
+    const missing = APP_SERVICES.filter((s) => !workloads.some((w) => w.where === `${source} ${s}`));
+    check(`${source}: runs all six services`, missing.length ? `missing ${missing.join(', ')}` : null);
+  }
+  console.log(`env: ${passed} passed, ${failures.length} failed`);
+  process.exit(failures.length ? 1 : 0);
+})();

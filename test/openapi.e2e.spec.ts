@@ -420,6 +420,52 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('delete', one, '/trackers/nope')).status).toBe(404);
   });
 
+  it('says how to sign in, and who the token is', async () => {
+    expect((await call('get', '/auth/config', '/auth/config', { auth: false })).body).toEqual({ mode: 'token' });
+    expect((await call('get', '/auth/me', '/auth/me')).body).toEqual({ id: 'alice', role: 'agent', teams: [] });
+    expect((await call('get', '/auth/me', '/auth/me', { auth: false })).status).toBe(401);
+  });
+
+  it('creates, uses, lists and revokes a personal API token; a revoked one is refused everywhere', async () => {
+    const tokens = '/auth/tokens';
+    const created = await call('post', tokens, tokens, json({ name: 'nightly export', expiresInHours: 24 }));
+    expect(created.status).toBe(201);
+    const { id, token: personal } = created.body as { id: string; token: string };
+    const as = (t: string) => ({ headers: { authorization: `Bearer ${t}` }, auth: false });
+    // It is the user who made it, on the gateway's routes and on the query service's.
+    expect((await call('get', '/auth/me', '/auth/me', as(personal))).body).toMatchObject({ id: 'alice' });
+    expect((await call('get', '/all', '/all', as(personal))).status).toBe(200);
+    const listed = await call('get', tokens, tokens);
+    expect(listed.body).toEqual({ items: [expect.objectContaining({ id, name: 'nightly export', revokedAt: null })] });
+    expect(JSON.stringify(listed.body)).not.toContain(personal.split('.')[1]);
+    const tooLong = await call('post', tokens, tokens, json({ name: 'x', expiresInHours: 100_000 }));
+    expect([tooLong.status, codeOf(tooLong)]).toEqual([400, 'AUTH.BAD_REQUEST']);
+    expect((await call('post', tokens, tokens, json({ expiresInHours: 1 }))).status).toBe(400);
+    const minted = await call('post', tokens, tokens, {
+      ...json({ name: 'y', expiresInHours: 1 }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${personal}` },
+      auth: false,
+    });
+    expect([minted.status, codeOf(minted)]).toEqual([403, 'AUTH.FORBIDDEN']);
+
+    expect((await call('delete', '/auth/tokens/{tokenId}', `/auth/tokens/${id}`)).status).toBe(204);
+    expect((await call('delete', '/auth/tokens/{tokenId}', '/auth/tokens/nope')).status).toBe(404);
+    // Refused within the verification cache's lifetime: polled, not timed.
+    await eventually('the revoked token to be refused', async () => {
+      const [me, all] = await Promise.all(
+        ['/auth/me', '/all'].map((p) =>
+          fetch(`${platform.url}${p}`, { headers: { authorization: `Bearer ${personal}` } }),
+        ),
+      );
+      return me.status === 401 && all.status === 401;
+    });
+    const refused = await call('get', '/auth/me', '/auth/me', as(personal));
+    expect(refused.status).toBe(401);
+    expect((await call('get', tokens, tokens)).body).toEqual({
+      items: [expect.objectContaining({ id, revokedAt: expect.any(Number) })],
+    });
+  });
+
   it('has reached every documented operation', () => {
     expect(checker.unreached()).toEqual([]);
   });

@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import { env, parseConfig } from '@speech/platform';
-import { edgeSettings, pipelineSettings, withModelProviders } from '@speech/runtime';
+import { authSettings, edgeSettings, pipelineSettings, withModelProviders } from '@speech/runtime';
 
 const baseSchema = z.object({
   PORT: env.int(8080),
   HOST: env.str('0.0.0.0'),
   DATA_DIR: env.str('./data'),
   LOG_LEVEL: env.logLevel(),
-  AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  AUTH_JWKS_URL: z.url().optional(),
   /** The `sub` of the token printed at start-up. */
   DEMO_USER: env.str('demo'),
   /** Commits between compactions of the event log (what every group has consumed is deleted). */
   EVENT_LOG_COMPACT_EVERY: env.int(500),
+  ...authSettings,
   ...pipelineSettings,
   ...edgeSettings,
 });

@@ -13,9 +13,11 @@ import {
   signToken,
   TokenVerifier,
   accessControl,
+  browserOrigins,
+  withPersonalTokens,
   type Logger,
 } from '@speech/platform';
-import { accessLimitsOf, openEmbeddedInfrastructure, serveOptionsOf } from '@speech/runtime';
+import { accessLimitsOf, openEmbeddedInfrastructure, resolveAuth, serveOptionsOf } from '@speech/runtime';
 import { startSpeechToText } from '@speech/stt';
 import { defineAnalyzer } from '@speech/analyzer';
 import { defineChunker } from '@speech/chunker';
@@ -24,7 +26,7 @@ import { defineQuery } from '@speech/query';
 import { SqliteSearchIndex } from '@speech/search';
 import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
 import { defineSttWorker } from '@speech/stt-worker';
-import { defineUploadGateway } from '@speech/upload-gateway';
+import { defineUploadGateway, personalTokenLookup } from '@speech/upload-gateway';
 import type { StandaloneConfig } from './config';
 
 export interface RunningPlatform {
@@ -49,16 +51,18 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
   mkdirSync(dataDir, { recursive: true });
   const lifecycle = new Lifecycle(log);
 
-  const secret = cfg.AUTH_JWKS_URL ? undefined : (cfg.AUTH_JWT_SECRET ?? localSecret(dataDir, 'jwt-secret'));
-  const verifier = new TokenVerifier({
-    jwtSecret: secret,
-    jwksUrl: cfg.AUTH_JWKS_URL,
-    maxLifetimeSeconds: cfg.AUTH_MAX_TOKEN_HOURS * 3600,
-  });
-  const access = accessControl(verifier, accessLimitsOf(cfg));
+  const auth = await resolveAuth(cfg, { fallbackSecret: () => localSecret(dataDir, 'jwt-secret') });
+  for (const w of auth.warnings) log.warn(w);
+  const secret = auth.verifier.jwtSecret;
   let url = cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
   const infra = await openEmbeddedInfrastructure(dataDir, log, { compactEvery: cfg.EVENT_LOG_COMPACT_EVERY });
   const { docs, store, bus, database: tx } = infra;
+  // JWTs, and the personal API tokens of the gateway's collection (one database here).
+  const authenticator = withPersonalTokens(
+    new TokenVerifier(auth.verifier),
+    personalTokenLookup(async () => docs),
+  );
+  const access = accessControl(authenticator, accessLimitsOf(cfg));
   // STT_PROVIDER=whisper (the default) without WHISPER_URL: the engine runs as our supervised child.
   // Registered first, so it stops last: after the bus, with no chunk in flight.
   const speech = startSpeechToText(cfg, {
@@ -85,6 +89,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
         recordings: query.model,
         access,
         publicUrl: () => url,
+        authClient: auth.client,
         uploadSigningKey: localSecret(dataDir, 'upload-signing-key'),
       },
       cfg,
@@ -97,6 +102,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     service: 'standalone',
     checks: [{ name: 'document-store', check: async () => void (await docs.collection('dashboard').count({})) }],
     metricsToken: cfg.METRICS_TOKEN,
+    connectSrc: browserOrigins(auth.client),
   });
   // The gateway first: its GET /audios/:id answers for a recording the read model has not seen yet.
   for (const s of [...services].reverse()) await s.mount?.(app);

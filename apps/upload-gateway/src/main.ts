@@ -2,12 +2,13 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { HttpRecordingReader, isQueryRead, runService } from '@speech/runtime';
 import { defineUploadGateway } from '@speech/upload-gateway';
 
-runService('upload-gateway', async ({ infra, cfg, access }) => {
+runService('upload-gateway', async ({ infra, cfg, access, authClient }) => {
   const gateway = await defineUploadGateway(
     infra,
     {
       recordings: new HttpRecordingReader(cfg.QUERY_URL),
       access: access(),
+      authClient,
       publicUrl: () => cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`,
     },
     cfg,

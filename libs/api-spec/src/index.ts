@@ -3,3 +3,4 @@ export * from './openapi-document';
 export * from './schemas';
 export * from './openapi-types';
 export * from './route-coverage';
+export * from './auth-schemas';

@@ -773,6 +773,66 @@ const docs: Operation = {
   responses: { '200': { description: 'The page', content: { 'text/html': text('HTML') } } },
 };
 
+// Signing in (README "Signing in (OpenID Connect)"): on the gateway.
+const authConfig: Operation = {
+  tags: ['auth'],
+  operationId: 'authConfig',
+  summary: 'How the dashboard signs in: the OpenID provider and client, or `{"mode":"token"}`',
+  description:
+    'Public. With OIDC_ISSUER_URL: the issuer, the dashboard’s public client id, the scopes and the endpoints ' +
+    'discovery found (authorization code with PKCE S256, no client secret). Without: tokens are pasted.',
+  security: [],
+  responses: { '200': jsonBody('AuthConfig', 'The sign-in settings') },
+};
+const authMe: Operation = {
+  tags: ['auth'],
+  operationId: 'authMe',
+  summary: 'Who the bearer token says the caller is: the user id, the role and the teams every route applies',
+  responses: { '200': jsonBody('AuthMe', 'The caller'), ...authenticated() },
+};
+
+const tokenIdParam: Parameter = { name: 'tokenId', in: 'path', required: true, schema: { type: 'string' } };
+const createApiToken: Operation = {
+  tags: ['auth'],
+  operationId: 'createApiToken',
+  summary: 'Create a personal API token for scripts (shown once; revocable)',
+  description:
+    'Opaque (`spt_<id>.<secret>`), used as `Authorization: Bearer`. It acts as the caller, with the role and teams ' +
+    'the caller had when it was made. Only its SHA-256 is stored. A personal token cannot create another (403). ' +
+    'A revoked token is refused by every process within the verification cache (5 s).',
+  requestBody: { required: true, content: { 'application/json': { schema: ref('ApiTokenCreate') } } },
+  responses: {
+    '201': jsonBody('ApiTokenCreated', 'Created; the token is shown here only'),
+    '400': error(
+      'A bad body (a missing name, a lifetime over AUTH_MAX_TOKEN_HOURS)',
+      'AUTH.BAD_REQUEST',
+      'HTTP.BAD_REQUEST',
+    ),
+    '403': error('Called with a personal token', 'AUTH.FORBIDDEN'),
+    '409': error('The caller has 50 active tokens already', 'AUTH.TOKEN_LIMIT'),
+    ...authenticated(),
+    '503': unavailable,
+  },
+};
+const listApiTokens: Operation = {
+  tags: ['auth'],
+  operationId: 'listApiTokens',
+  summary: 'The caller’s personal API tokens, newest first (without their secrets)',
+  responses: { '200': jsonBody('ApiTokenList', 'The tokens'), ...authenticated(), '503': unavailable },
+};
+const revokeApiToken: Operation = {
+  tags: ['auth'],
+  operationId: 'revokeApiToken',
+  summary: 'Revoke a personal API token',
+  parameters: [tokenIdParam],
+  responses: {
+    '204': { description: 'Revoked (again: still 204)' },
+    ...authenticated(),
+    '404': error('No such token, or another user’s', 'AUTH.TOKEN_NOT_FOUND'),
+    '503': unavailable,
+  },
+};
+
 // Trackers (issue #15): commands on the gateway, reads from the query service.
 const trackerIdParam: Parameter = {
   name: 'trackerId',
@@ -963,7 +1023,8 @@ export function openApiDocument(): OpenApiDocument {
       summary: 'Upload call recordings; get speaker-labelled transcripts and coaching analyses.',
       description:
         'Every route but the operational ones carries `Authorization: Bearer <JWT>` (HS256 with AUTH_JWT_SECRET, ' +
-        'or RS256/ES256 from AUTH_JWKS_URL; `sub` is the user, `exp` is required). Each user sees only their own ' +
+        'or RS256/ES256 from AUTH_JWKS_URL or an OpenID provider, OIDC_ISSUER_URL, with its issuer and AUTH_AUDIENCE ' +
+        'checked and ID tokens refused; `sub` is the user, `exp` is required). Each user sees only their own ' +
         'recordings: another user’s id is a 404. Every error is JSON, `{"error":{"code","message"}}`; an unknown ' +
         'route is a 404 with `HTTP.NOT_FOUND`. Authenticated routes are rate-limited per user (429 with ' +
         '`Retry-After`). The dashboard (static files at `/`) is served beside the API. In the distributed mode the ' +
@@ -979,6 +1040,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'trackers', description: 'phrases tracked across every call, and their hits' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
       { name: 'webhooks', description: 'signed notifications of the caller’s recordings' },
+      { name: 'auth', description: 'signing in: the identity provider, and who a token is' },
     ],
     security: BEARER,
     paths: {
@@ -1042,6 +1104,10 @@ export function openApiDocument(): OpenApiDocument {
       '/webhooks': { post: createWebhook, get: listWebhooks },
       '/webhooks/{webhookId}': { delete: deleteWebhook },
       '/webhooks/{webhookId}/deliveries': { get: listWebhookDeliveries },
+      '/auth/config': { get: authConfig },
+      '/auth/me': { get: authMe },
+      '/auth/tokens': { post: createApiToken, get: listApiTokens },
+      '/auth/tokens/{tokenId}': { delete: revokeApiToken },
       '/healthz': { get: healthz },
       '/readyz': { get: readyz },
       '/metrics': { get: metrics },

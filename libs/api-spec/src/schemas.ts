@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
+import { AUTH_SCHEMAS } from './auth-schemas';
 import { TRACKER_SCHEMAS } from './tracker-schemas';
 import {
   CORRECTION_LIMITS,
@@ -390,6 +391,7 @@ export const COMPONENT_SCHEMAS = {
   Readiness: ReadinessSchema,
   ...WEBHOOK_SCHEMAS,
   ...TRACKER_SCHEMAS,
+  ...AUTH_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;

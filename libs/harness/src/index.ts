@@ -4,3 +4,4 @@ export * from './platform-process';
 export * from './root';
 export * from './services';
 export * from './stack/test-stack';
+export * from './oidc/oidc-provider';

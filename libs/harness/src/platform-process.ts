@@ -27,7 +27,8 @@ export class PlatformProcess {
   ) {}
 
   async start(): Promise<void> {
-    const port = await freePort();
+    // PORT in `env` fixes the address in advance (an identity provider must know the dashboard's).
+    const port = this.env.PORT ? Number(this.env.PORT) : await freePort();
     // Each platform supervises its own Whisper engine: on a port of its own, so tests and
     // benchmarks running side by side do not share (or fight over) 8090.
     const whisperPort = await freePort();

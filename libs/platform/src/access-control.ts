@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import { HttpError, sendError } from './http';
-import { requireUser, userOf, type TokenVerifier } from './auth';
+import { requireUser, userOf, type Authenticator } from './auth';
 
 export interface AccessLimits {
   /** Uploads and commands (POST/PUT/DELETE) per user and minute. */
@@ -47,7 +47,7 @@ const tooMany = (message: string): Options['handler'] => {
  * Refusals are 429 with Retry-After and a JSON reason. Counters live in the process: with
  * several replicas each one counts its own share.
  */
-export function accessControl(verifier: TokenVerifier, limits: AccessLimits = DEFAULT_ACCESS_LIMITS): AccessControl {
+export function accessControl(verifier: Authenticator, limits: AccessLimits = DEFAULT_ACCESS_LIMITS): AccessControl {
   const perUser = (limit: number, what: string) =>
     rateLimit({
       windowMs: 60_000,

@@ -1,4 +1,5 @@
-import { claimsToViewer, signToken, TokenVerifier } from './auth';
+import { SignJWT } from 'jose';
+import { claimAt, claimsToViewer, idTokenMark, signToken, TokenVerifier } from './auth';
 
 const SECRET = 'a-secret-of-at-least-16-chars';
 
@@ -45,6 +46,45 @@ describe('TokenVerifier', () => {
       id: 'mgr',
       role: 'manager',
       teams: ['north'],
+    });
+  });
+});
+
+describe('claimAt', () => {
+  it('reads a claim by its whole name first, then as a dotted path', () => {
+    const payload = { 'https://example.com/roles': ['admin'], realm_access: { roles: ['manager'] }, flat: 1 };
+    expect(claimAt(payload, 'https://example.com/roles')).toEqual(['admin']);
+    expect(claimAt(payload, 'realm_access.roles')).toEqual(['manager']);
+    expect(claimAt(payload, 'flat.deeper')).toBeUndefined();
+    expect(claimAt(payload, 'missing.path')).toBeUndefined();
+  });
+});
+
+describe('idTokenMark', () => {
+  it('passes access tokens: typ at+jwt, JWT or none, without ID-token claims', () => {
+    expect(idTokenMark({ typ: 'at+jwt' }, { sub: 'a' })).toBeNull();
+    expect(idTokenMark({ typ: 'JWT' }, { sub: 'a', typ: 'Bearer' })).toBeNull();
+    expect(idTokenMark({}, { sub: 'a' })).toBeNull();
+  });
+
+  it('names what makes a token an ID token', () => {
+    expect(idTokenMark({ typ: 'id_token+jwt' }, {})).toMatch(/typ "id_token\+jwt"/);
+    expect(idTokenMark({}, { typ: 'ID' })).toMatch(/typ claim "ID"/);
+    expect(idTokenMark({}, { token_use: 'id' })).toMatch(/token_use/);
+    expect(idTokenMark({}, { nonce: 'n' })).toMatch(/nonce/);
+    expect(idTokenMark({}, { at_hash: 'h' })).toMatch(/at_hash/);
+  });
+
+  it('makes the verifier refuse an ID token with a 401', async () => {
+    const idToken = await new SignJWT({ nonce: 'n-1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(SECRET));
+    await expect(new TokenVerifier({ jwtSecret: SECRET }).verify(idToken)).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/not an access token/),
     });
   });
 });

@@ -7,7 +7,9 @@ export interface AuthConfig {
   jwtSecret?: string;
   /** Or a JWKS URL (RS256/ES256 tokens from an identity provider). */
   jwksUrl?: string;
+  /** The `iss` every token must carry (from OIDC discovery, or AUTH_ISSUER). */
   issuer?: string;
+  /** The `aud` every token must carry: the API's own audience, never the dashboard's client id. */
   audience?: string;
   /**
    * The longest lifetime a token may claim (exp − iat, or exp − now without iat). Every token
@@ -43,6 +45,20 @@ export interface ClaimMapping {
 
 export const DEFAULT_CLAIM_MAPPING: ClaimMapping = { rolesClaim: 'roles', teamsClaim: 'teams' };
 
+/**
+ * A claim by name: the name as is first (`https://example.com/roles` is one claim), then as a
+ * dotted path into nested objects (Keycloak's `realm_access.roles`).
+ */
+export function claimAt(payload: Record<string, unknown>, name: string): unknown {
+  if (name in payload) return payload[name];
+  let at: unknown = payload;
+  for (const part of name.split('.')) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+
 const stringsOf = (v: unknown): string[] =>
   typeof v === 'string'
     ? v.split(/[\s,]+/).filter(Boolean)
@@ -56,9 +72,9 @@ export function claimsToViewer(
   payload: Record<string, unknown>,
   mapping = DEFAULT_CLAIM_MAPPING,
 ): AuthenticatedUser {
-  const named = new Set(stringsOf(payload[mapping.rolesClaim]));
+  const named = new Set(stringsOf(claimAt(payload, mapping.rolesClaim)));
   const role: Role = named.has('admin') ? 'admin' : named.has('manager') ? 'manager' : 'agent';
-  return { id: sub, role, teams: [...new Set(stringsOf(payload[mapping.teamsClaim]))].sort() };
+  return { id: sub, role, teams: [...new Set(stringsOf(claimAt(payload, mapping.teamsClaim)))].sort() };
 }
 
 declare module 'express-serve-static-core' {
@@ -67,7 +83,31 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export class TokenVerifier {
+/** The `typ` headers of an access token (RFC 9068 `at+jwt`; most providers say `JWT` or nothing). */
+const ACCESS_TOKEN_TYPES = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
+
+/**
+ * Why a token is an ID token rather than an access token, or null. An ID token tells a client who
+ * signed in; it is not a grant to call the API (its `aud` is the client id, and it leaks to
+ * wherever the client sends it). The audience check refuses it already when AUTH_AUDIENCE is the
+ * API's; these marks refuse it even where a provider put the API in an ID token's audience.
+ */
+export function idTokenMark(header: { typ?: string }, payload: Record<string, unknown>): string | null {
+  if (header.typ !== undefined && !ACCESS_TOKEN_TYPES.has(header.typ.toLowerCase()))
+    return `typ "${header.typ}" is not an access token's`;
+  if (payload.typ === 'ID') return 'typ claim "ID" (an ID token)';
+  if (payload.token_use === 'id') return 'token_use "id" (an ID token)';
+  if ('nonce' in payload || 'at_hash' in payload || 'c_hash' in payload)
+    return 'it carries nonce/at_hash/c_hash (an ID token)';
+  return null;
+}
+
+/** What turns a bearer token into a user (TokenVerifier for JWTs; withPersonalTokens adds API tokens). */
+export interface Authenticator {
+  verify(token: string): Promise<AuthenticatedUser>;
+}
+
+export class TokenVerifier implements Authenticator {
   private readonly key: Uint8Array | JWTVerifyGetKey;
 
   constructor(private readonly cfg: AuthConfig) {
@@ -78,13 +118,15 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<AuthenticatedUser> {
     try {
-      const { payload } = await jwtVerify(token, this.key as Uint8Array, {
+      const { payload, protectedHeader } = await jwtVerify(token, this.key as Uint8Array, {
         algorithms: this.cfg.jwksUrl ? ['RS256', 'ES256', 'PS256', 'EdDSA'] : ['HS256'],
         issuer: this.cfg.issuer,
         audience: this.cfg.audience,
         requiredClaims: ['exp'],
       });
       if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('the token has no sub claim');
+      const mark = idTokenMark(protectedHeader, payload);
+      if (mark) throw new Error(`not an access token: ${mark}`);
       const max = this.cfg.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
       const from = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
       if ((payload.exp as number) - from > max) {
@@ -103,7 +145,7 @@ export class TokenVerifier {
  * Requires `Authorization: Bearer <JWT>`. EventSource cannot send headers, so the
  * SSE route may also take `?access_token=` (RFC 6750 §2.3).
  */
-export function requireUser(verifier: TokenVerifier, opts: { allowQueryToken?: boolean } = {}) {
+export function requireUser(verifier: Authenticator, opts: { allowQueryToken?: boolean } = {}) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     let token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;

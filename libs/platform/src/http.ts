@@ -71,11 +71,13 @@ export function createHttpApp(opts: {
   checks?: HealthCheck[];
   /** /metrics answers only to `Authorization: Bearer <metricsToken>`; without one it is off. */
   metricsToken?: string;
+  /** Origins the dashboard may call besides its own (the identity provider's token endpoint). */
+  connectSrc?: string[];
 }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders());
+  app.use(securityHeaders(opts.connectSrc ?? []));
   const counters = new Map<string, number>();
   const startedAt = Date.now();
 
@@ -163,7 +165,7 @@ export function finishHttpApp(app: Express, log: Logger): void {
 }
 
 /** The page's and the API's headers: what a browser must not do with what we send. */
-function securityHeaders() {
+function securityHeaders(connectSrc: string[]) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -173,7 +175,7 @@ function securityHeaders() {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...connectSrc],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         formAction: ["'self'"],

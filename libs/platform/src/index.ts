@@ -5,3 +5,5 @@ export * from './lifecycle';
 export * from './logger';
 export * from './access-control';
 export * from './byte-range';
+export * from './oidc';
+export * from './personal-tokens';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { KafkaSecurityConfig } from '@speech/messaging';
 import { env, parseConfig } from '@speech/platform';
 import { withModelProviders } from './model-providers-config';
+import { authSettings } from './auth-settings';
 import { edgeSettings } from './edge-settings';
 import { pipelineSettings } from './pipeline-settings';
 
@@ -50,11 +51,10 @@ const baseSchema = z.object({
   AWS_REGION: env.str('us-east-1'),
   AWS_ACCESS_KEY_ID: env.optional(),
   AWS_SECRET_ACCESS_KEY: env.optional(),
-  AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  AUTH_JWKS_URL: httpUrl().optional(),
   /** upload-gateway: where the query service answers. */
   QUERY_URL: httpUrl().default('http://localhost:8086'),
   WORK_DIR: env.str('/tmp/speech'),
+  ...authSettings,
   ...pipelineSettings,
   ...edgeSettings,
 });

@@ -6,3 +6,4 @@ export * from './pipeline-settings';
 export * from './embedded-infrastructure';
 export * from './edge-settings';
 export * from './public-edge';
+export * from './auth-settings';

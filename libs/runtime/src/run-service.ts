@@ -9,12 +9,17 @@ import {
   serveHttp,
   TokenVerifier,
   accessControl,
+  browserOrigins,
+  withPersonalTokens,
   type AccessControl,
+  type AuthClientConfig,
   type Logger,
 } from '@speech/platform';
 import { S3ObjectStore } from '@speech/storage';
+import { personalTokenLookup } from '@speech/upload-gateway';
 import { kafkaSecurity, loadDistributedConfig, schemaRegistryAuth, type DistributedConfig } from './distributed-config';
 import { accessLimitsOf, serveOptionsOf } from './edge-settings';
+import { resolveAuth } from './auth-settings';
 
 export interface DistributedContext {
   cfg: DistributedConfig;
@@ -23,6 +28,8 @@ export interface DistributedContext {
   infra: ServiceInfra;
   /** Authentication and rate limits for a service with routes. */
   access: () => AccessControl;
+  /** How the dashboard signs in (GET /auth/config). */
+  authClient: AuthClientConfig;
 }
 
 /**
@@ -71,19 +78,34 @@ async function start(
     secretAccessKey: cfg.AWS_SECRET_ACCESS_KEY,
   });
   await store.ensureBucket();
-  // Only the services with routes build one: the others need no secret or identity provider.
+  // With OIDC_ISSUER_URL, discovery happens here (the provider must answer before the service
+  // starts). Only the services with routes build a verifier: the others need no secret.
+  const auth = await resolveAuth(cfg);
+  for (const w of auth.warnings) log.warn(w);
+  // Personal API tokens live in the gateway's collection: the gateway reads its own database,
+  // the query service the gateway's (opened on the first personal token it sees).
+  let gatewayDocs: Promise<MongoDocumentStore> | null = null;
+  const tokenStore = async () =>
+    service === 'upload-gateway'
+      ? docs
+      : (gatewayDocs ??= MongoDocumentStore.connect(cfg.MONGODB_URL, `${cfg.MONGODB_DB_PREFIX}-upload-gateway`).then(
+          (s) => {
+            lifecycle.onStop('mongodb-gateway-tokens', () => s.close());
+            return s;
+          },
+          (err: unknown) => {
+            gatewayDocs = null;
+            throw err;
+          },
+        ));
   const access = () =>
     accessControl(
-      new TokenVerifier({
-        jwtSecret: cfg.AUTH_JWT_SECRET,
-        jwksUrl: cfg.AUTH_JWKS_URL,
-        maxLifetimeSeconds: cfg.AUTH_MAX_TOKEN_HOURS * 3600,
-      }),
+      withPersonalTokens(new TokenVerifier(auth.verifier), personalTokenLookup(tokenStore)),
       accessLimitsOf(cfg),
     );
 
   const infra: ServiceInfra = { bus, docs, store, tx: immediateTransactor, log };
-  const def = await define({ cfg, log, infra, access });
+  const def = await define({ cfg, log, infra, access, authClient: auth.client });
   def.subscribe();
   // Closers run in reverse: the service's own stop comes after the bus has stopped delivering.
   lifecycle.onStop(service, () => def.stop?.() ?? Promise.resolve());
@@ -95,6 +117,7 @@ async function start(
     service,
     checks: [{ name: 'mongodb', check: () => docs.ping() }],
     metricsToken: cfg.METRICS_TOKEN,
+    connectSrc: browserOrigins(auth.client),
   });
   await def.mount?.(app);
   finishHttpApp(app, log);

@@ -129,6 +129,10 @@ export function createApi(deps) {
 
   const id = encodeURIComponent;
   return {
+    /** Who the token says the user is: the id, the role and the teams every route applies. */
+    async me() {
+      return /** @type {{ id: string, role: string, teams: string[] }} */ (await request('GET', '/auth/me'));
+    },
     /**
      * @param {{ limit: number, cursor?: string | null }} opts
      * @returns {Promise<RecordingPage>}

@@ -6,6 +6,7 @@
  */
 import { createApi } from './api.js';
 import { createAuthView } from './auth.js';
+import { createOidcSignIn, loadAuthConfig } from './auth/sign-in.js';
 import { createDetail } from './detail/controller.js';
 import { byId, within } from './dom.js';
 import { createLive } from './live.js';
@@ -41,6 +42,8 @@ const tokens = createTokenStore({
 });
 const state = createState();
 let signedIn = false;
+/** @type {import('./auth/sign-in.js').OidcSignIn | null} with OIDC on (GET /auth/config) */
+let oidc = null;
 /** Whether a request with the current token has succeeded. */
 let tokenAccepted = false;
 
@@ -61,10 +64,11 @@ within(document, '#alert .alert-close', HTMLButtonElement).addEventListener('cli
  */
 function onUnauthorized(err, token) {
   if (!signedIn || token !== tokens.get()) return;
+  const again = oidc ? 'Sign in again to continue.' : 'Paste a new token to continue.';
   signOut(
     tokenAccepted
-      ? `Your session has ended (${err.message}). Paste a new token to continue.`
-      : `That token was not accepted (${err.message}). Check it and try again.`,
+      ? `Your session has ended (${err.message}). ${again}`
+      : `That token was not accepted (${err.message}). ${oidc ? again : 'Check it and try again.'}`,
   );
 }
 
@@ -179,13 +183,19 @@ const auth = createAuthView(
     card: byId('auth-card', HTMLElement),
     form: byId('auth-form', HTMLFormElement),
     input: byId('token-input', HTMLTextAreaElement),
+    tokenBox: byId('token-sign-in', HTMLElement),
+    oidcBox: byId('oidc-sign-in', HTMLElement),
+    oidcButton: byId('oidc-button', HTMLButtonElement),
+    oidcIssuer: byId('oidc-issuer', HTMLElement),
     app: byId('app', HTMLElement),
+    whoami: byId('whoami', HTMLElement),
     signOut: byId('sign-out', HTMLButtonElement),
   },
   {
     onToken: signIn,
     onEmpty: () => notices.showAlert('Paste the access token first.', { topic: 'auth' }),
     onSignOut: () => signOut(),
+    onProvider: () => void oidc?.begin(),
   },
 );
 
@@ -199,6 +209,10 @@ function signIn(token) {
   auth.showApp();
   void recordings.loadFirstPage();
   live.start();
+  api.me().then(
+    (me) => token === tokens.get() && auth.showUser(me),
+    () => undefined, // a 401 signs out through onUnauthorized; the list says any other failure
+  );
 }
 
 /** Stops everything that used the token. */
@@ -220,10 +234,13 @@ function signOut(message) {
   const wasSignedIn = signedIn;
   stopSession();
   tokens.clear();
+  // The provider's session ends too when the user signs out (not when the token expired).
+  const endSession = oidc?.signOut() ?? null;
   notices.setConnection('offline');
   auth.showSignIn();
   if (message) notices.showAlert(message, { topic: 'auth' });
   else if (wasSignedIn) notices.hideAlert();
+  if (endSession && !message && wasSignedIn) window.location.assign(endSession);
 }
 
 byId('refresh', HTMLButtonElement).addEventListener('click', () => void recordings.loadFirstPage());
@@ -234,10 +251,31 @@ window.addEventListener('hashchange', () => {
   if (token) signIn(token);
 });
 
-const fromLink = takeTokenFromAddress(window.location, window.history);
-const token = fromLink || tokens.get();
-if (token) signIn(token);
-else {
-  notices.setConnection('offline');
-  auth.showSignIn();
+/** OIDC on: the provider's button, and a callback in the address redeemed. Then a token, if any. */
+async function start() {
+  const config = await loadAuthConfig((input, init) => fetch(input, init));
+  if (config) {
+    oidc = createOidcSignIn({
+      config,
+      session: storage(() => window.sessionStorage),
+      location: window.location,
+      history: window.history,
+      fetch: (input, init) => fetch(input, init),
+      crypto: window.crypto,
+    });
+    auth.useProvider(config.issuer);
+    try {
+      const fromProvider = await oidc.complete();
+      if (fromProvider) return signIn(fromProvider);
+    } catch (err) {
+      notices.showAlert(`Signing in failed: ${/** @type {Error} */ (err).message}.`, { topic: 'auth' });
+    }
+  }
+  const token = takeTokenFromAddress(window.location, window.history) || tokens.get();
+  if (token) signIn(token);
+  else {
+    notices.setConnection('offline');
+    auth.showSignIn();
+  }
 }
+void start();

@@ -1,6 +1,6 @@
 import { probeAudio } from '@speech/audio';
 import type { RecordingReader } from '@speech/contracts';
-import type { AccessControl } from '@speech/platform';
+import type { AccessControl, AuthClientConfig } from '@speech/platform';
 import { subscribeAll, type ServiceDefinition, type ServiceInfra } from '@speech/service-kit';
 import {
   createWebhooks,
@@ -14,6 +14,8 @@ import {
 } from '@speech/webhooks';
 import express from 'express';
 import { audiosCollection } from './audio-repository';
+import { mountAuthRoutes } from './auth-routes';
+import { mountPersonalTokenRoutes } from './personal-tokens';
 import { recordingManagement } from './manage';
 import { mountUploadGateway } from './upload-gateway';
 import type { GatewayDeps } from './upload-intake';
@@ -21,6 +23,8 @@ import type { GatewayDeps } from './upload-intake';
 export interface UploadGatewaySettings {
   MAX_UPLOAD_BYTES: number;
   UPLOAD_EXPIRY_HOURS: number;
+  /** The longest lifetime of a personal API token (default 30 days). */
+  AUTH_MAX_TOKEN_HOURS?: number;
   /** Webhooks (README "Webhooks"); the defaults are the config's. */
   WEBHOOK_ALLOW_PRIVATE?: boolean;
   WEBHOOK_RETRY_SCHEDULE?: string;
@@ -34,6 +38,8 @@ export interface UploadGatewayParts {
   access: AccessControl;
   /** How clients reach the API, for the part URLs the gateway signs itself. */
   publicUrl: () => string;
+  /** How the dashboard signs in (GET /auth/config); default: pasted tokens. */
+  authClient?: AuthClientConfig;
   /** The key those part URLs are signed with, when the store cannot pre-sign (the filesystem store). */
   uploadSigningKey?: string;
   /** How webhook deliveries go out (default: node:http, refusing private addresses unless allowed). */
@@ -89,6 +95,11 @@ export async function defineUploadGateway(
       subscribeAll(infra.bus, WEBHOOKS_GROUP, webhooks.handlers);
     },
     mount: async (app) => {
+      mountAuthRoutes(app, parts.authClient ?? { mode: 'token' }, parts.access);
+      await mountPersonalTokenRoutes(app, infra.docs, parts.access, {
+        maxHours: settings.AUTH_MAX_TOKEN_HOURS ?? 30 * 24,
+        json: express.json({ limit: '16kb' }),
+      });
       relay = await mountUploadGateway(app, deps, manage);
       const { user: auth, write: limiter, read } = parts.access;
       mountWebhookRoutes(app, webhooks, { auth, limiter, read, json: express.json({ limit: '64kb' }) });

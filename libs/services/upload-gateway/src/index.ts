@@ -4,3 +4,4 @@ export * from './define-upload-gateway';
 export * from './upload-intake';
 export * from './manage';
 export * from './trackers';
+export * from './personal-tokens';
