@@ -6,7 +6,7 @@
  * (Listen, Acknowledge, Explore, Respond — Carew International) and the "Empathize" step
  * of the HEARD service-recovery model used for complaints.
  */
-import type { Issue, IssueType } from './analysis.schema';
+import { COMPLAINT_ISSUE_TYPES, OBJECTION_ISSUE_TYPES, type Issue, type IssueType } from './analysis.schema';
 import { isBackchannel } from './conversation-metrics';
 import { compilePattern, containsAny } from './phrase-matcher';
 import { questionStarts } from './question-detector';
@@ -14,28 +14,8 @@ import { isSpeechWord } from './tokens';
 import { AGENT, type Utterance } from './utterances';
 
 /** Sales objections (LAER applies) vs service complaints (HEARD applies). */
-export const OBJECTION_TYPES: readonly IssueType[] = [
-  'price',
-  'discount',
-  'budget',
-  'tender',
-  'contract-term',
-  'competitor',
-  'timing',
-  'authority',
-  'need',
-  'trust',
-  'brush-off',
-];
-export const COMPLAINT_TYPES: readonly IssueType[] = [
-  'product',
-  'support',
-  'billing',
-  'escalation',
-  'repeat-contact',
-  'churn-threat',
-  'other',
-];
+export const OBJECTION_TYPES: readonly IssueType[] = OBJECTION_ISSUE_TYPES;
+export const COMPLAINT_TYPES: readonly IssueType[] = COMPLAINT_ISSUE_TYPES;
 
 export const EMPATHY_PATTERNS = [
   '=i am sorry',
