@@ -20,6 +20,23 @@ export class HttpError extends Error {
 }
 
 /**
+ * A JSON request body that must be an object holding only the allowed fields: the object, or
+ * the 400 that `bad` makes, saying what was expected or which fields are unknown.
+ */
+export function jsonObjectOf(
+  body: unknown,
+  allowed: readonly string[],
+  bad: (message: string) => HttpError,
+  expected = 'expected a JSON object',
+): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad(expected);
+  const input = body as Record<string, unknown>;
+  const unknown = Object.keys(input).filter((k) => !allowed.includes(k));
+  if (unknown.length) throw bad(`unknown fields: ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`);
+  return input;
+}
+
+/**
  * Errors → HTTP status, mapped once at the edge (docs/ARCHITECTURE.md, "Errors"): an input
  * error by what its code says was wrong; then by kind, an engine's failure is 502 and the
  * infrastructure's 503 (507 for a full disk); a bug (no code) stays 500.

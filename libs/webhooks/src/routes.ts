@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { HttpError, route, userOf } from '@speech/platform';
+import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
 import { UrlRefused } from './address-guard';
 import { RESERVED_EVENTS, WEBHOOK_EVENTS, type DeliveryRecord, type WebhookEvent, type WebhookRecord } from './model';
 import { TooManyWebhooks, type Webhooks } from './webhooks';
@@ -15,10 +15,7 @@ export interface RegisterInput {
 /** A POST /webhooks body: only these fields, each checked; anything else is a 400 with the reason. */
 export function parseRegistration(body: unknown): RegisterInput {
   const bad = (message: string) => new HttpError(400, 'WEBHOOK.BAD_REQUEST', message);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('expected a JSON object');
-  const input = body as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length) throw bad(`unknown fields: ${unknown.join(', ')} (allowed: ${FIELDS.join(', ')})`);
+  const input = jsonObjectOf(body, FIELDS, bad);
   if (typeof input.url !== 'string' || !input.url) throw bad('url is required: an http:// or https:// URL');
   if (!Array.isArray(input.events) || !input.events.length)
     throw bad(`events is required: a non-empty array of ${WEBHOOK_EVENTS.join(', ')}`);
