@@ -43,6 +43,16 @@ finish_go_binary() {
   finish "$1" "$2" "$4"
 }
 
+# pom ARTIFACT [BODY]: a pom-packaged Maven project local.speech-stack:ARTIFACT, holding BODY
+# (its <dependencies>), for Maven to fetch into the cache.
+pom() {
+  printf '%s\n' '<project xmlns="http://maven.apache.org/POM/4.0.0">' '  <modelVersion>4.0.0</modelVersion>' \
+    '  <groupId>local.speech-stack</groupId>' "  <artifactId>$1</artifactId>" '  <version>1</version>' \
+    '  <packaging>pom</packaging>'
+  [[ -z "${2:-}" ]] || printf '%s\n' "$2"
+  printf '%s\n' '</project>'
+}
+
 timed() {
   local name="$1"; shift
   local t0=$SECONDS
@@ -69,13 +79,7 @@ install_kafka() {
 _install_kafka() {
   local tmp
   tmp="$(fresh_tmp "$KAFKA_HOME" lib)"
-  cat >"$tmp/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.speech-stack</groupId>
-  <artifactId>kafka-dist</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
+  pom kafka-dist "$(cat <<EOF
   <dependencies>
     <dependency>
       <groupId>org.apache.kafka</groupId>
@@ -102,8 +106,8 @@ _install_kafka() {
       <version>$LOG4J_VERSION</version>
     </dependency>
   </dependencies>
-</project>
 EOF
+)" >"$tmp/pom.xml"
   mvn_ -f "$tmp/pom.xml" \
     "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN_VERSION:copy-dependencies" \
     -DincludeScope=runtime -DoutputDirectory="$tmp/lib"
@@ -146,15 +150,7 @@ _install_registry() {
   local tmp dl
   tmp="$(fresh_tmp "$APICURIO_HOME" dl)"
   dl="$tmp/dl"
-  cat >"$dl/pom.xml" <<'EOF'
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.speech-stack</groupId>
-  <artifactId>apicurio-dist</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-</project>
-EOF
+  pom apicurio-dist >"$dl/pom.xml"
   mvn_ -f "$dl/pom.xml" \
     "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN_VERSION:copy" \
     -Dartifact="io.apicurio:apicurio-registry-app:$REGISTRY_VERSION:tar.gz:all" \
