@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { NextFunction, Request, Response, Express } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Express } from 'express';
 import express from 'express';
 import helmet from 'helmet';
 import { describeError, type DescribedError } from '@speech/kernel';
@@ -64,6 +64,18 @@ export function httpStatusFor(e: Pick<DescribedError, 'code' | 'kind'>): number 
 
 export function sendError(res: Response, status: number, code: string, message: string): void {
   if (!res.headersSent) res.status(status).json({ error: { code, message } });
+}
+
+/**
+ * The middleware before a write route's handler: authenticated, then rate-limited; `writeJson`
+ * then parses a JSON body. Spread into the route: `app.post(path, ...writeJson, route(...))`.
+ */
+export function writeChains(mw: { auth: RequestHandler[]; limiter: RequestHandler; json: RequestHandler }): {
+  write: RequestHandler[];
+  writeJson: RequestHandler[];
+} {
+  const write = [...mw.auth, mw.limiter];
+  return { write, writeJson: [...write, mw.json] };
 }
 
 /** Wraps an async route so a rejection reaches the error middleware. */

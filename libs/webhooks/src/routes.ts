@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
+import { HttpError, jsonObjectOf, route, userOf, writeChains } from '@speech/platform';
 import { UrlRefused } from './address-guard';
 import { RESERVED_EVENTS, WEBHOOK_EVENTS, type DeliveryRecord, type WebhookEvent, type WebhookRecord } from './model';
 import { TooManyWebhooks, type Webhooks } from './webhooks';
@@ -68,11 +68,11 @@ export function mountWebhookRoutes(
   webhooks: Webhooks,
   mw: { auth: RequestHandler[]; limiter: RequestHandler; read: RequestHandler; json: RequestHandler },
 ): void {
+  const read = [...mw.auth, mw.read];
+  const { write, writeJson } = writeChains(mw);
   app.post(
     '/webhooks',
-    ...mw.auth,
-    mw.limiter,
-    mw.json,
+    ...writeJson,
     route(async (req, res) => {
       const input = parseRegistration(req.body);
       let hook: WebhookRecord;
@@ -90,8 +90,7 @@ export function mountWebhookRoutes(
 
   app.get(
     '/webhooks',
-    ...mw.auth,
-    mw.read,
+    ...read,
     route(async (req, res) => {
       res.json({ items: (await webhooks.list(userOf(req).id)).map(webhookView) });
     }),
@@ -99,8 +98,7 @@ export function mountWebhookRoutes(
 
   app.delete(
     '/webhooks/:webhookId',
-    ...mw.auth,
-    mw.limiter,
+    ...write,
     route(async (req, res) => {
       const id = String(req.params.webhookId);
       if (!(await webhooks.remove(userOf(req).id, id))) throw notFound(id);
@@ -110,8 +108,7 @@ export function mountWebhookRoutes(
 
   app.get(
     '/webhooks/:webhookId/deliveries',
-    ...mw.auth,
-    mw.read,
+    ...read,
     route(async (req, res) => {
       const id = String(req.params.webhookId);
       const raw = req.query.limit;

@@ -11,7 +11,7 @@ import {
 } from '@speech/analysis';
 import { pick } from '@speech/kernel';
 import type { Collection } from '@speech/persistence';
-import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
+import { HttpError, jsonObjectOf, route, userOf, writeChains } from '@speech/platform';
 import { publish, type GatewayDeps } from './upload-intake';
 
 /**
@@ -86,11 +86,10 @@ export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerR
   }
 
   function mount(app: Express, mw: { auth: RequestHandler[]; limiter: RequestHandler; json: RequestHandler }): void {
+    const { write, writeJson } = writeChains(mw);
     app.post(
       '/trackers',
-      ...mw.auth,
-      mw.limiter,
-      mw.json,
+      ...writeJson,
       route(async (req, res) => {
         const input = parseTracker(req.body, 'create');
         const now = Date.now();
@@ -112,9 +111,7 @@ export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerR
 
     app.patch(
       '/trackers/:trackerId',
-      ...mw.auth,
-      mw.limiter,
-      mw.json,
+      ...writeJson,
       route(async (req, res) => {
         const changes = parseTracker(req.body, 'change');
         const current = await mine(userOf(req).id, String(req.params.trackerId));
@@ -125,8 +122,7 @@ export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerR
     // 202: its hits go asynchronously (the query service removes them when it reads the event).
     app.delete(
       '/trackers/:trackerId',
-      ...mw.auth,
-      mw.limiter,
+      ...write,
       route(async (req, res) => {
         const current = await mine(userOf(req).id, String(req.params.trackerId));
         await change(current, { deleted: true });
