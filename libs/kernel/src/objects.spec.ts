@@ -1,4 +1,4 @@
-import { pick } from './objects';
+import { isOneOf, keysOf, pick } from './objects';
 
 describe('pick', () => {
   it('copies the named fields in the order named, and no others', () => {
@@ -12,5 +12,16 @@ describe('pick', () => {
   it('keeps a field that is present but undefined', () => {
     const o: { a?: number; b: number } = { a: undefined, b: 2 };
     expect(Object.keys(pick(o, ['a', 'b']))).toEqual(['a', 'b']);
+  });
+});
+
+describe('keysOf and isOneOf', () => {
+  it("lists a table's keys in order and tells its names from anything else", () => {
+    const names = keysOf({ txt: 1, json: 2, srt: 3 });
+    expect(names).toEqual(['txt', 'json', 'srt']);
+    expect(names.every((n) => isOneOf(names, n))).toBe(true);
+    expect(isOneOf(names, 'docx')).toBe(false);
+    expect(isOneOf(names, undefined)).toBe(false);
+    expect(isOneOf(names, 3)).toBe(false);
   });
 });
