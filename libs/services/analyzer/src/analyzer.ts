@@ -17,6 +17,7 @@ import {
   getJson,
   type MessageContext,
   putJson,
+  purgeOf,
   type ServiceInfra,
   setWithDefaults,
   subscribeAll,
@@ -97,12 +98,9 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: every analysis version (records and objects) and its transcript reference. */
-  async function purge(audioId: string): Promise<void> {
-    await analyses.delete({ audioId });
-    await refs.delete({ _id: audioId });
-    await corrections.delete({ _id: audioId });
+  const purge = purgeOf({ byAudioId: [analyses], byId: [refs, corrections] }, async (audioId) => {
     await deps.store.deletePrefix(objectKeys.analysesPrefix(audioId));
-  }
+  });
 
   async function onRequested(e: EventOf<'analysis.requested'>, ctx: MessageContext): Promise<void> {
     let options: AnalysisRecord['options'];

@@ -19,6 +19,7 @@ import {
   describeError,
   type Logger,
   type MessageContext,
+  purgeOf,
   RecordingDeleted,
   type ServiceInfra,
   setWithDefaults,
@@ -151,13 +152,9 @@ export async function createChunker(deps: ChunkerDeps) {
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: the job, its chunks, ranges and boundaries, and every chunk's audio. */
-  async function purge(audioId: string): Promise<void> {
-    await jobs.delete({ _id: audioId });
-    await chunks.delete({ audioId });
-    await ranges.delete({ audioId });
-    await boundaries.delete({ audioId });
+  const purge = purgeOf({ byAudioId: [chunks, ranges, boundaries], byId: [jobs] }, async (audioId) => {
     await deps.store.deletePrefix(objectKeys.chunksPrefix(audioId));
-  }
+  });
 
   async function onUploaded(event: EventOf<'audio.uploaded'>, ctx?: MessageContext): Promise<void> {
     const audioId = event.audioId;
