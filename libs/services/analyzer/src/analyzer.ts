@@ -17,7 +17,6 @@ import {
   getJson,
   type MessageContext,
   putJson,
-  purgeOf,
   type ServiceInfra,
   setWithDefaults,
   subscribeAll,
@@ -98,7 +97,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: every analysis version (records and objects) and its transcript reference. */
-  const purge = purgeOf({ byAudioId: [analyses], byId: [refs, corrections] }, async (audioId) => {
+  const purge = deletions.purgeOf({ byAudioId: [analyses], byId: [refs, corrections] }, async (audioId) => {
     await deps.store.deletePrefix(objectKeys.analysesPrefix(audioId));
   });
 

@@ -19,7 +19,6 @@ import {
   describeError,
   type Logger,
   type MessageContext,
-  purgeOf,
   RecordingDeleted,
   type ServiceInfra,
   setWithDefaults,
@@ -152,7 +151,7 @@ export async function createChunker(deps: ChunkerDeps) {
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: the job, its chunks, ranges and boundaries, and every chunk's audio. */
-  const purge = purgeOf({ byAudioId: [chunks, ranges, boundaries], byId: [jobs] }, async (audioId) => {
+  const purge = deletions.purgeOf({ byAudioId: [chunks, ranges, boundaries], byId: [jobs] }, async (audioId) => {
     await deps.store.deletePrefix(objectKeys.chunksPrefix(audioId));
   });
 

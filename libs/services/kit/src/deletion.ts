@@ -37,6 +37,8 @@ export interface Deletions {
   isDeleted(audioId: string): Promise<boolean>;
   /** Writes the tombstone; returns whether it is new (false on a redelivery). */
   mark(audioId: string, now?: number): Promise<boolean>;
+  /** The service's Purge of one recording (see `purgeOf`). */
+  purgeOf: typeof purgeOf;
 }
 
 export function deletionsOf(docs: DocumentStore): Deletions {
@@ -44,6 +46,7 @@ export function deletionsOf(docs: DocumentStore): Deletions {
   return {
     isDeleted: async (audioId) => (await tombstones.get(tombstoneId(audioId))) !== null,
     mark: (audioId, now = Date.now()) => tombstones.insert({ _id: tombstoneId(audioId), deletedAt: now }),
+    purgeOf,
   };
 }
 

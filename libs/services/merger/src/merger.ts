@@ -14,7 +14,6 @@ import { writeTranscript } from './transcript-writer';
 import {
   deletionsOf,
   getJson,
-  purgeOf,
   type ServiceInfra,
   setWithDefaults,
   subscribeAll,
@@ -91,7 +90,7 @@ export async function createMerger(deps: MergerDeps, options: MergerOptions = {}
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: its chunk outcomes, its transcript record and the merged transcript. */
-  const purge = purgeOf({ byAudioId: [chunks], byId: [transcripts] }, async (audioId) => {
+  const purge = deletions.purgeOf({ byAudioId: [chunks], byId: [transcripts] }, async (audioId) => {
     const keys = objectKeys.transcript(audioId);
     await deps.store.delete(keys.json);
     await deps.store.delete(keys.text);
