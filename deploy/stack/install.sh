@@ -20,6 +20,39 @@ finish() {
   mv "$tmp" "$final"
 }
 
+# install_component NAME HOME STAMP FN: unless HOME already holds STAMP, run FN STAMP, timed.
+install_component() {
+  local name="$1" home="$2" stamp="$3" fn="$4"
+  is_installed "$home" "$stamp" && return 0
+  timed "$name" "$fn" "$stamp"
+}
+
+# fresh_tmp HOME SUBDIR...: print HOME.tmp, emptied and holding the given subdirs.
+fresh_tmp() {
+  local tmp="$1.tmp"; shift
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  local d
+  for d in "$@"; do mkdir -p "$tmp/$d"; done
+  printf '%s\n' "$tmp"
+}
+
+# finish_go_binary TMP HOME BIN STAMP: check the built $TMP/bin/BIN runs, then finish.
+finish_go_binary() {
+  "$1/bin/$3" --version >/dev/null
+  GO_BUILT=1
+  finish "$1" "$2" "$4"
+}
+
+# pom ARTIFACT [BODY]: a pom-packaged Maven project local.speech-stack:ARTIFACT, holding BODY
+# (its <dependencies>), for Maven to fetch into the cache.
+pom() {
+  printf '%s\n' '<project xmlns="http://maven.apache.org/POM/4.0.0">' '  <modelVersion>4.0.0</modelVersion>' \
+    '  <groupId>local.speech-stack</groupId>' "  <artifactId>$1</artifactId>" '  <version>1</version>' \
+    '  <packaging>pom</packaging>'
+  [[ -z "${2:-}" ]] || printf '%s\n' "$2"
+  printf '%s\n' '</project>'
+}
+
 timed() {
   local name="$1"; shift
   local t0=$SECONDS
@@ -41,20 +74,12 @@ go_() {
 
 # ---------------------------------------------------------------- Kafka (KRaft)
 install_kafka() {
-  local stamp="kafka_$KAFKA_SCALA-$KAFKA_VERSION log4j-$LOG4J_VERSION"
-  is_installed "$KAFKA_HOME" "$stamp" && return 0
-  timed kafka _install_kafka "$stamp"
+  install_component kafka "$KAFKA_HOME" "kafka_$KAFKA_SCALA-$KAFKA_VERSION log4j-$LOG4J_VERSION" _install_kafka
 }
 _install_kafka() {
-  local tmp="$KAFKA_HOME.tmp"
-  rm -rf "$tmp"; mkdir -p "$tmp/lib"
-  cat >"$tmp/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.speech-stack</groupId>
-  <artifactId>kafka-dist</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
+  local tmp
+  tmp="$(fresh_tmp "$KAFKA_HOME" lib)"
+  pom kafka-dist "$(cat <<EOF
   <dependencies>
     <dependency>
       <groupId>org.apache.kafka</groupId>
@@ -81,8 +106,8 @@ _install_kafka() {
       <version>$LOG4J_VERSION</version>
     </dependency>
   </dependencies>
-</project>
 EOF
+)" >"$tmp/pom.xml"
   mvn_ -f "$tmp/pom.xml" \
     "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN_VERSION:copy-dependencies" \
     -DincludeScope=runtime -DoutputDirectory="$tmp/lib"
@@ -119,23 +144,13 @@ EOF
 # ---------------------------------------------------------------- Apicurio Registry
 install_registry() {
   select_registry
-  local stamp="apicurio-registry-app-$REGISTRY_VERSION"
-  is_installed "$APICURIO_HOME" "$stamp" && return 0
-  timed registry _install_registry "$stamp"
+  install_component registry "$APICURIO_HOME" "apicurio-registry-app-$REGISTRY_VERSION" _install_registry
 }
 _install_registry() {
-  local tmp="$APICURIO_HOME.tmp" dl
-  rm -rf "$tmp"; mkdir -p "$tmp/dl"
+  local tmp dl
+  tmp="$(fresh_tmp "$APICURIO_HOME" dl)"
   dl="$tmp/dl"
-  cat >"$dl/pom.xml" <<'EOF'
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.speech-stack</groupId>
-  <artifactId>apicurio-dist</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-</project>
-EOF
+  pom apicurio-dist >"$dl/pom.xml"
   mvn_ -f "$dl/pom.xml" \
     "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN_VERSION:copy" \
     -Dartifact="io.apicurio:apicurio-registry-app:$REGISTRY_VERSION:tar.gz:all" \
@@ -157,13 +172,12 @@ EOF
 
 # ---------------------------------------------------------------- FerretDB
 install_ferretdb() {
-  local stamp="ferretdb-$FERRETDB_VERSION"
-  is_installed "$FERRETDB_HOME" "$stamp" && return 0
-  timed ferretdb _install_ferretdb "$stamp"
+  install_component ferretdb "$FERRETDB_HOME" "ferretdb-$FERRETDB_VERSION" _install_ferretdb
 }
 _install_ferretdb() {
-  local tmp="$FERRETDB_HOME.tmp" src="$STACK_CACHE/src/ferretdb"
-  rm -rf "$tmp" "$src"; mkdir -p "$tmp/bin" "$src"
+  local tmp src="$STACK_CACHE/src/ferretdb"
+  tmp="$(fresh_tmp "$FERRETDB_HOME" bin)"
+  rm -rf "$src"; mkdir -p "$src"
   (
     cd "$src"
     go_ mod init local.speech-stack/ferretdb >/dev/null 2>&1
@@ -181,24 +195,18 @@ _install_ferretdb() {
     go_ mod tidy >/dev/null 2>&1 || true
     GOBIN="$tmp/bin" go_ install -trimpath -ldflags="-s -w" github.com/FerretDB/FerretDB/cmd/ferretdb
   )
-  "$tmp/bin/ferretdb" --version >/dev/null
-  GO_BUILT=1
-  finish "$tmp" "$FERRETDB_HOME" "$1"
+  finish_go_binary "$tmp" "$FERRETDB_HOME" ferretdb "$1"
 }
 
 # ---------------------------------------------------------------- MinIO (S3)
 install_s3() {
-  local stamp="minio-$MINIO_VERSION"
-  is_installed "$MINIO_HOME" "$stamp" && return 0
-  timed s3 _install_minio "$stamp"
+  install_component s3 "$MINIO_HOME" "minio-$MINIO_VERSION" _install_minio
 }
 _install_minio() {
-  local tmp="$MINIO_HOME.tmp"
-  rm -rf "$tmp"; mkdir -p "$tmp/bin"
+  local tmp
+  tmp="$(fresh_tmp "$MINIO_HOME" bin)"
   GOBIN="$tmp/bin" go_ install -trimpath -ldflags="-s -w" "github.com/minio/minio@$MINIO_VERSION"
-  "$tmp/bin/minio" --version >/dev/null
-  GO_BUILT=1
-  finish "$tmp" "$MINIO_HOME" "$1"
+  finish_go_binary "$tmp" "$MINIO_HOME" minio "$1"
 }
 
 main() {

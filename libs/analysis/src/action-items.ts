@@ -19,85 +19,58 @@ const VERBS =
 /** Adverbs people put between "I will" and the verb ("I will also send"). */
 const ADVERB = '(also|just|then|definitely|personally|now|still|first|quickly|today)?';
 
-const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (
-  [
-    { role: 'self', source: `=(i|we) will ${ADVERB} ${VERBS}` },
-    { role: 'self', source: `=(i|we) (am|are) going to ${VERBS}` },
-    {
-      role: 'self',
-      source: `=(i|we) (am|are) (now|just|also)? (asking|marking|sending|booking|escalating|arranging|adding|chasing|putting|setting up|updating|emailing|assigning|scheduling|forwarding|processing|issuing|crediting|refunding|waiving|removing|raising|logging|opening|flagging|noting|ordering|shipping|dispatching|reversing|applying|copying|preparing|drafting|reserving|holding|blocking|expediting|looping|texting|messaging|attaching|including|resubmitting|submitting|transferring|writing|resending|rebooking|refiling|filing|lodging|upgrading|emailing over|sending over)`,
-    },
+/** The phrases that make an action item, by whose it is: the speaker's side, or the other's. */
+const TRIGGER_SOURCES: Record<OwnerRole, readonly string[]> = {
+  self: [
+    `=(i|we) will ${ADVERB} ${VERBS}`,
+    `=(i|we) (am|are) going to ${VERBS}`,
+    `=(i|we) (am|are) (now|just|also)? (asking|marking|sending|booking|escalating|arranging|adding|chasing|putting|setting up|updating|emailing|assigning|scheduling|forwarding|processing|issuing|crediting|refunding|waiving|removing|raising|logging|opening|flagging|noting|ordering|shipping|dispatching|reversing|applying|copying|preparing|drafting|reserving|holding|blocking|expediting|looping|texting|messaging|attaching|including|resubmitting|submitting|transferring|writing|resending|rebooking|refiling|filing|lodging|upgrading|emailing over|sending over)`,
     // What the speaker's side has just done for the other is an item too: "I've added a $25 credit".
-    {
-      role: 'self',
-      source:
-        '=(i have|we have|i|we) (just|now|also)? (added|applied|issued|credited|refunded|waived|reversed|attached|escalated|rebooked|resubmitted)',
-    },
-    { role: 'self', source: `=(i|we) (can|could) ${VERBS}` },
-    { role: 'self', source: '=(can|could|shall|may) i (show|send|book|set up|call|schedule|give|email|arrange)' },
+    '=(i have|we have|i|we) (just|now|also)? (added|applied|issued|credited|refunded|waived|reversed|attached|escalated|rebooked|resubmitted)',
+    `=(i|we) (can|could) ${VERBS}`,
+    '=(can|could|shall|may) i (show|send|book|set up|call|schedule|give|email|arrange)',
     // "Shall I keep the Wednesday appointment for you?" offers to act.
-    { role: 'self', source: `=(shall|should) (i|we) ${VERBS}` },
-    { role: 'self', source: '=(i|we) would like (to)? (book|send|schedule|arrange|have|get) (a|an|the)?' },
+    `=(shall|should) (i|we) ${VERBS}`,
+    '=(i|we) would like (to)? (book|send|schedule|arrange|have|get) (a|an|the)?',
     // The speaker's side, said in the third person: "she will call you back", "you will get a text".
-    {
-      role: 'self',
-      source:
-        '=(she|he|they|someone|somebody) will (call|email|send|contact|visit|come|text|be in touch|ring|reach out|get back|bring|install|replace|check|look|review|approve|join|arrive|be there|have)',
-    },
+    '=(she|he|they|someone|somebody) will (call|email|send|contact|visit|come|text|be in touch|ring|reach out|get back|bring|install|replace|check|look|review|approve|join|arrive|be there|have)',
     // A named colleague: "Tobias will call you tomorrow morning".
-    {
-      role: 'self',
-      source:
-        '=(*) will (call|email|ring|contact|text|phone|visit|send|be in touch with|reach out to|get back to|come back to|follow up with) you',
-    },
-    {
-      role: 'self',
-      source:
-        '=(the|a|our|my) (technician|engineer|courier|team|specialist|supervisor|manager|colleague|driver|installer|account manager|adjuster|inspector) (will|is going to) (call|come|visit|arrive|be|contact|email|send|bring|install|replace|check|look|text|ring|reach out|get back|review|approve)',
-    },
+    '=(*) will (call|email|ring|contact|text|phone|visit|send|be in touch with|reach out to|get back to|come back to|follow up with) you',
+    '=(the|a|our|my) (technician|engineer|courier|team|specialist|supervisor|manager|colleague|driver|installer|account manager|adjuster|inspector) (will|is going to) (call|come|visit|arrive|be|contact|email|send|bring|install|replace|check|look|text|ring|reach out|get back|review|approve)',
     // The speaker will be where the other side needs them: "I'll be home", "we will be there".
-    { role: 'self', source: '=(i|we) will (be) (home|there|in|around|available|ready|on site|at the office|at home)' },
+    '=(i|we) will (be) (home|there|in|around|available|ready|on site|at the office|at home)',
     // Arranging someone on the speaker's side: "I would like a technician to check the cable".
-    {
-      role: 'self',
-      source:
-        '=(i|we) (would like|want|will get|will have|am going to get|am going to have) (a|an|the|our|my|someone|somebody) (*)? (*)? to (check|come|look|call|visit|review|fix|replace|install|contact|send)',
-    },
+    '=(i|we) (would like|want|will get|will have|am going to get|am going to have) (a|an|the|our|my|someone|somebody) (*)? (*)? to (check|come|look|call|visit|review|fix|replace|install|contact|send)',
     // Spanish present for an immediate act: "ahora mismo anulo la penalización".
-    {
-      role: 'self',
-      source:
-        '=(ahora mismo|ahora|hoy mismo|en este momento) (le|se lo|se la|lo|la|te)? (anulo|envio|mando|reviso|cambio|aplico|pongo|devuelvo|hago|tramito|cancelo|quito|abro|paso|llamo|programo|reservo|dejo)',
-    },
-    { role: 'self', source: '=you will (get|receive|hear) (a|an|the|from)' },
-    { role: 'self', source: '=it will be (back|there|done|fixed|credited|refunded|sorted|in)' },
-    { role: 'self', source: '=(voy|vamos) a (dar|enviar|mandar|llamar|revisar|devolver|aplicar|cambiar|poner)' },
-    {
-      role: 'self',
-      source:
-        '=(te|le|os|les|se lo|se la|te lo|te la|se los) (preparo|mando|envio|paso|llamo|escribo|confirmo|digo|reservo|busco|hago|asigno|programo)',
-    },
-    { role: 'self', source: '=(hablo|hablamos|quedo|quedamos) con' },
-    {
-      role: 'self',
-      source: '=(le|se lo|se la) (devuelvo|envio|mando|llamo|aplico|paso|doy|dejo|reservo|programo|anulo|abono|cambio)',
-    },
-    { role: 'self', source: '(i|we) (need|have) to (check|talk|ask|confirm|review|discuss|run|get|think|speak|look)' },
-    { role: 'self', source: `=let me ${VERBS}` },
-    { role: 'self', source: '=let me (find out|double check|get back)' },
-    { role: 'self', source: '=(can|could|shall|should) we (book|schedule|set up|find|put|get|grab|plan)' },
-    { role: 'self', source: '=let us (book|schedule|set up|meet|talk|follow up|plan|reconnect|touch base)' },
-    { role: 'self', source: '=follow up' },
-    { role: 'other', source: '=(send|email|forward|text|give) (me|us)' },
-    { role: 'other', source: '=(send|email|forward) (it|them|that|this) (to|over to) (me|us)' },
-    { role: 'other', source: '=(then|just|please)? call us back' },
-    { role: 'other', source: '=please (send|email|forward|call|share|text)' },
-    { role: 'other', source: '=(can|could|would) you (send|email|share|forward|call|set up|schedule|book)' },
+    '=(ahora mismo|ahora|hoy mismo|en este momento) (le|se lo|se la|lo|la|te)? (anulo|envio|mando|reviso|cambio|aplico|pongo|devuelvo|hago|tramito|cancelo|quito|abro|paso|llamo|programo|reservo|dejo)',
+    '=you will (get|receive|hear) (a|an|the|from)',
+    '=it will be (back|there|done|fixed|credited|refunded|sorted|in)',
+    '=(voy|vamos) a (dar|enviar|mandar|llamar|revisar|devolver|aplicar|cambiar|poner)',
+    '=(te|le|os|les|se lo|se la|te lo|te la|se los) (preparo|mando|envio|paso|llamo|escribo|confirmo|digo|reservo|busco|hago|asigno|programo)',
+    '=(hablo|hablamos|quedo|quedamos) con',
+    '=(le|se lo|se la) (devuelvo|envio|mando|llamo|aplico|paso|doy|dejo|reservo|programo|anulo|abono|cambio)',
+    '(i|we) (need|have) to (check|talk|ask|confirm|review|discuss|run|get|think|speak|look)',
+    `=let me ${VERBS}`,
+    '=let me (find out|double check|get back)',
+    '=(can|could|shall|should) we (book|schedule|set up|find|put|get|grab|plan)',
+    '=let us (book|schedule|set up|meet|talk|follow up|plan|reconnect|touch base)',
+    '=follow up',
+  ],
+  other: [
+    '=(send|email|forward|text|give) (me|us)',
+    '=(send|email|forward) (it|them|that|this) (to|over to) (me|us)',
+    '=(then|just|please)? call us back',
+    '=please (send|email|forward|call|share|text)',
+    '=(can|could|would) you (send|email|share|forward|call|set up|schedule|book)',
     // Asking the other side to act: "I need you to send the meter photo", "make sure you bring it".
-    { role: 'other', source: `=(i|we) (need|want|would need) you to ${VERBS}` },
-    { role: 'other', source: `=(make sure|be sure) (you|to) ${VERBS}` },
-  ] satisfies ReadonlyArray<{ role: OwnerRole; source: string }>
-).map(({ role, source }) => ({ role, pattern: compilePattern(source) }));
+    `=(i|we) (need|want|would need) you to ${VERBS}`,
+    `=(make sure|be sure) (you|to) ${VERBS}`,
+  ],
+};
+
+const TRIGGERS: ReadonlyArray<{ role: OwnerRole; pattern: CompiledPattern }> = (['self', 'other'] as const).flatMap(
+  (role) => TRIGGER_SOURCES[role].map((source) => ({ role, pattern: compilePattern(source) })),
+);
 
 const DUE = [
   '=(next|this|on|by|until) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|quarter|morning|afternoon|evening)',

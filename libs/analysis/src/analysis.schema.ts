@@ -20,11 +20,8 @@ const score = z.number().min(-1).max(1);
  */
 const text = z.string().refine((s) => s.trim().length > 0, { message: 'must not be empty' });
 
-/**
- * Sales objections (price … brush-off), then service complaints (product … repeat-contact),
- * then retention: a churn threat is its own type because it needs its own coaching.
- */
-export const ISSUE_TYPES = [
+/** Sales objections, where the LAER model applies (Listen, Acknowledge, Explore, Respond). */
+export const OBJECTION_ISSUE_TYPES = [
   'price',
   'discount',
   'budget',
@@ -36,6 +33,12 @@ export const ISSUE_TYPES = [
   'need',
   'trust',
   'brush-off',
+] as const;
+/**
+ * Service complaints (product … repeat-contact), where HEARD applies, then retention:
+ * a churn threat is its own type because it needs its own coaching.
+ */
+export const COMPLAINT_ISSUE_TYPES = [
   'product',
   'support',
   'billing',
@@ -44,6 +47,8 @@ export const ISSUE_TYPES = [
   'churn-threat',
   'other',
 ] as const;
+/** Sales objections, then service complaints, then retention. */
+export const ISSUE_TYPES = [...OBJECTION_ISSUE_TYPES, ...COMPLAINT_ISSUE_TYPES] as const;
 export const IssueTypeSchema = z.enum(ISSUE_TYPES);
 export type IssueType = z.infer<typeof IssueTypeSchema>;
 

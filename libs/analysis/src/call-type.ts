@@ -3,22 +3,9 @@
  * come from sales research; empathy and resolution rules from service research).
  * Scored from the kinds of issues raised and a small vocabulary in the agent's speech.
  */
-import type { CallType, Issue, IssueType } from './analysis.schema';
+import { OBJECTION_ISSUE_TYPES, type CallType, type Issue, type IssueType } from './analysis.schema';
 import { AGENT, type Utterance } from './utterances';
 
-const SALES_ISSUES: readonly IssueType[] = [
-  'price',
-  'discount',
-  'budget',
-  'tender',
-  'contract-term',
-  'competitor',
-  'authority',
-  'need',
-  'timing',
-  'trust',
-  'brush-off',
-];
 const SUPPORT_ISSUES: readonly IssueType[] = ['product', 'support', 'billing', 'escalation', 'repeat-contact'];
 const SALES_WORDS = [
   'pricing',
@@ -61,7 +48,7 @@ export function classifyCall(issues: readonly Issue[], utterances: readonly Utte
   // Prefix match so "solutions" counts for "solution".
   const vocab = (words: readonly string[]): number =>
     words.filter((w) => [...agentTokens].some((t) => t === w || (t.startsWith(w) && t.length <= w.length + 2))).length;
-  const sales = 2 * SALES_ISSUES.filter((t) => types.has(t)).length + vocab(SALES_WORDS);
+  const sales = 2 * OBJECTION_ISSUE_TYPES.filter((t) => types.has(t)).length + vocab(SALES_WORDS);
   const support = 2 * SUPPORT_ISSUES.filter((t) => types.has(t)).length + vocab(SUPPORT_WORDS);
   if (sales === support) return 'unknown';
   return sales > support ? 'sales' : 'support';

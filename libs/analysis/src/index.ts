@@ -26,6 +26,7 @@ export type {
 } from './analysis.schema';
 export type { Analyst, AnalyzeOptions } from './analyst.port';
 export { OfflineAnalyst, OFFLINE_ANALYST_VERSION, type OfflineAnalystDeps } from './offline-analyst';
+export { sanitizeTranscript } from './sanitize-transcript';
 export { computeMetrics } from './conversation-metrics';
 export type { PromptFacts } from './prompt-facts';
 export { detectIssues } from './issue-detector';

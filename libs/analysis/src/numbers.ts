@@ -209,35 +209,43 @@ export function numberSpans(tokens: readonly string[]): NumberSpan[] {
   return out;
 }
 
-const EN_UNITS =
-  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(
-    ' ',
-  );
-const EN_TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+/** Each language's words for the units (to 19 in English, to 20 in Spanish) and the tens. */
+const NUMBER_WORDS = {
+  en: {
+    units:
+      'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(
+        ' ',
+      ),
+    tens: ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'],
+  },
+  es: {
+    units:
+      'cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete dieciocho diecinueve veinte'.split(
+        ' ',
+      ),
+    tens: ['', '', 'veinte', 'treinta', 'cuarenta', 'cincuenta', 'sesenta', 'setenta', 'ochenta', 'noventa'],
+  },
+};
 
 /** English words for 0..999,999 ("sixty two thousand"), for distractors in the call's own style. */
 export function numberToWords(n: number): string {
+  const { units, tens } = NUMBER_WORDS.en;
   const v = Math.round(Math.abs(n));
-  if (v < 20) return EN_UNITS[v] as string;
-  if (v < 100) return `${EN_TENS[Math.floor(v / 10)]}${v % 10 ? ` ${EN_UNITS[v % 10]}` : ''}`;
-  if (v < 1000) return `${EN_UNITS[Math.floor(v / 100)]} hundred${v % 100 ? ` and ${numberToWords(v % 100)}` : ''}`;
+  if (v < 20) return units[v] as string;
+  if (v < 100) return `${tens[Math.floor(v / 10)]}${v % 10 ? ` ${units[v % 10]}` : ''}`;
+  if (v < 1000) return `${units[Math.floor(v / 100)]} hundred${v % 100 ? ` and ${numberToWords(v % 100)}` : ''}`;
   if (v < 1_000_000)
     return `${numberToWords(Math.floor(v / 1000))} thousand${v % 1000 ? ` ${numberToWords(v % 1000)}` : ''}`;
   return String(v);
 }
 
-const ES_UNITS =
-  'cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete dieciocho diecinueve veinte'.split(
-    ' ',
-  );
-const ES_TENS = ['', '', 'veinte', 'treinta', 'cuarenta', 'cincuenta', 'sesenta', 'setenta', 'ochenta', 'noventa'];
-
 /** Spanish words for 0..999 ("cuarenta y cinco"); larger values as digits. */
 export function numberToSpanish(n: number): string {
+  const { units, tens } = NUMBER_WORDS.es;
   const v = Math.round(Math.abs(n));
-  if (v <= 20) return ES_UNITS[v] as string;
-  if (v < 30) return `veinti${ES_UNITS[v % 10]}`;
-  if (v < 100) return `${ES_TENS[Math.floor(v / 10)]}${v % 10 ? ` y ${ES_UNITS[v % 10]}` : ''}`;
+  if (v <= 20) return units[v] as string;
+  if (v < 30) return `veinti${units[v % 10]}`;
+  if (v < 100) return `${tens[Math.floor(v / 10)]}${v % 10 ? ` y ${units[v % 10]}` : ''}`;
   if (v === 100) return 'cien';
   if (v < 200) return `ciento ${numberToSpanish(v % 100)}`;
   return String(v);

@@ -6,14 +6,18 @@
  * (Listen, Acknowledge, Explore, Respond — Carew International) and the "Empathize" step
  * of the HEARD service-recovery model used for complaints.
  */
-import type { Issue, IssueType } from './analysis.schema';
+import { COMPLAINT_ISSUE_TYPES, type Issue, type IssueType } from './analysis.schema';
 import { isBackchannel } from './conversation-metrics';
 import { compilePattern, containsAny } from './phrase-matcher';
 import { questionStarts } from './question-detector';
 import { isSpeechWord } from './tokens';
 import { AGENT, type Utterance } from './utterances';
 
-/** Sales objections (LAER applies) vs service complaints (HEARD applies). */
+/**
+ * Sales objections (LAER applies) vs service complaints (HEARD applies). The objections are
+ * OBJECTION_ISSUE_TYPES in the order the quiz draws its distractors from (its seeded shuffle
+ * depends on that order, so it stays as it was); a test holds the two to the same set.
+ */
 export const OBJECTION_TYPES: readonly IssueType[] = [
   'price',
   'discount',
@@ -27,15 +31,7 @@ export const OBJECTION_TYPES: readonly IssueType[] = [
   'trust',
   'brush-off',
 ];
-export const COMPLAINT_TYPES: readonly IssueType[] = [
-  'product',
-  'support',
-  'billing',
-  'escalation',
-  'repeat-contact',
-  'churn-threat',
-  'other',
-];
+export const COMPLAINT_TYPES: readonly IssueType[] = COMPLAINT_ISSUE_TYPES;
 
 export const EMPATHY_PATTERNS = [
   '=i am sorry',

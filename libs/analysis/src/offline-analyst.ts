@@ -17,6 +17,7 @@ import { analyseResponses } from './objection-response';
 import { buildQuiz } from './quiz-builder';
 import { extractFacts, type KnownWord } from './facts';
 import { promptFactsOf, type PromptFacts } from './prompt-facts';
+import { sanitizeTranscript } from './sanitize-transcript';
 import { analyseSentiment, closingMood, loadKnownWords, loadSentimentScorer, type SentimentScorer } from './sentiment';
 import { buildSummary } from './summary';
 import { turnScorer } from './turn-sentiment';
@@ -29,24 +30,6 @@ export interface OfflineAnalystDeps {
   sentimentScorer?: () => Promise<SentimentScorer>;
   /** Override the lexicon that tells names from everyday words (tests); wink's by default. */
   knownWords?: () => Promise<KnownWord>;
-}
-
-/**
- * Integer, non-negative, ordered word times. The contract promises them, but one bad word
- * from an engine should cost a slightly odd metric, not a failed analysis.
- */
-function sanitize(t: Transcript): Transcript {
-  const ms = (x: number): number => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0);
-  return {
-    ...t,
-    durationMs: ms(t.durationMs),
-    segments: t.segments.map((s) => ({
-      ...s,
-      startMs: ms(s.startMs),
-      endMs: ms(s.endMs),
-      words: s.words.map((w) => ({ ...w, startMs: ms(w.startMs), endMs: Math.max(ms(w.startMs), ms(w.endMs)) })),
-    })),
-  };
 }
 
 export class OfflineAnalyst implements Analyst {
@@ -70,7 +53,7 @@ export class OfflineAnalyst implements Analyst {
   ): Promise<{ result: AnalysisResultParsed; facts: PromptFacts }> {
     const started = Date.now();
     const [scorer, known] = await Promise.all([this.loadScorer(), this.loadKnown()]);
-    const transcript = sanitize(input);
+    const transcript = sanitizeTranscript(input);
     const utterances = splitUtterances(transcript);
     const speakers = speakersOf(transcript);
     const agentPresent = hasAgent(transcript);

@@ -1,3 +1,4 @@
 export * from './app-error';
 export * from './resilience';
 export * from './html';
+export * from './objects';

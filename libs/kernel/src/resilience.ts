@@ -72,13 +72,28 @@ export function retryAfterMs(
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-export interface RetryOptions {
+/** The test seams of a wait between attempts: how to sleep, and the jitter's randomness. */
+export interface RetrySeams {
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+/** The test seams of a client of a remote API: its fetch, and how it waits. */
+export interface HttpSeams {
+  fetch?: typeof fetch;
+  sleep?: Sleep;
+}
+
+/** A remote API client's retries: changes to its policy, and the seams of its waits. */
+export interface ClientRetryOptions extends RetrySeams {
+  retry?: Partial<RequestRetryPolicy>;
+}
+
+export interface RetryOptions extends RetrySeams {
   policy: RequestRetryPolicy;
   /** What an abort raises. */
   aborted: AbortedError;
   signal?: AbortSignal;
-  sleep?: Sleep;
-  random?: () => number;
   /** Called before each wait (logging, tests). */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }

@@ -10,14 +10,15 @@
  *                              AZURE_OPENAI_API_VERSION (the SDK's AzureOpenAI client)
  *
  * OPENAI_* and AZURE_OPENAI_* are shared with the STT providers' schema (libs/stt
- * `sttProviderEnvSchema`) and defined identically, so merging both schemas is safe.
+ * `sttProviderEnvSchema`): both take them from libs/platform `openAiEnvShape`, so merging both
+ * schemas is safe.
  */
-import { AppError } from '@speech/kernel';
+import type { HttpSeams } from '@speech/kernel';
+import { configNeeds, openAiEnvShape, refineWith, throwConfigProblems, type ConfigProblem } from '@speech/platform';
 import { z } from 'zod';
 import { type Analyst, OfflineAnalyst } from '@speech/analysis';
 import { OpenAiChatModel, azureOpenAiClient, openAiClient } from './chat-model';
 import { DEFAULT_WINDOW_TOKENS, LlmAnalyst, type AnalystLogger } from './llm-analyst';
-import type { Sleep } from './resilience';
 
 export const LLM_PROVIDERS = ['local', 'openai', 'azure-openai'] as const;
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
@@ -46,28 +47,15 @@ export const analystProviderEnvSchema = z.object({
   /** max_completion_tokens per request; unset lets the model decide. */
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().optional(),
 
-  /** OpenAI-compatible API root (shared with STT_PROVIDER=openai). */
-  OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
-  /** Bearer key for OPENAI_BASE_URL (shared with STT_PROVIDER=openai). */
-  OPENAI_API_KEY: str().optional(),
-  /** Azure OpenAI resource endpoint, e.g. https://my-resource.openai.azure.com (shared with STT). */
-  AZURE_OPENAI_ENDPOINT: z.url().optional(),
-  /** Azure OpenAI key, sent as `api-key` (shared with STT). */
-  AZURE_OPENAI_API_KEY: str().optional(),
-  /** Azure OpenAI REST api-version; structured outputs need 2024-08-01-preview or later (shared with STT). */
-  AZURE_OPENAI_API_VERSION: str().default('2024-10-21'),
+  ...openAiEnvShape,
   /** The chat deployment for LLM_PROVIDER=azure-openai. */
   AZURE_OPENAI_DEPLOYMENT: str().optional(),
 });
 
 export type AnalystProviderEnv = z.infer<typeof analystProviderEnvSchema>;
 
-export function analystProviderEnvProblems(cfg: AnalystProviderEnv): Array<{ key: string; message: string }> {
-  const problems: Array<{ key: string; message: string }> = [];
-  const need = (key: keyof AnalystProviderEnv, why: string): void => {
-    if (cfg[key] === undefined)
-      problems.push({ key, message: `required when LLM_PROVIDER=${cfg.LLM_PROVIDER} (${why})` });
-  };
+export function analystProviderEnvProblems(cfg: AnalystProviderEnv): ConfigProblem[] {
+  const { problems, need } = configNeeds(cfg, 'LLM_PROVIDER');
   if (cfg.LLM_PROVIDER === 'openai') need('OPENAI_API_KEY', 'bearer key');
   if (cfg.LLM_PROVIDER === 'azure-openai') {
     need('AZURE_OPENAI_ENDPOINT', 'resource endpoint');
@@ -78,27 +66,16 @@ export function analystProviderEnvProblems(cfg: AnalystProviderEnv): Array<{ key
 }
 
 /** For `schema.superRefine(refineAnalystProviderEnv)` in a service's config schema. */
-export function refineAnalystProviderEnv(cfg: AnalystProviderEnv, ctx: z.RefinementCtx): void {
-  for (const p of analystProviderEnvProblems(cfg)) ctx.addIssue({ code: 'custom', path: [p.key], message: p.message });
-}
+export const refineAnalystProviderEnv = refineWith(analystProviderEnvProblems);
 
-export interface AnalystDeps {
-  /** pino's Logger fits. */
+/** The analyst's logger (pino's Logger fits), and test seams. */
+export interface AnalystDeps extends HttpSeams {
   logger?: AnalystLogger;
-  /** Test seams. */
-  fetch?: typeof fetch;
-  sleep?: Sleep;
 }
 
 /** The configured analyst. Throws CONFIG.INVALID when the provider's keys are missing. */
 export function createAnalyst(cfg: AnalystProviderEnv, deps: AnalystDeps = {}): Analyst {
-  const problems = analystProviderEnvProblems(cfg);
-  if (problems.length) {
-    throw new AppError(
-      'CONFIG.INVALID',
-      `invalid configuration:\n${problems.map((p) => `  ${p.key}: ${p.message}`).join('\n')}`,
-    );
-  }
+  throwConfigProblems(analystProviderEnvProblems(cfg));
   if (cfg.LLM_PROVIDER === 'local') return new OfflineAnalyst();
   const common = {
     temperature: cfg.LLM_TEMPERATURE,

@@ -13,7 +13,7 @@
 // results). Type-only, through the CommonJS build's declarations: the repository's
 // moduleResolution ("node") does not read the package's `exports` map for "@azure/openai/types".
 import type { ContentFilterResultsForChoiceOutput } from '@azure/openai/dist/commonjs/types/index';
-import { AppError, type ErrorKind } from '@speech/kernel';
+import { AppError, type ClientRetryOptions, type ErrorKind } from '@speech/kernel';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -22,14 +22,7 @@ import OpenAI, {
   AzureOpenAI,
 } from 'openai';
 import type { TokenUsage } from '@speech/analysis';
-import {
-  DEFAULT_LLM_RETRY_POLICY,
-  abortedError,
-  retryAfterMs,
-  withRetries,
-  type RetryPolicy,
-  type Sleep,
-} from './resilience';
+import { DEFAULT_LLM_RETRY_POLICY, abortedError, retryAfterMs, withRetries, type RetryPolicy } from './resilience';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -153,7 +146,7 @@ export function llmErrorFrom(provider: string, err: unknown, signal?: AbortSigna
   );
 }
 
-export interface OpenAiChatModelOptions {
+export interface OpenAiChatModelOptions extends ClientRetryOptions {
   provider: 'openai' | 'azure-openai';
   /** An `OpenAI` or `AzureOpenAI` client. */
   client: OpenAI;
@@ -163,9 +156,6 @@ export interface OpenAiChatModelOptions {
   maxOutputTokens?: number;
   /** Per request. Default 120 s. */
   timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  sleep?: Sleep;
-  random?: () => number;
 }
 
 export class OpenAiChatModel implements ChatModel {

@@ -44,6 +44,7 @@ import {
   type Provenance,
   type QuizQuestion,
   QuizQuestionSchema,
+  sanitizeTranscript,
   type SentimentPoint,
   type SentimentShift,
   speakersOf,
@@ -153,32 +154,6 @@ interface VerifiedWindow {
   moments: Moment[];
 }
 
-const isMs = (x: number): boolean => Number.isInteger(x) && x >= 0;
-
-/** Integer, non-negative, ordered word times (as the offline analyst does); copies only when needed. */
-function sanitize(t: Transcript): Transcript {
-  const clean =
-    isMs(t.durationMs) &&
-    t.segments.every(
-      (s) =>
-        isMs(s.startMs) &&
-        isMs(s.endMs) &&
-        s.words.every((w) => isMs(w.startMs) && isMs(w.endMs) && w.endMs >= w.startMs),
-    );
-  if (clean) return t;
-  const ms = (x: number): number => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0);
-  return {
-    ...t,
-    durationMs: ms(t.durationMs),
-    segments: t.segments.map((s) => ({
-      ...s,
-      startMs: ms(s.startMs),
-      endMs: ms(s.endMs),
-      words: s.words.map((w) => ({ ...w, startMs: ms(w.startMs), endMs: Math.max(ms(w.startMs), ms(w.endMs)) })),
-    })),
-  };
-}
-
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
@@ -239,7 +214,7 @@ export class LlmAnalyst implements Analyst {
 
   async analyze(input: Transcript, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const started = this.now();
-    const original = sanitize(input);
+    const original = sanitizeTranscript(input);
     // PII never reaches a model: everything sent (lines, facts, notes, findings) and every quote
     // checked comes from the redacted transcript. Only the metrics (numbers) read the original,
     // where a card number read out is sixteen words, not one placeholder.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventOf } from '@speech/contracts';
+import type { EventOf, TopicName } from '@speech/contracts';
 import { AppError } from '@speech/kernel';
 import { anEvent, eventually } from '@speech/testing';
 import type { DeadLetter, EventBus } from './event-bus.port';
@@ -14,6 +14,13 @@ export interface EventBusUnderTest {
   closeAll(): Promise<void>;
   /** How long a message may take to arrive (Kafka rebalances take seconds). */
   patienceMs: number;
+}
+
+/** The dead letters that `group` receives for `topics`, collected as they arrive. */
+function deadLettersOf(bus: EventBus, group: string, topics: readonly TopicName[]): DeadLetter[] {
+  const got: DeadLetter[] = [];
+  bus.subscribeDeadLetters(group, topics, async (dl) => void got.push(dl));
+  return got;
 }
 
 /**
@@ -55,12 +62,11 @@ export function eventBusContract(name: string, setup: () => EventBusUnderTest): 
     it('retries a failing handler with the attempt number, then succeeds without dead-lettering', async () => {
       const bus = await sut.open(scope);
       const attempts: number[] = [];
-      const dead: DeadLetter[] = [];
       bus.subscribe(`g-${scope}`, 'audio.chunked', async (_e, ctx) => {
         attempts.push(ctx.attempt);
         if (ctx.attempt < 2) throw new Error('transient');
       });
-      bus.subscribeDeadLetters(`dl-${scope}`, ['audio.chunked'], async (dl) => void dead.push(dl));
+      const dead = deadLettersOf(bus, `dl-${scope}`, ['audio.chunked']);
       await bus.start();
       await bus.publish(anEvent('audio.chunked', 'a1'));
       await wait('handled', () => attempts.length >= 2);
@@ -71,15 +77,13 @@ export function eventBusContract(name: string, setup: () => EventBusUnderTest): 
     it('dead-letters after the retry budget, with the original headers and the reason, and moves on', async () => {
       const bus = await sut.open(scope);
       const handled: string[] = [];
-      const dead: DeadLetter[] = [];
       bus.subscribe(`g-${scope}`, 'audio.chunked', async (e) => {
         if (e.audioId === 'poison') throw new Error('always fails');
         handled.push(e.audioId);
       });
       // Two dead-letter subscribers of different groups: each gets every dead letter.
-      const other: DeadLetter[] = [];
-      bus.subscribeDeadLetters(`dl-${scope}`, ['audio.chunked'], async (dl) => void dead.push(dl));
-      bus.subscribeDeadLetters(`dl2-${scope}`, ['audio.chunked'], async (dl) => void other.push(dl));
+      const dead = deadLettersOf(bus, `dl-${scope}`, ['audio.chunked']);
+      const other = deadLettersOf(bus, `dl2-${scope}`, ['audio.chunked']);
       await bus.start();
       await bus.publish(anEvent('audio.chunked', 'poison'));
       await bus.publish(anEvent('audio.chunked', 'fine'));
@@ -107,10 +111,8 @@ export function eventBusContract(name: string, setup: () => EventBusUnderTest): 
         throw new AppError('X.BAD', 'never works', { retriable: false });
       });
       // One group, two calls (as two components of one service would make them): both keep working.
-      const first: DeadLetter[] = [];
-      const second: DeadLetter[] = [];
-      bus.subscribeDeadLetters(`dl-${scope}`, ['audio.chunked'], async (dl) => void first.push(dl));
-      bus.subscribeDeadLetters(`dl-${scope}`, ['chunk.created'], async (dl) => void second.push(dl));
+      const first = deadLettersOf(bus, `dl-${scope}`, ['audio.chunked']);
+      const second = deadLettersOf(bus, `dl-${scope}`, ['chunk.created']);
       await bus.start();
       await bus.publish(anEvent('audio.chunked', 'one'));
       await bus.publish(anEvent('chunk.created', 'two'));
@@ -122,12 +124,11 @@ export function eventBusContract(name: string, setup: () => EventBusUnderTest): 
     it('dead-letters a non-retriable error at once', async () => {
       const bus = await sut.open(scope);
       let calls = 0;
-      const dead: DeadLetter[] = [];
       bus.subscribe(`g-${scope}`, 'audio.chunked', async () => {
         calls++;
         throw new AppError('X.BAD', 'never works', { retriable: false });
       });
-      bus.subscribeDeadLetters(`dl-${scope}`, ['audio.chunked'], async (dl) => void dead.push(dl));
+      const dead = deadLettersOf(bus, `dl-${scope}`, ['audio.chunked']);
       await bus.start();
       await bus.publish(anEvent('audio.chunked', 'a'));
       await wait('dead-lettered', () => dead.length > 0);

@@ -7,10 +7,8 @@ import { AppError } from '@speech/kernel';
  */
 export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new AppError('CONFIG.INVALID', `invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!result.success)
+    throwConfigProblems(result.error.issues.map((i) => ({ key: i.path.join('.') || '(env)', message: i.message })));
   return result.data as z.infer<S>;
 }
 
@@ -26,3 +24,56 @@ export const env = {
   optional: () => z.string().min(1).optional(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
+
+const key = () => z.string().trim().min(1);
+
+/**
+ * The OpenAI and Azure OpenAI keys that the STT providers (libs/stt) and the LLM analyst
+ * (libs/llm-analyst) share: defined once, so a service that merges both schemas gets one
+ * definition of each. Spread into a provider schema's `z.object({...})`.
+ */
+export const openAiEnvShape = {
+  /** OpenAI-compatible API root (STT_PROVIDER=openai and LLM_PROVIDER=openai). */
+  OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
+  /** Bearer key for OPENAI_BASE_URL. */
+  OPENAI_API_KEY: key().optional(),
+  /** Azure OpenAI resource endpoint, e.g. https://my-resource.openai.azure.com. */
+  AZURE_OPENAI_ENDPOINT: z.url().optional(),
+  /** Azure OpenAI key, sent as `api-key`. */
+  AZURE_OPENAI_API_KEY: key().optional(),
+  /** Azure OpenAI REST api-version; the analyst's structured outputs need 2024-08-01-preview or later. */
+  AZURE_OPENAI_API_VERSION: key().default('2024-10-21'),
+};
+
+/** A configuration key that is missing or wrong, and why. */
+export interface ConfigProblem {
+  key: string;
+  message: string;
+}
+
+/**
+ * What a provider's configuration still lacks: `need(key, why)` records the key when it is
+ * unset, as "required when <selector>=<its value> (why)"; `problems` is the list so far.
+ */
+export function configNeeds<C extends object>(cfg: C, selector: keyof C & string) {
+  const problems: ConfigProblem[] = [];
+  const need = (key: keyof C & string, why: string): void => {
+    if (cfg[key] === undefined)
+      problems.push({ key, message: `required when ${selector}=${String(cfg[selector])} (${why})` });
+  };
+  return { problems, need };
+}
+
+/** For `schema.superRefine(…)`: reports what `problemsOf` finds as issues, each at its key. */
+export function refineWith<C>(problemsOf: (cfg: C) => ConfigProblem[]): (cfg: C, ctx: z.RefinementCtx) => void {
+  return (cfg, ctx) => {
+    for (const p of problemsOf(cfg)) ctx.addIssue({ code: 'custom', path: [p.key], message: p.message });
+  };
+}
+
+/** Throws CONFIG.INVALID naming every problem, one a line; does nothing when there are none. */
+export function throwConfigProblems(problems: readonly ConfigProblem[]): void {
+  if (!problems.length) return;
+  const lines = problems.map((p) => `  ${p.key}: ${p.message}`);
+  throw new AppError('CONFIG.INVALID', `invalid configuration:\n${lines.join('\n')}`);
+}

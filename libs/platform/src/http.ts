@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { NextFunction, Request, Response, Express } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Express } from 'express';
 import express from 'express';
 import helmet from 'helmet';
 import { describeError, type DescribedError } from '@speech/kernel';
@@ -17,6 +17,23 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A JSON request body that must be an object holding only the allowed fields: the object, or
+ * the 400 that `bad` makes, saying what was expected or which fields are unknown.
+ */
+export function jsonObjectOf(
+  body: unknown,
+  allowed: readonly string[],
+  bad: (message: string) => HttpError,
+  expected = 'expected a JSON object',
+): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad(expected);
+  const input = body as Record<string, unknown>;
+  const unknown = Object.keys(input).filter((k) => !allowed.includes(k));
+  if (unknown.length) throw bad(`unknown fields: ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`);
+  return input;
 }
 
 /**
@@ -47,6 +64,18 @@ export function httpStatusFor(e: Pick<DescribedError, 'code' | 'kind'>): number 
 
 export function sendError(res: Response, status: number, code: string, message: string): void {
   if (!res.headersSent) res.status(status).json({ error: { code, message } });
+}
+
+/**
+ * The middleware before a write route's handler: authenticated, then rate-limited; `writeJson`
+ * then parses a JSON body. Spread into the route: `app.post(path, ...writeJson, route(...))`.
+ */
+export function writeChains(mw: { auth: RequestHandler[]; limiter: RequestHandler; json: RequestHandler }): {
+  write: RequestHandler[];
+  writeJson: RequestHandler[];
+} {
+  const write = [...mw.auth, mw.limiter];
+  return { write, writeJson: [...write, mw.json] };
 }
 
 /** Wraps an async route so a rejection reaches the error middleware. */

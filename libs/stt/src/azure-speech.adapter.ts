@@ -13,6 +13,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Word } from '@speech/contracts';
+import type { ClientRetryOptions } from '@speech/kernel';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { z } from 'zod';
 import {
@@ -22,7 +23,6 @@ import {
   abortedError,
   withRetries,
   type RetryPolicy,
-  type Sleep,
 } from './resilience';
 import type { SpeechToText } from './speech-to-text.port';
 import { timeoutMessage } from './stt-timeout';
@@ -72,7 +72,7 @@ export const createAzureRecognizer: AzureRecognizerFactory = ({ diarize, speechC
   return { kind: 'speech', recognizer };
 };
 
-export interface AzureSpeechOptions {
+export interface AzureSpeechOptions extends ClientRetryOptions {
   key: string;
   /** e.g. 'westeurope'. One of region or endpoint is required. */
   region?: string;
@@ -84,12 +84,9 @@ export interface AzureSpeechOptions {
   diarize?: boolean;
   /** Per session. Default max(60 s, 2 × the audio's length). */
   timeoutMs?: number | ((audioMs: number) => number);
-  retry?: Partial<RetryPolicy>;
   /** Sessions at once from this adapter. Default 4. */
   concurrency?: number;
   createRecognizer?: AzureRecognizerFactory;
-  sleep?: Sleep;
-  random?: () => number;
 }
 
 /** Detailed-format result JSON (lenient: only what we read). */

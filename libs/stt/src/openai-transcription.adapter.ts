@@ -16,6 +16,7 @@
  */
 import { openAsBlob } from 'node:fs';
 import type { Word } from '@speech/contracts';
+import type { ClientRetryOptions } from '@speech/kernel';
 import { z } from 'zod';
 import {
   DEFAULT_RETRY_POLICY,
@@ -25,7 +26,6 @@ import {
   sttErrorFromHttp,
   withRetries,
   type RetryPolicy,
-  type Sleep,
 } from './resilience';
 import type { SpeechToText } from './speech-to-text.port';
 import { SttError } from './stt-error';
@@ -49,7 +49,7 @@ export type OpenAiTranscriptionTarget =
       apiKey: string;
     };
 
-export interface OpenAiTranscriptionOptions {
+export interface OpenAiTranscriptionOptions extends ClientRetryOptions {
   target: OpenAiTranscriptionTarget;
   /** The provider's name in errors and logs. Default 'openai' or 'azure-openai'. */
   name?: string;
@@ -59,14 +59,11 @@ export interface OpenAiTranscriptionOptions {
   defaultLanguage?: string;
   /** Per HTTP attempt. Default max(60 s, 2 × the audio's length). */
   timeoutMs?: number | ((audioMs: number) => number);
-  retry?: Partial<RetryPolicy>;
   /** Requests in flight at once from this adapter. Default 4. */
   concurrency?: number;
   /** At most this many characters of vocabulary hints go into the `prompt` field. Default 800. */
   maxPromptChars?: number;
   fetch?: typeof fetch;
-  sleep?: Sleep;
-  random?: () => number;
 }
 
 /** The verbose_json response; lenient, because compatible servers leave fields out. */

@@ -13,10 +13,12 @@
  *   STT_PROVIDER=azure-openai  an Azure OpenAI Whisper deployment: AZURE_OPENAI_ENDPOINT,
  *                              AZURE_OPENAI_API_KEY, AZURE_OPENAI_STT_DEPLOYMENT, AZURE_OPENAI_API_VERSION
  *
- * OPENAI_* and AZURE_OPENAI_* are shared with the LLM analyst's schema (libs/analysis
- * `analystProviderEnvSchema`) and defined identically, so merging both schemas is safe.
+ * OPENAI_* and AZURE_OPENAI_* are shared with the LLM analyst's schema (libs/llm-analyst
+ * `analystProviderEnvSchema`): both take them from libs/platform `openAiEnvShape`, so merging
+ * both schemas is safe.
  */
-import { AppError } from '@speech/kernel';
+import type { HttpSeams } from '@speech/kernel';
+import { configNeeds, openAiEnvShape, refineWith, throwConfigProblems, type ConfigProblem } from '@speech/platform';
 import { z } from 'zod';
 import { AzureSpeechToText, type AzureRecognizerFactory } from './azure-speech.adapter';
 import { OpenAiTranscriptionSpeechToText } from './openai-transcription.adapter';
@@ -88,16 +90,7 @@ export const sttProviderEnvSchema = z.object({
    */
   AZURE_SPEECH_DIARIZE: bool(false),
 
-  /** OpenAI-compatible API root (shared with LLM_PROVIDER=openai). */
-  OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
-  /** Bearer key for OPENAI_BASE_URL (shared with LLM_PROVIDER=openai). */
-  OPENAI_API_KEY: str().optional(),
-  /** Azure OpenAI resource endpoint, e.g. https://my-resource.openai.azure.com (shared with the LLM). */
-  AZURE_OPENAI_ENDPOINT: z.url().optional(),
-  /** Azure OpenAI key, sent as `api-key` (shared with the LLM). */
-  AZURE_OPENAI_API_KEY: str().optional(),
-  /** Azure OpenAI REST api-version (shared with the LLM). */
-  AZURE_OPENAI_API_VERSION: str().default('2024-10-21'),
+  ...openAiEnvShape,
   /** The Whisper deployment for STT_PROVIDER=azure-openai (the chat deployment is AZURE_OPENAI_DEPLOYMENT). */
   AZURE_OPENAI_STT_DEPLOYMENT: str().optional(),
 });
@@ -105,12 +98,8 @@ export const sttProviderEnvSchema = z.object({
 export type SttProviderEnv = z.infer<typeof sttProviderEnvSchema>;
 
 /** What a provider still lacks; empty when the configuration is complete. */
-export function sttProviderEnvProblems(cfg: SttProviderEnv): Array<{ key: string; message: string }> {
-  const problems: Array<{ key: string; message: string }> = [];
-  const need = (key: keyof SttProviderEnv, why: string): void => {
-    if (cfg[key] === undefined)
-      problems.push({ key, message: `required when STT_PROVIDER=${cfg.STT_PROVIDER} (${why})` });
-  };
+export function sttProviderEnvProblems(cfg: SttProviderEnv): ConfigProblem[] {
+  const { problems, need } = configNeeds(cfg, 'STT_PROVIDER');
   switch (cfg.STT_PROVIDER) {
     case 'azure':
       need('AZURE_SPEECH_KEY', 'Azure AI Speech key');
@@ -137,16 +126,12 @@ export function sttProviderEnvProblems(cfg: SttProviderEnv): Array<{ key: string
 }
 
 /** For `schema.superRefine(refineSttProviderEnv)` in a service's config schema. */
-export function refineSttProviderEnv(cfg: SttProviderEnv, ctx: z.RefinementCtx): void {
-  for (const p of sttProviderEnvProblems(cfg)) ctx.addIssue({ code: 'custom', path: [p.key], message: p.message });
-}
+export const refineSttProviderEnv = refineWith(sttProviderEnvProblems);
 
-export interface SpeechToTextDeps {
+/** Where pocketsphinx may write, and test seams. */
+export interface SpeechToTextDeps extends HttpSeams {
   /** Writable directory for pocketsphinx's model copies (DATA_DIR/stt, WORK_DIR). */
   workDir?: string;
-  /** Test seams. */
-  fetch?: typeof fetch;
-  sleep?: Sleep;
   createAzureRecognizer?: AzureRecognizerFactory;
 }
 
@@ -156,13 +141,7 @@ export interface SpeechToTextDeps {
  * `startSpeechToText` where the process should run the engine itself.
  */
 export function createSpeechToText(cfg: SttProviderEnv, deps: SpeechToTextDeps = {}): SpeechToText {
-  const problems = sttProviderEnvProblems(cfg);
-  if (problems.length) {
-    throw new AppError(
-      'CONFIG.INVALID',
-      `invalid configuration:\n${problems.map((p) => `  ${p.key}: ${p.message}`).join('\n')}`,
-    );
-  }
+  throwConfigProblems(sttProviderEnvProblems(cfg));
   const speed = new SpeedBudget({ floorMs: cfg.STT_TIMEOUT_MS, nominalFactor: nominalFactor(cfg) });
   const common = {
     defaultLanguage: cfg.STT_LANGUAGE,

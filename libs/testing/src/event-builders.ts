@@ -1,5 +1,8 @@
 import { newEvent, type EventOf, type PayloadMap, type TopicName } from '@speech/contracts';
 
+/** The default chunk: the place that chunk events share. */
+const CHUNK = { chunkId: 'c0', index: 0, channel: 0, speaker: 'agent', startMs: 0, endMs: 45_000 };
+
 /**
  * Readable test events (Object Mothers): `anEvent('chunk.transcribed', 'a1', { chunkId: 'c1' })`
  * fills every other field with a valid default, and `.at(ms)` pins the time.
@@ -32,18 +35,13 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     endAnchorMs: null,
     endAnchorByte: null,
   },
-  'chunk.created': { chunkId: 'c0', index: 0, channel: 0, speaker: 'agent', startMs: 0, endMs: 45_000, objectKey: 'k' },
+  'chunk.created': { ...CHUNK, objectKey: 'k' },
   'audio.chunked': { chunkCount: 2, durationMs: 90_000, channels: 2 },
   'audio.chunking.failed': { code: 'AUDIO.NOT_AUDIO', reason: 'not audio' },
   'transcription.requested': { userId: 'user-1', requestId: 'r1', language: null, phrases: [] },
   'transcription.cancelled': { userId: 'user-1', requestId: 'r1', requestedAt: 0 },
   'stt.chunk.requested': {
-    chunkId: 'c0',
-    index: 0,
-    channel: 0,
-    speaker: 'agent',
-    startMs: 0,
-    endMs: 45_000,
+    ...CHUNK,
     objectKey: 'k',
     requestId: 'r1',
     attempt: 1,
@@ -51,12 +49,7 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     phrases: [],
   },
   'chunk.transcribed': {
-    chunkId: 'c0',
-    index: 0,
-    channel: 0,
-    speaker: 'agent',
-    startMs: 0,
-    endMs: 45_000,
+    ...CHUNK,
     transcriptKey: 't',
     wordCount: 10,
     engine: 'test',

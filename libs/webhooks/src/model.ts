@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventOf, TopicName } from '@speech/contracts';
+import { pick } from '@speech/kernel';
 
 /**
  * What a webhook can be registered for. `tracker.hit` is reserved for the trackers still to come
@@ -89,35 +90,31 @@ export function messageOf(e: EventOf<DeliveredTopic>): WebhookMessage {
   let key: string;
   let data: Record<string, unknown>;
   switch (e.type) {
-    case 'transcript.completed': {
-      const p = e.payload;
+    case 'transcript.completed':
       key = e.audioId;
       data = {
-        wordCount: p.wordCount,
-        segmentCount: p.segmentCount,
-        durationMs: p.durationMs,
-        speakers: p.speakers,
-        engine: p.engine,
+        ...pick(e.payload, ['wordCount', 'segmentCount', 'durationMs', 'speakers', 'engine']),
         recordingPath,
         transcriptPath: `${recordingPath}/transcript`,
       };
       break;
-    }
     case 'analysis.completed': {
       const p = e.payload;
       key = p.analysisId;
       data = {
-        analysisId: p.analysisId,
-        analyst: p.analyst,
-        model: p.model,
-        issueCount: p.issueCount,
-        sentimentScore: p.sentimentScore,
-        quizCount: p.quizCount,
-        callType: p.callType,
-        overallSentiment: p.overallSentiment,
-        closingSentiment: p.closingSentiment,
-        issueTypes: p.issueTypes,
-        agentTalkRatio: p.agentTalkRatio,
+        ...pick(p, [
+          'analysisId',
+          'analyst',
+          'model',
+          'issueCount',
+          'sentimentScore',
+          'quizCount',
+          'callType',
+          'overallSentiment',
+          'closingSentiment',
+          'issueTypes',
+          'agentTalkRatio',
+        ]),
         recordingPath,
         analysisPath: `${recordingPath}/analyses/${p.analysisId}`,
       };

@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { HttpError, route, userOf } from '@speech/platform';
+import { HttpError, jsonObjectOf, route, userOf, writeChains } from '@speech/platform';
 import { UrlRefused } from './address-guard';
 import { RESERVED_EVENTS, WEBHOOK_EVENTS, type DeliveryRecord, type WebhookEvent, type WebhookRecord } from './model';
 import { TooManyWebhooks, type Webhooks } from './webhooks';
@@ -15,10 +15,7 @@ export interface RegisterInput {
 /** A POST /webhooks body: only these fields, each checked; anything else is a 400 with the reason. */
 export function parseRegistration(body: unknown): RegisterInput {
   const bad = (message: string) => new HttpError(400, 'WEBHOOK.BAD_REQUEST', message);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('expected a JSON object');
-  const input = body as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length) throw bad(`unknown fields: ${unknown.join(', ')} (allowed: ${FIELDS.join(', ')})`);
+  const input = jsonObjectOf(body, FIELDS, bad);
   if (typeof input.url !== 'string' || !input.url) throw bad('url is required: an http:// or https:// URL');
   if (!Array.isArray(input.events) || !input.events.length)
     throw bad(`events is required: a non-empty array of ${WEBHOOK_EVENTS.join(', ')}`);
@@ -71,11 +68,11 @@ export function mountWebhookRoutes(
   webhooks: Webhooks,
   mw: { auth: RequestHandler[]; limiter: RequestHandler; read: RequestHandler; json: RequestHandler },
 ): void {
+  const read = [...mw.auth, mw.read];
+  const { write, writeJson } = writeChains(mw);
   app.post(
     '/webhooks',
-    ...mw.auth,
-    mw.limiter,
-    mw.json,
+    ...writeJson,
     route(async (req, res) => {
       const input = parseRegistration(req.body);
       let hook: WebhookRecord;
@@ -93,8 +90,7 @@ export function mountWebhookRoutes(
 
   app.get(
     '/webhooks',
-    ...mw.auth,
-    mw.read,
+    ...read,
     route(async (req, res) => {
       res.json({ items: (await webhooks.list(userOf(req).id)).map(webhookView) });
     }),
@@ -102,8 +98,7 @@ export function mountWebhookRoutes(
 
   app.delete(
     '/webhooks/:webhookId',
-    ...mw.auth,
-    mw.limiter,
+    ...write,
     route(async (req, res) => {
       const id = String(req.params.webhookId);
       if (!(await webhooks.remove(userOf(req).id, id))) throw notFound(id);
@@ -113,8 +108,7 @@ export function mountWebhookRoutes(
 
   app.get(
     '/webhooks/:webhookId/deliveries',
-    ...mw.auth,
-    mw.read,
+    ...read,
     route(async (req, res) => {
       const id = String(req.params.webhookId);
       const raw = req.query.limit;

@@ -1,5 +1,5 @@
 import type { Segment, Transcript } from '@speech/contracts';
-import { escapeHtml } from '@speech/kernel';
+import { escapeHtml, isOneOf, keysOf } from '@speech/kernel';
 import { clockTime, speakerName as nameOf } from '@speech/transcript';
 import type { AnalysisResult } from '../analysis.schema';
 
@@ -9,17 +9,11 @@ import type { AnalysisResult } from '../analysis.schema';
  * (`reportHtml`). Pure; the query service sends it, and draws the same model as a PDF.
  */
 
-export const REPORT_FORMATS = ['html', 'pdf'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export function isReportFormat(s: unknown): s is ReportFormat {
-  return typeof s === 'string' && (REPORT_FORMATS as readonly string[]).includes(s);
-}
-
-export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
-  html: 'text/html; charset=utf-8',
-  pdf: 'application/pdf',
-};
+/** The report's formats, each with its content type. */
+export const REPORT_CONTENT_TYPES = { html: 'text/html; charset=utf-8', pdf: 'application/pdf' } as const;
+export type ReportFormat = keyof typeof REPORT_CONTENT_TYPES;
+export const REPORT_FORMATS = keysOf(REPORT_CONTENT_TYPES);
+export const isReportFormat = (s: unknown): s is ReportFormat => isOneOf(REPORT_FORMATS, s);
 
 /** What the report says about the recording (the read model's document and its details). */
 export interface ReportRecording {
@@ -249,6 +243,29 @@ function section(id: string, title: string, body: string): string {
 
 const none = (what: string) => `<p class="muted">${e(what)}</p>\n`;
 
+/** A section of a list: its body from the items, or a line saying there are none. */
+function listing<T>(
+  items: readonly T[],
+  id: string,
+  title: string,
+  empty: string,
+  body: (items: readonly T[]) => string,
+): string {
+  return section(id, title, items.length ? body(items) : none(empty));
+}
+
+/** A table: its header cells, then a row of cells (HTML) a line. */
+function table(head: readonly string[], rows: readonly string[][]): string {
+  const th = head.map((h) => `<th>${e(h)}</th>`).join('');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${rows.map((r) => `<tr>${r.join('')}</tr>\n`).join('')}</tbody></table>\n`;
+}
+
+/** An ordered list of the given class, of items (HTML, each a line). */
+const ol = (cls: string, items: readonly string[]): string => `<ol class="${cls}">\n${items.join('')}</ol>\n`;
+
+/** A cell of escaped text, with a class when given. */
+const td = (text: string, cls?: string): string => (cls ? `<td class="${cls}">${e(text)}</td>` : `<td>${e(text)}</td>`);
+
 /**
  * The report as a self-contained HTML page, in parts (the transcript a few turns at a time),
  * so a long one can be written out as it is made. Every value is escaped.
@@ -270,62 +287,44 @@ ${fields(report.details)}</header>
 `;
   yield section('summary', 'Summary', report.summary ? `<p>${e(report.summary)}</p>\n` : none('No summary.'));
   yield section('sentiment', 'Sentiment', fields(report.sentiment));
-  yield section(
-    'issues',
-    'Issues and objections',
-    report.issues.length
-      ? `<table><thead><tr><th>Time</th><th>Type</th><th>Speaker</th><th>Quote</th></tr></thead><tbody>\n${report.issues
-          .map(
-            (i) =>
-              `<tr><td class="time">${e(i.time)}</td><td>${e(i.type)}</td><td class="speaker">${e(i.speaker)}</td><td><q>${e(i.quote)}</q></td></tr>\n`,
-          )
-          .join('')}</tbody></table>\n`
-      : none('No issues or objections found.'),
+  yield listing(report.issues, 'issues', 'Issues and objections', 'No issues or objections found.', (items) =>
+    table(
+      ['Time', 'Type', 'Speaker', 'Quote'],
+      items.map((i) => [td(i.time, 'time'), td(i.type), td(i.speaker, 'speaker'), `<td><q>${e(i.quote)}</q></td>`]),
+    ),
   );
-  yield section(
-    'coaching',
-    'Coaching',
-    report.coaching.length
-      ? `<ol class="coaching">\n${report.coaching
-          .map(
-            (c) =>
-              `<li><span class="severity">${e(c.severity)}</span> <strong>${e(c.title)}</strong>` +
-              (c.time ? ` <span class="time">${e(c.time)}</span>` : '') +
-              `<br>${e(c.recommendation)}` +
-              (c.quote ? `<blockquote>${e(c.quote)}</blockquote>` : '') +
-              (c.basis ? `<div class="muted">${e(c.basis)}</div>` : '') +
-              '</li>\n',
-          )
-          .join('')}</ol>\n`
-      : none('No coaching recommendations.'),
+  yield listing(report.coaching, 'coaching', 'Coaching', 'No coaching recommendations.', (items) =>
+    ol(
+      'coaching',
+      items.map(
+        (c) =>
+          `<li><span class="severity">${e(c.severity)}</span> <strong>${e(c.title)}</strong>` +
+          (c.time ? ` <span class="time">${e(c.time)}</span>` : '') +
+          `<br>${e(c.recommendation)}` +
+          (c.quote ? `<blockquote>${e(c.quote)}</blockquote>` : '') +
+          (c.basis ? `<div class="muted">${e(c.basis)}</div>` : '') +
+          '</li>\n',
+      ),
+    ),
   );
-  yield section(
-    'action-items',
-    'Action items',
-    report.actionItems.length
-      ? `<table><thead><tr><th>Time</th><th>Action</th><th>Owner</th><th>Due</th></tr></thead><tbody>\n${report.actionItems
-          .map(
-            (i) =>
-              `<tr><td class="time">${e(i.time)}</td><td>${e(i.text)}</td><td>${e(i.owner ?? '')}</td><td>${e(i.due ?? '')}</td></tr>\n`,
-          )
-          .join('')}</tbody></table>\n`
-      : none('No action items.'),
+  yield listing(report.actionItems, 'action-items', 'Action items', 'No action items.', (items) =>
+    table(
+      ['Time', 'Action', 'Owner', 'Due'],
+      items.map((i) => [td(i.time, 'time'), td(i.text), td(i.owner ?? ''), td(i.due ?? '')]),
+    ),
   );
-  yield section(
-    'quiz',
-    'Quiz',
-    report.quiz.length
-      ? `<ol class="quiz">\n${report.quiz
-          .map(
-            (q) =>
-              `<li><strong>${e(q.question)}</strong>` +
-              (q.time ? ` <span class="time">${e(q.time)}</span>` : '') +
-              `<ol type="a">${q.options
-                .map((o, i) => (i === q.answerIndex ? `<li class="answer">${e(o)} ✓</li>` : `<li>${e(o)}</li>`))
-                .join('')}</ol><div class="muted">${e(q.explanation)}</div></li>\n`,
-          )
-          .join('')}</ol>\n`
-      : none('No quiz.'),
+  yield listing(report.quiz, 'quiz', 'Quiz', 'No quiz.', (items) =>
+    ol(
+      'quiz',
+      items.map(
+        (q) =>
+          `<li><strong>${e(q.question)}</strong>` +
+          (q.time ? ` <span class="time">${e(q.time)}</span>` : '') +
+          `<ol type="a">${q.options
+            .map((o, i) => (i === q.answerIndex ? `<li class="answer">${e(o)} ✓</li>` : `<li>${e(o)}</li>`))
+            .join('')}</ol><div class="muted">${e(q.explanation)}</div></li>\n`,
+      ),
+    ),
   );
   yield '<section id="transcript"><h2>Transcript</h2>\n';
   if (!report.transcript) {

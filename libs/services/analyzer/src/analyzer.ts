@@ -97,12 +97,9 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: every analysis version (records and objects) and its transcript reference. */
-  async function purge(audioId: string): Promise<void> {
-    await analyses.delete({ audioId });
-    await refs.delete({ _id: audioId });
-    await corrections.delete({ _id: audioId });
+  const purge = deletions.purgeOf({ byAudioId: [analyses], byId: [refs, corrections] }, async (audioId) => {
     await deps.store.deletePrefix(objectKeys.analysesPrefix(audioId));
-  }
+  });
 
   async function onRequested(e: EventOf<'analysis.requested'>, ctx: MessageContext): Promise<void> {
     let options: AnalysisRecord['options'];

@@ -151,13 +151,9 @@ export async function createChunker(deps: ChunkerDeps) {
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: the job, its chunks, ranges and boundaries, and every chunk's audio. */
-  async function purge(audioId: string): Promise<void> {
-    await jobs.delete({ _id: audioId });
-    await chunks.delete({ audioId });
-    await ranges.delete({ audioId });
-    await boundaries.delete({ audioId });
+  const purge = deletions.purgeOf({ byAudioId: [chunks, ranges, boundaries], byId: [jobs] }, async (audioId) => {
     await deps.store.deletePrefix(objectKeys.chunksPrefix(audioId));
-  }
+  });
 
   async function onUploaded(event: EventOf<'audio.uploaded'>, ctx?: MessageContext): Promise<void> {
     const audioId = event.audioId;

@@ -1,7 +1,7 @@
 import type { EventOf } from '@speech/contracts';
 import type { MessageContext } from '@speech/messaging';
 import { inMemoryPlatform, anEvent } from '@speech/testing';
-import { deletionsOf, RecordingDeleted, tombstoneId, TOMBSTONES, withDeletion } from './deletion';
+import { deletionsOf, purgeOf, RecordingDeleted, tombstoneId, TOMBSTONES, withDeletion } from './deletion';
 
 const ctx: MessageContext = { topic: 't', partition: 0, offset: '0', key: 'a1', headers: {}, attempt: 1 };
 
@@ -83,5 +83,25 @@ describe('withDeletion', () => {
       },
     });
     await expect(handlers['audio.uploaded']?.(anEvent('audio.uploaded', 'a4'), ctx)).rejects.toThrow('store down');
+  });
+});
+
+describe('purgeOf', () => {
+  it("removes one recording's documents by audioId and by _id, then its objects, and nothing of another", async () => {
+    const { docs } = inMemoryPlatform();
+    const parts = docs.collection<{ _id: string; audioId: string }>('parts');
+    const heads = docs.collection<{ _id: string }>('heads');
+    await parts.insert({ _id: 'p1', audioId: 'a1' });
+    await parts.insert({ _id: 'p2', audioId: 'a1' });
+    await parts.insert({ _id: 'p3', audioId: 'a2' });
+    await heads.insert({ _id: 'a1' });
+    await heads.insert({ _id: 'a2' });
+    const objects: string[] = [];
+    const purge = purgeOf({ byAudioId: [parts], byId: [heads] }, async (audioId) => void objects.push(audioId));
+    await purge('a1');
+    await purge('a1'); // idempotent
+    expect((await parts.find({})).map((p) => p._id)).toEqual(['p3']);
+    expect((await heads.find({})).map((h) => h._id)).toEqual(['a2']);
+    expect(objects).toEqual(['a1', 'a1']);
   });
 });

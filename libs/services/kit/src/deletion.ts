@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TopicName } from '@speech/contracts';
 import type { Handler, MessageContext } from '@speech/messaging';
-import type { DocumentStore } from '@speech/persistence';
+import type { Collection, Doc, DocumentStore } from '@speech/persistence';
 import type { HandlerMap } from './service-definition';
 
 /**
@@ -37,6 +37,8 @@ export interface Deletions {
   isDeleted(audioId: string): Promise<boolean>;
   /** Writes the tombstone; returns whether it is new (false on a redelivery). */
   mark(audioId: string, now?: number): Promise<boolean>;
+  /** The service's Purge of one recording (see `purgeOf`). */
+  purgeOf: typeof purgeOf;
 }
 
 export function deletionsOf(docs: DocumentStore): Deletions {
@@ -44,11 +46,29 @@ export function deletionsOf(docs: DocumentStore): Deletions {
   return {
     isDeleted: async (audioId) => (await tombstones.get(tombstoneId(audioId))) !== null,
     mark: (audioId, now = Date.now()) => tombstones.insert({ _id: tombstoneId(audioId), deletedAt: now }),
+    purgeOf,
   };
 }
 
 /** What a service removes of one recording: its documents and its objects. Idempotent. */
 export type Purge = (audioId: string) => Promise<void>;
+
+type Deletable = Pick<Collection<Doc>, 'delete'>;
+
+/**
+ * The Purge of a service's documents of one recording: those that name it in `audioId`, then
+ * those whose `_id` it is; then `objects` removes what the service stored of it.
+ */
+export function purgeOf(
+  docs: { byAudioId?: readonly Deletable[]; byId?: readonly Deletable[] },
+  objects?: Purge,
+): Purge {
+  return async (audioId) => {
+    for (const c of docs.byAudioId ?? []) await c.delete({ audioId });
+    for (const c of docs.byId ?? []) await c.delete({ _id: audioId });
+    await objects?.(audioId);
+  };
+}
 
 /**
  * The `audio.deleted` handler of a service: the tombstone, made durable, then the removal. A

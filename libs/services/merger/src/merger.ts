@@ -90,13 +90,11 @@ export async function createMerger(deps: MergerDeps, options: MergerOptions = {}
   const deletions = deletionsOf(deps.docs);
 
   /** A deleted recording: its chunk outcomes, its transcript record and the merged transcript. */
-  async function purge(audioId: string): Promise<void> {
-    await chunks.delete({ audioId });
-    await transcripts.delete({ _id: audioId });
+  const purge = deletions.purgeOf({ byAudioId: [chunks], byId: [transcripts] }, async (audioId) => {
     const keys = objectKeys.transcript(audioId);
     await deps.store.delete(keys.json);
     await deps.store.delete(keys.text);
-  }
+  });
 
   async function onChunked(e: EventOf<'audio.chunked'>): Promise<void> {
     await transcripts.update(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Filter } from '@speech/service-kit';
-import type { SttAudio, SttTask } from './stt-worker';
+import type { SttAudio, SttTask } from './stt-task';
 
 /**
  * The stt-worker's own work queue, fair by design (docs/ARCHITECTURE.md, "Fair scheduling"):

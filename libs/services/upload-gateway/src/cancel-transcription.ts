@@ -1,7 +1,7 @@
-import { newEvent, type Permission, type RecordingView } from '@speech/contracts';
+import type { Permission, RecordingView } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
 import type { AudioRecord } from './audio-repository';
-import { PRODUCER, type GatewayDeps } from './upload-intake';
+import { publish, type GatewayDeps } from './upload-intake';
 
 /**
  * Cancelling a queued or running transcription (POST /transcribe/:id/cancel, issue #14). The
@@ -64,14 +64,11 @@ export async function cancelTranscription(
       );
       if (!saved) return null;
     }
-    await deps.bus.publish(
-      newEvent(
-        'transcription.cancelled',
-        PRODUCER,
-        { audioId: record._id, correlationId: `cancel-${t.requestId}` },
-        { userId: current.userId, requestId: t.requestId, requestedAt: t.requestedAt },
-      ),
-    );
+    await publish(deps, 'transcription.cancelled', record._id, `cancel-${t.requestId}`, {
+      userId: current.userId,
+      requestId: t.requestId,
+      requestedAt: t.requestedAt,
+    });
     deps.log.info({ audioId: record._id, requestId: t.requestId }, 'transcription cancelled');
     return { status: 'cancelled', requestId: t.requestId };
   });

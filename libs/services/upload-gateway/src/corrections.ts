@@ -1,12 +1,14 @@
 import type { Express, RequestHandler } from 'express';
 import express from 'express';
-import { CORRECTION_LIMITS, newEvent, NO_CORRECTIONS, objectKeys, type TranscriptCorrections } from '@speech/contracts';
+import { CORRECTION_LIMITS, NO_CORRECTIONS, objectKeys, type TranscriptCorrections } from '@speech/contracts';
+import { pick } from '@speech/kernel';
 import type { Collection, DocumentStore } from '@speech/persistence';
-import { HttpError, route, userOf } from '@speech/platform';
+import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
 import { transcriptSegments } from '@speech/search';
 import { AGENT_LABEL, cleanText, CUSTOMER_LABEL, describeChanges } from '@speech/transcript';
 import type { AudioRecord } from './audio-repository';
-import { PRODUCER, type GatewayDeps } from './upload-intake';
+import { ownedRecording } from './owned-recording';
+import { publish, type GatewayDeps } from './upload-intake';
 
 /**
  * Transcript corrections (issue #14), the command side: `PATCH /audios/:id/transcript/corrections`
@@ -38,10 +40,7 @@ const LABEL = /^[A-Za-z0-9 _.-]{1,40}$/;
 
 export function parseCorrectionChange(body: unknown): CorrectionChange {
   const bad = (message: string) => new HttpError(400, 'CORRECTIONS.BAD_REQUEST', message);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('expected a JSON object of corrections');
-  const input = body as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length) throw bad(`unknown fields: ${unknown.join(', ')} (allowed: ${FIELDS.join(', ')})`);
+  const input = jsonObjectOf(body, FIELDS, bad, 'expected a JSON object of corrections');
   const out: CorrectionChange = {};
   if ('speakers' in input) {
     const v = input.speakers;
@@ -187,21 +186,11 @@ export function transcriptCorrections(
   }
 
   async function announce(record: CorrectionsRecord, changes: string[]): Promise<void> {
-    await deps.bus.publish(
-      newEvent(
-        'transcript.corrected',
-        PRODUCER,
-        { audioId: record._id, correlationId: `corrections-${record._id}-${record.revision}` },
-        {
-          userId: record.userId,
-          revision: record.revision,
-          speakers: record.speakers,
-          swapChannels: record.swapChannels,
-          segments: record.segments,
-          changes,
-        },
-      ),
-    );
+    await publish(deps, 'transcript.corrected', record._id, `corrections-${record._id}-${record.revision}`, {
+      userId: record.userId,
+      ...pick(record, ['revision', 'speakers', 'swapChannels', 'segments']),
+      changes,
+    });
   }
 
   function mount(app: Express, mw: { auth: RequestHandler[]; limiter: RequestHandler }): void {
@@ -216,10 +205,7 @@ export function transcriptCorrections(
         const user = userOf(req);
         const audioId = String(req.params.audioId);
         const change = parseCorrectionChange(req.body);
-        const record = await audios.get(audioId);
-        // Another user's recording is reported as missing, as everywhere.
-        if (!record || record.userId !== user.id || record.deleting)
-          throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+        await ownedRecording(audios, user.id, audioId);
         const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
         if (!view?.transcriptReady)
           throw new HttpError(409, 'CORRECTIONS.NOT_TRANSCRIBED', 'the recording has no transcript yet to correct');

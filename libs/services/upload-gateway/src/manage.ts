@@ -1,11 +1,12 @@
 import type { Express, RequestHandler } from 'express';
-import { DETAIL_LIMITS, newEvent, NO_DETAILS, objectKeys, type RecordingDetails } from '@speech/contracts';
+import { DETAIL_LIMITS, NO_DETAILS, objectKeys, type RecordingDetails } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
-import { HttpError, route, userOf } from '@speech/platform';
+import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
 import { deletionsOf, onAudioDeleted, type Deletions, type HandlerMap } from '@speech/service-kit';
 import type { AudioRecord } from './audio-repository';
 import { correctionsCollection, transcriptCorrections } from './corrections';
-import { PRODUCER, type GatewayDeps } from './upload-intake';
+import { ownedRecording } from './owned-recording';
+import { publish, type GatewayDeps } from './upload-intake';
 
 /**
  * Managing a recording: DELETE /audios/:id (every artefact in every service, through
@@ -34,28 +35,17 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
   }
 
   async function announceDeletion(record: AudioRecord): Promise<void> {
-    await deps.bus.publish(
-      newEvent(
-        'audio.deleted',
-        PRODUCER,
-        { audioId: record._id, correlationId: `delete-${record._id}` },
-        {
-          userId: record.userId,
-        },
-      ),
-    );
+    await publish(deps, 'audio.deleted', record._id, `delete-${record._id}`, { userId: record.userId });
   }
 
   async function announceDetails(record: AudioRecord): Promise<void> {
     const d = record.details ?? NO_DETAILS;
-    await deps.bus.publish(
-      newEvent(
-        'audio.details.changed',
-        PRODUCER,
-        { audioId: record._id, correlationId: `details-${record._id}-${record.detailsRevision ?? 0}` },
-        { userId: record.userId, revision: record.detailsRevision ?? 0, ...d },
-      ),
-    );
+    const revision = record.detailsRevision ?? 0;
+    await publish(deps, 'audio.details.changed', record._id, `details-${record._id}-${revision}`, {
+      userId: record.userId,
+      revision,
+      ...d,
+    });
   }
 
   function mount(app: Express, mw: { auth: RequestHandler[]; limiter: RequestHandler; json: RequestHandler }): void {
@@ -72,10 +62,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
       route(async (req, res) => {
         const user = userOf(req);
         const audioId = String(req.params.audioId);
-        const record = await audios.get(audioId);
-        // Another user's recording is reported as missing, as reads do.
-        if (!record || record.userId !== user.id)
-          throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+        const record = await ownedRecording(audios, user.id, audioId, { evenDeleting: true });
         await deps.tx.run(async () => {
           // The flag first: a gateway that dies before the event re-announces it (the relay).
           await audios.update({ _id: audioId }, { $set: { deleting: true, deleteRequestedAt: Date.now() } });
@@ -95,9 +82,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
         const user = userOf(req);
         const audioId = String(req.params.audioId);
         const changes = parseDetails(req.body);
-        const record = await audios.get(audioId);
-        if (!record || record.userId !== user.id || record.deleting)
-          throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+        await ownedRecording(audios, user.id, audioId);
         const updated = await deps.tx.run(async () => {
           const current = await audios.get(audioId);
           if (!current || current.deleting) return null;
@@ -151,10 +136,7 @@ const DETAIL_FIELDS = ['title', 'tags', 'agent', 'customer', 'notes'] as const;
 /** A PATCH body: only the detail fields, each checked; anything else is a 400 with the reason. */
 export function parseDetails(body: unknown): Partial<RecordingDetails> {
   const bad = (message: string) => new HttpError(400, 'AUDIO.BAD_DETAILS', message);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('expected a JSON object of details');
-  const input = body as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !(DETAIL_FIELDS as readonly string[]).includes(k));
-  if (unknown.length) throw bad(`unknown fields: ${unknown.join(', ')} (allowed: ${DETAIL_FIELDS.join(', ')})`);
+  const input = jsonObjectOf(body, DETAIL_FIELDS, bad, 'expected a JSON object of details');
   if (!Object.keys(input).length) throw bad(`nothing to change (allowed: ${DETAIL_FIELDS.join(', ')})`);
   const out: Partial<RecordingDetails> = {};
   const text = (field: 'title' | 'agent' | 'customer' | 'notes') => {

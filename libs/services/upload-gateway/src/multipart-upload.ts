@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AudioInfo } from '@speech/audio';
 import type { Collection } from '@speech/persistence';
 import { offThreadHash } from '@speech/storage';
-import { HttpError, route, userOf } from '@speech/platform';
+import { HttpError, route, userOf, writeChains } from '@speech/platform';
 import type { AudioRecord } from './audio-repository';
 import { recordedMediaType, SNIFF_BYTES, sniffAudio } from './audio-sniffer';
 import { earlierCopyOf } from './duplicates';
@@ -67,7 +67,9 @@ export function mountMultipartUploads(
     purge: (audioId: string) => Promise<void>;
   },
 ): void {
-  const { audios, auth, limiter, read, json, purge } = mw;
+  const { audios, purge } = mw;
+  const reading = [...mw.auth, mw.read];
+  const { write, writeJson } = writeChains(mw);
 
   async function openUpload(req: Request): Promise<AudioRecord & { upload: NonNullable<AudioRecord['upload']> }> {
     const user = userOf(req);
@@ -94,9 +96,7 @@ export function mountMultipartUploads(
 
   app.post(
     '/uploads',
-    auth,
-    limiter,
-    json,
+    ...writeJson,
     route(async (req, res) => {
       const user = userOf(req);
       const body = parse(CreateBody, req.body);
@@ -139,8 +139,7 @@ export function mountMultipartUploads(
 
   app.get(
     '/uploads/:audioId',
-    auth,
-    read,
+    ...reading,
     route(async (req, res) => {
       const record = await openUpload(req);
       const receivedParts = await deps.store.listParts(record.objectKey, record.upload.uploadId);
@@ -158,8 +157,7 @@ export function mountMultipartUploads(
 
   app.get(
     '/uploads/:audioId/parts/:n',
-    auth,
-    limiter,
+    ...write,
     route(async (req, res) => {
       const record = await openUpload(req);
       const n = partNumberOf(req, record.upload.partCount);
@@ -215,9 +213,7 @@ export function mountMultipartUploads(
 
   app.post(
     '/uploads/:audioId/complete',
-    auth,
-    limiter,
-    json,
+    ...writeJson,
     route(async (req, res) => {
       const record = await openUpload(req);
       const { parts } = parse(CompleteBody, req.body);
@@ -300,8 +296,7 @@ export function mountMultipartUploads(
 
   app.delete(
     '/uploads/:audioId',
-    auth,
-    limiter,
+    ...write,
     route(async (req, res) => {
       const record = await openUpload(req);
       await deps.store.abortMultipart(record.objectKey, record.upload.uploadId);

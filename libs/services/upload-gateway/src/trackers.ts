@@ -11,10 +11,10 @@ import {
   type TrackerRule,
   type TrackerSpeaker,
 } from '@speech/analysis';
-import { newEvent } from '@speech/contracts';
+import { pick } from '@speech/kernel';
 import type { Collection } from '@speech/persistence';
-import { HttpError, route, userOf } from '@speech/platform';
-import { PRODUCER, type GatewayDeps } from './upload-intake';
+import { HttpError, jsonObjectOf, route, userOf, writeChains } from '@speech/platform';
+import { publish, type GatewayDeps } from './upload-intake';
 
 /**
  * Trackers (issue #15), the command side: POST /trackers, PATCH and DELETE /trackers/:id. The
@@ -40,25 +40,13 @@ export async function trackersCollection(docs: GatewayDeps['docs']): Promise<Col
 
 export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerRecord>) {
   async function announce(t: TrackerRecord): Promise<void> {
-    await deps.bus.publish(
-      newEvent(
-        'tracker.changed',
-        PRODUCER,
-        { audioId: t._id, correlationId: `tracker-${t._id}-${t.revision}` },
-        {
-          userId: t.ownerId,
-          trackerId: t._id,
-          revision: t.revision,
-          deleted: t.deleted === true,
-          name: t.name,
-          phrases: t.phrases,
-          speaker: t.speaker,
-          fromPct: t.fromPct,
-          toPct: t.toPct,
-          createdAt: t.createdAt,
-        },
-      ),
-    );
+    await publish(deps, 'tracker.changed', t._id, `tracker-${t._id}-${t.revision}`, {
+      userId: t.ownerId,
+      trackerId: t._id,
+      revision: t.revision,
+      deleted: t.deleted === true,
+      ...pick(t, ['name', 'phrases', 'speaker', 'fromPct', 'toPct', 'createdAt']),
+    });
   }
 
   const view = trackerDefinitionView;
@@ -86,11 +74,10 @@ export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerR
   }
 
   function mount(app: Express, mw: { auth: RequestHandler[]; limiter: RequestHandler; json: RequestHandler }): void {
+    const { write, writeJson } = writeChains(mw);
     app.post(
       '/trackers',
-      ...mw.auth,
-      mw.limiter,
-      mw.json,
+      ...writeJson,
       route(async (req, res) => {
         const input = parseTracker(req.body, 'create');
         const now = Date.now();
@@ -112,9 +99,7 @@ export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerR
 
     app.patch(
       '/trackers/:trackerId',
-      ...mw.auth,
-      mw.limiter,
-      mw.json,
+      ...writeJson,
       route(async (req, res) => {
         const changes = parseTracker(req.body, 'change');
         const current = await mine(userOf(req).id, String(req.params.trackerId));
@@ -125,8 +110,7 @@ export function trackerCommands(deps: GatewayDeps, trackers: Collection<TrackerR
     // 202: its hits go asynchronously (the query service removes them when it reads the event).
     app.delete(
       '/trackers/:trackerId',
-      ...mw.auth,
-      mw.limiter,
+      ...write,
       route(async (req, res) => {
         const current = await mine(userOf(req).id, String(req.params.trackerId));
         await change(current, { deleted: true });
@@ -148,10 +132,7 @@ export function parseTracker(body: unknown, mode: 'create'): TrackerInput;
 export function parseTracker(body: unknown, mode: 'change'): Partial<TrackerInput>;
 export function parseTracker(body: unknown, mode: 'create' | 'change'): Partial<TrackerInput> {
   const bad = (message: string) => new HttpError(400, 'TRACKER.BAD_REQUEST', message);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('expected a JSON object');
-  const input = body as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length) throw bad(`unknown fields: ${unknown.join(', ')} (allowed: ${FIELDS.join(', ')})`);
+  const input = jsonObjectOf(body, FIELDS, bad);
   if (mode === 'change' && !Object.keys(input).length) throw bad(`nothing to change (allowed: ${FIELDS.join(', ')})`);
   const out: Partial<TrackerInput> = {};
   if ('name' in input || mode === 'create') {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AudioInfo } from '@speech/audio';
-import { newEvent, type PayloadMap, type RecordingReader } from '@speech/contracts';
+import { newEvent, type PayloadMap, type RecordingReader, type TopicName } from '@speech/contracts';
 import { AppError } from '@speech/kernel';
 import type { EventBus } from '@speech/messaging';
 import type { Collection, DocumentStore, Transactor } from '@speech/persistence';
@@ -45,7 +45,7 @@ export async function announceUpload(
 ): Promise<void> {
   const opts = { autoTranscribe: record.autoTranscribe === true, autoAnalyze: record.autoAnalyze === true };
   const correlationId = `upload-${record._id}`;
-  await publish(deps, 'audio.uploaded', record, correlationId, {
+  await publish(deps, 'audio.uploaded', record._id, correlationId, {
     userId: record.userId,
     filename: record.filename,
     contentType: record.contentType,
@@ -68,15 +68,15 @@ export async function announceUpload(
   deps.log.info({ audioId: record._id, userId: record.userId, sizeBytes: record.sizeBytes }, 'upload stored');
 }
 
-/** A gateway event about one of the user's recordings. */
-function publish<T extends 'audio.uploaded' | 'analysis.requested'>(
+/** A gateway event about one recording (or, for a tracker, the record that `audioId` names). */
+export function publish<T extends TopicName>(
   deps: GatewayDeps,
   type: T,
-  record: AudioRecord,
+  audioId: string,
   correlationId: string,
   payload: PayloadMap[T],
 ): Promise<void> {
-  return deps.bus.publish(newEvent(type, PRODUCER, { audioId: record._id, correlationId }, payload));
+  return deps.bus.publish(newEvent(type, PRODUCER, { audioId, correlationId }, payload));
 }
 
 /**
@@ -130,7 +130,7 @@ export async function requestAnalysis(
     ...(Array.isArray(competitors) && { competitors }),
     ...(correctionRevision > 0 && { correctionRevision }),
   };
-  await publish(deps, 'analysis.requested', record, correlationId, {
+  await publish(deps, 'analysis.requested', record._id, correlationId, {
     userId: record.userId,
     analysisId,
     optionsJson: Object.keys(options).length ? JSON.stringify(options) : null,

@@ -1,4 +1,5 @@
 import type { Segment, Transcript, Word } from '@speech/contracts';
+import { isOneOf, keysOf } from '@speech/kernel';
 
 /**
  * Transcript exports: plain text, JSON, SubRip (SRT) and WebVTT, as pure functions of a merged
@@ -6,19 +7,16 @@ import type { Segment, Transcript, Word } from '@speech/contracts';
  * words so that no cue runs longer than a viewer can read.
  */
 
-export const TRANSCRIPT_FORMATS = ['txt', 'json', 'srt', 'vtt'] as const;
-export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
-
-export function isTranscriptFormat(s: unknown): s is TranscriptFormat {
-  return typeof s === 'string' && (TRANSCRIPT_FORMATS as readonly string[]).includes(s);
-}
-
-export const TRANSCRIPT_CONTENT_TYPES: Record<TranscriptFormat, string> = {
+/** The transcript's download formats, each with its content type. */
+export const TRANSCRIPT_CONTENT_TYPES = {
   txt: 'text/plain; charset=utf-8',
   json: 'application/json; charset=utf-8',
   srt: 'application/x-subrip; charset=utf-8',
   vtt: 'text/vtt; charset=utf-8',
-};
+} as const;
+export type TranscriptFormat = keyof typeof TRANSCRIPT_CONTENT_TYPES;
+export const TRANSCRIPT_FORMATS = keysOf(TRANSCRIPT_CONTENT_TYPES);
+export const isTranscriptFormat = (s: unknown): s is TranscriptFormat => isOneOf(TRANSCRIPT_FORMATS, s);
 
 /**
  * How a speaker label reads in an export: the owner's name for it (transcript corrections,
