@@ -236,6 +236,16 @@ export interface AnalysisHeadline {
   overallSentiment: string | null;
 }
 
+/** The headline of an analysis recorded before versions were kept: nothing known. */
+export const NO_HEADLINE: AnalysisHeadline = {
+  analyst: null,
+  model: null,
+  issueCount: null,
+  quizCount: null,
+  callType: null,
+  overallSentiment: null,
+};
+
 /**
  * One stored analysis of a recording, as `GET /audios/:id/analyses` lists it (newest first).
  * A recording analysed again (another provider, a new model) keeps every earlier version.

@@ -13,6 +13,7 @@ import {
   type AnyEvent,
   type CorrectionsView,
   NO_CORRECTIONS,
+  NO_HEADLINE,
   type TranscriptCorrections,
   type EventOf,
   type Failure,
@@ -589,12 +590,7 @@ export class ReadModel implements RecordingReader {
         audioId: e.audioId,
         analysisKey: legacy.analysisKey,
         completedAt: v.completedAt ?? 0,
-        analyst: null,
-        model: null,
-        issueCount: null,
-        quizCount: null,
-        callType: null,
-        overallSentiment: null,
+        ...NO_HEADLINE,
       });
     }
     await this.analyses.update(
@@ -657,12 +653,7 @@ export class ReadModel implements RecordingReader {
       version: {
         analysisId,
         completedAt: doc.analysisCompletedAt ?? null,
-        analyst: null,
-        model: null,
-        issueCount: null,
-        quizCount: null,
-        callType: null,
-        overallSentiment: null,
+        ...NO_HEADLINE,
         latest: true,
         path: versionPath(doc._id, analysisId),
       },
