@@ -54,6 +54,7 @@ export async function startStandalone(cfg: StandaloneConfig, log: Logger): Promi
     jwtSecret: secret,
     jwksUrl: cfg.AUTH_JWKS_URL,
     maxLifetimeSeconds: cfg.AUTH_MAX_TOKEN_HOURS * 3600,
+    claims: { rolesClaim: cfg.AUTH_ROLES_CLAIM, teamsClaim: cfg.AUTH_TEAMS_CLAIM },
   });
   const access = accessControl(verifier, accessLimitsOf(cfg));
   let url = cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;

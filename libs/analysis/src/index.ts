@@ -91,3 +91,14 @@ export {
   type TrackerSegment,
   type TrackerSpeaker,
 } from './tracker-match';
+export { callFigures, type CallFigures } from './call-figures';
+export {
+  averages,
+  teamView,
+  weekStart,
+  type AgentCall,
+  type AgentFigures,
+  type FigureAverages,
+  type TeamView,
+  type WeekFigures,
+} from './team-view';

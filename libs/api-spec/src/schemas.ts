@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
+import { TEAM_SCHEMAS } from './team-schemas';
 import { TRACKER_SCHEMAS } from './tracker-schemas';
 import {
   CORRECTION_LIMITS,
@@ -390,6 +391,7 @@ export const COMPONENT_SCHEMAS = {
   Readiness: ReadinessSchema,
   ...WEBHOOK_SCHEMAS,
   ...TRACKER_SCHEMAS,
+  ...TEAM_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;

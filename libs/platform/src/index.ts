@@ -5,3 +5,4 @@ export * from './lifecycle';
 export * from './logger';
 export * from './access-control';
 export * from './byte-range';
+export * from './visibility';

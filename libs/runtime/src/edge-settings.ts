@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_ACCESS_LIMITS, env, type AccessLimits, type ServeOptions } from '@speech/platform';
+import {
+  DEFAULT_ACCESS_LIMITS,
+  DEFAULT_CLAIM_MAPPING,
+  env,
+  type AccessLimits,
+  type ServeOptions,
+} from '@speech/platform';
 import { DEFAULT_SCHEDULE, parseSchedule } from '@speech/webhooks';
 
 /** How the HTTP edge protects itself: the same keys in the single process and in every service. */
@@ -13,6 +19,10 @@ export const edgeSettings = {
   SSE_STREAMS_PER_USER: env.int(DEFAULT_ACCESS_LIMITS.streamsPerUser),
   /** The longest lifetime a bearer token may have. */
   AUTH_MAX_TOKEN_HOURS: env.int(30 * 24),
+  /** The token claim that names the caller's roles (agent, manager, admin): identity providers differ. */
+  AUTH_ROLES_CLAIM: env.str(DEFAULT_CLAIM_MAPPING.rolesClaim),
+  /** The token claim that lists the caller's teams. */
+  AUTH_TEAMS_CLAIM: env.str(DEFAULT_CLAIM_MAPPING.teamsClaim),
   /** A request with nothing from its client for this long is closed. */
   HTTP_IDLE_TIMEOUT_MS: env.int(60_000),
   /** Open connections per client address; 0 behind a proxy that funnels every client through one. */

@@ -78,6 +78,7 @@ async function start(
         jwtSecret: cfg.AUTH_JWT_SECRET,
         jwksUrl: cfg.AUTH_JWKS_URL,
         maxLifetimeSeconds: cfg.AUTH_MAX_TOKEN_HOURS * 3600,
+        claims: { rolesClaim: cfg.AUTH_ROLES_CLAIM, teamsClaim: cfg.AUTH_TEAMS_CLAIM },
       }),
       accessLimitsOf(cfg),
     );

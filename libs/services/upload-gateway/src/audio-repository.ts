@@ -5,6 +5,8 @@ import type { Collection, DocumentStore } from '@speech/persistence';
 export interface AudioRecord {
   _id: string;
   userId: string;
+  /** The uploader's teams at upload (the token's teams claim); absent on records from before teams. */
+  teamIds?: string[];
   filename: string;
   contentType: string;
   sizeBytes: number;

@@ -2,7 +2,7 @@ import type { Express, RequestHandler } from 'express';
 import express from 'express';
 import { CORRECTION_LIMITS, newEvent, NO_CORRECTIONS, objectKeys, type TranscriptCorrections } from '@speech/contracts';
 import type { Collection, DocumentStore } from '@speech/persistence';
-import { HttpError, route, userOf } from '@speech/platform';
+import { assertCanWrite, HttpError, route, userOf } from '@speech/platform';
 import { transcriptSegments } from '@speech/search';
 import { AGENT_LABEL, cleanText, CUSTOMER_LABEL, describeChanges } from '@speech/transcript';
 import type { AudioRecord } from './audio-repository';
@@ -217,10 +217,10 @@ export function transcriptCorrections(
         const audioId = String(req.params.audioId);
         const change = parseCorrectionChange(req.body);
         const record = await audios.get(audioId);
-        // Another user's recording is reported as missing, as everywhere.
-        if (!record || record.userId !== user.id || record.deleting)
-          throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
-        const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
+        // Outside the caller's read scope: missing, as everywhere; a manager's team call: 403.
+        assertCanWrite(user, record && { ownerId: record.userId, teamIds: record.teamIds }, audioId);
+        if (!record || record.deleting) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+        const view = await deps.recordings.get(user, audioId, req.headers.authorization);
         if (!view?.transcriptReady)
           throw new HttpError(409, 'CORRECTIONS.NOT_TRANSCRIBED', 'the recording has no transcript yet to correct');
         const facts = await factsOf(audioId);
@@ -238,7 +238,13 @@ export function transcriptCorrections(
           const changes = describeChanges(before, next);
           if (!changes.length) return { record: current, changes, changed: false };
           const revision = before.revision + 1;
-          const doc: CorrectionsRecord = { ...next, revision, _id: audioId, userId: user.id, updatedAt: Date.now() };
+          const doc: CorrectionsRecord = {
+            ...next,
+            revision,
+            _id: audioId,
+            userId: record.userId,
+            updatedAt: Date.now(),
+          };
           // Conditional on the revision read, so two edits at once cannot both claim one revision.
           const ok = current
             ? await corrections.update({ _id: audioId, revision: before.revision }, { $set: { ...doc } })

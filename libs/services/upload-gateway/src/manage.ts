@@ -1,7 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import { DETAIL_LIMITS, newEvent, NO_DETAILS, objectKeys, type RecordingDetails } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
-import { HttpError, route, userOf } from '@speech/platform';
+import { assertCanWrite, HttpError, route, userOf } from '@speech/platform';
 import { deletionsOf, onAudioDeleted, type Deletions, type HandlerMap } from '@speech/service-kit';
 import type { AudioRecord } from './audio-repository';
 import { correctionsCollection, transcriptCorrections } from './corrections';
@@ -73,9 +73,9 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
         const user = userOf(req);
         const audioId = String(req.params.audioId);
         const record = await audios.get(audioId);
-        // Another user's recording is reported as missing, as reads do.
-        if (!record || record.userId !== user.id)
-          throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+        // Outside the caller's read scope: missing, as reads say; a manager's team call: 403.
+        assertCanWrite(user, record && { ownerId: record.userId, teamIds: record.teamIds }, audioId);
+        if (!record) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
         await deps.tx.run(async () => {
           // The flag first: a gateway that dies before the event re-announces it (the relay).
           await audios.update({ _id: audioId }, { $set: { deleting: true, deleteRequestedAt: Date.now() } });
@@ -96,8 +96,8 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
         const audioId = String(req.params.audioId);
         const changes = parseDetails(req.body);
         const record = await audios.get(audioId);
-        if (!record || record.userId !== user.id || record.deleting)
-          throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+        assertCanWrite(user, record && { ownerId: record.userId, teamIds: record.teamIds }, audioId);
+        if (!record || record.deleting) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
         const updated = await deps.tx.run(async () => {
           const current = await audios.get(audioId);
           if (!current || current.deleting) return null;
