@@ -35,18 +35,12 @@ import { msPerChunk, queuePlace, type Queued } from './queue-estimate';
 export type Reader = Viewer | string;
 const viewerOf = (r: Reader): Viewer => (typeof r === 'string' ? { id: r, role: 'agent', teams: [] } : r);
 
-/** Whom a live change concerns: the owner and the recording's teams (the SSE route applies canRead). */
-export interface Audience {
-  ownerId: string;
-  teamIds: string[];
-}
-
 /**
  * `filter` within the reader's scope. Both may hold an `$or` (a manager's scope, a cursor): the
  * store has no `$and`, so the two are multiplied out.
  */
 export function scoped(reader: Reader, filter: Filter): Filter {
-  const scope = readScope(viewerOf(reader)) as Filter;
+  const scope: Filter = readScope(viewerOf(reader));
   const { $or: scopeOr, ...scopeRest } = scope;
   const { $or: filterOr, ...filterRest } = filter;
   const base: Filter = { ...filterRest, ...scopeRest };
@@ -213,6 +207,10 @@ export function stallAllowance(waiting: number, perChunkMs: number | null): numb
  * the status is then derived from the facts and written under a revision check.
  */
 export class ReadModel implements RecordingReader {
+  /**
+   * `change` (ownerId, view, teamIds) and `deleted` (ownerId, audioId, teamIds), once committed:
+   * the SSE route tells each connection whose viewer may read the recording (canRead).
+   */
   readonly changes = new EventEmitter();
   private readonly docs: Collection<RecordingDoc>;
   private readonly chunkFacts: Collection<ChunkFact>;
