@@ -235,8 +235,11 @@ export class ReadModel implements RecordingReader {
     // GET /all: one user's recordings, newest first, by cursor. MongoDB serves it from this
     // index; the embedded store filters by userId and sorts in memory.
     await this.docs.ensureIndex({ userId: 1, createdAt: -1, _id: -1 });
-    // A manager's GET /all: the recordings of their teams (a multikey index on MongoDB).
+    // A manager's GET /all: the recordings of their teams (a multikey index on MongoDB). SQLite
+    // cannot index an array's elements: it walks the recordings newest first (this index) and
+    // stops at the page, as it does for an admin's list of everyone's.
     await this.docs.ensureIndex({ teamIds: 1, createdAt: -1, _id: -1 });
+    await this.docs.ensureIndex({ createdAt: -1, _id: -1 });
     await this.chunkFacts.ensureIndex({ audioId: 1 });
     // The queue estimate: the recordings being transcribed, and the latest chunk completions.
     await this.docs.ensureIndex({ status: 1 });
