@@ -3,6 +3,7 @@ import type { RecordingView } from '@speech/contracts';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
 import { signToken, type Role } from '@speech/platform';
 import { eventually } from '@speech/testing';
+import { chromium } from 'playwright-core';
 import { openStream } from './support/live-stream';
 
 jest.setTimeout(15 * 60_000);
@@ -187,6 +188,37 @@ describe('teams and roles (issue #15)', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TEAM.FORBIDDEN');
     }
     expect((await as('m', '/team/agents?team=blue')).status).toBe(403);
+  });
+
+  it('shows the Team tab in the dashboard to the manager, with a row per agent, and not to an agent', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(`${platform.url}/#token=${tokens.m}`);
+      const toggle = page.locator('#team-toggle');
+      await toggle.waitFor({ state: 'visible', timeout: 60_000 });
+      await toggle.click();
+      const rows = page.locator('#team-body tbody tr');
+      await rows.first().waitFor({ timeout: 60_000 });
+      expect(await page.locator('#team-body tbody th[scope="row"]').allTextContents()).toEqual(['a1', 'a2']);
+      // Five figures per agent, each with its weekly trend plot.
+      expect(await page.locator('#team-body tbody svg.trend-plot').count()).toBe(10);
+      const agentPage = await browser.newPage();
+      const answered = agentPage.waitForResponse((r) => r.url().includes('/team/agents'), { timeout: 60_000 });
+      await agentPage.goto(`${platform.url}/#token=${tokens.b1}`);
+      // The page asked for the team view and was refused: no Team tab.
+      expect((await answered).status()).toBe(403);
+      await agentPage.locator(`tr[data-audio-id="${ids.b1}"]`).waitFor({ timeout: 60_000 });
+      expect(await agentPage.locator('#team-toggle').isVisible()).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("refuses the manager's writes on a1's call with a JSON 403, and an outsider's with a 404", async () => {
