@@ -24,6 +24,7 @@ describe('team view columns', () => {
     expect(show.talkRatio?.(0.425)).toBe('43%');
     expect(show.questionsAsked?.(2.25)).toBe('2.3');
     expect(show.closingSentiment?.(0.5)).toBe('+0.50');
+    expect(show.longestMonologueMs?.(83_000)).toBe('01:23');
     expect(COLUMNS.map((c) => c.show(null))).toEqual(['—', '—', '—', '—', '—']);
   });
 });

@@ -5,7 +5,7 @@
  * 403 and the tab stays hidden.
  */
 import { h } from '../dom.js';
-import { percent, plural, roughly, signed } from '../format.js';
+import { clock, percent, plural, signed } from '../format.js';
 import { trendPlot } from './trend-plot.js';
 
 /**
@@ -23,7 +23,7 @@ import { trendPlot } from './trend-plot.js';
 export const COLUMNS = [
   { key: 'talkRatio', label: 'Talk ratio', show: percent },
   { key: 'questionsAsked', label: 'Questions', show: (v) => (v === null ? '—' : v.toFixed(1)) },
-  { key: 'longestMonologueMs', label: 'Longest monologue', show: (v) => (v === null ? '—' : roughly(v)) },
+  { key: 'longestMonologueMs', label: 'Longest monologue', show: clock },
   { key: 'handledShare', label: 'Objections handled', show: percent },
   { key: 'closingSentiment', label: 'Sentiment at close', show: signed },
 ];
