@@ -5,11 +5,12 @@
  *
  *   npm run token                       # a 12-hour token for DEMO_USER (default "demo")
  *   npm run token -- alice 7d           # user and lifetime (a jose time span: 30m, 12h, 7d)
+ *   npm run token -- m --roles=manager --teams=red,blue   # a manager of teams red and blue
  *   docker compose exec upload-gateway node --import tsx scripts/print-token.ts alice 12h
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { signToken } from '@speech/platform';
+import { ROLES, signToken, type Role } from '@speech/platform';
 
 async function main(): Promise<void> {
   if (process.env.AUTH_JWKS_URL) {
@@ -25,8 +26,28 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const [user = process.env.DEMO_USER ?? 'demo', lifetime = '12h'] = process.argv.slice(2);
-  process.stdout.write(`${await signToken(secret, user, lifetime)}\n`);
+  const args = process.argv.slice(2);
+  const flag = (name: string): string[] | undefined => {
+    const found = args.find((a) => a.startsWith(`--${name}=`));
+    return found === undefined
+      ? undefined
+      : found
+          .slice(name.length + 3)
+          .split(',')
+          .filter(Boolean);
+  };
+  const named = flag('roles');
+  const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+  const unknown = named?.filter((r) => !isRole(r)) ?? [];
+  const roles = named?.filter(isRole);
+  if (unknown.length) {
+    process.stderr.write(`unknown role ${unknown.join(', ')}: one of ${ROLES.join(', ')}\n`);
+    process.exit(1);
+  }
+  const teams = flag('teams');
+  const [user = process.env.DEMO_USER ?? 'demo', lifetime = '12h'] = args.filter((a) => !a.startsWith('--'));
+  const claims = { ...(roles ? { roles } : {}), ...(teams ? { teams } : {}) };
+  process.stdout.write(`${await signToken(secret, user, lifetime, claims)}\n`);
 }
 
 void main();

@@ -3,32 +3,9 @@ import type { RecordingView } from '@speech/contracts';
 import { Api, errorOf, FIXTURES, PlatformProcess } from '@speech/harness';
 import { eventually } from '@speech/testing';
 import { filesWith, tablesWith } from './support/data-dir';
+import { openStream } from './support/live-stream';
 
 jest.setTimeout(10 * 60_000);
-
-/** The live stream as text, read in the background until aborted. */
-function openStream(url: string, token: string) {
-  const stop = new AbortController();
-  let text = '';
-  const done = fetch(`${url}/events?access_token=${token}`, { signal: stop.signal })
-    .then(async (res) => {
-      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      for (;;) {
-        const { value, done: end } = await reader.read();
-        if (end) return;
-        text += decoder.decode(value, { stream: true });
-      }
-    })
-    .catch(() => undefined);
-  return {
-    text: () => text,
-    close: async () => {
-      stop.abort();
-      await done;
-    },
-  };
-}
 
 /**
  * Managing a recording on the single process, end to end: its details edited (PATCH), then

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApiDocument, type HttpMethod, type OpenApiDocument } from '@speech/api-spec';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
+import { signToken } from '@speech/platform';
 import { eventually } from '@speech/testing';
 import { OpenApiChecker, type Checked } from './support/openapi-check';
 
@@ -464,6 +465,16 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('get', tokens, tokens)).body).toEqual({
       items: [expect.objectContaining({ id, revokedAt: expect.any(Number) })],
     });
+  });
+
+  it('serves the team view to a manager and refuses it to an agent, with the documented answers', async () => {
+    const agent = await call('get', '/team/agents', '/team/agents');
+    expect([agent.status, codeOf(agent)]).toEqual([403, 'TEAM.FORBIDDEN']);
+    const manager = await signToken(platform.secret, 'lead', '1h', { roles: ['manager'], teams: ['red'] });
+    const headers = { authorization: `Bearer ${manager}` };
+    const view = await call('get', '/team/agents', '/team/agents?weeks=4', { headers });
+    expect([view.status, (view.body as { weeks: string[] }).weeks.length]).toEqual([200, 4]);
+    expect((await call('get', '/team/agents', '/team/agents?weeks=99', { headers })).status).toBe(400);
   });
 
   it('has reached every documented operation', () => {

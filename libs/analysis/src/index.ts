@@ -77,3 +77,14 @@ export {
 } from './export/report';
 // Trackers: every export of the module is their API (phrases, conditions, matching, index terms).
 export * from './tracker-match';
+export { callFigures, type CallFigures } from './call-figures';
+export {
+  averages,
+  teamView,
+  weekStart,
+  type AgentCall,
+  type AgentFigures,
+  type FigureAverages,
+  type TeamView,
+  type WeekFigures,
+} from './team-view';

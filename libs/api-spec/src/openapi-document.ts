@@ -147,6 +147,12 @@ const upload: Operation = {
   },
 };
 
+/** A write on a call the caller may read but not change (a manager on their agent's call). */
+const writeForbidden = error(
+  'A call of the caller’s team that is not theirs: only its owner (or an admin) changes it',
+  'AUDIO.FORBIDDEN',
+);
+
 const getRecording: Operation = {
   tags: ['recordings'],
   operationId: 'getRecording',
@@ -173,6 +179,7 @@ const updateRecording: Operation = {
     '200': jsonBody('DetailsChanged', 'Saved; the list shows it once the read model has the event'),
     '400': error('Not a JSON object, an unknown field, or a value too long', 'AUDIO.BAD_DETAILS', 'HTTP.BAD_REQUEST'),
     ...authenticated(),
+    '403': writeForbidden,
     '404': recordingNotFound,
     '409': error('Another edit was saved meanwhile; send it again', 'AUDIO.CONFLICT'),
     '503': unavailable,
@@ -191,6 +198,7 @@ const deleteRecording: Operation = {
   responses: {
     '202': jsonBody('DeletionAccepted', 'Accepted: the deletion is under way'),
     ...authenticated(),
+    '403': writeForbidden,
     '404': recordingNotFound,
     '503': unavailable,
   },
@@ -327,6 +335,7 @@ const command = (
     '202': jsonBody(accepted, 'Requested; follow the status on GET /audios/{audioId} or /events'),
     '400': error('A body that is not JSON', 'HTTP.BAD_REQUEST'),
     ...authenticated(),
+    '403': writeForbidden,
     '404': recordingNotFound,
     '409': error(`Not allowed in this state (${when}); the message says why`, 'AUDIO.INVALID_STATE'),
     '503': unavailable,
@@ -349,6 +358,7 @@ const cancelTranscription: Operation = {
     '202': jsonBody('CancellationAccepted', 'Accepted: the transcription is being stopped'),
     '400': error('A body that is not JSON', 'HTTP.BAD_REQUEST'),
     ...authenticated(),
+    '403': writeForbidden,
     '404': recordingNotFound,
     '409': error(
       'Nothing to cancel: no transcription requested, already transcribed, or failed; the message says why',
@@ -470,6 +480,7 @@ const correctTranscript: Operation = {
       'HTTP.BAD_REQUEST',
     ),
     ...authenticated(),
+    '403': writeForbidden,
     '404': recordingNotFound,
     '409': error(
       'No transcript yet, a stale baseRevision, another change saved meanwhile, or nothing to swap',
@@ -841,6 +852,38 @@ const trackerIdParam: Parameter = {
   schema: { type: 'string' },
   description: 'the tracker id',
 };
+// The team view (issue #15): the query service, for managers and admins.
+const teamAgents = {
+  tags: ['teams'],
+  operationId: 'teamAgents',
+  summary: 'Per-agent figures of the caller’s teams, weekly, with the team’s for comparison',
+  description:
+    'From each call’s latest analysis: the agent’s talk ratio, questions, longest monologue, the objections ' +
+    'raised and answered, and the customer’s sentiment at the close. A manager sees the calls of the teams in ' +
+    'their token; an admin every team’s (or `team`’s).',
+  parameters: [
+    {
+      name: 'weeks',
+      in: 'query',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 52, default: 8 },
+      description: 'weeks of trend, ending with this one',
+    },
+    {
+      name: 'team',
+      in: 'query',
+      required: false,
+      schema: { type: 'string' },
+      description: 'one of the caller’s teams only',
+    },
+  ],
+  responses: {
+    '200': jsonBody('TeamView', 'The figures'),
+    '400': error('A bad weeks or team', 'TEAM.BAD_REQUEST'),
+    ...authenticated(),
+    '403': error('An agent’s token, or a team the caller does not manage', 'TEAM.FORBIDDEN'),
+  },
+} satisfies Operation;
 const trackerNotFound = error('No such tracker, or another user’s', 'TRACKER.NOT_FOUND');
 const trackerOps = {
   create: {
@@ -1024,8 +1067,10 @@ export function openApiDocument(): OpenApiDocument {
       description:
         'Every route but the operational ones carries `Authorization: Bearer <JWT>` (HS256 with AUTH_JWT_SECRET, ' +
         'or RS256/ES256 from AUTH_JWKS_URL or an OpenID provider, OIDC_ISSUER_URL, with its issuer and AUTH_AUDIENCE ' +
-        'checked and ID tokens refused; `sub` is the user, `exp` is required). Each user sees only their own ' +
-        'recordings: another user’s id is a 404. Every error is JSON, `{"error":{"code","message"}}`; an unknown ' +
+        'checked and ID tokens refused; `sub` is the user, `exp` is required; or a personal API token). The token’s ' +
+        'roles and teams claims decide what a caller reads: an agent their own recordings, a manager also those of ' +
+        'their teams, an admin all; a recording outside that is a 404. Only the owner (or an admin) changes a ' +
+        'recording: a manager gets 403 `AUDIO.FORBIDDEN`. Every error is JSON, `{"error":{"code","message"}}`; an unknown ' +
         'route is a 404 with `HTTP.NOT_FOUND`. Authenticated routes are rate-limited per user (429 with ' +
         '`Retry-After`). The dashboard (static files at `/`) is served beside the API. In the distributed mode the ' +
         'upload-gateway is the one address: it answers the write routes and `GET /audios/{audioId}`, and passes ' +
@@ -1038,6 +1083,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'recordings', description: 'status, commands and live updates' },
       { name: 'results', description: 'transcripts, analyses, the audio, and their exports' },
       { name: 'trackers', description: 'phrases tracked across every call, and their hits' },
+      { name: 'teams', description: 'the team view: per-agent figures for managers' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
       { name: 'webhooks', description: 'signed notifications of the caller’s recordings' },
       { name: 'auth', description: 'signing in: the identity provider, and who a token is' },
@@ -1073,6 +1119,7 @@ export function openApiDocument(): OpenApiDocument {
       '/trackers': { get: trackerOps.list, post: trackerOps.create },
       '/trackers/{trackerId}': { get: trackerOps.get, patch: trackerOps.change, delete: trackerOps.remove },
       '/trackers/{trackerId}/hits': { get: trackerOps.hits },
+      '/team/agents': { get: teamAgents },
       '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
       '/audios/{audioId}/transcript/corrections': { get: getCorrections, patch: correctTranscript },

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
 import { AUTH_SCHEMAS } from './auth-schemas';
+import { TEAM_SCHEMAS } from './team-schemas';
 import { TRACKER_SCHEMAS } from './tracker-schemas';
 import {
   CORRECTION_LIMITS,
@@ -392,6 +393,7 @@ export const COMPONENT_SCHEMAS = {
   ...WEBHOOK_SCHEMAS,
   ...TRACKER_SCHEMAS,
   ...AUTH_SCHEMAS,
+  ...TEAM_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;

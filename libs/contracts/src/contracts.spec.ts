@@ -64,11 +64,28 @@ describe('event contracts', () => {
     const decoded = codec.decode('audio.uploaded', old.toBuffer({ ...event, version: 1, payload: v1Payload }));
     expect(decoded.version).toBe(1);
     expect(decoded.payload).toEqual({ ...v1Payload, duplicateOf: null });
-    // The current version carries it.
+    // The current version (v2 or later) carries it.
     const current = codec.decode('audio.uploaded', codec.encode(event));
-    expect(current.version).toBe(2);
+    expect(current.version).toBeGreaterThanOrEqual(2);
     expect(current.payload.duplicateOf).toBe('audio-1');
   });
+
+  it.each(['audio.uploaded', 'recording.changed'] as const)(
+    'reads a %s v2 (before teams) as v3 with teamIds [] (BACKWARD)',
+    (topic) => {
+      const v2 = listSchemaFiles().find((s) => s.topic === topic && s.version === 2);
+      expect(v2).toBeDefined();
+      const old = avro.Type.forSchema(JSON.parse(readFileSync(v2!.file, 'utf8')) as avro.Schema);
+      const event = anEvent(topic, 'audio-3', { teamIds: ['red', 'blue'] });
+      const { teamIds, ...v2Payload } = event.payload;
+      void teamIds;
+      const decoded = codec.decode(topic, old.toBuffer({ ...event, version: 2, payload: v2Payload }));
+      expect(decoded.version).toBe(2);
+      expect(decoded.payload).toEqual({ ...v2Payload, teamIds: [] });
+      const current = codec.decode(topic, codec.encode(event));
+      expect([current.version, current.payload.teamIds]).toEqual([3, ['red', 'blue']]);
+    },
+  );
 
   it('refuses to encode an event that does not match its schema', () => {
     const bad = anEvent('audio.chunked', 'a', { chunkCount: 'two' as unknown as number });

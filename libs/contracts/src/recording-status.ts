@@ -280,5 +280,13 @@ export interface QueuePlace {
 /** How the gateway learns a recording's state: the query service's read model. */
 export interface RecordingReader {
   /** `credentials`: the caller's Authorization header, for readers that ask over HTTP. */
-  get(userId: string, audioId: string, credentials?: string): Promise<RecordingView | null>;
+  /**
+   * `reader`: a user id (their own recordings) or the viewer from the token (its read scope:
+   * libs/platform visibility.ts).
+   */
+  get(
+    reader: string | { id: string; role: 'agent' | 'manager' | 'admin'; teams: string[] },
+    audioId: string,
+    credentials?: string,
+  ): Promise<RecordingView | null>;
 }

@@ -75,6 +75,8 @@ function isOperatorObject(c: Condition | Filter[] | undefined): c is Exclude<Con
   return c !== null && typeof c === 'object' && !Array.isArray(c);
 }
 
+const inList = (value: unknown, list: Scalar[]): boolean => list.some((a) => matchesCondition(value, a));
+
 function matchesCondition(value: unknown, cond: Condition): boolean {
   if (!isOperatorObject(cond)) {
     if (cond === null) return value === null || value === undefined;
@@ -83,7 +85,9 @@ function matchesCondition(value: unknown, cond: Condition): boolean {
   for (const [op, arg] of Object.entries(cond)) {
     switch (op) {
       case '$in':
-        if (!(arg as Scalar[]).some((a) => matchesCondition(value, a))) return false;
+        // As MongoDB: an array field matches when one of its elements is in the list.
+        if (Array.isArray(value) ? !value.some((v) => inList(v, arg as Scalar[])) : !inList(value, arg as Scalar[]))
+          return false;
         break;
       case '$nin':
         if ((arg as Scalar[]).some((a) => matchesCondition(value, a))) return false;

@@ -47,6 +47,18 @@ export function documentStoreContract(name: string, open: () => Promise<Document
       expect((await c.find({ _id: { $in: ['i1', 'i9'] } })).map((d) => d._id)).toEqual(['i1']);
     });
 
+    it('matches an array field with $in when one of its elements is in the list, as MongoDB does', async () => {
+      const c = col();
+      await c.insert({ _id: 'r1', owner: 'a', n: 1, tags: ['red', 'green'] });
+      await c.insert({ _id: 'b1', owner: 'b', n: 2, tags: ['blue'] });
+      await c.insert({ _id: 'none', owner: 'c', n: 3 });
+      const ids = async (f: Parameters<typeof c.find>[0]) => (await c.find(f, { sort: { n: 1 } })).map((d) => d._id);
+      expect(await ids({ tags: { $in: ['green', 'x'] } })).toEqual(['r1']);
+      expect(await ids({ tags: { $in: ['blue', 'red'] } })).toEqual(['r1', 'b1']);
+      expect(await ids({ $or: [{ owner: 'c' }, { tags: { $in: ['blue'] } }] })).toEqual(['b1', 'none']);
+      expect(await ids({ owner: { $in: ['a', 'c'] } })).toEqual(['r1', 'none']);
+    });
+
     it('updates with operators and returns the document after the update', async () => {
       const c = col();
       await c.insert({ _id: 'a', owner: 'u', n: 5, tags: [] });

@@ -7,3 +7,4 @@ export * from './access-control';
 export * from './byte-range';
 export * from './oidc';
 export * from './personal-tokens';
+export * from './visibility';

@@ -8,7 +8,7 @@ import { AppError } from '@speech/kernel';
 export class HttpRecordingReader implements RecordingReader {
   constructor(private readonly queryUrl: string) {}
 
-  async get(_userId: string, audioId: string, credentials?: string): Promise<RecordingView | null> {
+  async get(_reader: unknown, audioId: string, credentials?: string): Promise<RecordingView | null> {
     let res: Response;
     try {
       res = await fetch(`${this.queryUrl}/audios/${encodeURIComponent(audioId)}`, {

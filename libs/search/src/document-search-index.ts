@@ -1,5 +1,6 @@
-import type { Collection, DocumentStore } from '@speech/persistence';
+import type { Collection, DocumentStore, Filter } from '@speech/persistence';
 import {
+  inScope,
   PROGRESS_EVERY,
   SearchQueryError,
   type SearchHit,
@@ -26,6 +27,7 @@ const TITLE = -1;
 interface RecordingDoc {
   _id: string; // audioId
   userId: string;
+  teamIds?: string[];
   createdAt: number;
   title: string;
   titleText: string;
@@ -51,6 +53,8 @@ interface PostingDoc {
   _id: string; // `${term} ${audioId} ${block}`
   term: string;
   userId: string;
+  /** The recording's teams: a manager's query finds its postings by them. */
+  teamIds?: string[];
   audioId: string;
   /** The title's posting, kept when the transcript is replaced. */
   title: boolean;
@@ -87,6 +91,8 @@ export class DocumentSearchIndex implements SearchIndex {
 
   async init(): Promise<void> {
     await this.postings.ensureIndex({ term: 1, userId: 1 });
+    // A manager's query: the postings of their teams (multikey on MongoDB).
+    await this.postings.ensureIndex({ term: 1, teamIds: 1 });
     await this.postings.ensureIndex({ audioId: 1 });
     await this.rows.ensureIndex({ audioId: 1 });
   }
@@ -97,6 +103,7 @@ export class DocumentSearchIndex implements SearchIndex {
     await this.recordings.replace({
       _id: r.audioId,
       userId: r.userId,
+      teamIds: r.teamIds ?? [],
       createdAt: r.createdAt,
       title: r.title,
       titleText,
@@ -106,7 +113,8 @@ export class DocumentSearchIndex implements SearchIndex {
       status: r.status,
       issueTypes: r.issueTypes.map((t) => t.toLowerCase()),
     });
-    if (old && old.titleText === titleText && old.userId === r.userId) return;
+    const sameTeams = (old?.teamIds ?? []).join('|') === (r.teamIds ?? []).join('|');
+    if (old && old.titleText === titleText && old.userId === r.userId && sameTeams) return;
     await this.postings.delete({ audioId: r.audioId, title: true });
     await this.rows.replace({
       _id: `${r.audioId}:${TITLE}`,
@@ -117,7 +125,7 @@ export class DocumentSearchIndex implements SearchIndex {
       endMs: 0,
       text: titleText,
     });
-    await this.writePostings(r.audioId, r.userId, 'title', [{ seg: TITLE, text: titleText }], true);
+    await this.writePostings(r.audioId, r, 'title', [{ seg: TITLE, text: titleText }], true);
   }
 
   async replaceTranscript(
@@ -146,7 +154,7 @@ export class DocumentSearchIndex implements SearchIndex {
       }
       await this.writePostings(
         audioId,
-        rec.userId,
+        rec,
         `b${block}`,
         batch.map((s) => ({ seg: s.index, text: s.text })),
         false,
@@ -189,7 +197,7 @@ export class DocumentSearchIndex implements SearchIndex {
     let hits: Map<string, Set<number>> | null = null;
     for (const term of terms) {
       const found = new Map<string, Set<number>>();
-      for (const p of await this.postings.find({ term, userId: q.userId })) {
+      for (const p of await this.postings.find({ term, ...postingScope(q) })) {
         if (hits && !hits.has(p.audioId)) continue;
         const set = found.get(p.audioId) ?? new Set<number>();
         for (const r of p.rows) if (!hits || hits.get(p.audioId)?.has(r)) set.add(r);
@@ -201,7 +209,7 @@ export class DocumentSearchIndex implements SearchIndex {
     if (!hits) return { hits: [], nextCursor: null };
 
     const recs = await this.recordings.find({ _id: { $in: [...hits.keys()] } });
-    const allowed = recs.filter((r) => r.userId === q.userId && this.passes(r, q));
+    const allowed = recs.filter((r) => inScope(q, r) && this.passes(r, q));
     // Newest first: recording by upload time (then id), within it the title, then the segments in order.
     allowed.sort((a, b) => b.createdAt - a.createdAt || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0));
     let candidates: Candidate[] = [];
@@ -265,7 +273,7 @@ export class DocumentSearchIndex implements SearchIndex {
 
   private async writePostings(
     audioId: string,
-    userId: string,
+    owner: { userId: string; teamIds?: string[] },
     block: string,
     rows: { seg: number; text: string }[],
     title: boolean,
@@ -282,13 +290,21 @@ export class DocumentSearchIndex implements SearchIndex {
       await this.postings.replace({
         _id: `${term} ${audioId} ${block}`,
         term,
-        userId,
+        userId: owner.userId,
+        teamIds: owner.teamIds ?? [],
         audioId,
         title,
         rows: [...segs],
       });
     }
   }
+}
+
+/** The postings a query may read (inScope as a filter): its user's, its teams', or every one. */
+function postingScope(q: SearchQuery): Filter {
+  if (q.everyone) return {};
+  if (!q.teamIds?.length) return { userId: q.userId };
+  return { $or: [{ userId: q.userId }, { teamIds: { $in: q.teamIds } }] };
 }
 
 function holdsPhrase(words: string[], phrase: string[]): boolean {

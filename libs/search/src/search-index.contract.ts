@@ -116,6 +116,23 @@ export function searchIndexContract(name: string, open: () => Promise<{ index: S
       expect((await search('secret', { userId: 'carol' })).hits).toEqual([]);
     });
 
+    it('finds a team’s recordings for its manager, every one for an admin, and no other team’s', async () => {
+      await index.putRecording(rec('r1', { userId: 'a1', teamIds: ['red'] }));
+      await index.replaceTranscript('r1', segs(['agent', 'the secret roadmap']));
+      await index.putRecording(rec('r2', { userId: 'a2', teamIds: ['red', 'green'], createdAt: T0 + 10_000 }));
+      await index.replaceTranscript('r2', segs(['agent', 'the secret plan']));
+      await index.putRecording(rec('b1', { userId: 'b1', teamIds: ['blue'] }));
+      await index.replaceTranscript('b1', segs(['agent', 'the secret list']));
+      const ids = async (over: Partial<SearchQuery>) =>
+        (await search('secret', over)).hits.map((h) => h.audioId).sort();
+      expect(await ids({ userId: 'm', teamIds: ['red'] })).toEqual(['r1', 'r2']);
+      expect(await ids({ userId: 'm', teamIds: ['green'] })).toEqual(['r2']);
+      expect(await ids({ userId: 'b1', teamIds: [] })).toEqual(['b1']);
+      expect(await ids({ userId: 'a1' })).toEqual(['r1']);
+      expect(await ids({ userId: 'root', everyone: true })).toEqual(['b1', 'r1', 'r2']);
+      expect(await ids({ userId: 'm', teamIds: ['red'], from: T0 + 5_000 })).toEqual(['r2']);
+    });
+
     it('filters by status, tag, agent, call type, issue type and date range', async () => {
       const day = 86_400_000;
       await index.putRecording(

@@ -14,6 +14,8 @@ import { AppError } from '@speech/kernel';
 export interface SearchRecording {
   audioId: string;
   userId: string;
+  /** The uploader's teams at upload: their managers find the recording too. */
+  teamIds?: string[];
   /** Upload time, ms since the epoch: the newest/oldest order and the date range. */
   createdAt: number;
   title: string;
@@ -38,8 +40,12 @@ export const SEARCH_SORTS = ['relevance', 'newest', 'oldest'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
 export interface SearchQuery {
-  /** Only this user's recordings are searched. */
+  /** Only this user's recordings are searched … */
   userId: string;
+  /** … and those of these teams (a manager's; libs/platform visibility.ts) … */
+  teamIds?: string[];
+  /** … or everyone's (an admin). */
+  everyone?: boolean;
   /** Words (all must occur in one segment, or in the title and tags) and "quoted phrases". */
   text: string;
   status?: string;
@@ -94,6 +100,16 @@ export interface SearchIndex {
   /** How far the recording is indexed: not at all, put, or put with transcript rows (the start-up backfill). */
   indexed(audioId: string): Promise<'none' | 'recording' | 'transcript'>;
   search(q: SearchQuery): Promise<SearchPage>;
+}
+
+/** Whether the query's caller may find this recording: the read rule of every route. */
+export function inScope(
+  q: Pick<SearchQuery, 'userId' | 'teamIds' | 'everyone'>,
+  r: { userId: string; teamIds?: string[] },
+) {
+  if (q.everyone || r.userId === q.userId) return true;
+  const teams = new Set(q.teamIds ?? []);
+  return (r.teamIds ?? []).some((t) => teams.has(t));
 }
 
 /** A bad query (an unusable text, a cursor of another query): a 400 at the edge, not a 500. */

@@ -43,3 +43,42 @@ describe('SqliteSearchIndex in a unit of work', () => {
     db.close();
   });
 });
+
+describe('SqliteSearchIndex on a database from before teams', () => {
+  it('adds the team_ids column, the old rows of no team, and finds them for their owner', async () => {
+    const db = new SqliteDatabase(':memory:');
+    db.db.exec(`CREATE TABLE search_recordings (
+      key INTEGER PRIMARY KEY, audio_id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+      title TEXT NOT NULL, title_text TEXT NOT NULL, tags TEXT NOT NULL, agent TEXT, call_type TEXT,
+      status TEXT NOT NULL, issue_types TEXT NOT NULL)`);
+    db.db
+      .prepare(
+        `INSERT INTO search_recordings (key, audio_id, user_id, created_at, title, title_text, tags, agent, call_type,
+           status, issue_types) VALUES (1, 'old', 'u', 1000, 'old call', 'old call', '||', NULL, NULL, 'transcribed', '||')`,
+      )
+      .run();
+    const index = new SqliteSearchIndex(db);
+    await index.init();
+    await index.init(); // twice: the migration runs once
+    const columns = db.db.prepare('PRAGMA table_info(search_recordings)').all() as { name: string }[];
+    expect(columns.map((c) => c.name)).toContain('team_ids');
+    expect(db.db.prepare(`SELECT team_ids FROM search_recordings WHERE audio_id = 'old'`).get()).toEqual({
+      team_ids: '||',
+    });
+    const q = { text: 'old', sort: 'newest' as const, limit: 5 };
+    await index.putRecording({
+      audioId: 'new',
+      userId: 'a1',
+      teamIds: ['red'],
+      createdAt: 2_000,
+      title: 'old habits',
+      tags: [],
+      agent: null,
+      callType: null,
+      status: 'transcribed',
+      issueTypes: [],
+    });
+    expect((await index.search({ ...q, userId: 'm', teamIds: ['red'] })).hits.map((h) => h.audioId)).toEqual(['new']);
+    db.close();
+  });
+});

@@ -90,6 +90,22 @@ export class SqliteSearchIndex implements SearchIndex {
         tokenize = 'unicode61 remove_diacritics 2'
       );
     `);
+    // Teams (issue #15): a database from before them gets the column, every row of no team, as
+    // the read model has them (a recording uploaded before teams belongs to none).
+    const columns = this.database.db.prepare('PRAGMA table_info(search_recordings)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'team_ids')) {
+      this.database.db.exec(`ALTER TABLE search_recordings ADD COLUMN team_ids TEXT NOT NULL DEFAULT '||'`);
+    }
+  }
+
+  /** The caller's scope (inScope) as SQL over the recordings table `r`. */
+  private scope(q: SearchQuery, params: (string | number | bigint)[]): string {
+    if (q.everyone) return '1';
+    params.push(q.userId);
+    const teams = q.teamIds ?? [];
+    if (!teams.length) return 'r.user_id = ?';
+    params.push(...teams);
+    return `(r.user_id = ? OR ${teams.map(() => `instr(r.team_ids, '|' || ? || '|') > 0`).join(' OR ')})`;
   }
 
   async putRecording(r: SearchRecording): Promise<void> {
@@ -105,12 +121,13 @@ export class SqliteSearchIndex implements SearchIndex {
         r.callType,
         r.status,
         listColumn(r.issueTypes),
+        teamsColumn(r.teamIds ?? []),
       ];
       const old = this.recordingRow(r.audioId);
       if (old) {
         this.stmt(
           `UPDATE search_recordings SET user_id = ?, created_at = ?, title = ?, title_text = ?, tags = ?,
-             agent = ?, call_type = ?, status = ?, issue_types = ? WHERE key = ?`,
+             agent = ?, call_type = ?, status = ?, issue_types = ?, team_ids = ? WHERE key = ?`,
         ).run(...cols, old.key);
         if (old.title_text === titleText) return;
         this.stmt('DELETE FROM search_fts WHERE rowid = ?').run(rowidOf(old.key, TITLE_PLACE));
@@ -120,7 +137,7 @@ export class SqliteSearchIndex implements SearchIndex {
       const key = this.freeKey(r.createdAt);
       this.stmt(
         `INSERT INTO search_recordings (key, audio_id, user_id, created_at, title, title_text, tags, agent,
-           call_type, status, issue_types) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           call_type, status, issue_types, team_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(key, r.audioId, ...cols);
       this.insertRow(rowidOf(key, TITLE_PLACE), titleText, null);
     });
@@ -188,8 +205,8 @@ export class SqliteSearchIndex implements SearchIndex {
     const match = `body : (${clauses
       .map((c) => (c.length === 1 ? quote(c[0] as string) : quote(c.join(' '))))
       .join(' AND ')})`;
-    const where = ['search_fts MATCH ?', 'r.user_id = ?'];
-    const params: (string | number | bigint)[] = [match, q.userId];
+    const params: (string | number | bigint)[] = [match];
+    const where = ['search_fts MATCH ?', this.scope(q, params)];
     const filter = (sql: string, v: string | number | undefined) => {
       if (v === undefined) return;
       where.push(sql);
@@ -203,10 +220,12 @@ export class SqliteSearchIndex implements SearchIndex {
     // The date range as the rowids FTS5 walks: from the smallest key of a recording in it to the
     // largest (both found through the created_at index), then the exact times.
     if (q.from !== undefined || q.to !== undefined) {
+      const scoped: (string | number | bigint)[] = [];
+      const scope = this.scope(q, scoped);
       const range = this.stmt(
-        'SELECT min(key) AS lo, max(key) AS hi FROM search_recordings WHERE user_id = ? AND created_at >= ? AND created_at <= ?',
+        `SELECT min(key) AS lo, max(key) AS hi FROM search_recordings r WHERE ${scope} AND created_at >= ? AND created_at <= ?`,
         true,
-      ).get(q.userId, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER) as { lo: bigint | null; hi: bigint | null };
+      ).get(...scoped, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER) as { lo: bigint | null; hi: bigint | null };
       if (range.lo === null || range.hi === null) return { hits: [], nextCursor: null };
       where.push('f.rowid >= ?', 'f.rowid < ?', 'r.created_at >= ?', 'r.created_at <= ?');
       params.push(range.lo << PLACE_BITS, (range.hi + 1n) << PLACE_BITS, q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER);
@@ -320,6 +339,11 @@ export class SqliteSearchIndex implements SearchIndex {
 }
 
 /** A list as one column that `instr(col, '|x|')` matches exactly, case-insensitively. */
+/** Team ids as `|red|blue|`, kept as they are (ids, not words). */
+function teamsColumn(values: string[]): string {
+  return `|${values.map((v) => v.replaceAll('|', ' ')).join('|')}|`;
+}
+
 function listColumn(values: string[]): string {
   return `|${values.map((v) => v.toLowerCase().replaceAll('|', ' ')).join('|')}|`;
 }

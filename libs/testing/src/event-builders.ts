@@ -21,6 +21,7 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     durationMs: 90_000,
     channels: 2,
     duplicateOf: null,
+    teamIds: [],
   },
   'chunk.range.requested': {
     rangeId: 'a-r00000',
@@ -90,7 +91,7 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     analysisPath: '/audios/a/analysis',
   },
   'analysis.failed': { analysisId: 'an1', code: 'ANALYSIS.FAILED', reason: 'boom' },
-  'recording.changed': { userId: 'u1', deleted: false },
+  'recording.changed': { userId: 'u1', deleted: false, teamIds: [] },
   'tracker.changed': {
     userId: 'u1',
     trackerId: 't1',

@@ -142,6 +142,16 @@ export function createApi(deps) {
       return /** @type {RecordingPage} */ (await request('GET', `/all?limit=${opts.limit}${cursor}`));
     },
     /**
+     * The team view (managers and admins; an agent's token gets a 403).
+     * @param {number} weeks
+     * @returns {Promise<import('./team/team-view.js').TeamView>}
+     */
+    async teamAgents(weeks) {
+      return /** @type {import('./team/team-view.js').TeamView} */ (
+        await request('GET', `/team/agents?weeks=${weeks}`)
+      );
+    },
+    /**
      * `GET /search`: the parameters as given (q, status, sort, cursor…; empty ones left out).
      * @param {Record<string, string | number | null | undefined>} params
      * @returns {Promise<SearchPage>}

@@ -17,6 +17,7 @@ import { createSearch } from './search.js';
 import { createTokenStore, takeTokenFromAddress } from './session.js';
 import { createState } from './state.js';
 import { createTable } from './table.js';
+import { createTeamView } from './team/team-view.js';
 import { createUpload } from './upload.js';
 
 /**
@@ -134,6 +135,16 @@ const search = createSearch(
   },
 );
 
+const team = createTeamView(
+  {
+    section: byId('team', HTMLElement),
+    body: byId('team-body', HTMLElement),
+    weeks: byId('team-weeks', HTMLSelectElement),
+    toggle: byId('team-toggle', HTMLButtonElement),
+  },
+  api,
+);
+
 const live = createLive({
   url: () => {
     const token = tokens.get();
@@ -208,6 +219,7 @@ function signIn(token) {
   notices.hideAlert('general');
   auth.showApp();
   void recordings.loadFirstPage();
+  void team.load();
   live.start();
   api.me().then(
     (me) => token === tokens.get() && auth.showUser(me),
@@ -223,6 +235,7 @@ function stopSession() {
   upload.abort();
   detail?.close();
   search.clear();
+  team.clear();
   recordings.clear();
 }
 

@@ -61,7 +61,7 @@ export interface AudioDetailsChangedPayload {
   notes: null | string;
 }
 
-/** audio.uploaded v2: An upload finished and the source object is stored. */
+/** audio.uploaded v3: An upload finished and the source object is stored. */
 export interface AudioUploadedPayload {
   userId: string;
   filename: string;
@@ -75,6 +75,7 @@ export interface AudioUploadedPayload {
   durationMs: null | number;
   channels: null | number;
   duplicateOf: null | string;
+  teamIds: string[];
 }
 
 /** chunk.created v1: One chunk of one channel was cut and stored. */
@@ -126,10 +127,11 @@ export interface ChunkTranscriptionFailedPayload {
   attempts: number;
 }
 
-/** recording.changed v2: A recording's dashboard view changed (written by the query service's shared group): every query instance tells its live clients. A notification: the view itself is read from the read model. */
+/** recording.changed v3: A recording's dashboard view changed (written by the query service's shared group): every query instance tells its live clients. A notification: the view itself is read from the read model. */
 export interface RecordingChangedPayload {
   userId: string;
   deleted: boolean;
+  teamIds: string[];
 }
 
 /** stt.chunk.requested v1: Work item: transcribe one chunk. Keyed by chunkId so work spreads over workers. */
@@ -235,12 +237,12 @@ export const SCHEMA_VERSIONS = {
   'audio.chunking.failed': 1,
   'audio.deleted': 1,
   'audio.details.changed': 1,
-  'audio.uploaded': 2,
+  'audio.uploaded': 3,
   'chunk.created': 1,
   'chunk.range.requested': 1,
   'chunk.transcribed': 1,
   'chunk.transcription.failed': 1,
-  'recording.changed': 2,
+  'recording.changed': 3,
   'stt.chunk.requested': 1,
   'tracker.changed': 1,
   'transcript.completed': 1,

@@ -68,7 +68,12 @@ function condition(path: string, cond: Condition, params: Param[]): string {
         const hasNull = values.length !== list.length;
         const inList = values.length ? `${expr} IN (${values.map(() => '?').join(', ')})` : '0';
         params.push(...values.map(param));
-        if (op === '$in') parts.push(hasNull ? `(${inList} OR ${expr} IS NULL)` : inList);
+        if (op === '$in' && path !== '_id' && values.length) {
+          // As MongoDB: an array field matches when one of its elements is in the list.
+          const elements = `EXISTS (SELECT 1 FROM json_each(doc, ${jsonPath(path)}) AS e WHERE json_type(doc, ${jsonPath(path)}) = 'array' AND e.value IN (${values.map(() => '?').join(', ')}))`;
+          params.push(...values.map(param));
+          parts.push(hasNull ? `(${inList} OR ${expr} IS NULL OR ${elements})` : `(${inList} OR ${elements})`);
+        } else if (op === '$in') parts.push(hasNull ? `(${inList} OR ${expr} IS NULL)` : inList);
         else if (hasNull) parts.push(`(${expr} IS NOT NULL AND NOT ${inList})`);
         else parts.push(`(${expr} IS NULL OR NOT ${inList})`);
         break;

@@ -4,3 +4,4 @@ export * from './define-query';
 export * from './search-indexer';
 export * from './search-params';
 export * from './trackers';
+export * from './team-agents';

@@ -25,6 +25,7 @@ import type { EventBus } from '@speech/messaging';
 import type { DocumentStore, Transactor } from '@speech/persistence';
 import {
   attachmentDisposition,
+  canRead,
   HttpError,
   parseByteRange,
   route,
@@ -50,6 +51,7 @@ import { ReadModel, type RecordingDoc } from './read-model';
 import { recordingsCsvHeader, recordingsCsvRows } from './recordings-csv';
 import { reportPdf } from './report-pdf';
 import { SearchIndexer } from './search-indexer';
+import { teamAgents, teamAgentsQueryOf } from './team-agents';
 import { searchQueryOf } from './search-params';
 import { Trackers } from './trackers';
 
@@ -94,22 +96,22 @@ export async function createQueryService(deps: QueryDeps) {
   // What the SSE route listens to: `change` (userId, view).
   const live = deps.live === 'bus' ? new EventEmitter().setMaxListeners(0) : model.changes;
   if (deps.live === 'bus') {
-    model.changes.on('change', (userId: string, view: RecordingView) => {
+    model.changes.on('change', (userId: string, view: RecordingView, teamIds: string[] = []) => {
       const cause = { audioId: view.audioId, correlationId: `live-${view.audioId}` };
       // A notification, best effort: the change itself is stored, and a client that misses one
       // sees it on its next read (the dashboard reloads the list when its stream reconnects).
       deps.bus
-        .publish(newEvent('recording.changed', GROUP, cause, { userId, deleted: false }))
+        .publish(newEvent('recording.changed', GROUP, cause, { userId, deleted: false, teamIds }))
         .catch((err: unknown) => deps.log.warn({ err, audioId: view.audioId }, 'live notification not sent'));
     });
-    model.changes.on('deleted', (userId: string, audioId: string) => {
+    model.changes.on('deleted', (userId: string, audioId: string, teamIds: string[] = []) => {
       deps.bus
         .publish(
           newEvent(
             'recording.changed',
             GROUP,
             { audioId, correlationId: `live-${audioId}` },
-            { userId, deleted: true },
+            { userId, deleted: true, teamIds },
           ),
         )
         .catch((err: unknown) => deps.log.warn({ err, audioId }, 'live notification not sent'));
@@ -160,11 +162,11 @@ export async function createQueryService(deps: QueryDeps) {
         'recording.changed',
         async (e) => {
           if (e.payload.deleted) {
-            live.emit('deleted', e.payload.userId, e.audioId);
+            live.emit('deleted', e.payload.userId, e.audioId, e.payload.teamIds ?? []);
             return;
           }
           const view = await model.get(e.payload.userId, e.audioId);
-          if (view) live.emit('change', e.payload.userId, view);
+          if (view) live.emit('change', e.payload.userId, view, e.payload.teamIds ?? []);
         },
         { ephemeral: true },
       );
@@ -192,7 +194,7 @@ export async function createQueryService(deps: QueryDeps) {
           res.write(recordingsCsvHeader());
           let cursor: string | undefined;
           do {
-            const page = await model.list(userOf(req).id, { limit: 200, cursor });
+            const page = await model.list(userOf(req), { limit: 200, cursor });
             if (res.destroyed) return;
             res.write(recordingsCsvRows(page.items));
             cursor = page.nextCursor ?? undefined;
@@ -210,7 +212,7 @@ export async function createQueryService(deps: QueryDeps) {
         const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
         const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
         const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
-        res.json(await model.list(userOf(req).id, { limit, cursor, status }));
+        res.json(await model.list(userOf(req), { limit, cursor, status }));
       }),
     );
 
@@ -219,10 +221,21 @@ export async function createQueryService(deps: QueryDeps) {
       '/search',
       auth,
       route(async (req, res) => {
-        const q = searchQueryOf(userOf(req).id, req.query);
+        const q = searchQueryOf(userOf(req), req.query);
         if (!deps.search) throw new HttpError(503, 'SEARCH.UNAVAILABLE', 'search is not configured here');
         res.setHeader('Cache-Control', 'private, no-cache');
         res.json(await deps.search.search(q));
+      }),
+    );
+
+    // The team view (team-agents.ts): per-agent figures of the viewer's teams, weekly, with the team's.
+    app.get(
+      '/team/agents',
+      auth,
+      route(async (req, res) => {
+        const q = teamAgentsQueryOf(req.query);
+        res.setHeader('Cache-Control', 'private, no-cache');
+        res.json(await teamAgents({ model, store: deps.store }, userOf(req), q));
       }),
     );
 
@@ -325,7 +338,7 @@ export async function createQueryService(deps: QueryDeps) {
       '/audios/:audioId/transcript/corrections',
       auth,
       route(async (req, res) => {
-        const found = await model.corrections(userOf(req).id, String(req.params.audioId));
+        const found = await model.corrections(userOf(req), String(req.params.audioId));
         if (!found) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
         res.setHeader('Cache-Control', 'private, no-cache');
         res.json(found);
@@ -350,7 +363,7 @@ export async function createQueryService(deps: QueryDeps) {
       route(async (req, res) => {
         const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 200);
         const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
-        const page = await model.analysisVersions(userOf(req).id, String(req.params.audioId), { limit, cursor });
+        const page = await model.analysisVersions(userOf(req), String(req.params.audioId), { limit, cursor });
         if (!page) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
         res.json(page);
       }),
@@ -364,7 +377,7 @@ export async function createQueryService(deps: QueryDeps) {
         const format = analysisFormat(req);
         const audioId = String(req.params.audioId);
         const analysisId = String(req.params.analysisId);
-        const doc = await model.doc(userOf(req).id, audioId);
+        const doc = await model.doc(userOf(req), audioId);
         if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
         const found = await model.analysis(doc, analysisId);
         if (!found) throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording has no analysis ${analysisId}`);
@@ -395,7 +408,7 @@ export async function createQueryService(deps: QueryDeps) {
         if (version === undefined) {
           ({ doc, key } = await artefactOf(req, 'analysis', 'ANALYSIS.NOT_FOUND', (d) => d.analysisKey));
         } else {
-          const found = await model.doc(userOf(req).id, String(req.params.audioId));
+          const found = await model.doc(userOf(req), String(req.params.audioId));
           if (!found) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
           const stored = await model.analysis(found, version);
           if (!stored) throw new HttpError(404, 'ANALYSIS.NOT_FOUND', `the recording has no analysis ${version}`);
@@ -437,7 +450,7 @@ export async function createQueryService(deps: QueryDeps) {
       ...deps.access.streamUser,
       deps.access.read,
       route(async (req, res) => {
-        const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+        const doc = await model.doc(userOf(req), String(req.params.audioId));
         if (!doc || !doc.userId) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
         const key = objectKeys.source(doc._id);
         const info = await deps.store.head(key);
@@ -485,11 +498,14 @@ export async function createQueryService(deps: QueryDeps) {
         'X-Accel-Buffering': 'no',
       });
       res.write('retry: 2000\n\n');
-      const onChange = (userId: string, view: RecordingView) => {
-        if (userId === user.id) res.write(`event: recording\ndata: ${JSON.stringify(view)}\n\n`);
+      // Only the changes of recordings the viewer may read (the rule every read route applies).
+      const onChange = (userId: string, view: RecordingView, teamIds: string[] = []) => {
+        if (canRead(user, { ownerId: userId, teamIds }))
+          res.write(`event: recording\ndata: ${JSON.stringify(view)}\n\n`);
       };
-      const onDeleted = (userId: string, audioId: string) => {
-        if (userId === user.id) res.write(`event: deleted\ndata: ${JSON.stringify({ audioId })}\n\n`);
+      const onDeleted = (userId: string, audioId: string, teamIds: string[] = []) => {
+        if (canRead(user, { ownerId: userId, teamIds }))
+          res.write(`event: deleted\ndata: ${JSON.stringify({ audioId })}\n\n`);
       };
       live.on('change', onChange);
       live.on('deleted', onDeleted);
@@ -541,7 +557,7 @@ export async function createQueryService(deps: QueryDeps) {
       code: string,
       keyOf: (doc: RecordingDoc) => string | null,
     ): Promise<{ doc: RecordingDoc; key: string }> {
-      const doc = await model.doc(userOf(req).id, String(req.params.audioId));
+      const doc = await model.doc(userOf(req), String(req.params.audioId));
       if (!doc) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
       const key = keyOf(doc);
       if (!key) throw new HttpError(404, code, `the recording is ${doc.status}; it has no ${what} yet`);
@@ -572,7 +588,7 @@ export async function createQueryService(deps: QueryDeps) {
     }
 
     async function mustView(req: Request): Promise<RecordingView> {
-      const view = await model.get(userOf(req).id, String(req.params.audioId));
+      const view = await model.get(userOf(req), String(req.params.audioId));
       if (!view) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
       return view;
     }

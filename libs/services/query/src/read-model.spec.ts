@@ -10,6 +10,42 @@ describe('ReadModel', () => {
   };
   const user = 'user-1';
 
+  describe('teams (issue #15)', () => {
+    const m1 = { id: 'm', role: 'manager' as const, teams: ['red'] };
+    const upload = (m: ReadModel, id: string, userId: string, teamIds: string[], at: number) =>
+      m.apply(anEvent('audio.uploaded', id, { userId, teamIds }, at));
+
+    it("lists a manager's own and their teams' recordings, page by page, and no other team's", async () => {
+      const m = await model();
+      await upload(m, 'r1', 'a1', ['red'], 1);
+      await upload(m, 'b1', 'b1', ['blue'], 2);
+      await upload(m, 'r2', 'a2', ['red', 'green'], 3);
+      await upload(m, 'm1', 'm', [], 4);
+      await upload(m, 'old', 'a1', [], 5);
+      const p1 = await m.list(m1, { limit: 2 });
+      const p2 = await m.list(m1, { limit: 2, cursor: p1.nextCursor ?? undefined });
+      expect([...p1.items, ...p2.items].map((v) => v.audioId)).toEqual(['m1', 'r2', 'r1']);
+      expect(p2.nextCursor).toBeNull();
+      expect((await m.list('a1', { limit: 10 })).items.map((v) => v.audioId)).toEqual(['old', 'r1']);
+      const admin = { id: 'root', role: 'admin' as const, teams: [] };
+      expect((await m.list(admin, { limit: 10 })).items).toHaveLength(5);
+      expect((await m.list({ ...m1, role: 'agent' }, { limit: 10 })).items.map((v) => v.audioId)).toEqual(['m1']);
+    });
+
+    it("reads a team's recording for its manager only, and announces changes with the teams", async () => {
+      const m = await model();
+      const seen: [string, string[]][] = [];
+      m.changes.on('change', (userId: string, _view: RecordingView, teamIds: string[]) => seen.push([userId, teamIds]));
+      await upload(m, 'r1', 'a1', ['red', 'red'], 1);
+      expect(seen.at(-1)).toEqual(['a1', ['red']]);
+      expect(await m.get(m1, 'r1')).not.toBeNull();
+      expect(await m.doc({ ...m1, teams: ['blue'] }, 'r1')).toBeNull();
+      expect(await m.get('a2', 'r1')).toBeNull();
+      expect(await m.corrections(m1, 'r1')).not.toBeNull();
+      expect(await m.analysisVersions('b1', 'r1', { limit: 5 })).toBeNull();
+    });
+  });
+
   it('follows a recording from upload to analyzed, with progress', async () => {
     const m = await model();
     const a = 'a1';

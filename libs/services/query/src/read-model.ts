@@ -30,13 +30,34 @@ import {
   type Transactor,
   type Update,
 } from '@speech/persistence';
+import { canRead, readScope, type Viewer } from '@speech/platform';
 import { msPerChunk, queuePlace, type Queued } from './queue-estimate';
+
+/** Who reads: a viewer from the token, or a bare user id (the owner's own recordings only). */
+export type Reader = Viewer | string;
+const viewerOf = (r: Reader): Viewer => (typeof r === 'string' ? { id: r, role: 'agent', teams: [] } : r);
+
+/**
+ * `filter` within the reader's scope. Both may hold an `$or` (a manager's scope, a cursor): the
+ * store has no `$and`, so the two are multiplied out.
+ */
+export function scoped(reader: Reader, filter: Filter): Filter {
+  const scope: Filter = readScope(viewerOf(reader));
+  const { $or: scopeOr, ...scopeRest } = scope;
+  const { $or: filterOr, ...filterRest } = filter;
+  const base: Filter = { ...filterRest, ...scopeRest };
+  if (!scopeOr) return filterOr ? { ...base, $or: filterOr } : base;
+  if (!filterOr) return { ...base, $or: scopeOr };
+  return { ...base, $or: scopeOr.flatMap((a) => filterOr.map((b) => ({ ...a, ...b }))) };
+}
 
 /** One recording in the read model: the facts learnt from events, and what follows from them. */
 export interface RecordingDoc extends RecordingFacts {
   _id: string; // audioId
   rev: number;
   userId: string | null;
+  /** The uploader's teams at upload (audio.uploaded v3): a manager of one of them may read it. */
+  teamIds?: string[];
   filename: string;
   contentType: string;
   sizeBytes: number;
@@ -181,6 +202,10 @@ export function stallAllowance(waiting: number, perChunkMs: number | null): numb
  * the status is then derived from the facts and written under a revision check.
  */
 export class ReadModel implements RecordingReader {
+  /**
+   * `change` (ownerId, view, teamIds) and `deleted` (ownerId, audioId, teamIds), once committed:
+   * the SSE route tells each connection whose viewer may read the recording (canRead).
+   */
   readonly changes = new EventEmitter();
   private readonly docs: Collection<RecordingDoc>;
   private readonly chunkFacts: Collection<ChunkFact>;
@@ -205,6 +230,11 @@ export class ReadModel implements RecordingReader {
     // GET /all: one user's recordings, newest first, by cursor. MongoDB serves it from this
     // index; the embedded store filters by userId and sorts in memory.
     await this.docs.ensureIndex({ userId: 1, createdAt: -1, _id: -1 });
+    // A manager's GET /all: the recordings of their teams (a multikey index on MongoDB). SQLite
+    // cannot index an array's elements: it walks the recordings newest first (this index) and
+    // stops at the page, as it does for an admin's list of everyone's.
+    await this.docs.ensureIndex({ teamIds: 1, createdAt: -1, _id: -1 });
+    await this.docs.ensureIndex({ createdAt: -1, _id: -1 });
     await this.chunkFacts.ensureIndex({ audioId: 1 });
     // The queue estimate: the recordings being transcribed, and the latest chunk completions.
     await this.docs.ensureIndex({ status: 1 });
@@ -233,6 +263,7 @@ export class ReadModel implements RecordingReader {
         }
         await set({
           userId: p.userId,
+          teamIds: [...new Set(p.teamIds ?? [])].sort(),
           filename: p.filename,
           contentType: p.contentType,
           sizeBytes: p.sizeBytes,
@@ -359,12 +390,14 @@ export class ReadModel implements RecordingReader {
    * told (`deleted`, userId, audioId) once the removal has committed.
    */
   async remove(audioId: string, userId?: string): Promise<void> {
-    const owner = userId ?? (await this.docs.get(audioId))?.userId ?? null;
+    const before = await this.docs.get(audioId);
+    const owner = userId ?? before?.userId ?? null;
+    const teamIds = before?.teamIds ?? [];
     await this.docs.delete({ _id: audioId });
     await this.chunkFacts.delete({ audioId });
     await this.analyses.delete({ audioId });
     await this.correctionVersions.delete({ audioId });
-    if (owner) this.tx.afterCommit(() => this.changes.emit('deleted', owner, audioId));
+    if (owner) this.tx.afterCommit(() => this.changes.emit('deleted', owner, audioId, teamIds));
     // Its re-uploads no longer link to it (nothing keeps a deleted recording's id): live clients
     // get their rows again, without the link.
     const copies = await this.docs.find({ duplicateOf: audioId });
@@ -375,13 +408,13 @@ export class ReadModel implements RecordingReader {
     );
     for (const copy of copies) {
       const view = this.view({ ...copy, duplicateOf: null });
-      if (copy.userId) this.tx.afterCommit(() => this.changes.emit('change', copy.userId, view));
+      if (copy.userId) this.tx.afterCommit(() => this.changes.emit('change', copy.userId, view, copy.teamIds ?? []));
     }
   }
 
-  async get(userId: string, audioId: string): Promise<RecordingView | null> {
-    const doc = await this.docs.get(audioId);
-    if (!doc || doc.userId !== userId) return null;
+  async get(reader: Reader, audioId: string): Promise<RecordingView | null> {
+    const doc = await this.doc(reader, audioId);
+    if (!doc) return null;
     return this.view(
       doc,
       doc.status === 'transcribing' ? await this.queueSnapshot() : null,
@@ -439,14 +472,20 @@ export class ReadModel implements RecordingReader {
     return this.docs.count({ userId });
   }
 
-  async doc(userId: string, audioId: string): Promise<RecordingDoc | null> {
+  /** The recording if the reader may read it (canRead): null for one outside their scope, as for none. */
+  async doc(reader: Reader, audioId: string): Promise<RecordingDoc | null> {
     const doc = await this.docs.get(audioId);
-    return doc && doc.userId === userId ? doc : null;
+    return doc && canRead(viewerOf(reader), { ownerId: doc.userId, teamIds: doc.teamIds }) ? doc : null;
+  }
+
+  /** The recordings in the reader's scope, filtered: for the team view's aggregation. */
+  async docsIn(reader: Reader, filter: Filter, limit: number): Promise<RecordingDoc[]> {
+    return this.docs.find(scoped(reader, filter), { sort: { createdAt: -1, _id: -1 }, limit });
   }
 
   /** The user's recording's corrections and every revision of them, newest first (null: no such recording of theirs). */
-  async corrections(userId: string, audioId: string): Promise<CorrectionsView | null> {
-    const doc = await this.doc(userId, audioId);
+  async corrections(reader: Reader, audioId: string): Promise<CorrectionsView | null> {
+    const doc = await this.doc(reader, audioId);
     if (!doc) return null;
     const corrections = doc.corrections ?? NO_CORRECTIONS;
     const versions = await this.correctionVersions.find({ audioId }, { sort: { revision: -1 }, limit: 1000 });
@@ -464,11 +503,11 @@ export class ReadModel implements RecordingReader {
    * versions were kept lists its latest analysis from the recording's own facts.
    */
   async analysisVersions(
-    userId: string,
+    reader: Reader,
     audioId: string,
     opts: { limit: number; cursor?: string },
   ): Promise<AnalysisVersionPage | null> {
-    const doc = await this.doc(userId, audioId);
+    const doc = await this.doc(reader, audioId);
     if (!doc) return null;
     const after = opts.cursor ? decodeCursor(opts.cursor) : null;
     const filter: Filter = { audioId };
@@ -496,14 +535,17 @@ export class ReadModel implements RecordingReader {
   }
 
   /** Newest first; the cursor is the (createdAt, audioId) of the last item. */
-  async list(userId: string, opts: { limit: number; cursor?: string; status?: string }): Promise<Page> {
-    const filter: Filter = { userId };
+  async list(reader: Reader, opts: { limit: number; cursor?: string; status?: string }): Promise<Page> {
+    const filter: Filter = {};
     if (opts.status) filter.status = opts.status;
     if (opts.cursor) {
       const [createdAt, id] = decodeCursor(opts.cursor);
       filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
     }
-    const docs = await this.docs.find(filter, { sort: { createdAt: -1, _id: -1 }, limit: opts.limit + 1 });
+    const docs = await this.docs.find(scoped(reader, filter), {
+      sort: { createdAt: -1, _id: -1 },
+      limit: opts.limit + 1,
+    });
     const page = docs.slice(0, opts.limit);
     const last = page.at(-1);
     const queue = page.some((d) => d.status === 'transcribing') ? await this.queueSnapshot() : null;
@@ -741,7 +783,8 @@ export class ReadModel implements RecordingReader {
             saved.status === 'transcribing' ? await this.queueSnapshot() : null,
             await this.firstCopies([saved]),
           );
-          this.tx.afterCommit(() => this.changes.emit('change', userId, view));
+          const teamIds = saved.teamIds ?? [];
+          this.tx.afterCommit(() => this.changes.emit('change', userId, view, teamIds));
         }
         return;
       }

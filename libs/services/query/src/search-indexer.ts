@@ -95,6 +95,7 @@ export function searchRecordingOf(doc: RecordingDoc, userId: string): SearchReco
   return {
     audioId: doc._id,
     userId,
+    teamIds: doc.teamIds ?? [],
     createdAt: doc.createdAt,
     title: stringOr(own.title) ?? stringOr(meta.title) ?? doc.filename,
     tags: strings(own.tags?.length ? own.tags : meta.tags),

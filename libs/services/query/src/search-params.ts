@@ -1,5 +1,5 @@
 import { RECORDING_STATUSES } from '@speech/contracts';
-import { HttpError } from '@speech/platform';
+import { HttpError, type Viewer } from '@speech/platform';
 import { parseSearchText, SEARCH_SORTS, type SearchQuery, type SearchSort } from '@speech/search';
 
 const MAX_LIMIT = 100;
@@ -31,8 +31,12 @@ function time(name: string, v: string | undefined, endOfDay: boolean): number | 
   return dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms;
 }
 
-/** GET /search's parameters as a SearchQuery for `userId`, or a 400 that says what is wrong. */
-export function searchQueryOf(userId: string, query: Record<string, unknown>): SearchQuery {
+/**
+ * GET /search's parameters as a SearchQuery for the viewer's read scope (a user id: their own
+ * recordings), or a 400 that says what is wrong.
+ */
+export function searchQueryOf(viewer: Viewer | string, query: Record<string, unknown>): SearchQuery {
+  const who: Viewer = typeof viewer === 'string' ? { id: viewer, role: 'agent', teams: [] } : viewer;
   const q = one(query, 'q');
   if (q === undefined) throw bad('q (the words to search for) is required');
   try {
@@ -57,7 +61,9 @@ export function searchQueryOf(userId: string, query: Record<string, unknown>): S
   const to = time('to', one(query, 'to'), true);
   if (from !== undefined && to !== undefined && from > to) throw bad('from is after to');
   return {
-    userId,
+    userId: who.id,
+    ...(who.role === 'manager' && who.teams.length ? { teamIds: [...who.teams] } : {}),
+    ...(who.role === 'admin' ? { everyone: true } : {}),
     text: q,
     status,
     tag: one(query, 'tag'),

@@ -7,6 +7,8 @@ export interface AudioRecord extends Pick<
   'userId' | 'filename' | 'contentType' | 'sizeBytes' | 'sha256' | 'objectKey'
 > {
   _id: string;
+  /** The uploader's teams at upload (the token's teams claim); absent on records from before teams. */
+  teamIds?: string[];
   metadata: Record<string, unknown> | null;
   /** ffprobe's findings once the bytes are in (null while a resumable upload is open). */
   durationMs?: number | null;

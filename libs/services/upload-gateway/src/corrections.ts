@@ -7,7 +7,7 @@ import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
 import { transcriptSegments } from '@speech/search';
 import { AGENT_LABEL, cleanText, CUSTOMER_LABEL, describeChanges } from '@speech/transcript';
 import type { AudioRecord } from './audio-repository';
-import { ownedRecording } from './owned-recording';
+import { writableRecording } from './writable-recording';
 import { publish, type GatewayDeps } from './upload-intake';
 
 /**
@@ -205,8 +205,8 @@ export function transcriptCorrections(
         const user = userOf(req);
         const audioId = String(req.params.audioId);
         const change = parseCorrectionChange(req.body);
-        await ownedRecording(audios, user.id, audioId);
-        const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
+        const record = await writableRecording(audios, user, audioId);
+        const view = await deps.recordings.get(user, audioId, req.headers.authorization);
         if (!view?.transcriptReady)
           throw new HttpError(409, 'CORRECTIONS.NOT_TRANSCRIBED', 'the recording has no transcript yet to correct');
         const facts = await factsOf(audioId);
@@ -224,7 +224,13 @@ export function transcriptCorrections(
           const changes = describeChanges(before, next);
           if (!changes.length) return { record: current, changes, changed: false };
           const revision = before.revision + 1;
-          const doc: CorrectionsRecord = { ...next, revision, _id: audioId, userId: user.id, updatedAt: Date.now() };
+          const doc: CorrectionsRecord = {
+            ...next,
+            revision,
+            _id: audioId,
+            userId: record.userId,
+            updatedAt: Date.now(),
+          };
           // Conditional on the revision read, so two edits at once cannot both claim one revision.
           const ok = current
             ? await corrections.update({ _id: audioId, revision: before.revision }, { $set: { ...doc } })

@@ -5,7 +5,7 @@ import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
 import { deletionsOf, onAudioDeleted, type Deletions, type HandlerMap } from '@speech/service-kit';
 import type { AudioRecord } from './audio-repository';
 import { correctionsCollection, transcriptCorrections } from './corrections';
-import { ownedRecording } from './owned-recording';
+import { writableRecording } from './writable-recording';
 import { publish, type GatewayDeps } from './upload-intake';
 
 /**
@@ -62,7 +62,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
       route(async (req, res) => {
         const user = userOf(req);
         const audioId = String(req.params.audioId);
-        const record = await ownedRecording(audios, user.id, audioId, { evenDeleting: true });
+        const record = await writableRecording(audios, user, audioId, { evenDeleting: true });
         await deps.tx.run(async () => {
           // The flag first: a gateway that dies before the event re-announces it (the relay).
           await audios.update({ _id: audioId }, { $set: { deleting: true, deleteRequestedAt: Date.now() } });
@@ -82,7 +82,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
         const user = userOf(req);
         const audioId = String(req.params.audioId);
         const changes = parseDetails(req.body);
-        await ownedRecording(audios, user.id, audioId);
+        await writableRecording(audios, user, audioId);
         const updated = await deps.tx.run(async () => {
           const current = await audios.get(audioId);
           if (!current || current.deleting) return null;

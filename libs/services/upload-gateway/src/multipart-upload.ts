@@ -123,6 +123,7 @@ export function mountMultipartUploads(
       await audios.insert({
         _id: audioId,
         userId: user.id,
+        teamIds: [...user.teams],
         filename: body.filename,
         contentType: body.contentType,
         sizeBytes: body.sizeBytes,

@@ -6,7 +6,7 @@ import express from 'express';
 import { NO_DETAILS, objectKeys, type RecordingReader, type RecordingView } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
 import { hashTap, offThreadHash } from '@speech/storage';
-import { HttpError, route, userOf } from '@speech/platform';
+import { assertCanWrite, canRead, HttpError, route, userOf } from '@speech/platform';
 import { audiosCollection, type AudioRecord } from './audio-repository';
 import {
   announceUpload,
@@ -50,6 +50,8 @@ export async function mountUploadGateway(
       const record: AudioRecord = {
         _id: audioId,
         userId: user.id,
+        // The uploader's teams, from the token: the managers of these teams may read the call.
+        teamIds: [...user.teams],
         filename: upload.filename,
         contentType: upload.contentType,
         sizeBytes: upload.sizeBytes,
@@ -94,15 +96,16 @@ export async function mountUploadGateway(
       const [record, deleted] = await Promise.all([audios.get(audioId), management.deletions.isDeleted(audioId)]);
       // Deleted (or being deleted): gone at once here, whatever the read model still holds.
       if (deleted || record?.deleting) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
-      const view = await deps.recordings.get(user.id, audioId, req.headers.authorization);
+      const view = await deps.recordings.get(user, audioId, req.headers.authorization);
       if (view) {
         // The details are the gateway's: an edit is shown at once, before the read model has it.
         res.json(record?.details ? { ...view, details: { ...NO_DETAILS, ...record.details } } : view);
         return;
       }
-      if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+      if (!record || !canRead(user, { ownerId: record.userId, teamIds: record.teamIds }))
+        throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
       const first = record.duplicateOf ? await audios.get(record.duplicateOf) : null;
-      const shown = first && first.userId === user.id && !first.deleting ? first : null;
+      const shown = first && first.userId === record.userId && !first.deleting ? first : null;
       res.json(justUploaded(record, shown));
     }),
   );
@@ -204,9 +207,10 @@ async function ownRecording(
   const user = userOf(req);
   const audioId = String(req.params.audioId);
   const record = await audios.get(audioId);
-  // Another user's recording is reported as missing, so ids cannot be probed.
-  if (!record || record.userId !== user.id) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
-  const view = await recordings.get(user.id, audioId, req.headers.authorization);
+  // Outside the caller's read scope: missing, so ids cannot be probed; a manager's team call: 403.
+  assertCanWrite(user, record && { ownerId: record.userId, teamIds: record.teamIds }, audioId);
+  if (!record) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${audioId}`);
+  const view = await recordings.get(user, audioId, req.headers.authorization);
   if (!view)
     throw new HttpError(409, 'AUDIO.INVALID_STATE', 'the recording is still being registered; try again in a moment');
   return { record, view };

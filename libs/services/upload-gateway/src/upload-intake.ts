@@ -58,6 +58,7 @@ export async function announceUpload(
     durationMs: record.durationMs ?? null,
     channels: record.channels ?? null,
     duplicateOf: record.duplicateOf ?? null,
+    teamIds: record.teamIds ?? [],
   });
   // Automatic processing is requested now; each consumer waits for its input to exist. The ids
   // follow from the recording, so announcing twice requests the work once.
