@@ -85,6 +85,12 @@ export function route(fn: (req: Request, res: Response) => Promise<void>) {
   };
 }
 
+/** A caller's own data as JSON: kept by no shared cache, and asked for again each time by the browser. */
+export function sendPrivate(res: Response, body: unknown): void {
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.json(body);
+}
+
 export interface HealthCheck {
   name: string;
   check: () => Promise<void>;

@@ -31,6 +31,7 @@ import {
   route,
   safeFilename,
   sendError,
+  sendPrivate,
   userOf,
   type AccessControl,
   type Logger,
@@ -223,8 +224,7 @@ export async function createQueryService(deps: QueryDeps) {
       route(async (req, res) => {
         const q = searchQueryOf(userOf(req), req.query);
         if (!deps.search) throw new HttpError(503, 'SEARCH.UNAVAILABLE', 'search is not configured here');
-        res.setHeader('Cache-Control', 'private, no-cache');
-        res.json(await deps.search.search(q));
+        sendPrivate(res, await deps.search.search(q));
       }),
     );
 
@@ -234,8 +234,7 @@ export async function createQueryService(deps: QueryDeps) {
       auth,
       route(async (req, res) => {
         const q = teamAgentsQueryOf(req.query);
-        res.setHeader('Cache-Control', 'private, no-cache');
-        res.json(await teamAgents({ model, store: deps.store }, userOf(req), q));
+        sendPrivate(res, await teamAgents({ model, store: deps.store }, userOf(req), q));
       }),
     );
 
@@ -244,8 +243,7 @@ export async function createQueryService(deps: QueryDeps) {
       '/trackers',
       auth,
       route(async (req, res) => {
-        res.setHeader('Cache-Control', 'private, no-cache');
-        res.json({ items: await trackers.list(userOf(req).id) });
+        sendPrivate(res, { items: await trackers.list(userOf(req).id) });
       }),
     );
 
@@ -255,8 +253,7 @@ export async function createQueryService(deps: QueryDeps) {
       route(async (req, res) => {
         const t = await trackers.get(userOf(req).id, String(req.params.trackerId));
         if (!t) throw new HttpError(404, 'TRACKER.NOT_FOUND', `no tracker ${req.params.trackerId}`);
-        res.setHeader('Cache-Control', 'private, no-cache');
-        res.json(t);
+        sendPrivate(res, t);
       }),
     );
 
@@ -281,8 +278,7 @@ export async function createQueryService(deps: QueryDeps) {
           throw err;
         }
         if (!page) throw new HttpError(404, 'TRACKER.NOT_FOUND', `no tracker ${req.params.trackerId}`);
-        res.setHeader('Cache-Control', 'private, no-cache');
-        res.json(page);
+        sendPrivate(res, page);
       }),
     );
 
@@ -340,8 +336,7 @@ export async function createQueryService(deps: QueryDeps) {
       route(async (req, res) => {
         const found = await model.corrections(userOf(req), String(req.params.audioId));
         if (!found) throw new HttpError(404, 'AUDIO.NOT_FOUND', `no recording ${req.params.audioId}`);
-        res.setHeader('Cache-Control', 'private, no-cache');
-        res.json(found);
+        sendPrivate(res, found);
       }),
     );
 

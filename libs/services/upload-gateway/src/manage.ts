@@ -1,7 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import { DETAIL_LIMITS, NO_DETAILS, objectKeys, type RecordingDetails } from '@speech/contracts';
 import type { Collection } from '@speech/persistence';
-import { HttpError, jsonObjectOf, route, userOf } from '@speech/platform';
+import { HttpError, jsonObjectOf, route, userOf, writeChains } from '@speech/platform';
 import { deletionsOf, onAudioDeleted, type Deletions, type HandlerMap } from '@speech/service-kit';
 import type { AudioRecord } from './audio-repository';
 import { correctionsCollection, transcriptCorrections } from './corrections';
@@ -50,6 +50,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
 
   function mount(app: Express, mw: { auth: RequestHandler[]; limiter: RequestHandler; json: RequestHandler }): void {
     corrections.mount(app, mw);
+    const { write, writeJson } = writeChains(mw);
     /**
      * 202: the deletion is asynchronous. On Kafka every service removes its share when it reads
      * audio.deleted, so "gone" can only be promised once they all have; the answer says it was
@@ -57,8 +58,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
      */
     app.delete(
       '/audios/:audioId',
-      ...mw.auth,
-      mw.limiter,
+      ...write,
       route(async (req, res) => {
         const user = userOf(req);
         const audioId = String(req.params.audioId);
@@ -75,9 +75,7 @@ export function recordingManagement(deps: GatewayDeps, audios: Collection<AudioR
 
     app.patch(
       '/audios/:audioId',
-      ...mw.auth,
-      mw.limiter,
-      mw.json,
+      ...writeJson,
       route(async (req, res) => {
         const user = userOf(req);
         const audioId = String(req.params.audioId);

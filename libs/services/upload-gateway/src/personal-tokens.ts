@@ -6,6 +6,7 @@ import {
   mintPersonalToken,
   route,
   userOf,
+  writeChains,
   type AccessControl,
   type PersonalTokenLookup,
   type Role,
@@ -90,11 +91,10 @@ export async function mountPersonalTokenRoutes(
 ): Promise<void> {
   const tokens = docs.collection<ApiTokenDoc>(API_TOKENS_COLLECTION);
   await tokens.ensureIndex({ userId: 1, createdAt: -1 });
+  const { write, writeJson } = writeChains({ auth: access.user, limiter: access.write, json: opts.json });
   app.post(
     '/auth/tokens',
-    ...access.user,
-    access.write,
-    opts.json,
+    ...writeJson,
     route(async (req, res) => {
       const user = userOf(req);
       if (isPersonalToken(bearerOf(req)))
@@ -132,8 +132,7 @@ export async function mountPersonalTokenRoutes(
   );
   app.delete(
     '/auth/tokens/:tokenId',
-    ...access.user,
-    access.write,
+    ...write,
     route(async (req, res) => {
       const id = String(req.params.tokenId);
       const doc = await tokens.get(id);
