@@ -4,6 +4,7 @@ export {
   CallTypeSchema,
   CoachingItemSchema,
   ISSUE_TYPES,
+  OBJECTION_ISSUE_TYPES,
   IssueSchema,
   IssueTypeSchema,
   MetricsSchema,
@@ -77,7 +78,7 @@ export {
 } from './export/report';
 // Trackers: every export of the module is their API (phrases, conditions, matching, index terms).
 export * from './tracker-match';
-export { callFigures, type CallFigures } from './call-figures';
+export { callFigures, callObjections, type CallFigures, type CallObjection } from './call-figures';
 export {
   averages,
   teamView,

@@ -55,6 +55,7 @@ import { SearchIndexer } from './search-indexer';
 import { teamAgents, teamAgentsQueryOf } from './team-agents';
 import { searchQueryOf } from './search-params';
 import { Trackers } from './trackers';
+import { isObjectionType, ObjectionQueryError, Objections } from './objections';
 
 export const GROUP = 'query';
 /** Topics the read model does not build from: work items, and its own live notifications. */
@@ -124,10 +125,14 @@ export async function createQueryService(deps: QueryDeps) {
   // Trackers (issue #15): definitions from tracker.changed, hits, the retroactive jobs.
   const trackers = new Trackers({ ...deps, model, deletions });
   await trackers.init();
+  // The objection library (objections.ts): the latest analysis's objections of every recording.
+  const objections = new Objections({ ...deps, model });
+  await objections.init();
   const forget = async (audioId: string, userId?: string) => {
     await model.remove(audioId, userId);
     await indexer?.remove(audioId);
     await trackers.removeRecording(audioId);
+    await objections.removeRecording(audioId);
   };
   const purge = (audioId: string) => forget(audioId);
 
@@ -148,6 +153,7 @@ export async function createQueryService(deps: QueryDeps) {
           await indexer?.apply(e, ctx);
           // A new transcript (or its upload arriving after it): the owner's trackers run on it.
           if (e.type === 'transcript.completed' || e.type === 'audio.uploaded') await trackers.onTranscript(e.audioId);
+          if (e.type === 'analysis.completed' || e.type === 'audio.uploaded') await objections.sync(e.audioId);
         }),
       );
     }
@@ -279,6 +285,44 @@ export async function createQueryService(deps: QueryDeps) {
         }
         if (!page) throw new HttpError(404, 'TRACKER.NOT_FOUND', `no tracker ${req.params.trackerId}`);
         sendPrivate(res, page);
+      }),
+    );
+
+    // The objection library (objections.ts): counts per type, and one type's objections, playable.
+    app.get(
+      '/objections/types',
+      auth,
+      route(async (req, res) => {
+        sendPrivate(res, { items: await objections.counts(userOf(req)) });
+      }),
+    );
+
+    app.get(
+      '/objections',
+      auth,
+      route(async (req, res) => {
+        const type = req.query.type;
+        if (!isObjectionType(type))
+          throw new HttpError(
+            400,
+            'OBJECTION.BAD_REQUEST',
+            `type must be an objection type, not ${JSON.stringify(type)}`,
+          );
+        const limitText = req.query.limit;
+        if (limitText !== undefined && (typeof limitText !== 'string' || !/^\d+$/.test(limitText)))
+          throw new HttpError(400, 'OBJECTION.BAD_REQUEST', 'limit must be a whole number from 1 to 200');
+        const limit = limitText === undefined ? 50 : Number(limitText);
+        if (limit < 1 || limit > 200)
+          throw new HttpError(400, 'OBJECTION.BAD_REQUEST', 'limit must be a whole number from 1 to 200');
+        const cursor = req.query.cursor;
+        if (cursor !== undefined && (typeof cursor !== 'string' || !cursor))
+          throw new HttpError(400, 'OBJECTION.BAD_REQUEST', 'cursor must be the nextCursor of a previous page');
+        try {
+          sendPrivate(res, await objections.page(userOf(req), type, { limit, cursor }));
+        } catch (err) {
+          if (err instanceof ObjectionQueryError) throw new HttpError(400, 'OBJECTION.BAD_REQUEST', err.message);
+          throw err;
+        }
       }),
     );
 
@@ -589,7 +633,7 @@ export async function createQueryService(deps: QueryDeps) {
     }
   }
 
-  return { model, trackers, subscribe, mount, stop: () => trackers.stop() };
+  return { model, trackers, objections, subscribe, mount, stop: () => trackers.stop() };
 }
 
 /**

@@ -427,7 +427,11 @@ export class ReadModel implements RecordingReader {
    * A first copy deleted (gone from the read model) or not yet seen is absent, so not linked.
    */
   async firstCopies(docs: RecordingDoc[]): Promise<Map<string, RecordingDoc>> {
-    const ids = [...new Set(docs.map((d) => d.duplicateOf).filter((id): id is string => Boolean(id)))];
+    return this.docsByIds([...new Set(docs.map((d) => d.duplicateOf).filter((id): id is string => Boolean(id)))]);
+  }
+
+  /** Recordings by id, whoever owns them: for the read model's own consumers (a page's titles). */
+  async docsByIds(ids: string[]): Promise<Map<string, RecordingDoc>> {
     if (!ids.length) return new Map();
     const found = await this.docs.find({ _id: { $in: ids } });
     return new Map(found.map((f) => [f._id, f]));
