@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REPORT_FORMATS } from '@speech/analysis';
+import { OBJECTION_ISSUE_TYPES, REPORT_FORMATS } from '@speech/analysis';
 import { TRANSCRIPT_CONTENT_TYPES, TRANSCRIPT_FORMATS } from '@speech/transcript';
 import { COMPONENT_SCHEMAS, type ComponentName } from './schemas';
 import type {
@@ -970,6 +970,43 @@ const trackerOps = {
   } satisfies Operation,
 };
 
+// The objection library (issue #15): reads from the query service.
+const objectionOps = {
+  types: {
+    tags: ['objections'],
+    operationId: 'objectionTypes',
+    summary: 'Every objection type, with how many objections of it the caller may read',
+    description: 'Counted over the latest analysis of each recording in the caller’s read scope.',
+    responses: { '200': jsonBody('ObjectionTypeCounts', 'The counts'), ...authenticated(), '503': unavailable },
+  } satisfies Operation,
+  list: {
+    tags: ['objections'],
+    operationId: 'listObjections',
+    summary: 'Every objection of a type across the caller’s readable recordings, newest recording first',
+    description:
+      'From each recording’s latest analysis (a re-analysis replaces its objections): the quote, the speaker, the ' +
+      'time, whether the agent answered it, and the audio at that time. An agent reads their own calls, a manager ' +
+      'also their teams’, an admin all.',
+    parameters: [
+      {
+        name: 'type',
+        in: 'query',
+        required: true,
+        schema: { type: 'string', enum: [...OBJECTION_ISSUE_TYPES] },
+        description: 'the objection type',
+      },
+      { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'the previous page’s nextCursor' },
+    ],
+    responses: {
+      '200': jsonBody('ObjectionPage', 'The objections'),
+      '400': error('An unknown type, a limit out of range, or a cursor of another type', 'OBJECTION.BAD_REQUEST'),
+      ...authenticated(),
+      '503': unavailable,
+    },
+  } satisfies Operation,
+};
+
 function components(): Record<string, Schema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) registry.add(schema, { id });
@@ -1083,6 +1120,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'recordings', description: 'status, commands and live updates' },
       { name: 'results', description: 'transcripts, analyses, the audio, and their exports' },
       { name: 'trackers', description: 'phrases tracked across every call, and their hits' },
+      { name: 'objections', description: 'the objection library: every objection of a type across calls, playable' },
       { name: 'teams', description: 'the team view: per-agent figures for managers' },
       { name: 'operations', description: 'health, readiness, metrics, this document' },
       { name: 'webhooks', description: 'signed notifications of the caller’s recordings' },
@@ -1120,6 +1158,8 @@ export function openApiDocument(): OpenApiDocument {
       '/trackers/{trackerId}': { get: trackerOps.get, patch: trackerOps.change, delete: trackerOps.remove },
       '/trackers/{trackerId}/hits': { get: trackerOps.hits },
       '/team/agents': { get: teamAgents },
+      '/objections': { get: objectionOps.list },
+      '/objections/types': { get: objectionOps.types },
       '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
       '/audios/{audioId}/transcript/corrections': { get: getCorrections, patch: correctTranscript },

@@ -9,6 +9,7 @@ import { AnalysisResultSchema } from '@speech/analysis';
 import { AUTH_SCHEMAS } from './auth-schemas';
 import { TEAM_SCHEMAS } from './team-schemas';
 import { TRACKER_SCHEMAS } from './tracker-schemas';
+import { OBJECTION_SCHEMAS } from './objection-schemas';
 import {
   CORRECTION_LIMITS,
   DETAIL_LIMITS,
@@ -392,6 +393,7 @@ export const COMPONENT_SCHEMAS = {
   Readiness: ReadinessSchema,
   ...WEBHOOK_SCHEMAS,
   ...TRACKER_SCHEMAS,
+  ...OBJECTION_SCHEMAS,
   ...AUTH_SCHEMAS,
   ...TEAM_SCHEMAS,
 } satisfies Record<string, z.ZodType>;

@@ -154,12 +154,7 @@ export class Objections {
     if (!isObjectionType(type)) throw new ObjectionQueryError(`${JSON.stringify(type)} is not an objection type`);
     let after: string | null = null;
     if (opts.cursor !== undefined) {
-      let v: { k?: unknown; t?: unknown; o?: unknown } | null = null;
-      try {
-        v = decodeSearchCursor(opts.cursor) as typeof v;
-      } catch (err) {
-        if (!(err instanceof SearchQueryError)) throw err;
-      }
+      const v = cursorOf(opts.cursor);
       if (!v || v.k !== 'objections' || v.t !== type || typeof v.o !== 'string')
         throw new ObjectionQueryError('cursor must be the nextCursor of a previous page of this type');
       after = v.o;
@@ -211,3 +206,13 @@ interface SyncedDoc {
   createdAt: number;
 }
 const SYNCED = 'objections_synced';
+
+/** A cursor's contents, or null for one that is no cursor at all. */
+function cursorOf(cursor: string): { k?: unknown; t?: unknown; o?: unknown } | null {
+  try {
+    return decodeSearchCursor(cursor) as { k?: unknown; t?: unknown; o?: unknown } | null;
+  } catch (err) {
+    if (err instanceof SearchQueryError) return null;
+    throw err;
+  }
+}
