@@ -477,6 +477,18 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('get', '/team/agents', '/team/agents?weeks=99', { headers })).status).toBe(400);
   });
 
+  it('serves the objection library, refusing bad queries with the documented errors', async () => {
+    const types = await call('get', '/objections/types', '/objections/types');
+    expect(types.status).toBe(200);
+    expect((types.body as { items: { type: string }[] }).items.map((i) => i.type)).toContain('price');
+    const page = await call('get', '/objections', '/objections?type=price&limit=5');
+    expect([page.status, (page.body as { type: string }).type]).toEqual([200, 'price']);
+    for (const q of ['type=nope', 'type=price&limit=0', 'type=price&cursor=not-a-cursor', '']) {
+      const bad = await call('get', '/objections', `/objections?${q}`);
+      expect([q, bad.status, codeOf(bad)]).toEqual([q, 400, 'OBJECTION.BAD_REQUEST']);
+    }
+  });
+
   it('has reached every documented operation', () => {
     expect(checker.unreached()).toEqual([]);
   });
