@@ -152,6 +152,27 @@ export function createApi(deps) {
       );
     },
     /**
+     * The objection library's types with how many objections of each the caller may read.
+     * @returns {Promise<{ items: import('./objections/objections-view.js').ObjectionTypeCount[] }>}
+     */
+    async objectionTypes() {
+      return /** @type {{ items: import('./objections/objections-view.js').ObjectionTypeCount[] }} */ (
+        await request('GET', '/objections/types')
+      );
+    },
+    /**
+     * One page of the objections of a type, newest recording first.
+     * @param {string} type
+     * @param {string | null} [cursor]
+     * @returns {Promise<import('./objections/objections-view.js').ObjectionPage>}
+     */
+    async objections(type, cursor) {
+      const after = cursor ? `&cursor=${id(cursor)}` : '';
+      return /** @type {import('./objections/objections-view.js').ObjectionPage} */ (
+        await request('GET', `/objections?type=${id(type)}&limit=20${after}`)
+      );
+    },
+    /**
      * `GET /search`: the parameters as given (q, status, sort, cursor…; empty ones left out).
      * @param {Record<string, string | number | null | undefined>} params
      * @returns {Promise<SearchPage>}

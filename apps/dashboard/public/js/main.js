@@ -18,6 +18,7 @@ import { createTokenStore, takeTokenFromAddress } from './session.js';
 import { createState } from './state.js';
 import { createTable } from './table.js';
 import { createTeamView } from './team/team-view.js';
+import { createObjectionsView } from './objections/objections-view.js';
 import { createUpload } from './upload.js';
 
 /**
@@ -145,6 +146,22 @@ const team = createTeamView(
   api,
 );
 
+const objections = createObjectionsView(
+  {
+    section: byId('objections', HTMLElement),
+    toggle: byId('objections-toggle', HTMLButtonElement),
+    picker: byId('objections-type', HTMLSelectElement),
+    list: byId('objections-list', HTMLElement),
+    summary: byId('objections-summary', HTMLElement),
+    more: byId('objections-more', HTMLButtonElement),
+  },
+  {
+    api,
+    onOpen: (audioId, atMs) => void detail?.open(audioId, { atMs }),
+    onError: (message) => notices.showAlert(message),
+  },
+);
+
 const live = createLive({
   url: () => {
     const token = tokens.get();
@@ -220,6 +237,7 @@ function signIn(token) {
   auth.showApp();
   void recordings.loadFirstPage();
   void team.load();
+  objections.show();
   live.start();
   api.me().then(
     (me) => token === tokens.get() && auth.showUser(me),
@@ -236,6 +254,7 @@ function stopSession() {
   detail?.close();
   search.clear();
   team.clear();
+  objections.clear();
   recordings.clear();
 }
 
