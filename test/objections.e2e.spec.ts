@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { callObjections, type AnalysisResult } from '@speech/analysis';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
 import { signToken, type Role } from '@speech/platform';
+import { asWho } from './support/as-who';
 
 jest.setTimeout(20 * 60_000);
 
@@ -32,16 +33,7 @@ describe('objection library (HTTP API)', () => {
     audioUrl: string;
   }
 
-  const as = (who: string, path: string, init: RequestInit = {}) =>
-    fetch(`${platform.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${tokens[who]}`, ...(init.headers as Record<string, string>) },
-    });
-  const json = async <T>(who: string, path: string): Promise<T> => {
-    const res = await as(who, path);
-    if (!res.ok) throw new Error(`${who} GET ${path} → ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const { as, json } = asWho(() => platform.url, tokens);
 
   /** Every objection of `type` the viewer may read, two at a time. */
   async function library(who: string, type: string): Promise<Item[]> {
@@ -112,7 +104,7 @@ describe('objection library (HTTP API)', () => {
         }
       }
       // No count for a type the call did not raise.
-      const raised = new Set(expected.map((o) => o.type));
+      const raised = new Set<string>(expected.map((o) => o.type));
       expect([...byType].filter(([type, n]) => !raised.has(type) && n !== 0)).toEqual([]);
     }
   });

@@ -5,6 +5,7 @@ import { signToken, type Role } from '@speech/platform';
 import { eventually } from '@speech/testing';
 import { chromium } from 'playwright-core';
 import { openStream } from './support/live-stream';
+import { asWho } from './support/as-who';
 
 jest.setTimeout(15 * 60_000);
 
@@ -24,16 +25,7 @@ describe('teams and roles (issue #15)', () => {
   /** Cross-team read attempts (an outsider asking for a call it may not see) and what leaked. */
   const counts = { attempts: 0, leaks: 0, teamReads: 0, teamReadFailures: 0 };
 
-  const as = (who: string, path: string, init: RequestInit = {}) =>
-    fetch(`${platform.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${tokens[who]}`, ...(init.headers as Record<string, string>) },
-    });
-  const json = async <T>(who: string, path: string): Promise<T> => {
-    const res = await as(who, path);
-    if (!res.ok) throw new Error(`${who} GET ${path} → ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const { as, json } = asWho(() => platform.url, tokens);
 
   /** Every read route of one recording (the OpenAPI document's GETs and HEADs under /audios/{audioId}). */
   const readRoutes = (audioId: string, analysisId: string): [string, string][] => [

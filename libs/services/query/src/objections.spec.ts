@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { callObjections, OfflineAnalyst, type AnalysisResult } from '@speech/analysis';
-import { transcriptFromDialogue } from '@speech/analysis/testing';
+import { PRICE_OBJECTION_DIALOGUE, transcriptFromDialogue } from '@speech/analysis/testing';
 import { SqliteDatabase, SqliteDocumentStore } from '@speech/persistence';
 import type { Viewer } from '@speech/platform';
 import { FsObjectStore, type ObjectStore } from '@speech/storage';
@@ -11,14 +11,7 @@ import { anEvent } from '@speech/testing';
 import { ObjectionQueryError, Objections } from './objections';
 import { ReadModel } from './read-model';
 
-const PRICE_CALL = [
-  'A|hi thanks for calling how can i help you today',
-  'C|i want to upgrade but honestly the price is too expensive for us',
-  'A|i understand what budget did you have in mind',
-  'C|maybe half of that',
-  'A|we can look at the annual plan which is cheaper would that work for you',
-  'C|yes that sounds great thank you so much',
-].join('\n');
+const PRICE_CALL = PRICE_OBJECTION_DIALOGUE;
 
 const agent = (id: string, teams: string[] = []): Viewer => ({ id, role: 'agent', teams });
 const manager = (id: string, teams: string[]): Viewer => ({ id, role: 'manager', teams });
