@@ -2,16 +2,10 @@ import type { AnalysisResult } from './analysis.schema';
 import { callFigures, type CallFigures } from './call-figures';
 import { OfflineAnalyst } from './offline-analyst';
 import { teamView, weekStart } from './team-view';
+import { PRICE_OBJECTION_DIALOGUE } from './testing/dialogues';
 import { transcriptFromDialogue } from './testing/transcript-builder';
 
-const DIALOGUE = [
-  'A|hi thanks for calling how can i help you today',
-  'C|i want to upgrade but honestly the price is too expensive for us',
-  'A|i understand what budget did you have in mind',
-  'C|maybe half of that',
-  'A|we can look at the annual plan which is cheaper would that work for you',
-  'C|yes that sounds great thank you so much',
-].join('\n');
+const DIALOGUE = PRICE_OBJECTION_DIALOGUE;
 
 describe('callFigures', () => {
   let analysis: AnalysisResult;

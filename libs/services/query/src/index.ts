@@ -5,3 +5,4 @@ export * from './search-indexer';
 export * from './search-params';
 export * from './trackers';
 export * from './team-agents';
+export * from './scorecards';
