@@ -244,6 +244,7 @@ describe('the API answers as its OpenAPI document says', () => {
     await ok(analysis, `/audios/${audioId}/analysis`, 'application/json');
     await ok(analysis, `/audios/${audioId}/analysis?format=json`, 'application/json');
     await ok(analysis, `/audios/${audioId}/analysis?format=csv`, 'text/csv');
+    await ok('/audios/{audioId}/scorecard', `/audios/${audioId}/scorecard`, 'application/json');
     const said = (await api.json<{ segments: { text: string }[] }>(`/audios/${audioId}/transcript`)).segments
       .flatMap((s) => s.text.split(/\W+/))
       .find((w) => w.length >= 5);
@@ -282,6 +283,8 @@ describe('the API answers as its OpenAPI document says', () => {
     await refused('/audios/{audioId}/analysis', `/audios/${audioId}/analysis?format=pdf`, 400, 'EXPORT.UNKNOWN_FORMAT');
     await refused('/audios/{audioId}/analysis', '/audios/nope/analysis', 404, 'AUDIO.NOT_FOUND');
     await refused('/audios/{audioId}/analysis', `/audios/${partedId}/analysis`, 404, 'ANALYSIS.NOT_FOUND');
+    await refused('/audios/{audioId}/scorecard', '/audios/nope/scorecard', 404, 'AUDIO.NOT_FOUND');
+    await refused('/audios/{audioId}/scorecard', `/audios/${partedId}/scorecard`, 409, 'SCORECARD.NOT_ANALYSED');
     await refused('/audios/{audioId}/audio', '/audios/nope/audio', 404, 'AUDIO.NOT_FOUND');
     await refused('/audios/{audioId}/analyses', '/audios/nope/analyses', 404, 'AUDIO.NOT_FOUND');
     await refused('/search', '/search', 400, 'SEARCH.BAD_REQUEST');

@@ -19,6 +19,8 @@ export interface CompletedAnalysis {
   occurredAt: number;
   analysisId: string;
   userId: string | null;
+  /** The recording's teams (v3; [] for an event from before teams). */
+  teamIds: string[];
   callType: string | null;
   overallSentiment: string | null;
   closingSentiment: string | null;
@@ -63,6 +65,7 @@ export async function consumeAnalyses(opts: ConsumerOptions): Promise<{ stop: ()
         occurredAt: e.occurredAt instanceof Date ? e.occurredAt.getTime() : Number(e.occurredAt),
         analysisId: String(p.analysisId),
         userId: (p.userId as string | null | undefined) ?? null,
+        teamIds: (p.teamIds as string[] | undefined) ?? [],
         callType: (p.callType as string | null | undefined) ?? null,
         overallSentiment: (p.overallSentiment as string | null | undefined) ?? null,
         closingSentiment: (p.closingSentiment as string | null | undefined) ?? null,

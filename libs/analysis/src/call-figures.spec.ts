@@ -2,7 +2,7 @@ import type { AnalysisResult } from './analysis.schema';
 import { callFigures, type CallFigures } from './call-figures';
 import { OfflineAnalyst } from './offline-analyst';
 import { teamView, weekStart } from './team-view';
-import { PRICE_OBJECTION_DIALOGUE } from './testing';
+import { PRICE_OBJECTION_DIALOGUE } from './testing/dialogues';
 import { transcriptFromDialogue } from './testing/transcript-builder';
 
 const DIALOGUE = PRICE_OBJECTION_DIALOGUE;

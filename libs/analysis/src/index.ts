@@ -89,3 +89,5 @@ export {
   type TeamView,
   type WeekFigures,
 } from './team-view';
+// Scorecards: templates (a small rule language over a call's figures) and scoring.
+export * from './scorecard';

@@ -853,6 +853,27 @@ const trackerIdParam: Parameter = {
   description: 'the tracker id',
 };
 // The team view (issue #15): the query service, for managers and admins.
+const getScorecard = {
+  tags: ['teams'],
+  operationId: 'getScorecard',
+  summary: 'The recording’s scorecard: its latest analysis scored against the template',
+  description:
+    'Each criterion of the template (SCORECARD_TEMPLATE, or the default one: README, "Scorecards") with the ' +
+    'metric’s value in this call and whether its rule holds, and the weighted total. Read by whoever may read ' +
+    'the recording (its owner, a manager of its teams, an admin).',
+  parameters: [audioIdParam],
+  responses: {
+    '200': jsonBody('RecordingScorecard', 'The scorecard'),
+    ...authenticated(),
+    '404': error('No such recording (or not the caller’s to read)', 'AUDIO.NOT_FOUND'),
+    '409': error(
+      'Not analysed yet, or an analysis that names no agent',
+      'SCORECARD.NOT_ANALYSED',
+      'SCORECARD.NO_AGENT',
+    ),
+  },
+} satisfies Operation;
+
 const teamAgents = {
   tags: ['teams'],
   operationId: 'teamAgents',
@@ -1160,6 +1181,7 @@ export function openApiDocument(): OpenApiDocument {
       '/team/agents': { get: teamAgents },
       '/objections': { get: objectionOps.list },
       '/objections/types': { get: objectionOps.types },
+      '/audios/{audioId}/scorecard': { get: getScorecard },
       '/audios/{audioId}': { get: getRecording, patch: updateRecording, delete: deleteRecording },
       '/audios/{audioId}/transcript': { get: getTranscript },
       '/audios/{audioId}/transcript/corrections': { get: getCorrections, patch: correctTranscript },

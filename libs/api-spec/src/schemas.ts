@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AnalysisResultSchema } from '@speech/analysis';
 import { AUTH_SCHEMAS } from './auth-schemas';
 import { TEAM_SCHEMAS } from './team-schemas';
+import { SCORECARD_SCHEMAS } from './scorecard-schemas';
 import { TRACKER_SCHEMAS } from './tracker-schemas';
 import { OBJECTION_SCHEMAS } from './objection-schemas';
 import {
@@ -396,6 +397,7 @@ export const COMPONENT_SCHEMAS = {
   ...OBJECTION_SCHEMAS,
   ...AUTH_SCHEMAS,
   ...TEAM_SCHEMAS,
+  ...SCORECARD_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;

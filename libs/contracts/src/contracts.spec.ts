@@ -70,22 +70,24 @@ describe('event contracts', () => {
     expect(current.payload.duplicateOf).toBe('audio-1');
   });
 
-  it.each(['audio.uploaded', 'recording.changed'] as const)(
-    'reads a %s v2 (before teams) as v3 with teamIds [] (BACKWARD)',
-    (topic) => {
-      const v2 = listSchemaFiles().find((s) => s.topic === topic && s.version === 2);
-      expect(v2).toBeDefined();
-      const old = avro.Type.forSchema(JSON.parse(readFileSync(v2!.file, 'utf8')) as avro.Schema);
-      const event = anEvent(topic, 'audio-3', { teamIds: ['red', 'blue'] });
-      const { teamIds, ...v2Payload } = event.payload;
-      void teamIds;
-      const decoded = codec.decode(topic, old.toBuffer({ ...event, version: 2, payload: v2Payload }));
-      expect(decoded.version).toBe(2);
-      expect(decoded.payload).toEqual({ ...v2Payload, teamIds: [] });
-      const current = codec.decode(topic, codec.encode(event));
-      expect([current.version, current.payload.teamIds]).toEqual([3, ['red', 'blue']]);
-    },
-  );
+  it.each([
+    ['audio.uploaded', 2],
+    ['recording.changed', 2],
+    ['analysis.requested', 1],
+    ['analysis.completed', 2],
+  ] as const)('reads a %s v%d (before teams) as the current version with teamIds [] (BACKWARD)', (topic, before) => {
+    const older = listSchemaFiles().find((s) => s.topic === topic && s.version === before);
+    expect(older).toBeDefined();
+    const old = avro.Type.forSchema(JSON.parse(readFileSync(older!.file, 'utf8')) as avro.Schema);
+    const event = anEvent(topic, 'audio-3', { teamIds: ['red', 'blue'] });
+    const { teamIds, ...oldPayload } = event.payload;
+    void teamIds;
+    const decoded = codec.decode(topic, old.toBuffer({ ...event, version: before, payload: oldPayload }));
+    expect(decoded.version).toBe(before);
+    expect(decoded.payload).toEqual({ ...oldPayload, teamIds: [] });
+    const current = codec.decode(topic, codec.encode(event));
+    expect([current.version, current.payload.teamIds]).toEqual([before + 1, ['red', 'blue']]);
+  });
 
   it('refuses to encode an event that does not match its schema', () => {
     const bad = anEvent('audio.chunked', 'a', { chunkCount: 'two' as unknown as number });

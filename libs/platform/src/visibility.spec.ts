@@ -1,5 +1,5 @@
 import { HttpError } from './http';
-import { assertCanWrite, canRead, canWrite, managedTeams, readScope, type Viewer } from './visibility';
+import { assertCanWrite, canCoach, canRead, canWrite, managedTeams, readScope, type Viewer } from './visibility';
 
 const a1: Viewer = { id: 'a1', role: 'agent', teams: ['red'] };
 const b1: Viewer = { id: 'b1', role: 'agent', teams: ['blue'] };
@@ -70,5 +70,20 @@ describe('managedTeams', () => {
     expect(managedTeams(m)).toEqual(['red']);
     expect(managedTeams(admin)).toBeNull();
     expect(statusOf(() => managedTeams(a1))).toBe(403);
+  });
+});
+
+describe('canCoach', () => {
+  it("lets a manager of one of the recording's teams, or an admin, coach it", () => {
+    expect(canCoach(m, a2Call)).toBe(true);
+    expect(canCoach(admin, { ownerId: 'b1', teamIds: ['blue'] })).toBe(true);
+    expect(canCoach(admin, { ownerId: 'x', teamIds: null })).toBe(true);
+  });
+
+  it("refuses agents (the owner too), another team's manager, and recordings without teams", () => {
+    expect(canCoach(a1, { ownerId: 'a1', teamIds: ['red'] })).toBe(false);
+    expect(canCoach(b1, a2Call)).toBe(false);
+    expect(canCoach(m, { ownerId: 'b1', teamIds: ['blue'] })).toBe(false);
+    expect(canCoach(m, { ownerId: 'm', teamIds: [] })).toBe(false);
   });
 });

@@ -28,6 +28,17 @@ export function canWrite(viewer: Viewer, r: Visible): boolean {
 }
 
 /**
+ * Who may coach a recording (score overrides, issue #15): a manager of one of the recording's
+ * teams, or an admin. Not the owner as such: an agent does not override their own scorecard.
+ */
+export function canCoach(viewer: Viewer, r: Visible): boolean {
+  if (viewer.role === 'admin') return true;
+  if (viewer.role !== 'manager' || !r.teamIds?.length) return false;
+  const mine = new Set(viewer.teams);
+  return r.teamIds.some((t) => mine.has(t));
+}
+
+/**
  * A write on a recording, checked: outside the viewer's read scope (or missing) a 404, so ids
  * cannot be probed; readable but not theirs to change (a manager on an agent's call) a 403.
  */

@@ -73,10 +73,11 @@ const DEFAULTS: { [T in TopicName]: PayloadMap[T] } = {
     engine: 'test',
   },
   'transcription.failed': { code: 'STT.CHUNKS_FAILED', reason: '1 of 2 chunks failed', failedChunks: ['c0'] },
-  'analysis.requested': { userId: 'user-1', analysisId: 'an1', optionsJson: null },
+  'analysis.requested': { userId: 'user-1', teamIds: [], analysisId: 'an1', optionsJson: null },
   'analysis.completed': {
     analysisId: 'an1',
     analysisKey: 'audio/a/analysis/an1.json',
+    teamIds: [],
     analyst: 'offline',
     model: null,
     issueCount: 2,

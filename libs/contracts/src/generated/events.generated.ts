@@ -1,6 +1,6 @@
 // Generated from schemas/*.avsc by `npm run gen:contracts`. Do not edit.
 
-/** analysis.completed v2: An analysis is stored. */
+/** analysis.completed v3: An analysis is stored. */
 export interface AnalysisCompletedPayload {
   analysisId: string;
   analysisKey: string;
@@ -10,6 +10,7 @@ export interface AnalysisCompletedPayload {
   sentimentScore: number;
   quizCount: number;
   userId: null | string;
+  teamIds: string[];
   callType: null | string;
   overallSentiment: null | string;
   closingSentiment: null | string;
@@ -25,9 +26,10 @@ export interface AnalysisFailedPayload {
   reason: string;
 }
 
-/** analysis.requested v1: A user asked for an analysis of the transcript. */
+/** analysis.requested v2: A user asked for an analysis of the transcript. */
 export interface AnalysisRequestedPayload {
   userId: string;
+  teamIds: string[];
   analysisId: string;
   optionsJson: null | string;
 }
@@ -230,9 +232,9 @@ export interface PayloadMap {
 }
 
 export const SCHEMA_VERSIONS = {
-  'analysis.completed': 2,
+  'analysis.completed': 3,
   'analysis.failed': 1,
-  'analysis.requested': 1,
+  'analysis.requested': 2,
   'audio.chunked': 1,
   'audio.chunking.failed': 1,
   'audio.deleted': 1,

@@ -44,6 +44,8 @@ export interface AnalysisRecord {
   quizCount: number;
   /** The owner, from the request (null in records stored before it was kept). */
   userId?: string | null;
+  /** The recording's teams, from the request (absent in records stored before v2 of it). */
+  teamIds?: string[];
   /** What analysis.completed tells its consumers besides the counts (absent before v2). */
   headline?: Headline | null;
   error: string | null;
@@ -116,6 +118,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       correlationId: e.correlationId,
       requestedAt: e.occurredAt,
       userId: e.payload.userId,
+      teamIds: e.payload.teamIds,
       headline: null,
       analysisKey: null,
       analyst: null,
@@ -232,6 +235,7 @@ export async function createAnalyzer(deps: AnalyzerDeps) {
       sentimentScore: a.sentimentScore,
       quizCount: a.quizCount,
       userId: a.userId ?? null,
+      teamIds: a.teamIds ?? [],
       callType: a.headline?.callType ?? null,
       overallSentiment: a.headline?.overallSentiment ?? null,
       closingSentiment: a.headline?.closingSentiment ?? null,

@@ -4,6 +4,7 @@ import type { SearchIndex } from '@speech/search';
 import type { ServiceDefinition, ServiceInfra } from '@speech/service-kit';
 import { createQueryService, DEFAULT_DASHBOARD_DIR } from './query-service';
 import type { ReadModel } from './read-model';
+import { scorecardTemplateOf } from './scorecards';
 
 /**
  * The query service: the read model of every lifecycle event, the read routes, SSE, the dashboard,
@@ -17,8 +18,18 @@ export async function defineQuery(
   live: 'in-process' | 'bus' = 'in-process',
   /** GET /search's index (the single process: SQLite FTS5 in its database). */
   search?: SearchIndex,
+  /** Where SCORECARD_TEMPLATE is read from (validated here, at start-up). */
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ServiceDefinition & { model: ReadModel }> {
-  const query = await createQueryService({ ...infra, access, dashboardDir: DEFAULT_DASHBOARD_DIR, live, search });
+  const scorecardTemplate = scorecardTemplateOf(env);
+  const query = await createQueryService({
+    ...infra,
+    access,
+    dashboardDir: DEFAULT_DASHBOARD_DIR,
+    live,
+    search,
+    scorecardTemplate,
+  });
   return {
     name: 'query',
     model: query.model,

@@ -6,3 +6,4 @@ export * from './search-params';
 export * from './trackers';
 export * from './team-agents';
 export * from './objections';
+export * from './scorecards';

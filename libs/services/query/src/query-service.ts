@@ -11,7 +11,9 @@ import {
   REPORT_CONTENT_TYPES,
   REPORT_FORMATS,
   reportHtmlParts,
+  DEFAULT_SCORECARD_TEMPLATE,
   type AnalysisResult,
+  type ScorecardTemplate,
 } from '@speech/analysis';
 import {
   audioIdOfKey,
@@ -56,6 +58,7 @@ import { teamAgents, teamAgentsQueryOf } from './team-agents';
 import { searchQueryOf } from './search-params';
 import { Trackers } from './trackers';
 import { isObjectionType, ObjectionQueryError, Objections } from './objections';
+import { recordingScorecard } from './scorecards';
 
 export const GROUP = 'query';
 /** Topics the read model does not build from: work items, and its own live notifications. */
@@ -86,6 +89,8 @@ export interface QueryDeps {
   live?: 'in-process' | 'bus';
   /** The full-text index behind GET /search, kept by the read model's handlers; none: a 503. */
   search?: SearchIndex;
+  /** The scorecard template (SCORECARD_TEMPLATE, scorecards.ts); absent: the default one. */
+  scorecardTemplate?: ScorecardTemplate;
 }
 
 /** Builds the read model from every lifecycle topic and serves reads, SSE and the dashboard. */
@@ -241,6 +246,19 @@ export async function createQueryService(deps: QueryDeps) {
       route(async (req, res) => {
         const q = teamAgentsQueryOf(req.query);
         sendPrivate(res, await teamAgents({ model, store: deps.store }, userOf(req), q));
+      }),
+    );
+
+    // Scorecards (scorecards.ts): the latest analysis scored against the template.
+    app.get(
+      '/audios/:audioId/scorecard',
+      auth,
+      route(async (req, res) => {
+        const template = deps.scorecardTemplate ?? DEFAULT_SCORECARD_TEMPLATE;
+        sendPrivate(
+          res,
+          await recordingScorecard({ model, store: deps.store, template }, userOf(req), String(req.params.audioId)),
+        );
       }),
     );
 

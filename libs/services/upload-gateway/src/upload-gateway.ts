@@ -221,7 +221,10 @@ async function ownRecording(
  * multipart upload; on disk: the preallocated file and its parts) and the record goes. Then the
  * store's own leftovers of that age (temporary files of writes a crash interrupted).
  */
-async function expireAbandonedUploads(deps: GatewayDeps, audios: Collection<AudioRecord>): Promise<void> {
+export async function expireAbandonedUploads(
+  deps: Pick<GatewayDeps, 'store' | 'log'> & { config: Pick<GatewayDeps['config'], 'uploadExpiryMs'> },
+  audios: Collection<AudioRecord>,
+): Promise<void> {
   const cutoff = Date.now() - deps.config.uploadExpiryMs;
   const stale = await audios.find({ status: 'uploading', createdAt: { $lt: cutoff } }, { limit: 100 });
   for (const record of stale) {

@@ -133,6 +133,7 @@ export async function requestAnalysis(
   };
   await publish(deps, 'analysis.requested', record._id, correlationId, {
     userId: record.userId,
+    teamIds: record.teamIds ?? [],
     analysisId,
     optionsJson: Object.keys(options).length ? JSON.stringify(options) : null,
   });
