@@ -105,3 +105,18 @@ export function within(root, selector, type) {
   if (!(el instanceof type)) throw new Error(`no ${type.name} matches ${selector}`);
   return el;
 }
+
+/**
+ * A button that shows and hides a section (its aria-expanded follows), calling `onShow` each
+ * time the section opens.
+ * @param {HTMLButtonElement} toggle
+ * @param {HTMLElement} section
+ * @param {() => void} onShow
+ */
+export function bindToggle(toggle, section, onShow) {
+  toggle.addEventListener('click', () => {
+    section.hidden = !section.hidden;
+    toggle.setAttribute('aria-expanded', String(!section.hidden));
+    if (!section.hidden) onShow();
+  });
+}

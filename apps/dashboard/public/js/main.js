@@ -117,6 +117,15 @@ detail = createDetail(
   { api, state, recordings, table, onError: (message) => notices.showAlert(message) },
 );
 
+// Search hits and the objection library both open a recording at a time.
+const opening = {
+  api,
+  /** @type {(audioId: string, atMs: number) => void} */
+  onOpen: (audioId, atMs) => void detail?.open(audioId, { atMs }),
+  /** @type {(message: string) => void} */
+  onError: (message) => notices.showAlert(message),
+};
+
 const search = createSearch(
   {
     form: byId('search-form', HTMLFormElement),
@@ -129,11 +138,7 @@ const search = createSearch(
     summary: byId('search-summary', HTMLElement),
     more: byId('search-more', HTMLButtonElement),
   },
-  {
-    api,
-    onOpen: (audioId, atMs) => void detail?.open(audioId, { atMs }),
-    onError: (message) => notices.showAlert(message),
-  },
+  opening,
 );
 
 const team = createTeamView(
@@ -155,11 +160,7 @@ const objections = createObjectionsView(
     summary: byId('objections-summary', HTMLElement),
     more: byId('objections-more', HTMLButtonElement),
   },
-  {
-    api,
-    onOpen: (audioId, atMs) => void detail?.open(audioId, { atMs }),
-    onError: (message) => notices.showAlert(message),
-  },
+  opening,
 );
 
 const live = createLive({

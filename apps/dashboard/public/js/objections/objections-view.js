@@ -4,7 +4,7 @@
  * counts, and GET /objections?type= as a list of quotes with the recording's title and time;
  * clicking one opens the recording with the player at the objection's start.
  */
-import { h } from '../dom.js';
+import { bindToggle, h } from '../dom.js';
 import { clock, when } from '../format.js';
 
 /**
@@ -127,11 +127,7 @@ export function createObjectionsView(els, deps) {
     }
   }
 
-  els.toggle.addEventListener('click', () => {
-    els.section.hidden = !els.section.hidden;
-    els.toggle.setAttribute('aria-expanded', String(!els.section.hidden));
-    if (!els.section.hidden) void loadTypes();
-  });
+  bindToggle(els.toggle, els.section, () => void loadTypes());
   els.picker.addEventListener('change', () => {
     generation++;
     void loadPage(false);

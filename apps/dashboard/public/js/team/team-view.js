@@ -4,7 +4,7 @@
  * mean and a small weekly trend. Shown to managers and admins; for an agent the server answers
  * 403 and the tab stays hidden.
  */
-import { h } from '../dom.js';
+import { bindToggle, h } from '../dom.js';
 import { clock, percent, plural, signed } from '../format.js';
 import { trendPlot } from './trend-plot.js';
 
@@ -117,11 +117,7 @@ export function createTeamView(els, api) {
       if (mine === generation) els.body.setAttribute('aria-busy', 'false');
     }
   }
-  els.toggle.addEventListener('click', () => {
-    els.section.hidden = !els.section.hidden;
-    els.toggle.setAttribute('aria-expanded', String(!els.section.hidden));
-    if (!els.section.hidden) void load();
-  });
+  bindToggle(els.toggle, els.section, () => void load());
   els.weeks.addEventListener('change', () => void load());
   return {
     load,
