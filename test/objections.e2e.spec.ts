@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { callObjections, type AnalysisResult } from '@speech/analysis';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
-import { signToken, type Role } from '@speech/platform';
-import { asWho } from './support/as-who';
+import { asWho, mintViewers } from './support/as-who';
 
 jest.setTimeout(20 * 60_000);
 
@@ -62,12 +61,12 @@ describe('objection library (HTTP API)', () => {
 
   beforeAll(async () => {
     await platform.start();
-    const mint = (sub: string, role: Role, teams: string[]) =>
-      signToken(platform.secret, sub, '1h', { roles: [role], teams });
-    tokens.a1 = await mint('a1', 'agent', ['red']);
-    tokens.b1 = await mint('b1', 'agent', ['blue']);
-    tokens.m = await mint('m', 'manager', ['red']);
-    tokens.c1 = await mint('c1', 'agent', ['red']);
+    await mintViewers(platform.secret, tokens, {
+      a1: ['agent', ['red']],
+      b1: ['agent', ['blue']],
+      m: ['manager', ['red']],
+      c1: ['agent', ['red']],
+    });
     for (const who of ['a1', 'b1'] as const) {
       const res = await new Api(platform.url, tokens[who] ?? '').upload(file, {
         autoTranscribe: 'true',

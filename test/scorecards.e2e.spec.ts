@@ -7,7 +7,7 @@ import {
   type Scorecard,
 } from '@speech/analysis';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
-import { signToken, type Role } from '@speech/platform';
+import { asWho, mintViewers } from './support/as-who';
 
 jest.setTimeout(10 * 60_000);
 
@@ -23,16 +23,15 @@ describe('scorecards (issue #15)', () => {
   const tokens: Record<string, string> = {};
   let audioId = '';
 
-  const as = (who: string, path: string) =>
-    fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${tokens[who]}` } });
+  const { as } = asWho(() => platform.url, tokens);
 
   beforeAll(async () => {
     await platform.start();
-    const mint = (sub: string, role: Role, teams: string[]) =>
-      signToken(platform.secret, sub, '1h', { roles: [role], teams });
-    tokens.a1 = await mint('a1', 'agent', ['red']);
-    tokens.b1 = await mint('b1', 'agent', ['blue']);
-    tokens.m = await mint('m', 'manager', ['red']);
+    await mintViewers(platform.secret, tokens, {
+      a1: ['agent', ['red']],
+      b1: ['agent', ['blue']],
+      m: ['manager', ['red']],
+    });
     const api = new Api(platform.url, tokens.a1);
     const res = await api.upload(file, { autoTranscribe: 'true', autoAnalyze: 'true' });
     if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);

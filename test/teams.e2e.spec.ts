@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { RecordingView } from '@speech/contracts';
 import { Api, FIXTURES, PlatformProcess } from '@speech/harness';
-import { signToken, type Role } from '@speech/platform';
 import { eventually } from '@speech/testing';
 import { chromium } from 'playwright-core';
 import { openStream } from './support/live-stream';
-import { asWho } from './support/as-who';
+import { asWho, mintViewers } from './support/as-who';
 
 jest.setTimeout(15 * 60_000);
 
@@ -49,12 +48,12 @@ describe('teams and roles (issue #15)', () => {
 
   beforeAll(async () => {
     await platform.start();
-    const mint = (sub: string, role: Role, teams: string[]) =>
-      signToken(platform.secret, sub, '1h', { roles: [role], teams });
-    tokens.a1 = await mint('a1', 'agent', ['red']);
-    tokens.a2 = await mint('a2', 'agent', ['red']);
-    tokens.b1 = await mint('b1', 'agent', ['blue']);
-    tokens.m = await mint('m', 'manager', ['red']);
+    await mintViewers(platform.secret, tokens, {
+      a1: ['agent', ['red']],
+      a2: ['agent', ['red']],
+      b1: ['agent', ['blue']],
+      m: ['manager', ['red']],
+    });
     // Open before anything changes: every change of the uploads below goes out on them.
     streams = { m: openStream(platform.url, tokens.m), b1: openStream(platform.url, tokens.b1) };
     for (const who of ['a1', 'a2', 'b1'] as const) {
